@@ -1,0 +1,26 @@
+# Two commands do all the setup on a machine with only Python 3.11 (see README.md):
+#   make demo   install into .venv, crawl the bundled offline demo site into archive/
+#   make test   install into .venv (with test tools), run the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+$(BIN)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# --require-hashes: the exact, verified versions of requirements.lock (pip-compile --generate-hashes)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+.PHONY: install demo test lock
+install: $(BIN)/.installed
+
+demo: install
+	$(BIN)/scrapy demo
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lock:
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --extra test --strip-extras --allow-unsafe -o requirements.lock pyproject.toml

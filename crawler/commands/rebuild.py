@@ -1,0 +1,94 @@
+"""``scrapy rebuild [DIR] [--check] [--workers N]``: re-derive the text archive from the WARCs alone.
+
+No state and no network: every text file, boilerplate set and the manifest come from the WARC
+records and the seeds. ``--check`` rebuilds into a temporary directory and compares it with the
+archive byte for byte, naming every difference (exit status 1).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import tempfile
+from pathlib import Path
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from crawler.rebuild import rebuild, terminal_progress, warc_files
+from crawler.sources import SeedError, load_sources
+
+#: what a rebuild produces and --check compares (derived/ is a cache, not compared)
+COMPARED = ("text", "boilerplate", "manifest.jsonl")
+
+
+def archive_files(root: Path) -> dict[str, Path]:
+    """Relative path -> file, for the compared outputs of an archive."""
+    found = {}
+    for name in COMPARED:
+        base = root / name
+        paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
+        for path in paths:
+            found[path.relative_to(root).as_posix()] = path
+    return found
+
+
+def compare(expected: Path, actual: Path) -> list[str]:
+    """One line per difference between two archives' outputs."""
+    left, right = archive_files(expected), archive_files(actual)
+    problems = []
+    for rel in sorted(set(left) | set(right)):
+        if rel not in right:
+            problems.append(f"{expected / rel}: not produced by the rebuild")
+        elif rel not in left:
+            problems.append(f"{expected / rel}: missing from the archive (the rebuild produces it)")
+        elif not filecmp.cmp(left[rel], right[rel], shallow=False):
+            problems.append(f"{expected / rel}: differs from the rebuild")
+    return problems
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings = {"LOG_ENABLED": False}
+
+    def syntax(self) -> str:
+        return "[TARGET_DIR] [--check] [--workers N]"
+
+    def short_desc(self) -> str:
+        return "Re-derive text files, boilerplate sets and manifest from the WARC files alone"
+
+    def add_options(self, parser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--check", action="store_true", help="compare with ARCHIVE_DIR byte for byte")
+        parser.add_argument("--workers", type=int, default=0, help="processes (default: TEXT_WORKERS)")
+
+    def run(self, args: list[str], opts) -> None:
+        if len(args) > 1:
+            raise UsageError("at most one TARGET_DIR")
+        archive = Path(self.settings.get("ARCHIVE_DIR"))
+        warc_dir = archive / "warc"
+        if not warc_dir.is_dir():
+            raise UsageError(f"{warc_dir}: no WARC directory to rebuild from")
+        try:
+            sources = load_sources(self.settings.get("SEEDS_DIR"))
+        except SeedError as exc:
+            raise UsageError(str(exc)) from None
+        workers = opts.workers or self.settings.getint("TEXT_WORKERS") or 1
+        if opts.check:
+            with tempfile.TemporaryDirectory(prefix="rebuild-") as tmp:
+                self._rebuild(warc_dir, Path(tmp), sources, workers)
+                problems = compare(archive, Path(tmp))
+            for line in problems:
+                print(line)
+            print(f"rebuild --check: {len(problems)} difference(s)")
+            self.exitcode = 1 if problems else 0
+            return
+        target = Path(args[0]) if args else archive
+        counts = self._rebuild(warc_dir, target, sources, workers)
+        print(f"rebuilt {counts['documents']} documents into {target}: " +
+              ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents"))
+
+    def _rebuild(self, warc_dir: Path, target: Path, sources, workers: int) -> dict[str, int]:
+        return rebuild(warc_files(warc_dir), target, sources, workers=workers,
+                       max_decompressed_size=self.settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"),
+                       progress=terminal_progress)

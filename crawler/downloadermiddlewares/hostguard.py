@@ -1,0 +1,105 @@
+"""Per-host protection: honour ``Retry-After`` and stop hammering a failing host.
+
+Scrapy's RetryMiddleware retries a 429 or 503 at once and ignores ``Retry-After``. Here a 429 or
+503 with ``Retry-After`` (delta-seconds or an HTTP date, RFC 9110 section 10.2.3) makes the next
+request to that host wait at least that long (capped by ``HOSTGUARD_RETRY_AFTER_MAX``). After
+``HOSTGUARD_BREAKER_THRESHOLD`` consecutive failures (5xx or download errors) from one host the
+breaker opens: further requests to that host are not sent in this crawl (they stay due for the
+next one), the stats count them and the crawl exits with status 1 (``crawl/failed``).
+
+Settings: ``HOSTGUARD_ENABLED`` (True), ``HOSTGUARD_RETRY_AFTER_MAX`` (300 seconds),
+``HOSTGUARD_BREAKER_THRESHOLD`` (10). Stats: ``hostguard/retry_after``,
+``hostguard/breaker_open``, ``hostguard/refused``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.httpobj import urlparse_cached
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a Retry-After value (delta-seconds or HTTP date), None if invalid."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+class HostGuardMiddleware:
+    """Downloader middleware: Retry-After waits and a per-host circuit breaker."""
+
+    def __init__(self, crawler: Crawler, max_wait: float, threshold: int, clock=time.time):
+        self.crawler = crawler
+        self.max_wait = max_wait
+        self.threshold = threshold
+        self.clock = clock
+        self.not_before: dict[str, float] = {}
+        self.failures: dict[str, int] = {}
+        self.open: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("HOSTGUARD_ENABLED", True):
+            raise NotConfigured("HOSTGUARD_ENABLED is off")
+        return cls(crawler, settings.getfloat("HOSTGUARD_RETRY_AFTER_MAX", 300),
+                   settings.getint("HOSTGUARD_BREAKER_THRESHOLD", 10))
+
+    async def process_request(self, request: Request, spider=None) -> None:
+        host = urlparse_cached(request).hostname or ""
+        if host in self.open:
+            self.crawler.stats.inc_value("hostguard/refused")
+            raise IgnoreRequest(f"{request.url}: circuit breaker open for {host}")
+        wait = self.not_before.get(host, 0) - self.clock()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        host = urlparse_cached(request).hostname or ""
+        if response.status in (429, 503):
+            value = response.headers.get(b"Retry-After")
+            seconds = retry_after_seconds(value.decode("latin-1") if value else None, self.clock())
+            if seconds is not None:
+                seconds = min(seconds, self.max_wait)
+                self.not_before[host] = max(self.not_before.get(host, 0), self.clock() + seconds)
+                self.crawler.stats.inc_value("hostguard/retry_after")
+        if response.status >= 500:
+            self._failure(host, f"HTTP {response.status}")
+        else:
+            self.failures.pop(host, None)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
+        self._failure(urlparse_cached(request).hostname or "", type(exception).__name__)
+
+    def _failure(self, host: str, what: str) -> None:
+        count = self.failures[host] = self.failures.get(host, 0) + 1
+        if count >= self.threshold and host not in self.open:
+            self.open.add(host)
+            self.crawler.stats.inc_value("hostguard/breaker_open")
+            self.crawler.stats.set_value("crawl/failed", f"circuit breaker open for {host} after {count} failures")
+            logger.error("%s: %d consecutive failures (last: %s); no more requests to it in this crawl",
+                         host, count, what)

@@ -1,0 +1,85 @@
+"""Keep every request inside its source: scheme, allowed domains, and no private addresses.
+
+Scrapy's OffsiteMiddleware lets ``dont_filter=True`` requests (and their redirects) through and
+never looks at where a host points. An archiver fetching hostile sites needs a hard fence, so
+this middleware refuses, for every request including redirect hops:
+
+- schemes other than http and https (``file:``, ``data:``, ``ftp:`` ...);
+- hosts outside the source's ``allowed_domains`` (also with ``dont_filter=True``); robots.txt of
+  an allowed host is allowed;
+- loopback, private, link-local, multicast and reserved IP literals (``127.0.0.1``, ``10.x``,
+  ``[::1]``, ``169.254.x``) and ``localhost``, unless the source sets ``allow_private: true``.
+
+Names are not resolved here (that would block the reactor); a public name that resolves to a
+private address is not caught.
+
+Settings: ``SCOPE_ENABLED`` (default True). Stats: ``scope/refused/{reason}``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from crawler.sources import host_in_domains
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+
+def refusal(url: str, allowed_domains: tuple[str, ...], allow_private: bool) -> str | None:
+    """Why ``url`` must not be fetched (a short reason), or None when it may be."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return "scheme"
+    host = (parts.hostname or "").lower()
+    if not host:
+        return "no-host"
+    if not allow_private and _is_private(host):
+        return "private-address"
+    if allowed_domains and not host_in_domains(host, allowed_domains):
+        return "offsite"
+    return None
+
+
+def _is_private(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global or address.is_multicast
+
+
+class ScopeMiddleware:
+    """Downloader middleware refusing out-of-scope requests (see module docstring)."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("SCOPE_ENABLED", True):
+            raise NotConfigured("SCOPE_ENABLED is off")
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        spider = self.crawler.spider
+        source = getattr(spider, "source", None)
+        domains = tuple(source.allowed_domains) if source else tuple(getattr(spider, "allowed_domains", None) or ())
+        allow_private = bool(source and source.allow_private)
+        reason = refusal(request.url, domains, allow_private)
+        if reason is None:
+            return None
+        self.crawler.stats.inc_value(f"scope/refused/{reason}")
+        logger.warning("%s: refused (%s), not fetched", request.url, reason, extra={"spider": spider})
+        raise IgnoreRequest(f"{request.url}: {reason}")

@@ -1,0 +1,122 @@
+"""Item pipeline: hands archived article pages to the pure text steps in a process pool.
+
+Per page, ``crawler.text.derive`` runs in a worker process (never on the crawl's event loop) and its
+Document is cached under ``ARCHIVE_DIR/derived/``; when the spider closes, the whole text archive is
+finalized (site-wide boilerplate, near-duplicate clusters) and the text files, manifest and
+boilerplate sets are written (docs/architecture.md).
+
+Settings: ``TEXT_ENABLED``, ``TEXT_WORKERS``, ``TEXT_MAX_DECOMPRESSED_SIZE``, ``ARCHIVE_DIR``,
+``SEEDS_DIR`` (docs/settings.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawler.items import Page
+from crawler.sources import SeedError, load_sources
+from crawler.text import derive
+from crawler.text.model import Capture, Document, TextError, TextOptions
+from crawler.text.store import TextStore
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+
+def derive_page(capture: Capture, options: TextOptions) -> Document | TextError:
+    """Pool entry point: a TextError is returned, not raised, so it crosses the process boundary intact."""
+    try:
+        return derive(capture, options)
+    except TextError as exc:
+        return exc
+
+
+def publish_archive(root: str, seeds_dir: str) -> dict[str, int]:
+    """Pool entry point: finalize every cached Document of the archive and write the outputs."""
+    try:
+        options = {name: src.text for name, src in load_sources(seeds_dir).items()}
+    except SeedError:
+        options = {}
+    store = TextStore(root)
+    docs = store.load_derived()
+    for doc in docs:
+        options.setdefault(doc.source, TextOptions())
+    return store.publish(docs, options)
+
+
+class TextPipeline:
+    """Derives text for every :class:`~crawler.items.Page` and keeps the text archive current."""
+
+    def __init__(self, crawler: Crawler, root: str, seeds_dir: str, workers: int, max_size: int):
+        self.crawler = crawler
+        self.store = TextStore(root)
+        self.seeds_dir = seeds_dir
+        self.workers = workers or os.cpu_count() or 1
+        self.max_size = max_size
+        self.pool: ProcessPoolExecutor | None = None
+        self.derived = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("TEXT_ENABLED"):
+            raise NotConfigured("TEXT_ENABLED is off")
+        return cls(
+            crawler,
+            settings.get("ARCHIVE_DIR", "archive"),
+            settings.get("SEEDS_DIR", "seeds"),
+            settings.getint("TEXT_WORKERS"),
+            settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"),
+        )
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            # spawn, not fork: the crawl process runs a reactor and threads that a fork would copy.
+            context = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self.pool
+
+    def _options(self) -> TextOptions:
+        source = getattr(self.crawler.spider, "source", None)
+        options = source.text if source else TextOptions()
+        return dataclasses.replace(options, max_decompressed_size=self.max_size)
+
+    async def process_item(self, item):
+        if not isinstance(item, Page):
+            return item
+        stats = self.crawler.stats
+        if item.capture is None:
+            stats.inc_value("text/dropped/no-capture")
+            raise DropItem(f"{item.url}: not archived (WARC_ENABLED off?), no text", log_level="INFO")
+        future = self._pool().submit(derive_page, item.capture, self._options())
+        result = await asyncio.wrap_future(future)
+        if isinstance(result, TextError):
+            stats.inc_value(f"text/dropped/{result.reason}")
+            raise DropItem(f"{item.url}: {result}", log_level="INFO")
+        self.store.write_derived(result)
+        stats.inc_value("text/documents")
+        if result.encoding.repairs:
+            stats.inc_value("text/encoding_repaired")
+        self.derived += 1
+        return item
+
+    async def close_spider(self) -> None:
+        if self.derived or (self.store.root / "derived").is_dir():
+            future = self._pool().submit(publish_archive, str(self.store.root), self.seeds_dir)
+            counts = await asyncio.wrap_future(future)
+            for key, value in sorted(counts.items()):
+                self.crawler.stats.set_value(f"text/files/{key}", value)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None

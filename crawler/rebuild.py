@@ -1,0 +1,204 @@
+"""Re-derive the text archive from WARC files alone: the engine of ``scrapy rebuild`` and ``scrapy extract``.
+
+Pure (no Scrapy): WARC records in, text files out, through the same ``crawler.text`` functions the
+crawl uses, so a rebuild gives the crawl's bytes. Two passes keep memory bounded: the first reads
+only record headers and keeps, per document id, the location of its latest 200 response; the
+second derives each document in a process pool, every worker reading its own record by offset.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.sources import Source
+from crawler.text.model import Capture, Document, TextError, TextOptions, WarcRef, document_id
+from crawler.text.store import TextStore
+
+#: stored payloads larger than this are not read back (gzip/brotli bombs, 100 MB pages)
+MAX_RECORD_PAYLOAD = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True, order=True)
+class Located:
+    """Where the latest capture of one document is (sortable: latest WARC-Date wins)."""
+
+    warc_date: str
+    file: str  # path of the WARC file
+    offset: int
+    source: str
+
+
+def warc_files(directory: str | os.PathLike) -> list[Path]:
+    """Closed WARC files of an archive, sorted by name (``.open`` files are being written)."""
+    directory = Path(directory)
+    return sorted(p for p in directory.iterdir() if p.name.endswith((".warc.gz", ".warc")) and p.is_file())
+
+
+def _warcinfo_source(record) -> str | None:
+    """The ``source:`` field of a warcinfo record, when the archiver wrote it."""
+    text = record.content_stream().read(65536).decode("utf-8", "replace")
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "source" and value.strip():
+            return value.strip()
+    return None
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "unknown").lower()
+
+
+def locate(paths: Iterable[Path], sources: Mapping[str, Source] | None) -> dict[str, Located]:
+    """Per document id, the latest article capture. ``sources`` None: every 200 response counts."""
+    latest: dict[str, Located] = {}
+    for path in paths:
+        with open(path, "rb") as fh:
+            source = None
+            iterator = ArchiveIterator(fh)
+            for record in iterator:
+                if record.rec_type == "warcinfo":
+                    source = _warcinfo_source(record)
+                    continue
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                if record.http_headers.get_statuscode() != "200":
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                name = _document_source(url, source, sources)
+                if name is None:
+                    continue
+                found = Located(record.rec_headers.get_header("WARC-Date"), str(path),
+                                iterator.get_record_offset(), name)
+                doc_id = document_id(url)
+                if doc_id not in latest or latest[doc_id] < found:
+                    latest[doc_id] = found
+    return latest
+
+
+def _document_source(url: str, source: str | None, sources: Mapping[str, Source] | None) -> str | None:
+    """Which source a response belongs to, or None when it is not an article page."""
+    if sources is None:
+        return source or _host(url)
+    seed = sources.get(source or "")
+    if seed is None or not seed.is_article(url):
+        return None
+    return seed.name
+
+
+def read_capture(path: str | os.PathLike, offset: int, source: str) -> Capture:
+    """The Capture of the response record at ``offset`` (payload read with a hard cap)."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        body = record.raw_stream.read(MAX_RECORD_PAYLOAD + 1)
+        headers = record.rec_headers
+        return Capture(
+            url=headers.get_header("WARC-Target-URI"),
+            status=int(record.http_headers.get_statuscode()),
+            headers=tuple((k, v) for k, v in record.http_headers.headers),
+            body=body,
+            warc_date=headers.get_header("WARC-Date"),
+            source=source,
+            warc=WarcRef(
+                file=Path(path).name,
+                offset=offset,
+                record_id=headers.get_header("WARC-Record-ID"),
+                payload_digest=headers.get_header("WARC-Payload-Digest") or "",
+            ),
+        )
+
+
+def derive_located(found: Located, options: TextOptions) -> Document | TextError:
+    """Pool entry point: read one record and derive it."""
+    from crawler.text import derive  # imported here: trafilatura is slow to import for every command
+
+    capture = read_capture(found.file, found.offset, found.source)
+    if len(capture.body) > MAX_RECORD_PAYLOAD:
+        return TextError("too-large", f"{capture.url}: stored payload exceeds {MAX_RECORD_PAYLOAD} bytes")
+    try:
+        return derive(capture, options)
+    except TextError as exc:
+        return exc
+
+
+def rebuild(
+    paths: Iterable[Path],
+    target: str | os.PathLike,
+    sources: Mapping[str, Source] | None,
+    workers: int = 1,
+    max_decompressed_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """Derive every document of the WARC files ``paths`` into ``target``; returns counts."""
+    latest = locate(paths, sources)
+    options = {name: src.text for name, src in (sources or {}).items()}
+    jobs = sorted(latest.items())
+    docs: list[Document] = []
+    dropped: dict[str, int] = {}
+    with _executor(workers) as pool:
+        args = [(found, _options_for(options, found.source, max_decompressed_size))
+                for _, found in jobs]
+        for done, result in enumerate(pool.map(_derive_star, args, chunksize=8), 1):
+            if isinstance(result, TextError):
+                dropped[result.reason] = dropped.get(result.reason, 0) + 1
+            else:
+                docs.append(result)
+            if progress:
+                progress(done, len(jobs))
+    store = TextStore(target)
+    for doc in docs:
+        store.write_derived(doc)
+        options.setdefault(doc.source, TextOptions())
+    counts = store.publish(docs, options)
+    counts["documents"] = len(docs)
+    counts.update({f"dropped/{k}": v for k, v in sorted(dropped.items())})
+    return counts
+
+
+def _options_for(options: Mapping[str, TextOptions], source: str, max_size: int | None) -> TextOptions:
+    base = options.get(source, TextOptions())
+    return replace(base, max_decompressed_size=max_size) if max_size else base
+
+
+def _derive_star(args: tuple) -> Document | TextError:
+    return derive_located(*args)
+
+
+class _InlineExecutor:
+    """One worker: derive in this process (no pool start-up cost, easier to profile)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def map(self, fn, items, chunksize=1):
+        return map(fn, items)
+
+
+def _executor(workers: int):
+    if workers <= 1:
+        return _InlineExecutor()
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def terminal_progress(done: int, total: int) -> None:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty() or total == 0:
+        return
+    width = 30
+    filled = width * done // total
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()

@@ -1,0 +1,279 @@
+"""Seed files (``seeds/*.yaml``) to validated, frozen :class:`Source` objects.
+
+The schema is checked with jsonschema; every problem is reported as ONE line naming the file, the
+key and the problem (:class:`SeedError`), never a traceback. The seed reference is in
+``docs/seeds.md``. This module is pure: no Scrapy import, so ``scrapy rebuild`` can read seeds too.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jsonschema
+import yaml
+
+from crawler.text.model import TextOptions
+
+_STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
+_URL_LIST = {"type": "array", "items": {"type": "string", "pattern": "^https?://[^/\\s]+"}}
+_DURATION = {"type": "string", "pattern": "^[0-9]+[smhd]$"}
+
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "start_urls", "allowed_domains", "articles"],
+    "properties": {
+        "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
+        "title": {"type": "string"},
+        "start_urls": _URL_LIST,
+        "allowed_domains": {**_STR_LIST, "minItems": 1},
+        "feeds": _URL_LIST,
+        "sitemaps": _URL_LIST,
+        "follow": _STR_LIST,
+        "articles": {**_STR_LIST, "minItems": 1},
+        "deny": _STR_LIST,
+        "encoding": {"type": "string"},
+        "allow_private": {"type": "boolean"},
+        "limits": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "max_pages": {"type": "integer", "minimum": 0},
+                "max_depth": {"type": "integer", "minimum": 0},
+            },
+        },
+        "politeness": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "delay": {"type": "number", "minimum": 0},
+                "concurrency": {"type": "integer", "minimum": 1},
+                "robots": {"type": "boolean"},
+            },
+        },
+        "refresh": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"articles_after": _DURATION},
+        },
+        "text": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "strip_annotations": {"enum": ["auto", "always", "never"]},
+                "boilerplate_patterns": _STR_LIST,
+                "boilerplate_min_pages": {"type": "integer", "minimum": 1},
+                "boilerplate_min_share": {"type": "number", "minimum": 0, "maximum": 1},
+            },
+        },
+    },
+}
+
+_REGEX_KEYS = ("follow", "articles", "deny")
+_ENV = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class SeedError(Exception):
+    """A seed file that cannot be used; the message is one line naming file, key and problem."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One configured news source (see docs/seeds.md for every key and default)."""
+
+    name: str
+    path: str
+    digest: str  # sha256 hex of the seed file's bytes, recorded in warcinfo
+    title: str = ""
+    start_urls: tuple[str, ...] = ()
+    allowed_domains: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    follow: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    encoding: str | None = None
+    allow_private: bool = False
+    max_pages: int = 0
+    max_depth: int = 0
+    delay: float = 1.0
+    concurrency: int = 2
+    robots: bool = True
+    articles_after: int = 7 * 86400  # seconds before an article page is revalidated
+    text: TextOptions = field(default_factory=TextOptions)
+    _article_res: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
+
+    def allows(self, url: str) -> bool:
+        """True when the URL's host is one of ``allowed_domains`` or a subdomain (any port)."""
+        return host_in_domains(urlsplit(url).hostname or "", self.allowed_domains)
+
+    def is_article(self, url: str) -> bool:
+        """True when ``url`` matches one of the article rules."""
+        return any(rx.search(url) for rx in self._article_res)
+
+
+def host_in_domains(host: str, domains: tuple[str, ...]) -> bool:
+    """Domain match on the host alone (Scrapy's url_is_from_any_domain compares host:port)."""
+    host = host.lower()
+    for domain in domains:
+        domain = domain.lower().lstrip(".").split(":")[0]
+        if host == domain or host.endswith(f".{domain}"):
+            return True
+    return False
+
+
+def _expand_env(value, where: str):
+    """Expand ``${NAME}`` / ``${NAME:-default}`` in every string of the parsed YAML."""
+    if isinstance(value, dict):
+        return {k: _expand_env(v, f"{where}{k}.") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand_env(v, where) for v in value]
+    if not isinstance(value, str):
+        return value
+
+    def sub(match: re.Match) -> str:
+        name, default = match.group(1), match.group(2)
+        if name in os.environ:
+            return os.environ[name]
+        if default is None:
+            raise ValueError(f"environment variable {name} is not set (use ${{{name}:-default}})")
+        return default
+
+    return _ENV.sub(sub, value)
+
+
+def _key_path(error: jsonschema.ValidationError) -> str:
+    parts = ""
+    for part in error.absolute_path:
+        parts += f"[{part}]" if isinstance(part, int) else (f".{part}" if parts else str(part))
+    return parts
+
+
+def _describe(error: jsonschema.ValidationError) -> tuple[str, str]:
+    """(key, problem) for the most useful jsonschema error."""
+    key = _key_path(error)
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        return ".".join(filter(None, [key, extra[0]])), f"unknown key (allowed: {allowed})"
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        return ".".join(filter(None, [key, missing])), "required key is missing"
+    if error.validator == "pattern":
+        if key == "name":
+            return key, f"{error.instance!r} must be lowercase letters, digits, '-' or '_'"
+        if key.startswith(("start_urls", "feeds", "sitemaps")):
+            return key, f"{error.instance!r} is not an http(s) URL"
+        return key, f"{error.instance!r} is not a duration like 12h or 7d"
+    return key or "(top)", error.message
+
+
+def _check_semantics(data: dict) -> tuple[str, str] | None:
+    """Checks jsonschema cannot express: regexes compile, the encoding exists."""
+    for key in _REGEX_KEYS:
+        for i, pattern in enumerate(data.get(key, [])):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                return f"{key}[{i}]", f"invalid regex {pattern!r}: {exc}"
+    for i, pattern in enumerate(data.get("text", {}).get("boilerplate_patterns", [])):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return f"text.boilerplate_patterns[{i}]", f"invalid regex {pattern!r}: {exc}"
+    if "encoding" in data:
+        try:
+            codecs.lookup(data["encoding"])
+        except LookupError:
+            return "encoding", f"unknown encoding {data['encoding']!r}"
+    return None
+
+
+def _build(data: dict, path: Path, raw: bytes) -> Source:
+    limits, polite = data.get("limits", {}), data.get("politeness", {})
+    text = data.get("text", {})
+    after = data.get("refresh", {}).get("articles_after", "7d")
+    defaults = TextOptions()
+    options = TextOptions(
+        fallback_encoding=data.get("encoding"),
+        strip_annotations=text.get("strip_annotations", defaults.strip_annotations),
+        boilerplate_patterns=tuple(text.get("boilerplate_patterns", ())),
+        boilerplate_min_pages=text.get("boilerplate_min_pages", defaults.boilerplate_min_pages),
+        boilerplate_min_share=float(text.get("boilerplate_min_share", defaults.boilerplate_min_share)),
+    )
+    return Source(
+        name=data["name"],
+        path=str(path),
+        digest=hashlib.sha256(raw).hexdigest(),
+        title=data.get("title", ""),
+        start_urls=tuple(data.get("start_urls", ())),
+        allowed_domains=tuple(data["allowed_domains"]),
+        feeds=tuple(data.get("feeds", ())),
+        sitemaps=tuple(data.get("sitemaps", ())),
+        follow=tuple(data.get("follow", ())),
+        articles=tuple(data["articles"]),
+        deny=tuple(data.get("deny", ())),
+        encoding=data.get("encoding"),
+        allow_private=data.get("allow_private", False),
+        max_pages=limits.get("max_pages", 0),
+        max_depth=limits.get("max_depth", 0),
+        delay=float(polite.get("delay", 1.0)),
+        concurrency=polite.get("concurrency", 2),
+        robots=polite.get("robots", True),
+        articles_after=int(after[:-1]) * _SECONDS[after[-1]],
+        text=options,
+        _article_res=tuple(re.compile(p) for p in data["articles"]),
+    )
+
+
+def load_source(path: str | os.PathLike) -> Source:
+    """Read and validate one seed file; raise :class:`SeedError` with a one-line message."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SeedError(f"{path}: cannot read seed file: {exc.strerror}") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SeedError(f"{path}: {where}invalid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise SeedError(f"{path}: the file must be a YAML mapping of keys (see docs/seeds.md)")
+    try:
+        data = _expand_env(data, "")
+    except ValueError as exc:
+        raise SeedError(f"{path}: {exc}") from None
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    if errors:
+        key, problem = _describe(errors[0])
+        raise SeedError(f"{path}: key '{key}': {problem}")
+    semantic = _check_semantics(data)
+    if semantic:
+        raise SeedError(f"{path}: key '{semantic[0]}': {semantic[1]}")
+    return _build(data, path, raw)
+
+
+def load_sources(directory: str | os.PathLike) -> dict[str, Source]:
+    """All sources of a seeds directory by name; duplicate names are an error."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise SeedError(f"{directory}: seeds directory not found (setting SEEDS_DIR)")
+    sources: dict[str, Source] = {}
+    for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
+        source = load_source(path)
+        if source.name in sources:
+            other = sources[source.name].path
+            raise SeedError(f"{path}: key 'name': duplicate source name {source.name!r} (also in {other})")
+        sources[source.name] = source
+    return dict(sorted(sources.items()))

@@ -1,0 +1,114 @@
+"""The generic source spider: start URLs, feeds and sitemaps, follow rules and article rules.
+
+One subclass per seed file is made by :mod:`crawler.spiderloader`; the seed reference is in
+docs/seeds.md. Links are filtered (scope, rules, already seen) before a Request is built, because
+building and de-duplicating Requests is what dominates a plain Scrapy crawl's CPU (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.selector import Selector
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
+
+from crawler.items import Page
+from crawler.sources import Source
+
+logger = logging.getLogger(__name__)
+
+#: Sitemaps and feeds bigger than this (after gunzip) are not parsed; they are still archived.
+MAX_SITEMAP_SIZE = 50 * 1024 * 1024
+
+
+def source_settings(source: Source) -> dict[str, Any]:
+    """Per-source Scrapy settings (spider priority) from the seed's limits and politeness."""
+    return {
+        "DOWNLOAD_DELAY": source.delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": source.concurrency,
+        "ROBOTSTXT_OBEY": source.robots,
+        "DEPTH_LIMIT": source.max_depth,
+        "CLOSESPIDER_PAGECOUNT": source.max_pages,
+    }
+
+
+class SourceSpider(Spider):
+    """Crawls one :class:`~crawler.sources.Source`; yields a :class:`Page` per article page."""
+
+    source: Source
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.allowed_domains = list(self.source.allowed_domains)
+        self._links = LinkExtractor(
+            allow=self.source.follow + self.source.articles,
+            deny=self.source.deny,
+            unique=True,
+        )
+        self._seen: set[str] = set()
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.source.start_urls:
+            yield self._request(url, self.parse)
+        for url in self.source.feeds:
+            yield self._request(url, self.parse_feed)
+        for url in self.source.sitemaps:
+            yield self._request(url, self.parse_sitemap)
+
+    def _request(self, url: str, callback, **kwargs: Any) -> Request:
+        self._seen.add(url)
+        return Request(url, callback=callback, **kwargs)
+
+    def _follow(self, urls: list[str]) -> Iterator[Request]:
+        """Requests for links not seen before, within the rules (article or list page)."""
+        for url in urls:
+            if url not in self._seen and self.source.allows(url):
+                yield self._request(url, self.parse)
+
+    def parse(self, response: Response) -> Iterator[Page | Request]:
+        if response.status == 200 and self.source.is_article(response.url):
+            yield Page(url=response.url, source=self.name, capture=response.meta.get("capture"))
+        if isinstance(response, TextResponse):
+            yield from self._follow([link.url for link in self._links.extract_links(response)])
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        """RSS 2.0 ``<item><link>`` and Atom ``<entry><link href>``: every entry in scope."""
+        selector = Selector(text=self._xml_text(response), type="xml")
+        selector.remove_namespaces()
+        urls = selector.xpath("//item/link/text() | //entry/link/@href").getall()
+        yield from self._follow(self._in_scope(response, urls))
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """Sitemaps and sitemap indexes (docs: sitemaps.org protocol), gzipped or not."""
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            body = gunzip(body, max_size=MAX_SITEMAP_SIZE)
+        try:
+            sitemap = Sitemap(body)
+        except Exception:  # lxml raises several types on non-XML bodies
+            logger.warning("%s: not a sitemap, ignored", response.url, extra={"spider": self})
+            return
+        urls = [entry["loc"] for entry in sitemap if "loc" in entry]
+        if sitemap.type == "sitemapindex":
+            for url in urls:
+                if url not in self._seen:
+                    yield self._request(url, self.parse_sitemap)
+            return
+        yield from self._follow(self._in_scope(response, urls))
+
+    def _xml_text(self, response: Response) -> str:
+        return response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+
+    def _in_scope(self, response: Response, urls: list[str]) -> list[str]:
+        """Absolute URLs of feed/sitemap entries that the source's rules admit."""
+        return [
+            url
+            for url in (response.urljoin(u.strip()) for u in urls)
+            if self._links.matches(url) and self.source.allows(url)
+        ]

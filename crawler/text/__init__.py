@@ -1,0 +1,4 @@
+"""Pure text derivation: WARC capture -> Document -> text file (docs/architecture.md).
+
+Nothing in this package imports Scrapy or Twisted: the crawl and the offline rebuild share it.
+"""

@@ -1,0 +1,115 @@
+"""Plain data passed between the crawl, the process pool and the offline rebuild.
+
+Every field is taken from a WARC record or the page itself, never from the clock, so the same
+records always give the same documents (docs/formats.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class WarcRef:
+    """Where a capture lives: WARC file basename, byte offset of its gzip member, record id."""
+
+    file: str
+    offset: int
+    record_id: str
+    payload_digest: str
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One archived HTTP response, exactly as the WARC response record holds it."""
+
+    url: str
+    status: int
+    headers: tuple[tuple[str, str], ...]  # response headers in archived order, repeats kept
+    body: bytes  # payload as archived: still Content-Encoded (gzip, br, deflate)
+    warc_date: str  # WARC-Date of the response record, e.g. "2026-11-22T06:50:53Z"
+    source: str  # source name (seed), or the host for foreign WARCs
+    warc: WarcRef | None = None
+
+    def header(self, name: str) -> str | None:
+        """Last value of header ``name`` (case-insensitive), or None."""
+        name = name.lower()
+        found = None
+        for key, value in self.headers:
+            if key.lower() == name:
+                found = value
+        return found
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """Options of the text steps, built once from settings and the source's seed."""
+
+    fallback_encoding: str | None = None  # the source's fallback, e.g. "gb18030"
+    strip_annotations: str = "auto"  # "auto" | "always" | "never" (pinyin annotations)
+    boilerplate_patterns: tuple[str, ...] = ()  # extra per-source regexes (whole paragraph)
+    boilerplate_min_pages: int = 3  # site-wide: a paragraph on at least this many pages...
+    boilerplate_min_share: float = 0.3  # ...and at least this share of the source's pages
+    max_decompressed_size: int = 20 * 1024 * 1024  # bytes of decoded payload we accept
+    near_duplicate_threshold: float = 0.8  # Jaccard similarity for near-duplicate clusters
+
+
+@dataclass(frozen=True)
+class EncodingInfo:
+    """How the page's bytes became text: the label seen, the codec used and why."""
+
+    declared: str | None  # the label the page declared (HTTP, then <meta>), as written
+    used: str  # Python codec actually used
+    reason: str  # e.g. "http-charset", "meta-charset", "bom", "utf8-valid", "fallback", "detected"
+    invalid_bytes: int = 0  # bytes replaced by U+FFFD while decoding
+    repairs: int = 0  # paragraphs whose mojibake was undone
+    losses: int = 0  # U+FFFD characters left in the text (bytes really gone)
+    annotations_removed: int = 0  # pinyin annotations removed
+
+
+@dataclass(frozen=True)
+class Document:
+    """A derived article before site-wide boilerplate removal (which needs all documents)."""
+
+    id: str
+    url: str
+    source: str
+    title: str
+    fetched: str  # the WARC-Date of the response record
+    encoding: EncodingInfo
+    paragraphs: tuple[str, ...]  # body, one paragraph each, title line not included
+    published: str | None = None
+    author: str | None = None
+    meta: tuple[tuple[str, str], ...] = ()  # other front-matter facts: ("origin", "新华网"), ...
+    removed: tuple[tuple[str, int], ...] = ()  # per-page boilerplate removed: (rule, count), sorted
+    warc: WarcRef | None = None
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Document:
+        data = dict(data)
+        data["encoding"] = EncodingInfo(**data["encoding"])
+        data["warc"] = WarcRef(**data["warc"]) if data.get("warc") else None
+        data["paragraphs"] = tuple(data["paragraphs"])
+        data["meta"] = tuple(tuple(kv) for kv in data.get("meta", ()))
+        data["removed"] = tuple(tuple(kv) for kv in data.get("removed", ()))
+        return cls(**data)
+
+
+def document_id(url: str) -> str:
+    """First 16 hex digits of sha256 of the canonical URL (docs/formats.md)."""
+    from w3lib.url import canonicalize_url
+
+    return hashlib.sha256(canonicalize_url(url).encode("utf-8")).hexdigest()[:16]
+
+
+class TextError(Exception):
+    """A page that gives no text; ``reason`` is a short stats key, e.g. ``undecodable``."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason

@@ -1,0 +1,1 @@
+"""Pure WARC layer: record building (warcio), rotating crash-safe writer, reader, CDXJ index."""

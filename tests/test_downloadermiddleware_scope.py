@@ -1,0 +1,61 @@
+"""The scope fence: schemes, allowed domains, private addresses (unit level; crawl level in e2e)."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+
+from crawler.downloadermiddlewares.scope import ScopeMiddleware, refusal
+
+DOMAINS = ("news.example.cn",)
+
+
+@pytest.mark.parametrize(
+    ("url", "allow_private", "expected"),
+    [
+        ("https://news.example.cn/a/1.html", False, None),
+        ("https://m.news.example.cn/a/1.html", False, None),
+        ("https://evil.example.com/a/1.html", False, "offsite"),
+        ("https://news.example.cn.evil.com/", False, "offsite"),
+        ("file:///etc/passwd", False, "scheme"),
+        ("data:text/html,<p>hi</p>", False, "scheme"),
+        ("ftp://news.example.cn/x", False, "scheme"),
+        ("http://127.0.0.1:8080/", False, "private-address"),
+        ("http://10.1.2.3/", False, "private-address"),
+        ("http://192.168.0.1/", False, "private-address"),
+        ("http://169.254.169.254/latest/meta-data/", False, "private-address"),
+        ("http://[::1]/", False, "private-address"),
+        ("http://localhost:8000/", False, "private-address"),
+        ("http://127.0.0.1:8080/", True, "offsite"),
+    ],
+)
+def test_refusal(url, allow_private, expected):
+    assert refusal(url, DOMAINS, allow_private) == expected
+
+
+def test_private_address_allowed_when_the_source_opts_in():
+    assert refusal("http://127.0.0.1:8080/a.html", ("127.0.0.1",), True) is None
+    assert refusal("http://127.0.0.1:8080/a.html", ("127.0.0.1",), False) == "private-address"
+
+
+def test_dont_filter_requests_are_refused_too():
+    class Town(Spider):
+        name = "town"
+        allowed_domains = ["news.example.cn"]
+
+    crawler = get_crawler(Town)
+    crawler.spider = Town()
+    middleware = build_from_crawler(ScopeMiddleware, crawler)
+    crawler.stats.open_spider()
+    assert middleware.process_request(Request("https://news.example.cn/")) is None
+    with pytest.raises(IgnoreRequest):
+        middleware.process_request(Request("https://other.example.org/", dont_filter=True))
+    assert crawler.stats.get_value("scope/refused/offsite") == 1
+
+
+def test_not_configured():
+    with pytest.raises(NotConfigured):
+        build_from_crawler(ScopeMiddleware, get_crawler(Spider, {"SCOPE_ENABLED": False}))
