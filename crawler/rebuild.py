@@ -17,11 +17,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from warcio.archiveiterator import ArchiveIterator
-
 from crawler.sources import Source
-from crawler.text.model import Capture, Document, TextError, TextOptions, WarcRef, document_id
+from crawler.text.model import Capture, Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore
+from crawler.warc.errors import WarcReadError
+from crawler.warc.reader import capture_of, iter_records, read_record_at
 
 #: stored payloads larger than this are not read back (gzip/brotli bombs, 100 MB pages)
 MAX_RECORD_PAYLOAD = 32 * 1024 * 1024
@@ -60,27 +60,24 @@ def _host(url: str) -> str:
 def locate(paths: Iterable[Path], sources: Mapping[str, Source] | None) -> dict[str, Located]:
     """Per document id, the latest article capture. ``sources`` None: every 200 response counts."""
     latest: dict[str, Located] = {}
-    for path in paths:
-        with open(path, "rb") as fh:
-            source = None
-            iterator = ArchiveIterator(fh)
-            for record in iterator:
-                if record.rec_type == "warcinfo":
-                    source = _warcinfo_source(record)
-                    continue
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                if record.http_headers.get_statuscode() != "200":
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                name = _document_source(url, source, sources)
-                if name is None:
-                    continue
-                found = Located(record.rec_headers.get_header("WARC-Date"), str(path),
-                                iterator.get_record_offset(), name)
-                doc_id = document_id(url)
-                if doc_id not in latest or latest[doc_id] < found:
-                    latest[doc_id] = found
+    source, current = None, None
+    for path, offset, record in iter_records(paths):
+        if path != current:  # a warcinfo names the source of the records after it, in its file
+            source, current = None, path
+        if record.rec_type == "warcinfo":
+            source = _warcinfo_source(record)
+            continue
+        if record.rec_type != "response" or record.http_headers is None:
+            continue
+        if record.http_headers.get_statuscode() != "200":
+            continue
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        name = _document_source(url, source, sources)
+        if name is not None:
+            found = Located(record.rec_headers.get_header("WARC-Date"), str(path), offset, name)
+            doc_id = document_id(url)
+            if doc_id not in latest or latest[doc_id] < found:
+                latest[doc_id] = found
     return latest
 
 
@@ -96,34 +93,17 @@ def _document_source(url: str, source: str | None, sources: Mapping[str, Source]
 
 def read_capture(path: str | os.PathLike, offset: int, source: str) -> Capture:
     """The Capture of the response record at ``offset`` (payload read with a hard cap)."""
-    with open(path, "rb") as fh:
-        fh.seek(offset)
-        record = next(iter(ArchiveIterator(fh)))
-        body = record.raw_stream.read(MAX_RECORD_PAYLOAD + 1)
-        headers = record.rec_headers
-        return Capture(
-            url=headers.get_header("WARC-Target-URI"),
-            status=int(record.http_headers.get_statuscode()),
-            headers=tuple((k, v) for k, v in record.http_headers.headers),
-            body=body,
-            warc_date=headers.get_header("WARC-Date"),
-            source=source,
-            warc=WarcRef(
-                file=Path(path).name,
-                offset=offset,
-                record_id=headers.get_header("WARC-Record-ID"),
-                payload_digest=headers.get_header("WARC-Payload-Digest") or "",
-            ),
-        )
+    return capture_of(read_record_at(path, offset, MAX_RECORD_PAYLOAD), source)
 
 
 def derive_located(found: Located, options: TextOptions) -> Document | TextError:
     """Pool entry point: read one record and derive it."""
     from crawler.text import derive  # imported here: trafilatura is slow to import for every command
 
-    capture = read_capture(found.file, found.offset, found.source)
-    if len(capture.body) > MAX_RECORD_PAYLOAD:
-        return TextError("too-large", f"{capture.url}: stored payload exceeds {MAX_RECORD_PAYLOAD} bytes")
+    try:
+        capture = read_capture(found.file, found.offset, found.source)
+    except WarcReadError as exc:
+        return TextError("unreadable-record", str(exc))
     try:
         return derive(capture, options)
     except TextError as exc:

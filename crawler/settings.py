@@ -19,6 +19,8 @@ WARC_OPERATOR = ""
 WARC_DESCRIPTION = ""
 WARC_INDEX = True
 
+REPORT_ENABLED = True
+
 TEXT_ENABLED = True
 TEXT_WORKERS = 0  # 0: one process per core
 TEXT_MAX_DECOMPRESSED_SIZE = 20 * 1024 * 1024
@@ -39,6 +41,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "crawler.extensions.warc.WarcExtension": 100,
+    "crawler.extensions.report.CrawlReport": 900,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.TextPipeline": 300,

@@ -1,0 +1,61 @@
+"""Crawl report: the final stats as JSON in the archive, and a one-line summary in the log.
+
+Written at spider close to ``<ARCHIVE_DIR>/reports/<source>-<start time>.json`` (keys sorted,
+datetimes in ISO 8601), so users, scripts and tests can read what a crawl did without parsing
+logs. Settings: ``REPORT_ENABLED`` (True).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.text.store import safe_name, write_atomic
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+class CrawlReport:
+    """Extension writing the stats report (see module docstring)."""
+
+    def __init__(self, crawler: Crawler, directory: Path):
+        self.crawler = crawler
+        self.directory = directory
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("REPORT_ENABLED", True):
+            raise NotConfigured("REPORT_ENABLED is off")
+        report = cls(crawler, Path(crawler.settings.get("ARCHIVE_DIR", "archive")) / "reports")
+        crawler.signals.connect(report.spider_closed, signal=signals.spider_closed)
+        return report
+
+    def spider_closed(self, spider, reason: str) -> None:
+        stats = {k: _plain(v) for k, v in sorted(self.crawler.stats.get_stats().items())}
+        stats["finish_reason"] = reason  # CoreStats may set it after us
+        start = stats.get("start_time", "")
+        stamp = start[:19].replace("-", "").replace(":", "") if start else "unknown"
+        path = self.directory / f"{safe_name(spider.name)}-{stamp}.json"
+        write_atomic(path, json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")
+        logger.info(
+            "crawl summary: %(pages)s responses archived, %(docs)s articles derived, %(dropped)s without text, "
+            "finish reason %(reason)s; report %(path)s",
+            {"pages": stats.get("warc/records/response", 0), "docs": stats.get("text/documents", 0),
+             "dropped": sum(v for k, v in stats.items() if k.startswith("text/dropped/")),
+             "reason": reason, "path": path},
+            extra={"spider": spider},
+        )

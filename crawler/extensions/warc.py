@@ -1,0 +1,227 @@
+"""WARC capture: every real download becomes response, request and metadata records (docs/formats.md).
+
+Hooked on ``response_downloaded``, which Scrapy sends only for real network fetches, before
+HttpCompressionMiddleware inflates the body and before any cache swaps a 304 for a stored 200:
+the record holds the bytes as received (de-chunked, still Content-Encoded). The records are in
+the file before the response goes on to the spider, and the request's ``meta["capture"]`` then
+carries exactly those bytes (and where they are) so the pipeline derives text from the archive.
+A write error stops the crawl and ``scrapy crawl`` exits 1 (stats ``crawl/failed``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import socket
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+
+import crawler
+from crawler.text.model import Capture, WarcRef
+from crawler.warc.errors import WarcWriteError
+from crawler.warc.index import update_index
+from crawler.warc.records import Exchange
+from crawler.warc.writer import Location, RotatingWarcWriter, repair_open_files
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Headers, Response
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+WARC_FORMAT = "WARC File Format 1.1"
+CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+
+
+@dataclass(frozen=True)
+class WarcOptions:
+    """The extension's settings, read once."""
+
+    directory: Path
+    prefix: str
+    max_size: int
+    operator: str
+    description: str
+    index: Path | None  # where the CDXJ index goes, None: no index
+    user_agent: str
+    robots_obey: bool
+
+    @classmethod
+    def from_settings(cls, settings) -> WarcOptions:
+        archive = Path(settings.get("ARCHIVE_DIR", "archive"))
+        return cls(
+            directory=Path(settings.get("WARC_DIR") or archive / "warc"),
+            prefix=settings.get("WARC_PREFIX", "news"),
+            max_size=settings.getint("WARC_MAX_SIZE", 1_000_000_000),
+            operator=settings.get("WARC_OPERATOR", ""),
+            description=settings.get("WARC_DESCRIPTION", ""),
+            index=archive / "index.cdxj" if settings.getbool("WARC_INDEX", True) else None,
+            user_agent=settings.get("USER_AGENT", ""),
+            robots_obey=settings.getbool("ROBOTSTXT_OBEY"),
+        )
+
+
+def software() -> str:
+    """What wrote the file, with the versions a reader may need to explain it."""
+    return f"scrapy-news-archiver/{crawler.__version__} warcio/{version('warcio')} scrapy/{scrapy.__version__}"
+
+
+def _text(value: bytes) -> str:
+    """Header bytes as text: UTF-8 when valid (warcio then %-encodes it losslessly), else Latin-1."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
+
+
+def header_pairs(headers: Headers) -> tuple[tuple[str, str], ...]:
+    """Scrapy headers as (name, value) pairs, every repeated value kept (Set-Cookie twice: two)."""
+    return tuple((_text(name), _text(value)) for name in headers for value in headers.getlist(name))
+
+
+def exchange_of(request: Request, response: Response) -> Exchange:
+    """The plain Exchange the WARC layer needs, from what Scrapy has at download time."""
+    ip = getattr(response, "ip_address", None)
+    return Exchange(
+        url=response.url, method=request.method, request_headers=header_pairs(request.headers),
+        request_body=request.body or b"", status=response.status,
+        protocol=getattr(response, "protocol", None), response_headers=header_pairs(response.headers),
+        body=response.body, ip_address=str(ip) if ip is not None else None,
+        # Scrapy's "dataloss" flag: the server closed before the announced length arrived
+        truncated="disconnect" if "dataloss" in response.flags else None,
+    )
+
+
+def _safe_host(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.]+", "_", name) or "localhost"
+
+
+class WarcExtension:
+    """Writes every download to rotating WARC files and updates the CDXJ index at close.
+
+    Settings:
+
+    - ``ARCHIVE_DIR`` (default ``"archive"``): output root; the index is ``ARCHIVE_DIR/index.cdxj``.
+    - ``WARC_ENABLED`` (``True``): off raises NotConfigured; pages then have no capture and no text.
+    - ``WARC_DIR`` (``<ARCHIVE_DIR>/warc``): where WARC files are written.
+    - ``WARC_PREFIX`` (``"news"``): first part of every WARC file name.
+    - ``WARC_MAX_SIZE`` (``1000000000``): a file is closed before it would grow past this many bytes.
+    - ``WARC_OPERATOR`` (``""``), ``WARC_DESCRIPTION`` (``""``): recorded in each warcinfo record.
+    - ``WARC_INDEX`` (``True``): update ``ARCHIVE_DIR/index.cdxj`` when the spider closes.
+    - ``USER_AGENT``, ``ROBOTSTXT_OBEY``: recorded in warcinfo (a source's own robots policy wins).
+    """
+
+    def __init__(self, crawler: Crawler, options: WarcOptions):
+        self.crawler = crawler
+        self.options = options
+        self.writer: RotatingWarcWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("WARC_ENABLED", True):
+            raise NotConfigured("WARC_ENABLED is off")
+        ext = cls(crawler, WarcOptions.from_settings(crawler.settings))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def warcinfo_fields(self, spider: Spider) -> dict[str, str]:
+        """The warcinfo block of every file this crawl writes (empty values are left out)."""
+        source = getattr(spider, "source", None)
+        robots = getattr(source, "robots", self.options.robots_obey)
+        return {
+            "software": software(), "format": WARC_FORMAT, "conformsTo": CONFORMS_TO,
+            "hostname": socket.gethostname(), "operator": self.options.operator,
+            "description": self.options.description, "isPartOf": getattr(source, "name", spider.name),
+            "source": getattr(source, "name", spider.name),
+            "seed-digest": f"sha256:{source.digest}" if getattr(source, "digest", None) else "",
+            "robots": "classic" if robots else "ignore", "http-header-user-agent": self.options.user_agent,
+        }
+
+    def spider_opened(self, spider: Spider) -> None:
+        directory = self.options.directory
+        for line in repair_open_files(directory):
+            logger.warning("WARC crash repair: %(line)s", {"line": line}, extra={"spider": spider})
+            self.crawler.stats.inc_value("warc/repaired_files")
+        self.writer = RotatingWarcWriter(
+            directory, self.options.prefix, self.options.max_size, _safe_host(socket.gethostname()),
+            os.getpid(), self.warcinfo_fields(spider))
+
+    def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        if self.writer is None:
+            return  # failed earlier: the spider is closing
+        records = self.writer.factory.build_exchange(exchange_of(request, response))
+        try:
+            locations = self.writer.write(records)
+        except WarcWriteError as exc:
+            self._fail(exc, spider)
+            return
+        self._count(locations)
+        request.meta["capture"] = self._capture(records[0], locations[0], response, spider)
+
+    def _capture(self, record, location: Location, response: Response, spider: Spider) -> Capture:
+        """What the pipeline derives text from: the response record's own headers and body."""
+        headers = record.rec_headers
+        source = getattr(getattr(spider, "source", None), "name", spider.name)
+        return Capture(
+            url=response.url, status=response.status,
+            headers=tuple((name, value) for name, value in record.http_headers.headers),
+            body=response.body, warc_date=headers.get_header("WARC-Date"), source=source,
+            warc=WarcRef(location.file, location.offset, location.record_id,
+                         headers.get_header("WARC-Payload-Digest")),
+        )
+
+    def _count(self, locations: list[Location]) -> None:
+        stats = self.crawler.stats
+        for location in locations:
+            stats.inc_value(f"warc/records/{location.record_type}")
+        stats.inc_value("warc/bytes", sum(location.length for location in locations))
+        stats.set_value("warc/files", self.writer.files_opened)
+
+    def _fail(self, exc: WarcWriteError, spider: Spider) -> None:
+        """Stop the crawl: an archiver that cannot archive must not go on fetching."""
+        logger.error("%(error)s; stopping the crawl", {"error": exc}, extra={"spider": spider})
+        stats = self.crawler.stats
+        stats.inc_value("warc/write_error")
+        stats.set_value("crawl/failed", "warc_write_error")
+        writer, self.writer = self.writer, None
+        try:
+            writer.close()  # already cut back to its last complete record
+        except WarcWriteError as again:
+            logger.error("%(error)s", {"error": again}, extra={"spider": spider})
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_write_error"))
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.writer is not None:
+            writer, self.writer = self.writer, None
+            try:
+                writer.close()
+            except WarcWriteError as exc:
+                logger.error("%(error)s", {"error": exc}, extra={"spider": spider})
+                self.crawler.stats.set_value("crawl/failed", "warc_write_error")
+        if self.options.index is not None:
+            self._update_index(spider)
+
+    def _update_index(self, spider: Spider) -> None:
+        directory = self.options.directory
+        if not directory.is_dir():
+            return
+        paths = sorted(p for p in directory.iterdir() if p.name.endswith(".warc.gz"))
+        try:
+            lines = update_index(self.options.index, paths)
+        except Exception as exc:  # the index is derived: a bad one must not fail the crawl
+            logger.warning("%(index)s: not updated (%(error)s); rebuild it with cdxj-indexer",
+                           {"index": self.options.index, "error": exc}, extra={"spider": spider}, exc_info=True)
+            return
+        self.crawler.stats.set_value("warc/index_lines", lines)

@@ -1,0 +1,71 @@
+"""The archive's CDXJ index (``ARCHIVE_DIR/index.cdxj``), built with cdxj-indexer, replayable in pywb.
+
+Lines for response, revisit, metadata and resource records (never request records), sorted,
+with ``filename`` the WARC basename. An update indexes only files not yet in the index and
+drops lines of files that are gone; the file is replaced atomically (temp file + os.replace).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+from cdxj_indexer.main import CDXJIndexer
+
+# Not cdxj-indexer's default list, on purpose: with its default it also drops metadata records
+# typed application/warc-fields, and ours are exactly those (what was reconstructed).
+RECORD_TYPES = "metadata,resource,response,revisit"
+
+
+def index_lines(paths: Iterable[str | os.PathLike]) -> list[str]:
+    """CDXJ lines (with newline) of every indexed record of ``paths``, sorted."""
+    paths = [str(p) for p in sorted(map(Path, paths))]
+    if not paths:
+        return []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "part.cdxj")
+        CDXJIndexer(output=out, inputs=paths, sort=True, records=RECORD_TYPES).process_all()
+        with open(out, encoding="utf-8") as fh:
+            return fh.readlines()
+
+
+def _filename(line: str) -> str:
+    return json.loads(line.split(" ", 2)[2]).get("filename", "")
+
+
+def read_index(index: Path) -> list[str]:
+    if not index.is_file():
+        return []
+    with open(index, encoding="utf-8") as fh:
+        return [line for line in fh if line.strip() and not line.startswith("!")]
+
+
+def update_index(index: str | os.PathLike, warc_paths: Iterable[str | os.PathLike]) -> int:
+    """Bring ``index`` up to date with ``warc_paths``; returns its number of lines."""
+    index = Path(index)
+    by_name = {Path(p).name: Path(p) for p in warc_paths}
+    kept = [line for line in read_index(index) if _filename(line) in by_name]
+    indexed = {_filename(line) for line in kept}
+    new = index_lines(path for name, path in by_name.items() if name not in indexed)
+    lines = sorted(set(kept) | set(new))
+    write_atomic(index, "".join(lines).encode("utf-8"))
+    return len(lines)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so readers see the old or the new file, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; the index is for replay tools too
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
