@@ -31,8 +31,8 @@ HOSTGUARD_RETRY_AFTER_MAX = 300
 HOSTGUARD_BREAKER_THRESHOLD = 10
 
 DOWNLOADER_MIDDLEWARES = {
-    # before RobotsTxtMiddleware (100): an out-of-scope host's robots.txt is not fetched either
-    "crawler.downloadermiddlewares.scope.ScopeMiddleware": 50,
+    # before OffsiteMiddleware (50) and RobotsTxtMiddleware (100): it decides first, for every request
+    "crawler.downloadermiddlewares.scope.ScopeMiddleware": 40,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.downloadermiddlewares.robots.RobotsTxtMiddleware": 100,
     # above RetryMiddleware (550): sees every 429/503 and download error before a retry is scheduled

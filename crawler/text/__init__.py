@@ -2,3 +2,7 @@
 
 Nothing in this package imports Scrapy or Twisted: the crawl and the offline rebuild share it.
 """
+
+from .basic import derive, finalize
+
+__all__ = ["derive", "finalize"]

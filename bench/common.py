@@ -1,0 +1,108 @@
+"""Shared bench helpers: a deterministic synthetic news site, a static server, RSS sampling.
+
+Standard library only (plus the project). Every script prints figures; none passes or fails.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = ("社区志愿者 街道 居民 服务 活动 老人 儿童 防疫 物资 文明 实践 城市 乡村 公益 捐赠 医疗 "
+         "教育 交通 环境 垃圾 分类 绿化 文化 图书 体育 健康 义诊 培训 就业 帮扶").split()
+
+
+def make_site(directory: Path, pages: int, links: int = 140, seed: int = 7) -> Path:
+    """Write ``pages`` article pages (30-80 KB, ``links`` links each) and list pages; deterministic."""
+    rng = random.Random(seed)
+    directory.mkdir(parents=True, exist_ok=True)
+    for n in range(pages):
+        targets = [f"/a/{rng.randrange(pages)}.html" for _ in range(links)]
+        paras = []
+        size = rng.randrange(30_000, 80_000)
+        while sum(len(p.encode()) for p in paras) < size - 6000:
+            paras.append("".join(rng.choice(WORDS) for _ in range(rng.randrange(20, 60))) + "。")
+        nav = "".join(f'<li><a href="{t}">{rng.choice(WORDS)}新闻{i}</a></li>' for i, t in enumerate(targets))
+        body = "".join(f"<p>{p}</p>" for p in paras)
+        html = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>第{n}号新闻</title></head><body>'
+                f'<ul class="nav">{nav}</ul><div class="article"><h1>第{n}号新闻</h1>'
+                f"<p>发布时间：2024-05-{1 + n % 28:02d} 09:30</p>{body}</div></body></html>")
+        (directory / "a").mkdir(exist_ok=True)
+        (directory / "a" / f"{n}.html").write_text(html, encoding="utf-8")
+    index = "".join(f'<a href="/a/{n}.html">{n}</a> ' for n in range(pages))
+    (directory / "index.html").write_text(f'<html><head><meta charset="utf-8"></head><body>{index}</body></html>',
+                                          encoding="utf-8")
+    (directory / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    return directory
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def static_server(directory: Path):
+    """Serve ``directory`` on 127.0.0.1 (ETag-less, Last-Modified from mtime); yields the base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+        stack.extend(children.get(current, []))
+    return total
+
+
+def run_measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, int, int]:
+    """Run ``cmd``; return (seconds, peak RSS of the process tree in KiB, exit status)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kib(proc.pid))
+        time.sleep(0.1)
+    return time.perf_counter() - start, peak, proc.returncode
+
+
+def median(values) -> float:
+    return statistics.median(values)
+
+
+PY = sys.executable

@@ -1,0 +1,216 @@
+"""Baseline text derivation: trafilatura extraction, metadata lines, rendering, site-wide boilerplate.
+
+The smallest complete path from a Capture to text files, used by ``crawler.text`` until the full
+steps (extract/meta/boilerplate/dedup modules) replace it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import trafilatura
+import yaml
+
+from .decode import decode_html, decode_payload
+from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
+from .normalize import normalize_whitespace, strip_annotations
+from .repair import repair_paragraphs
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?")
+_META_LINE = re.compile(r"^\s*(?:【?(?:作者|记者|來源|来源|责任编辑|責任編輯|编辑|編輯|发布时间|發布時間|發佈時間|时间|時間|点击|點擊|阅读|浏览)[^\n]{0,60})$")
+_AUTHOR = re.compile(r"(?:作者|记者|記者)\s*[:：]?\s*([\u4e00-\u9fff·]{2,4}(?:[、，,][\u4e00-\u9fff·]{2,4})*)")
+_ORIGIN = re.compile(r"(?:来源|來源)\s*[:：]\s*(\S+)")
+GENERIC_RULES = {
+    "share": re.compile(r"^.{0,10}分享到.{0,40}$"),
+    "related": re.compile(r"^[【\[]?(?:相关阅读|相關閱讀|相关文章|相關文章|相关新闻|相關新聞|推荐阅读|延伸阅读)[】\]]?[:：]?$"),
+    "editor": re.compile(r"^.{0,10}(?:【纠错】|【糾錯】|责任编辑|責任編輯)\s*[:：]?.{0,30}$"),
+    "breadcrumb": re.compile(r"^(?:当前位置|當前位置|您的位置|您现在的位置)\s*[:：].{0,80}$"),
+    "copyright": re.compile(r"^.{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|ICP备|ICP證).{0,80}$", re.I),
+    "print-close": re.compile(r"^(?:【(?:打印|关闭|關閉|收藏|字号|大|中|小)】\s*)+$"),
+}
+
+
+def content_type(capture: Capture) -> tuple[str, str | None]:
+    """(mime type, full header value) of a capture."""
+    value = capture.header("Content-Type")
+    return (value or "").split(";")[0].strip().lower(), value
+
+
+def iso_date(text: str, before: str) -> str | None:
+    """The first Chinese or ISO date in ``text`` as ISO 8601 (+08:00 with a time), not after ``before``."""
+    match = _DATE.search(text)
+    if not match:
+        return None
+    year, month, day, hour, minute, second = match.groups()
+    date = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31) or date > before[:10]:
+        return None
+    if hour is None:
+        return date
+    return f"{date}T{int(hour):02d}:{int(minute):02d}:{int(second or 0):02d}+08:00"
+
+
+_TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
+
+
+def _byline_text(html: str, title: str) -> str:
+    """The 200 characters after the first title occurrence followed by a date or a byline."""
+    if not title:
+        return ""
+    text = re.sub(r"\s+", " ", _TAG.sub(" ", html))
+    at = text.find(title)
+    while at >= 0:
+        segment = text[at + len(title): at + len(title) + 200]
+        if _DATE.search(segment) or _AUTHOR.search(segment) or _ORIGIN.search(segment):
+            return segment
+        at = text.find(title, at + 1)
+    return ""
+
+
+def split_meta(lines: list[str], warc_date: str) -> tuple[list[str], dict[str, str]]:
+    """Move byline, source, date and click lines out of the body into metadata."""
+    body, meta = [], {}
+    for line in lines:
+        if len(line) <= 80 and _META_LINE.match(line):
+            if "published" not in meta and (date := iso_date(line, warc_date)):
+                meta["published"] = date
+            if "author" not in meta and (author := _AUTHOR.search(line)):
+                meta["author"] = author.group(1)
+            if "origin" not in meta and (origin := _ORIGIN.search(line)):
+                meta["origin"] = origin.group(1)
+            continue
+        body.append(line)
+    return body, meta
+
+
+def remove_generic(lines: list[str], title: str, patterns: tuple[str, ...]) -> tuple[list[str], Counter]:
+    """Generic rules, per-source patterns, and lines repeated within the page (title echoes)."""
+    removed: Counter = Counter()
+    extra = [re.compile(p) for p in patterns]
+    seen = {title}
+    kept = []
+    for line in lines:
+        rule = next((name for name, rx in GENERIC_RULES.items() if rx.match(line)), None)
+        if rule is None and any(rx.fullmatch(line) for rx in extra):
+            rule = "source-pattern"
+        if rule is None and line in seen:
+            rule = "repeated"
+        if rule:
+            removed[rule] += 1
+            continue
+        seen.add(line)
+        kept.append(line)
+    return kept, removed
+
+
+def derive(capture: Capture, options: TextOptions) -> Document:
+    """One archived article page to a Document (before site-wide boilerplate removal)."""
+    mime, header = content_type(capture)
+    if mime not in _HTML_TYPES:
+        raise TextError("not-html", f"{capture.url}: {mime} is not HTML")
+    payload = decode_payload(capture, options.max_decompressed_size)
+    html, encoding = decode_html(payload, header, options.fallback_encoding)
+    result = trafilatura.bare_extraction(html, url=capture.url, include_comments=False, deduplicate=False,
+                                         with_metadata=True, include_tables=True)
+    if result is None or not result.text:
+        raise TextError("no-text", f"{capture.url}: no main text found")
+    lines = [normalize_whitespace(x) for x in result.text.splitlines()]
+    lines, repairs, _ = repair_paragraphs([x for x in lines if x])
+    lines, annotations = strip_annotations(lines, options.strip_annotations)
+    title = normalize_whitespace(result.title or "") or (lines[0] if lines else "")
+    lines, meta = split_meta([x for x in lines if x], capture.warc_date)
+    lines, removed = remove_generic(lines, title, options.boilerplate_patterns)
+    if not lines:
+        raise TextError("no-text", f"{capture.url}: nothing left after boilerplate removal")
+    byline = _byline_text(html, title)
+    if "author" not in meta and (author := _AUTHOR.search(byline)):
+        meta["author"] = author.group(1)
+    if "origin" not in meta and (origin := _ORIGIN.search(byline)):
+        meta["origin"] = origin.group(1)
+    published = (meta.pop("published", None) or iso_date(byline, capture.warc_date)
+                 or iso_date(result.date or "", capture.warc_date))
+    losses = sum(x.count("\ufffd") for x in lines + [title])
+    info = EncodingInfo(encoding.declared, encoding.used, encoding.reason, encoding.invalid_bytes,
+                        repairs, losses, annotations)
+    return Document(id=document_id(capture.url), url=capture.url, source=capture.source, title=title,
+                    fetched=capture.warc_date, encoding=info, paragraphs=tuple(lines), published=published,
+                    author=meta.pop("author", None) or (result.author or None),
+                    meta=tuple(sorted(meta.items())), removed=tuple(sorted(removed.items())), warc=capture.warc)
+
+
+def _scalar(value) -> str:
+    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9).strip().removesuffix("\n...").strip()
+
+
+def _flow(pairs: list[tuple[str, object]]) -> str:
+    return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in pairs) + "}"
+
+
+def render(doc: Document, paragraphs: Iterable[str], removed: int, cluster: tuple[str, str] | None = None) -> bytes:
+    """The text file: YAML front matter in a fixed key order, title line, one paragraph a line."""
+    lines = ["---", f"title: {_scalar(doc.title)}", f"url: {_scalar(doc.url)}", f"source: {_scalar(doc.source)}"]
+    for key, value in (("published", doc.published), ("author", doc.author), *doc.meta):
+        if value:
+            lines.append(f"{key}: {_scalar(value)}")
+    lines.append(f"fetched: {_scalar(doc.fetched)}")
+    if doc.warc:
+        w = doc.warc
+        lines.append("warc: " + _flow([("file", w.file), ("offset", w.offset), ("record_id", w.record_id),
+                                       ("payload_digest", w.payload_digest)]))
+    e = doc.encoding
+    lines.append("encoding: " + _flow([("declared", e.declared), ("used", e.used), ("reason", e.reason),
+                                       ("repairs", e.repairs), ("losses", e.losses),
+                                       ("annotations_removed", e.annotations_removed)]))
+    lines.append("boilerplate: " + _flow([("removed", removed)]))
+    if cluster:
+        lines += [f"cluster: {_scalar(cluster[0])}", f"canonical: {_scalar(cluster[1])}"]
+    lines += ["---", doc.title, *paragraphs]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def learn_boilerplate(docs: list[Document], options: TextOptions) -> list[str]:
+    """Paragraphs on at least min_pages pages and min_share of a source's pages (order-independent)."""
+    counts = Counter(p for doc in docs for p in set(doc.paragraphs))
+    need = max(options.boilerplate_min_pages, options.boilerplate_min_share * len(docs))
+    return sorted(p for p, n in counts.items() if n >= need)
+
+
+@dataclass
+class Finalized:
+    texts: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    manifest: list[dict] = field(default_factory=list)
+    boilerplate: dict[str, list[str]] = field(default_factory=dict)
+
+
+def finalize(documents: list[Document], options: Mapping[str, TextOptions]) -> Finalized:
+    """Site-wide boilerplate per source, then render every document; same set in, same bytes out."""
+    out = Finalized()
+    by_source: dict[str, list[Document]] = {}
+    for doc in sorted(documents, key=lambda d: (d.source, d.id)):
+        by_source.setdefault(doc.source, []).append(doc)
+    for source, docs in sorted(by_source.items()):
+        phrases = learn_boilerplate(docs, options.get(source, TextOptions()))
+        out.boilerplate[source] = phrases
+        common = set(phrases)
+        for doc in docs:
+            body = [p for p in doc.paragraphs if p not in common]
+            removed = sum(n for _, n in doc.removed) + len(doc.paragraphs) - len(body)
+            data = render(doc, body or doc.paragraphs, removed)
+            out.texts[(source, doc.id)] = data
+            w = doc.warc
+            out.manifest.append({
+                "id": doc.id, "url": doc.url, "source": source, "title": doc.title, "fetched": doc.fetched,
+                "warc": {"file": w.file, "offset": w.offset, "record_id": w.record_id,
+                         "payload_digest": w.payload_digest} if w else None,
+                "sha256": hashlib.sha256(data).hexdigest(),
+            })
+    out.manifest.sort(key=lambda entry: entry["id"])
+    return out
+
+
+__all__ = ["derive", "finalize", "render", "learn_boilerplate"]
