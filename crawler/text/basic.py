@@ -22,7 +22,14 @@ from .repair import repair_paragraphs
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?")
-_META_LINE = re.compile(r"^\s*(?:【?(?:作者|记者|來源|来源|责任编辑|責任編輯|编辑|編輯|发布时间|發布時間|發佈時間|时间|時間|点击|點擊|阅读|浏览)[^\n]{0,60})$")
+# the pieces a byline/date/counter line is made of; a line that is nothing but these is metadata
+_META_PART = re.compile(
+    r"(?:作者|记者|記者|来源|來源|责任编辑|責任編輯|编辑|編輯|通讯员|通訊員|摄影|攝影)\s*[:：]?\s*[^\s　|·:：]{1,20}"
+    r"|(?:发布时间|發布時間|發佈時間|发布日期|时间|時間|日期)\s*[:：]?"
+    r"|(?:点击|點擊|阅读|閱讀|阅读量|浏览|瀏覽|浏览次数)\s*(?:量|次数)?\s*[:：]?\s*\d+"
+    r"|\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
+    r"|[\s　|·•/_\-【】\[\]()（）]+"
+)
 _AUTHOR = re.compile(r"(?:作者|记者|記者)\s*[:：]?\s*([\u4e00-\u9fff·]{2,4}(?:[、，,][\u4e00-\u9fff·]{2,4})*)")
 _ORIGIN = re.compile(r"(?:来源|來源)\s*[:：]\s*(\S+)")
 GENERIC_RULES = {
@@ -33,6 +40,10 @@ GENERIC_RULES = {
     "copyright": re.compile(r"^.{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|ICP备|ICP證).{0,80}$", re.I),
     "print-close": re.compile(r"^(?:【(?:打印|关闭|關閉|收藏|字号|大|中|小)】\s*)+$"),
 }
+
+
+_LABELLED_DATE = re.compile(r"(?:发布时间|發布時間|發佈時間|发布日期)\s*[:：]?\s*\d{4}")
+_COUNTER = re.compile(r"(?:点击|點擊|阅读|閱讀|浏览|瀏覽)\S{0,3}\s*[:：]?\s*\d+")
 
 
 def content_type(capture: Capture) -> tuple[str, str | None]:
@@ -76,7 +87,8 @@ def split_meta(lines: list[str], warc_date: str) -> tuple[list[str], dict[str, s
     """Move byline, source, date and click lines out of the body into metadata."""
     body, meta = [], {}
     for line in lines:
-        if len(line) <= 80 and _META_LINE.match(line):
+        rest = len(_META_PART.sub("", line)) if len(line) <= 100 else 99
+        if rest <= 2 or (rest <= 16 and _LABELLED_DATE.search(line) and _COUNTER.search(line)):
             if "published" not in meta and (date := iso_date(line, warc_date)):
                 meta["published"] = date
             if "author" not in meta and (author := _AUTHOR.search(line)):
