@@ -131,10 +131,11 @@ def derive(capture: Capture, options: TextOptions) -> Document:
                                          with_metadata=True, include_tables=True)
     if result is None or not result.text:
         raise TextError("no-text", f"{capture.url}: no main text found")
-    lines = [normalize_whitespace(x) for x in result.text.splitlines()]
-    lines, repairs, _ = repair_paragraphs([x for x in lines if x])
+    lines = [x for x in (normalize_whitespace(x) for x in result.text.splitlines()) if x]
+    raw_title = normalize_whitespace(result.title or "") or lines[0]
+    lines, repairs, _ = repair_paragraphs([raw_title, *lines])
     lines, annotations = strip_annotations(lines, options.strip_annotations)
-    title = normalize_whitespace(result.title or "") or (lines[0] if lines else "")
+    title, lines = lines[0], lines[1:]
     lines, meta = split_meta([x for x in lines if x], capture.warc_date)
     lines, removed = remove_generic(lines, title, options.boilerplate_patterns)
     if not lines:
@@ -148,7 +149,7 @@ def derive(capture: Capture, options: TextOptions) -> Document:
                  or iso_date(result.date or "", capture.warc_date))
     losses = sum(x.count("\ufffd") for x in lines + [title])
     info = EncodingInfo(encoding.declared, encoding.used, encoding.reason, encoding.invalid_bytes,
-                        repairs, losses, annotations)
+                        encoding.repairs + repairs, losses, annotations)
     return Document(id=document_id(capture.url), url=capture.url, source=capture.source, title=title,
                     fetched=capture.warc_date, encoding=info, paragraphs=tuple(lines), published=published,
                     author=meta.pop("author", None) or (result.author or None),

@@ -1,27 +1,236 @@
-"""Bytes to text: Content-Encoding and charset decisions (STUB: to be replaced)."""
+"""Bytes to text: undo Content-Encoding (capped), then choose the charset like a careful browser.
+
+Charset order (docs/formats.md, ``encoding.reason``):
+
+- ``bom``: a byte-order mark wins;
+- ``utf8-valid``: a body with non-ASCII bytes that is valid UTF-8 is UTF-8, whatever the label;
+- ``http-charset`` / ``meta-charset``: the declared label, mapped as WHATWG does (gb2312/gbk ->
+  gb18030, big5 -> cp950 then big5hkscs, latin-1 -> windows-1252), used only when it decodes
+  strictly; a Latin-1/windows-1252 label on a body full of high bytes is distrusted;
+- ``fallback``: the source's fallback encoding, when it decodes strictly;
+- ``detected``: charset-normalizer, last resort;
+- ``least-errors``: nothing decodes cleanly: the candidate with the fewest invalid bytes, each
+  invalid byte becoming U+FFFD (a few bad bytes never turn the whole page into mojibake).
+"""
 
 from __future__ import annotations
 
-import gzip
+import codecs
+import re
+import zlib
 
 from .model import Capture, EncodingInfo, TextError
+from .plausibility import score
+
+_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_HTTP = re.compile(r"charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.I)
+_GB = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "csgb2312", "chinese", "gb18030", "iso-ir-58", "csgb231280", "cp936"}
+_BIG5 = {"big5", "big5-hkscs", "x-x-big5", "cn-big5", "csbig5", "cp950", "big5hkscs"}
+_LATIN = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "windows-1252", "cp1252"}
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def _inflate(data: bytes, coding: str, max_size: int, url: str) -> bytes:
+    """One Content-Encoding undone, streaming, never producing more than ``max_size`` bytes."""
+    if coding in ("identity", ""):
+        return data
+    if coding == "br":
+        import brotli
+
+        out = brotli.Decompressor().process(data, output_buffer_limit=max_size + 1)
+    elif coding in ("gzip", "x-gzip", "deflate"):
+        wbits = 16 + zlib.MAX_WBITS if coding != "deflate" else (zlib.MAX_WBITS if data[:1] == b"\x78" else -zlib.MAX_WBITS)
+        decoder = zlib.decompressobj(wbits)
+        out = decoder.decompress(data, max_size + 1)
+    else:
+        raise TextError("bad-content-encoding", f"{url}: unknown Content-Encoding {coding!r}")
+    if len(out) > max_size:
+        raise TextError("too-large", f"{url}: decoded payload exceeds {max_size} bytes")
+    return out
 
 
 def decode_payload(capture: Capture, max_size: int) -> bytes:
-    """Undo the archived payload's Content-Encoding, refusing more than ``max_size`` bytes."""
+    """Undo the archived payload's Content-Encoding (chains too), refusing more than ``max_size`` bytes."""
     body = capture.body
-    if (capture.header("Content-Encoding") or "").lower() == "gzip":
-        body = gzip.decompress(body)
+    codings = [c.strip().lower() for c in (capture.header("Content-Encoding") or "").split(",") if c.strip()]
+    for coding in reversed(codings):
+        if coding in ("gzip", "x-gzip") and body[:2] != b"\x1f\x8b" and body.lstrip()[:1] == b"<":
+            continue  # servers that label plain HTML as gzip
+        try:
+            body = _inflate(body, coding, max_size, capture.url)
+        except (zlib.error, OSError) as exc:
+            raise TextError("bad-content-encoding", f"{capture.url}: corrupt {coding} payload ({exc})") from None
+        except Exception as exc:  # brotli.error has no stable import path across versions
+            if isinstance(exc, TextError):
+                raise
+            raise TextError("bad-content-encoding", f"{capture.url}: corrupt {coding} payload ({exc})") from None
     if len(body) > max_size:
         raise TextError("too-large", f"{capture.url}: decoded payload exceeds {max_size} bytes")
     return body
 
 
-def decode_html(body: bytes, content_type: str | None, fallback: str | None) -> tuple[str, EncodingInfo]:
-    """Decode an HTML body to str, choosing the charset as docs/text.md describes."""
+def codec_for(label: str | None) -> str | None:
+    """The Python codec a browser would use for a charset label, or None for an unknown label."""
+    if not label:
+        return None
+    name = label.strip().lower()
+    if name in _GB:
+        return "gb18030"
+    if name in _BIG5:
+        return "cp950"
+    if name in _LATIN:
+        return "cp1252"
+    if name in ("utf8", "utf-8", "unicode-1-1-utf-8", "x-unicode20utf8"):
+        return "utf-8"
     try:
-        return body.decode("utf-8"), EncodingInfo(declared=None, used="utf-8", reason="utf8-valid")
-    except UnicodeDecodeError:
-        used = fallback or "gb18030"
-        text = body.decode(used, errors="replace")
-        return text, EncodingInfo(declared=None, used=used, reason="fallback", invalid_bytes=text.count("\ufffd"))
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _strict(body: bytes, codec: str) -> tuple[str, str] | None:
+    """(text, codec actually used) when ``body`` decodes without error; Big5 falls back to HKSCS."""
+    try:
+        return body.decode(codec), codec
+    except (UnicodeDecodeError, LookupError):
+        if codec == "cp950":
+            return _strict(body, "big5hkscs")
+        return None
+
+
+_TAGS = re.compile(rb"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
+
+
+def _high_share(body: bytes) -> float:
+    """Share of high bytes in the page's text (markup removed): Western text has a few, CJK most."""
+    text = _TAGS.sub(b"", body[:200_000])
+    return sum(1 for b in text if b >= 0x80) / max(1, len(text))
+
+
+def _resync(error: UnicodeDecodeError) -> tuple[str, int]:
+    """One U+FFFD, then resume where the following text reads best.
+
+    Python's 'replace' handler resumes right after the bad sequence; in a double-byte codec a lost
+    or extra byte then pairs every following byte with the wrong partner (whole-paragraph
+    mojibake). Here the decoder resumes one or two bytes on, whichever decodes the next 40 bytes
+    into more common characters (crawler/text/plausibility.py): the text re-aligns at once.
+    """
+    data, start = error.object, error.start
+    best, best_score = start + 1, -1.0
+    for skip in (1, 2):
+        window = data[start + skip:start + skip + 40].decode(error.encoding, errors="ignore")
+        current = score(window) * len(window)
+        if current > best_score + 0.5:
+            best, best_score = start + skip, current
+    return "\ufffd", best
+
+
+codecs.register_error("crawler-resync", _resync)
+
+
+
+
+
+def _is_binary(body: bytes) -> bool:
+    sample = body[:8192]
+    return b"\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) / 100
+
+
+_DOUBLE_BYTE = {"gb18030", "cp950", "big5hkscs", "gbk"}
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\ufffd]{4,}")
+
+
+def realign(text: str, codec: str) -> tuple[str, int]:
+    """Re-pair double-byte runs shifted by a lost or extra byte; returns (text, runs repaired).
+
+    A lost byte in a GBK/Big5 page rarely raises a decode error (most misaligned pairs are valid
+    codes), it turns the rest of the run into rare characters. For a run that reads badly, try
+    every split point: keep the head, mark the lost byte with U+FFFD, re-decode the tail one
+    byte on; take the best candidate when it reads clearly better (crawler/text/plausibility.py).
+    """
+    if codec not in _DOUBLE_BYTE:
+        return text, 0
+    repaired = 0
+
+    def fix(match: re.Match) -> str:
+        nonlocal repaired
+        run = match.group(0)
+        before = score(run)
+        if before >= 0.75:
+            return run
+        best, best_score = run, before
+        for k in range(len(run) - 3):
+            try:
+                tail = run[k:].encode(codec)[1:].decode(codec, errors="crawler-resync")
+            except UnicodeEncodeError:
+                return run
+            candidate = run[:k] + "\ufffd" + tail
+            current = score(candidate)
+            if current > best_score:
+                best, best_score = candidate, current
+        if best_score >= 0.85 and best_score - before >= 0.3:
+            repaired += 1
+            return best
+        return run
+
+    return _NON_ASCII_RUN.sub(fix, text), repaired
+
+
+def decode_html(body: bytes, content_type: str | None, fallback: str | None) -> tuple[str, EncodingInfo]:
+    """Decode an HTML body to str; the EncodingInfo says which label was seen, what was used and why."""
+    text, info = _decode_html(body, content_type, fallback)
+    text, repaired = realign(text, info.used)
+    if repaired:
+        info = EncodingInfo(info.declared, info.used, info.reason, info.invalid_bytes, repairs=repaired)
+    return text, info
+
+
+def _decode_html(body: bytes, content_type: str | None, fallback: str | None) -> tuple[str, EncodingInfo]:
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return body.decode(codec, errors="replace"), EncodingInfo(None, codec, "bom")
+    if _is_binary(body):
+        raise TextError("undecodable", "binary content, not text")
+    http = _HTTP.search(content_type or "")
+    meta = _META.search(body[:4096])
+    http_label = http.group(1) if http else None
+    meta_label = meta.group(1).decode("ascii", "replace") if meta else None
+    declared = http_label or meta_label
+    if not body.isascii():
+        decoded = _strict(body, "utf-8")
+        if decoded is not None:
+            reason = "http-charset" if codec_for(http_label) == "utf-8" else (
+                "meta-charset" if codec_for(meta_label) == "utf-8" and not http_label else "utf8-valid")
+            return decoded[0], EncodingInfo(declared, "utf-8", reason)
+    for label, reason in ((http_label, "http-charset"), (meta_label, "meta-charset"), (fallback, "fallback")):
+        codec = codec_for(label)
+        if codec is None or (codec == "cp1252" and _high_share(body) > 0.3):
+            continue
+        decoded = _strict(body, codec)
+        if decoded is not None:
+            return decoded[0], EncodingInfo(declared, decoded[1], reason)
+    detected = _detect(body)
+    if detected:
+        return detected[0], EncodingInfo(declared, detected[1], "detected")
+    return _least_errors(body, declared, [codec_for(x) for x in (http_label, meta_label, fallback)])
+
+
+def _detect(body: bytes) -> tuple[str, str] | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body[:200_000]).best()
+    if best is None or best.encoding is None:
+        return None
+    return _strict(body, codec_for(best.encoding) or best.encoding)
+
+
+def _least_errors(body: bytes, declared: str | None, codecs_: list[str | None]) -> tuple[str, EncodingInfo]:
+    best = None
+    for codec in [c for c in codecs_ if c] + ["utf-8", "gb18030", "cp950"]:
+        text = body.decode(codec, errors="crawler-resync")
+        bad = text.count("\ufffd")
+        if best is None or bad < best[0]:
+            best = (bad, text, codec)
+    bad, text, codec = best
+    return text, EncodingInfo(declared, codec, "least-errors", invalid_bytes=bad)

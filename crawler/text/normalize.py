@@ -1,17 +1,51 @@
-"""Pinyin-annotation removal and whitespace normalization (STUB: to be replaced)."""
+"""Converter pinyin annotations removed, whitespace normalized; nothing else is touched.
+
+Some simplified-to-traditional converters leave the pinyin of the characters they changed in
+parentheses: ``集團(tuán)``, ``發(fā)佈``. In ``auto`` mode they are removed only where the page
+shows the converter pattern: at least ``MIN_ANNOTATIONS`` single toned syllables, each right
+after one CJK character, and consistent (a character annotated twice is annotated the same
+way). ``北京(Beijing)``, ``(记者 王某)``, ``(2022)`` and a pinyin lesson such as
+``你好(nǐ hǎo)`` (several syllables) never match. Digits and punctuation are never changed.
+"""
 
 from __future__ import annotations
 
 import re
 
-_SPACE = re.compile(r"[ \t\u00a0\u3000]+")
+MIN_ANNOTATIONS = 3
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
+_ANNOTATION = re.compile(
+    rf"([\u4e00-\u9fff])[(（]([a-zü]*[{_TONED}][a-zü]*)[)）]"
+)
+_SPACE = re.compile(r"[ \t\u00a0\u2002\u2003\u3000]+")
 
 
 def normalize_whitespace(text: str) -> str:
-    """Collapse runs of spaces, strip the ends; never touch other characters."""
+    """Collapse runs of spaces (ASCII, no-break, ideographic) to one and strip the ends."""
     return _SPACE.sub(" ", text).strip()
+
+
+def _converter_pattern(paragraphs: list[str]) -> bool:
+    readings: dict[str, set[str]] = {}
+    count = 0
+    for paragraph in paragraphs:
+        for char, syllable in _ANNOTATION.findall(paragraph):
+            readings.setdefault(char, set()).add(syllable)
+            count += 1
+    if count < MIN_ANNOTATIONS:
+        return False
+    consistent = sum(1 for values in readings.values() if len(values) == 1)
+    return consistent >= 0.8 * len(readings)
 
 
 def strip_annotations(paragraphs: list[str], mode: str = "auto") -> tuple[list[str], int]:
     """Remove converter-made pinyin annotations like 集團(tuán); return (paragraphs, count)."""
-    return list(paragraphs), 0
+    if mode == "never" or (mode == "auto" and not _converter_pattern(paragraphs)):
+        return list(paragraphs), 0
+    total = 0
+    out = []
+    for paragraph in paragraphs:
+        cleaned, n = _ANNOTATION.subn(r"\1", paragraph)
+        out.append(cleaned)
+        total += n
+    return out, total

@@ -1,9 +1,80 @@
-"""Mojibake repair per paragraph (STUB: to be replaced)."""
+"""Mojibake repair, per paragraph: undo a wrong decoding chain where the result is clearly better.
+
+A paragraph (or a non-ASCII run inside it) that reads badly (crawler/text/plausibility.py) is
+re-encoded with the codec that wrongly decoded it and decoded with the right one, for the chains
+real pages show: UTF-8 read as GBK/GB18030, as Big5 or as windows-1252/Latin-1; GBK read as
+Big5 or Latin-1; Big5 read as GBK. A candidate is kept only when every byte decodes strictly and
+it reads clearly better (``MIN_SCORE`` and ``MIN_GAIN``). Clean text is never changed: it
+scores high and the fast path returns it untouched, and a clean paragraph practically never
+survives a strict cross-decoding anyway. ftfy is not used: it does not know CJK mojibake and
+folds full-width punctuation.
+"""
 
 from __future__ import annotations
+
+import re
+
+from .plausibility import score
+
+CHAINS = (
+    ("gb18030", "utf-8"), ("cp950", "utf-8"), ("cp1252", "utf-8"), ("latin-1", "utf-8"),
+    ("cp1252", "gb18030"), ("latin-1", "gb18030"), ("cp950", "gb18030"), ("gb18030", "cp950"),
+)
+CLEAN = 0.9  # paragraphs scoring at least this are not examined
+MIN_SCORE = 0.85
+MIN_GAIN = 0.25
+_SEGMENT = re.compile(r"[^\x00-\x7f，。！？；：、“”‘’（）《》]{2,}")
+_FFFD_RUN = re.compile("\ufffd+")
+
+
+def _redecode(text: str, wrong: str, right: str) -> str | None:
+    """``text`` re-encoded with ``wrong`` and decoded with ``right``.
+
+    Into UTF-8, bytes already lost (U+FFFD) and the broken sequences at the edges of a run
+    become U+FFFD, never a guess; the candidate is refused when that costs more than a couple of
+    characters beyond what was already lost. Other chains must decode strictly.
+    """
+    lost = text.count("\ufffd")
+    try:
+        if right != "utf-8":
+            return text.encode(wrong).decode(right)
+        # split on U+FFFD first: gb18030 can encode U+FFFD itself, which would forge bytes
+        data = b"\xff".join(part.encode(wrong) for part in text.split("\ufffd"))
+        # one U+FFFD per broken character, however many of its bytes went
+        candidate = _FFFD_RUN.sub("\ufffd", data.decode("utf-8", errors="replace"))
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    bad = candidate.count("\ufffd")
+    return candidate if bad <= lost + 2 and bad * 3 <= len(candidate) else None
+
+
+def _undo(text: str) -> str | None:
+    """The best re-decoding of ``text``, when clearly better; else None."""
+    before = score(text.replace("\ufffd", ""))
+    best, best_score = None, before
+    for wrong, right in CHAINS:
+        candidate = _redecode(text, wrong, right)
+        if candidate is None:
+            continue
+        current = score(candidate.replace("\ufffd", ""))
+        if current >= MIN_SCORE and current - before >= MIN_GAIN and current > best_score:
+            best, best_score = candidate, current
+    return best
+
+
+def repair_paragraph(paragraph: str) -> str:
+    """The paragraph with its mojibake undone where a chain gives clearly better text."""
+    if score(paragraph) >= CLEAN:
+        return paragraph
+    # clean punctuation and ASCII only survive in the clean parts (mojibake garbles them), so
+    # repairing segment by segment never touches a clean neighbour
+    return _SEGMENT.sub(lambda m: (_undo(m.group(0)) or m.group(0)) if score(m.group(0)) < CLEAN else m.group(0),
+                        paragraph)
 
 
 def repair_paragraphs(paragraphs: list[str]) -> tuple[list[str], int, int]:
     """Return (paragraphs, repairs, losses): mojibake undone where plausible, U+FFFD counted."""
-    losses = sum(p.count("\ufffd") for p in paragraphs)
-    return list(paragraphs), 0, losses
+    out = [repair_paragraph(p) for p in paragraphs]
+    repairs = sum(1 for a, b in zip(paragraphs, out) if a != b)
+    losses = sum(p.count("\ufffd") for p in out)
+    return out, repairs, losses

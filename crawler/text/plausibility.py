@@ -1,0 +1,43 @@
+"""How plausible a piece of Chinese text is: the share of its characters that are common.
+
+Mojibake and misaligned double-byte runs decode to rare ideographs, private-use characters,
+Latin-1 letters and U+FFFD; real text is mostly common characters. "Common" is measured with
+the frequency-ordered code tables themselves: GB2312 level 1 (rows 0xB0-0xD7, the 3,755 most
+used simplified characters) and Big5 level 1 (0xA440-0xC67E, the 5,401 most used traditional
+ones), plus ASCII, CJK punctuation and full-width forms.
+"""
+
+from __future__ import annotations
+
+
+def _table() -> frozenset[str]:
+    chars = {chr(c) for c in range(0x80)}
+    chars |= {chr(c) for c in range(0x3000, 0x3040)} | {chr(c) for c in range(0xFF01, 0xFF5F)}
+    chars |= set("‘’“”…—·")
+    for lead in range(0xB0, 0xD8):
+        for trail in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes((lead, trail)).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    for code in range(0xA440, 0xC67F):
+        try:
+            chars.add(code.to_bytes(2, "big").decode("big5"))
+        except UnicodeDecodeError:
+            pass
+    return frozenset(chars)
+
+
+COMMON = _table()
+
+
+def is_common(ch: str) -> bool:
+    """True for ASCII, CJK punctuation, full-width forms and level-1 Chinese characters."""
+    return ch in COMMON
+
+
+def score(text: str) -> float:
+    """Share of common characters (1.0 for clean ASCII or clean Chinese)."""
+    if not text:
+        return 1.0
+    return sum(map(COMMON.__contains__, text)) / len(text)
