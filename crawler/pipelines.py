@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -99,8 +100,15 @@ class TextPipeline:
         if item.capture is None:
             stats.inc_value("text/dropped/no-capture")
             raise DropItem(f"{item.url}: not archived (WARC_ENABLED off?), no text", log_level="INFO")
-        future = self._pool().submit(derive_page, item.capture, self._options())
-        result = await asyncio.wrap_future(future)
+        try:
+            result = await asyncio.wrap_future(self._pool().submit(derive_page, item.capture, self._options()))
+        except Exception as exc:  # a worker crash must cost this page's text only, not the crawl
+            logger.error("%s: text derivation failed (%r); page archived, no text", item.url, exc,
+                         extra={"spider": self.crawler.spider})
+            stats.inc_value("text/dropped/error")
+            if isinstance(exc, BrokenProcessPool):
+                self.pool = None
+            raise DropItem(f"{item.url}: text derivation failed", log_level="INFO") from None
         if isinstance(result, TextError):
             stats.inc_value(f"text/dropped/{result.reason}")
             raise DropItem(f"{item.url}: {result}", log_level="INFO")

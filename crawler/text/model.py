@@ -113,3 +113,7 @@ class TextError(Exception):
     def __init__(self, reason: str, message: str):
         super().__init__(message)
         self.reason = reason
+
+    def __reduce__(self):
+        # crosses the process-pool boundary: pickle both arguments, not just args[0]
+        return (TextError, (self.reason, str(self)))

@@ -1,0 +1,107 @@
+"""End to end: `scrapy demo` crawls the real demo site server into a fresh archive.
+
+One crawl per module (it is the README's first command); the tests then read what it left:
+text files equal to the site's clean article text, golden bytes in three encodings, valid WARCs,
+`scrapy verify` and `scrapy rebuild --check` passing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler.demo.sitegen import expected_articles
+from crawler.text.model import document_id
+
+from .conftest import ROOT, run_scrapy
+
+GOLDEN = Path(__file__).parent / "data" / "golden"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    archive = tmp_path_factory.mktemp("demo") / "archive"
+    result = run_scrapy("demo", "-s", f"ARCHIVE_DIR={archive}", timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    base = re.search(r"^demo site at (http://127\.0\.0\.1:\d+)$", result.stdout, re.M).group(1)
+    return archive, base, result.stdout
+
+
+def text_file(archive: Path, base: str, path: str) -> Path:
+    found = sorted(archive.glob(f"text/*/{document_id(base + path)}.txt"))
+    assert len(found) == 1, f"no text file for {path}"
+    return found[0]
+
+
+def body_lines(data: str) -> list[str]:
+    return data.split("---\n", 2)[2].splitlines()
+
+
+def test_summary_names_every_demo_source(demo):
+    _, _, stdout = demo
+    manifest_count = int(re.search(r"text files: (\d+)", stdout).group(1))
+    assert manifest_count == len(expected_articles())
+    for name in ("demo-news", "demo-wenming", "demo-gongyi", "demo-corp", "demo-blog"):
+        assert re.search(rf"^    {name}: \d+$", stdout, re.M), stdout
+
+
+def test_every_article_has_its_exact_clean_text(demo):
+    archive, base, _ = demo
+    wrong = []
+    for article in expected_articles():
+        lines = body_lines(text_file(archive, base, article.path).read_text("utf-8"))
+        if lines != [article.title, *article.paragraphs]:
+            wrong.append(article.path)
+    assert wrong == []
+
+
+def normalized(data: str, base: str) -> str:
+    """Replace what changes from run to run (port, WARC location, fetch time) by placeholders."""
+    data = data.replace(base, "http://DEMO")
+    data = re.sub(r"^fetched: .*$", "fetched: FETCHED", data, flags=re.M)
+    return re.sub(r"^warc: \{.*\}$", "warc: WARC", data, flags=re.M)
+
+
+@pytest.mark.parametrize("golden", sorted(p.name for p in GOLDEN.glob("*.txt")))
+def test_golden_text_files(demo, golden):
+    archive, base, _ = demo
+    expected = (GOLDEN / golden).read_text("utf-8")
+    path = re.search(r"^url: http://DEMO(\S+)$", expected, re.M).group(1)
+    assert normalized(text_file(archive, base, path).read_text("utf-8"), base) == expected
+
+
+def test_goldens_cover_three_encodings():
+    encodings = {re.search(r"used: ([\w-]+)", p.read_text("utf-8")).group(1) for p in GOLDEN.glob("*.txt")}
+    assert len(encodings) >= 3, encodings
+
+
+def test_manifest_is_sorted_and_matches_text_files(demo):
+    archive, _, _ = demo
+    entries = [json.loads(line) for line in (archive / "manifest.jsonl").read_text("utf-8").splitlines()]
+    assert [e["id"] for e in entries] == sorted(e["id"] for e in entries)
+    assert len(entries) == len(list(archive.glob("text/*/*.txt")))
+
+
+def test_warcio_check_passes_on_every_file(demo):
+    archive, _, _ = demo
+    files = sorted((archive / "warc").glob("*.warc.gz"))
+    assert files and not list((archive / "warc").glob("*.open"))
+    warcio = str(Path(sys.executable).parent / "warcio")
+    result = subprocess.run([warcio, "check", *map(str, files)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_verify_and_rebuild_check_pass(demo):
+    archive, _, _ = demo
+    verify = run_scrapy("verify", "-s", f"ARCHIVE_DIR={archive}")
+    assert verify.returncode == 0, verify.stdout
+    assert verify.stdout.splitlines()[-1].endswith("; 0 problem(s)")
+    check = run_scrapy("rebuild", "--check", "--workers", "2", "-s", f"ARCHIVE_DIR={archive}")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout == "rebuild --check: 0 difference(s)\n"
