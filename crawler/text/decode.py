@@ -169,7 +169,7 @@ def realign(text: str, codec: str) -> tuple[str, int]:
             current = score(candidate)
             if current > best_score:
                 best, best_score = candidate, current
-        if best_score >= 0.85 and best_score - before >= 0.3:
+        if best_score >= 0.85 and best_score - before >= 0.2:
             repaired += 1
             return best
         return run

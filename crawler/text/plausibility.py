@@ -4,7 +4,7 @@ Mojibake and misaligned double-byte runs decode to rare ideographs, private-use 
 Latin-1 letters and U+FFFD; real text is mostly common characters. "Common" is measured with
 the frequency-ordered code tables themselves: GB2312 level 1 (rows 0xB0-0xD7, the 3,755 most
 used simplified characters) and Big5 level 1 (0xA440-0xC67E, the 5,401 most used traditional
-ones), plus ASCII, CJK punctuation and full-width forms.
+ones), plus ASCII, CJK punctuation, full-width forms, kana, hangul and characters beyond the BMP.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ def _table() -> frozenset[str]:
     chars = {chr(c) for c in range(0x80)}
     chars |= {chr(c) for c in range(0x3000, 0x3040)} | {chr(c) for c in range(0xFF01, 0xFF5F)}
     chars |= set("‘’“”…—·")
+    # kana and hangul: clean Japanese and Korean text must never look like mojibake
+    chars |= {chr(c) for c in range(0x3040, 0x3100)} | {chr(c) for c in range(0xAC00, 0xD7A4)}
     for lead in range(0xB0, 0xD8):
         for trail in range(0xA1, 0xFF):
             try:
@@ -40,4 +42,6 @@ def score(text: str) -> float:
     """Share of common characters (1.0 for clean ASCII or clean Chinese)."""
     if not text:
         return 1.0
-    return sum(map(COMMON.__contains__, text)) / len(text)
+    # characters beyond the BMP (emoji, rare ideographs of extension B+) count as common: no
+    # wrong decoding of GBK or Big5 bytes produces them
+    return sum(1 for ch in text if ch in COMMON or ch > "\uffff") / len(text)

@@ -23,7 +23,7 @@ CHAINS = (
 CLEAN = 0.9  # paragraphs scoring at least this are not examined
 MIN_SCORE = 0.85
 MIN_GAIN = 0.25
-_SEGMENT = re.compile(r"[^\x00-\x7f，。！？；：、“”‘’（）《》]{2,}")
+_SEGMENT = re.compile(r"[^\x00-\x7f，。！？；：、“”‘’（）《》]{4,}")  # shorter runs are too easy to "repair"
 _FFFD_RUN = re.compile("\ufffd+")
 
 

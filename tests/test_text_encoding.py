@@ -1,0 +1,215 @@
+"""Charset decisions, Content-Encoding caps, mojibake repair and pinyin annotations (real bytes)."""
+
+from __future__ import annotations
+
+import gzip
+import pickle
+import resource
+import zlib
+
+import brotli
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crawler.text.decode import codec_for, decode_html, decode_payload, realign
+from crawler.text.model import Capture, TextError
+from crawler.text.normalize import normalize_whitespace, strip_annotations
+from crawler.text.repair import repair_paragraphs
+
+PAGE = "<html><head>{meta}<title>社区简讯</title></head><body><p>志愿者代表李喆、张堃介绍了服务经验，共有12名居民参加。</p></body></html>"
+TEXT = "志愿者代表李喆、张堃介绍了服务经验，共有12名居民参加。"
+
+
+def html(meta: str = "", encoding: str = "gbk") -> bytes:
+    return PAGE.format(meta=meta).encode(encoding)
+
+
+def decoded(body: bytes, ctype: str | None = None, fallback: str | None = None):
+    text, info = decode_html(body, ctype, fallback)
+    return text, (info.declared, info.used, info.reason, info.invalid_bytes)
+
+
+@pytest.mark.parametrize(
+    ("body", "ctype", "fallback", "expected"),
+    [
+        # GBK labelled gb2312: decoded as gb18030 (喆 and 堃 are not in GB2312)
+        (html(), "text/html; charset=gb2312", None, ("gb2312", "gb18030", "http-charset", 0)),
+        (html('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'), "text/html", None,
+         ("gb2312", "gb18030", "meta-charset", 0)),
+        # no label: the source's fallback, then detection
+        (html(), "text/html", "gb18030", (None, "gb18030", "fallback", 0)),
+        (html(), None, None, (None, "gb18030", "detected", 0)),
+        # wrong labels are distrusted
+        (html(), "text/html; charset=utf-8", "gb18030", ("utf-8", "gb18030", "fallback", 0)),
+        (html(), "text/html; charset=iso-8859-1", "gbk", ("iso-8859-1", "gb18030", "fallback", 0)),
+        (html(encoding="utf-8"), "text/html; charset=gbk", None, ("gbk", "utf-8", "utf8-valid", 0)),
+        (html(encoding="utf-8"), "text/html; charset=UTF-8", None, ("UTF-8", "utf-8", "http-charset", 0)),
+        # an unknown label is ignored
+        (html(), "text/html; charset=x-klingon", "gb18030", ("x-klingon", "gb18030", "fallback", 0)),
+    ],
+)
+def test_charset_decision(body, ctype, fallback, expected):
+    text, info = decoded(body, ctype, fallback)
+    assert TEXT in text
+    assert info == expected
+
+
+def test_big5_label_prefers_cp950_and_falls_back_to_hkscs():
+    cp950_only = "<p>樓棟裏的志工</p>".encode("cp950")
+    assert decoded(cp950_only, "text/html; charset=big5") == ("<p>樓棟裏的志工</p>", ("big5", "cp950", "http-charset", 0))
+    hkscs_only = "<p>山峯下的志工</p>".encode("big5hkscs")
+    assert decoded(hkscs_only, "text/html; charset=big5") == ("<p>山峯下的志工</p>", ("big5", "big5hkscs", "http-charset", 0))
+
+
+def test_real_latin1_page_stays_windows_1252():
+    body = "<p>Les bénévoles du quartier ont préparé 40 repas.</p>".encode("cp1252")
+    assert decoded(body, "text/html; charset=iso-8859-1") == (
+        "<p>Les bénévoles du quartier ont préparé 40 repas.</p>", ("iso-8859-1", "cp1252", "http-charset", 0))
+
+
+def test_bom_wins():
+    body = "\ufeff<p>社区</p>".encode("utf-8")
+    assert decoded(body, "text/html; charset=gbk")[1] == (None, "utf-8-sig", "bom", 0)
+
+
+def test_a_few_bad_bytes_cost_only_themselves():
+    body = html()
+    at = body.index("服务".encode("gbk"))
+    damaged = body[:at] + b"\xff" + body[at:]
+    text, info = decoded(damaged, "text/html; charset=gbk")
+    assert "志愿者代表李喆、张堃介绍了\ufffd服务经验，共有12名居民参加。" in text
+    assert info == ("gbk", "gb18030", "least-errors", 1)
+
+
+def test_a_lost_byte_realigns_the_rest_of_the_run():
+    body = html()
+    at = body.index("张".encode("gbk")) + 1  # drop the second byte of 张
+    text, info = decode_html(body[:at] + body[at + 1:], "text/html; charset=gbk", None)
+    # without realignment every character after the lost byte is wrong ("請医樯芰朔...")
+    assert "志愿者代表李喆、請\ufffd介绍了服务经验，共\ufffd\ufffd12名居民参加。" in text
+    assert info.repairs == 1
+
+
+def test_realign_never_touches_clean_text():
+    assert realign(TEXT, "gb18030") == (TEXT, 0)
+
+
+def test_binary_is_undecodable():
+    with pytest.raises(TextError) as info:
+        decode_html(bytes(range(256)) * 4, "text/html", None)
+    assert info.value.reason == "undecodable"
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [("GB2312", "gb18030"), ("gbk", "gb18030"), ("x-gbk", "gb18030"), ("big5", "cp950"), ("Big5-HKSCS", "cp950"),
+     ("latin1", "cp1252"), ("utf8", "utf-8"), ("shift_jis", "shift_jis"), ("nonsense", None), (None, None)],
+)
+def test_label_mapping(label, codec):
+    assert codec_for(label) == codec
+
+
+def capture(body: bytes, coding: str) -> Capture:
+    return Capture("http://x.cn/a", 200, (("Content-Encoding", coding),), body, "2026-01-01T00:00:00Z", "s")
+
+
+@pytest.mark.parametrize(
+    ("coding", "body"),
+    [("gzip", gzip.compress(b"<p>hi</p>")), ("x-gzip", gzip.compress(b"<p>hi</p>")),
+     ("deflate", zlib.compress(b"<p>hi</p>")), ("deflate", zlib.compress(b"<p>hi</p>")[2:-4]),
+     ("br", brotli.compress(b"<p>hi</p>")), ("gzip, br", brotli.compress(gzip.compress(b"<p>hi</p>"))),
+     ("identity", b"<p>hi</p>"), ("gzip", b"<p>hi</p>")],
+)
+def test_content_encodings(coding, body):
+    assert decode_payload(capture(body, coding), 1000) == b"<p>hi</p>"
+
+
+def test_corrupt_and_unknown_encodings():
+    for body, coding in ((b"\x1f\x8b\x08garbage", "gzip"), (b"xx", "compress")):
+        with pytest.raises(TextError) as info:
+            decode_payload(capture(body, coding), 1000)
+        assert info.value.reason == "bad-content-encoding"
+
+
+@pytest.mark.parametrize("coding", ["gzip", "br"])
+def test_bombs_are_refused_with_bounded_memory(coding):
+    zeros = b"\0" * (64 * 1024 * 1024)
+    body = gzip.compress(zeros, 9) if coding == "gzip" else brotli.compress(zeros)
+    del zeros
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(TextError) as info:
+        decode_payload(capture(body, coding), 5 * 1024 * 1024)
+    assert info.value.reason == "too-large"
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mib < 32
+
+
+def test_text_error_survives_pickling():
+    error = pickle.loads(pickle.dumps(TextError("undecodable", "http://x.cn/a: binary")))
+    assert (error.reason, str(error)) == ("undecodable", "http://x.cn/a: binary")
+
+
+CLEAN = "社区志愿者为独居老人送去年夜饭，共有12名志愿者参加。"
+
+
+@pytest.mark.parametrize(
+    ("damaged", "expected"),
+    [
+        (CLEAN.encode("gbk").decode("latin-1"), CLEAN),
+        (CLEAN.encode("utf-8").decode("latin-1"), CLEAN),
+        ("前半正常。" + CLEAN.encode("utf-8").decode("gbk", errors="replace"),
+         "前半正常。社区志愿者为\ufffd居\ufffd人送去年\ufffd饭，共\ufffd12名志愿\ufffd参加\ufffd"),
+    ],
+)
+def test_mojibake_chains_are_undone(damaged, expected):
+    out, repairs, losses = repair_paragraphs([damaged])
+    assert out == [expected]
+    assert repairs == 1
+    assert losses == expected.count("\ufffd")
+
+
+LOOKALIKES = ["北京(Beijing)の天気は晴れ🌞", "集團綜合部尚曉明所在的小區疫情風險等級為中風險。", "𠀀𠀁𪚥 生僻字", "Café, naïve façade.",
+              "（记者 王某）2022年4月19日电", "ＡＢＣ１２３，全角字符。"]
+
+
+@pytest.mark.parametrize("clean", LOOKALIKES)
+def test_clean_text_is_never_changed(clean):
+    assert repair_paragraphs([clean]) == ([clean], 0, 0)
+
+
+CJK = st.sampled_from("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质六己林")
+@given(st.lists(st.one_of(CJK, st.sampled_from(list("，。！？；：、“”《》（）0123456789abcXYZ ぁあいうえおアイウカキ한국어😀𠀀"))), min_size=1, max_size=60).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_property_repair_never_changes_clean_text(text):
+    assert repair_paragraphs([text])[0] == [text]
+
+
+CONVERTED = ["市文旅集團(tuán)一線戰(zhàn)疫", "集團(tuán)綜合部發(fā)布通知", "小區(qū)的關(guān)鍵崗位"]
+
+
+def test_converter_annotations_are_removed_when_the_page_shows_the_pattern():
+    out, count = strip_annotations(CONVERTED + ["北京(Beijing)的志愿者（记者 王某）"])
+    assert out == ["市文旅集團一線戰疫", "集團綜合部發布通知", "小區的關鍵崗位", "北京(Beijing)的志愿者（记者 王某）"]
+    assert count == 6
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ["集團(tuán)成立於(2022)年"],  # a single annotation is no pattern
+        ["拼音课：你好(nǐ hǎo)，谢谢(xiè xie)，再见(zài jiàn)。"],  # multi-syllable readings: a lesson
+        ["北京(Beijing)、上海(Shanghai)、广州(Guangzhou)"],
+    ],
+)
+def test_annotation_lookalikes_survive(paragraphs):
+    assert strip_annotations(paragraphs) == (paragraphs, 0)
+
+
+def test_annotation_modes():
+    assert strip_annotations(["集團(tuán)"], "always") == (["集團"], 1)
+    assert strip_annotations(CONVERTED, "never") == (CONVERTED, 0)
+
+
+def test_whitespace_is_normalized_and_nothing_else():
+    assert normalize_whitespace("\u3000\u3000共有 12 名\u00a0志愿者，  参加！ ") == "共有 12 名 志愿者， 参加！"
