@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import trafilatura
 import yaml
@@ -33,17 +33,21 @@ _META_PART = re.compile(
 _AUTHOR = re.compile(r"(?:作者|记者|記者)\s*[:：]?\s*([\u4e00-\u9fff·]{2,4}(?:[、，,][\u4e00-\u9fff·]{2,4})*)")
 _ORIGIN = re.compile(r"(?:来源|來源)\s*[:：]\s*(\S+)")
 GENERIC_RULES = {
-    "share": re.compile(r"^.{0,10}分享到.{0,40}$"),
+    "share": re.compile(r"^(?!.*[。！？]).{0,10}分享到.{0,40}$"),
     "related": re.compile(r"^[【\[]?(?:相关阅读|相關閱讀|相关文章|相關文章|相关新闻|相關新聞|推荐阅读|延伸阅读)[】\]]?[:：]?$"),
     "editor": re.compile(r"^.{0,10}(?:【纠错】|【糾錯】|责任编辑|責任編輯)\s*[:：]?.{0,30}$"),
     "breadcrumb": re.compile(r"^(?:当前位置|當前位置|您的位置|您现在的位置)\s*[:：].{0,80}$"),
-    "copyright": re.compile(r"^.{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|ICP备|ICP證).{0,80}$", re.I),
+    # no sentence punctuation: an article sentence about copyright is content, not a notice
+    "copyright": re.compile(r"^(?!.*[。！？]).{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|ICP备|ICP證).{0,80}$", re.I),
     "print-close": re.compile(r"^(?:【(?:打印|关闭|關閉|收藏|字号|大|中|小)】\s*)+$"),
 }
 
 
 _LABELLED_DATE = re.compile(r"(?:发布时间|發布時間|發佈時間|发布日期)\s*[:：]?\s*\d{4}")
 _COUNTER = re.compile(r"(?:点击|點擊|阅读|閱讀|浏览|瀏覽)\S{0,3}\s*[:：]?\s*\d+")
+
+
+_ELLIPSIS = re.compile(r"(?:…+|\.{3,}|。{3,})$")
 
 
 def content_type(capture: Capture) -> tuple[str, str | None]:
@@ -106,7 +110,12 @@ def remove_generic(lines: list[str], title: str, patterns: tuple[str, ...]) -> t
     extra = [re.compile(p) for p in patterns]
     seen = {title}
     kept = []
+    stems = [title, *lines[:1]]
     for line in lines:
+        stem = _ELLIPSIS.sub("", line)
+        if stem != line and len(stem) >= 6 and any(s.startswith(stem) for s in stems):
+            removed["teaser"] += 1  # "related" teaser: the truncated title or first line of this page
+            continue
         rule = next((name for name, rx in GENERIC_RULES.items() if rx.match(line)), None)
         if rule is None and any(rx.fullmatch(line) for rx in extra):
             rule = "source-pattern"
@@ -201,28 +210,46 @@ class Finalized:
 
 
 def finalize(documents: list[Document], options: Mapping[str, TextOptions]) -> Finalized:
-    """Site-wide boilerplate per source, then render every document; same set in, same bytes out."""
+    """Site-wide boilerplate per source, near-duplicate clusters, then render every document.
+
+    Same set of documents in, same bytes out, in any order: everything below iterates sorted.
+    A body line equal to the title of another document of the same source is a 'related' teaser.
+    """
+    from .dedup import cluster_documents
+
     out = Finalized()
     by_source: dict[str, list[Document]] = {}
     for doc in sorted(documents, key=lambda d: (d.source, d.id)):
         by_source.setdefault(doc.source, []).append(doc)
+    bodies: dict[str, tuple[Document, list[str], int]] = {}
     for source, docs in sorted(by_source.items()):
-        phrases = learn_boilerplate(docs, options.get(source, TextOptions()))
+        source_options = options.get(source, TextOptions())
+        phrases = learn_boilerplate(docs, source_options)
         out.boilerplate[source] = phrases
         common = set(phrases)
+        titles = {doc.title for doc in docs}
         for doc in docs:
-            body = [p for p in doc.paragraphs if p not in common]
-            removed = sum(n for _, n in doc.removed) + len(doc.paragraphs) - len(body)
-            data = render(doc, body or doc.paragraphs, removed)
-            out.texts[(source, doc.id)] = data
-            w = doc.warc
-            out.manifest.append({
-                "id": doc.id, "url": doc.url, "source": source, "title": doc.title, "fetched": doc.fetched,
-                "warc": {"file": w.file, "offset": w.offset, "record_id": w.record_id,
-                         "payload_digest": w.payload_digest} if w else None,
-                "sha256": hashlib.sha256(data).hexdigest(),
-            })
-    out.manifest.sort(key=lambda entry: entry["id"])
+            body = [p for p in doc.paragraphs if p not in common and (p == doc.title or p not in titles)]
+            if not body:
+                body = list(doc.paragraphs)
+            bodies[doc.id] = (doc, body, sum(n for _, n in doc.removed) + len(doc.paragraphs) - len(body))
+    threshold = min((o.near_duplicate_threshold for o in options.values()), default=TextOptions().near_duplicate_threshold)
+    clusters = cluster_documents([replace(doc, paragraphs=tuple(body)) for doc, body, _ in bodies.values()], threshold)
+    for doc_id in sorted(bodies):
+        doc, body, removed = bodies[doc_id]
+        cluster = clusters.get(doc_id)
+        data = render(doc, body, removed, cluster)
+        out.texts[(doc.source, doc.id)] = data
+        w = doc.warc
+        entry = {
+            "id": doc.id, "url": doc.url, "source": doc.source, "title": doc.title, "fetched": doc.fetched,
+            "warc": {"file": w.file, "offset": w.offset, "record_id": w.record_id,
+                     "payload_digest": w.payload_digest} if w else None,
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        if cluster:
+            entry["cluster"], entry["canonical"] = cluster
+        out.manifest.append(entry)
     return out
 
 

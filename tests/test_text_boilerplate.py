@@ -1,0 +1,138 @@
+"""Boilerplate rules and their look-alikes, site-wide learning, near-duplicates, order independence."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import yaml
+
+from crawler.text.basic import finalize, remove_generic, split_meta
+from crawler.text.dedup import cluster_documents
+from crawler.text.model import Document, EncodingInfo, TextOptions, WarcRef
+
+TITLE = "东湖街道开展邻里节活动"
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("分享到：微信 微博 QQ空间", "share"),
+        ("相关阅读", "related"),
+        ("【相關文章】", "related"),
+        ("【纠错】 责任编辑：李编辑", "editor"),
+        ("当前位置：首页 > 地方频道 > 正文", "breadcrumb"),
+        ("版权所有 © 2024 东湖在线 备案号：鄂ICP备00000000号", "copyright"),
+        ("本网站所有内容未经授权禁止转载", "copyright"),
+        ("【打印】【关闭】", "print-close"),
+        (TITLE, "repeated"),
+        ("东湖街道开展邻里节活动，三百多位居民…", "teaser"),
+    ],
+)
+def test_generic_rules(line, rule):
+    body = ["东湖街道开展邻里节活动，三百多位居民带着自家做的菜来到广场，拼成了一张长桌。", line]
+    kept, removed = remove_generic(body, TITLE, ())
+    assert kept == body[:1]
+    assert dict(removed) == {rule: 1}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "这起版权纠纷持续了三年，法院最终判决出版社赔偿作者12万元，版权所有人对此表示满意，并呼吁同行重视合同条款。",
+        "记者在现场看到，志愿者把分享到的经验写在黑板上，供后来的居民参考。",
+        "当前位置优越的社区服务站，每天接待居民超过两百人次，是全区最忙的服务站之一。",
+        "一、清理楼道杂物",
+        "二、检查消防通道",
+        "相关部门表示，将在下月公布新的补贴标准。",
+    ],
+)
+def test_lookalikes_survive(line):
+    kept, removed = remove_generic([line], TITLE, ())
+    assert kept == [line]
+    assert not removed
+
+
+def test_source_patterns_match_whole_paragraphs():
+    kept, removed = remove_generic(["（责编：王某）", "正文（责编：王某）出现在句中"], TITLE, (r"（责编：.*）",))
+    assert kept == ["正文（责编：王某）出现在句中"]
+    assert dict(removed) == {"source-pattern": 1}
+
+
+def test_byline_lines_become_metadata_and_reporter_sentences_stay():
+    lines = ["2024年5月3日 07:02　来源：市文明办　作者：郑雨　点击：2345",
+             "记者5月12日从柳荫路社区了解到，当地志愿服务队近期维修社区公共座椅。"]
+    assert split_meta(lines, "2026-01-01T00:00:00Z") == (
+        lines[1:], {"published": "2024-05-03T07:02:00+08:00", "author": "郑雨", "origin": "市文明办"})
+
+
+def test_future_dates_are_rejected():
+    assert split_meta(["发布时间：2027-01-05"], "2026-11-22T00:00:00Z") == ([], {})
+
+
+def document(doc_id: str, paragraphs: list[str], source: str = "s", fetched: str = "2026-01-01T00:00:00Z") -> Document:
+    return Document(id=doc_id, url=f"http://x.cn/{doc_id}", source=source, title=f"标题{doc_id}", fetched=fetched,
+                    encoding=EncodingInfo(None, "utf-8", "utf8-valid"), paragraphs=tuple(paragraphs),
+                    warc=WarcRef("f.warc.gz", int(doc_id, 16), f"<urn:uuid:{doc_id}>", "sha1:X"))
+
+
+def site(n: int = 6) -> list[Document]:
+    docs = []
+    for i in range(n):
+        body = [f"第{i}篇稿件的独有正文，讲述了第{i}个社区的志愿者如何组织{i + 3}次义诊活动。", "扫码关注东湖在线公众号，获取更多社区新闻"]
+        if i % 2:
+            body.append(f"标题{(i + 1) % n:04x}")  # a teaser: another article's title
+        docs.append(document(f"{i:04x}", body))
+    return docs
+
+
+def test_site_wide_boilerplate_and_title_teasers_are_removed():
+    result = finalize(site(), {"s": TextOptions()})
+    assert result.boilerplate == {"s": ["扫码关注东湖在线公众号，获取更多社区新闻"]}
+    for (_, doc_id), data in result.texts.items():
+        body = data.decode().split("---\n", 2)[2].splitlines()
+        i = int(doc_id, 16)
+        assert body == [f"标题{doc_id}", f"第{i}篇稿件的独有正文，讲述了第{i}个社区的志愿者如何组织{i + 3}次义诊活动。"]
+
+
+def test_site_wide_needs_enough_pages():
+    result = finalize(site(2), {"s": TextOptions(boilerplate_min_pages=3)})
+    assert result.boilerplate == {"s": []}
+
+
+def test_finalize_is_order_independent():
+    docs = site(8)
+    expected = finalize(docs, {"s": TextOptions()})
+    for seed in range(5):
+        shuffled = docs[:]
+        random.Random(seed).shuffle(shuffled)
+        again = finalize(shuffled, {"s": TextOptions()})
+        assert again.texts == expected.texts
+        assert again.manifest == expected.manifest
+
+
+STORY = ["东湖街道今天举办第三届邻里节，三百多位居民带着自家做的菜来到广场，拼成了一张百米长桌。",
+         "活动由二十多名志愿者筹备了一个月，从借桌椅到排座次，每个细节都反复核对。",
+         "街道负责人表示，邻里节将每年举办一次，让住在同一栋楼里的人真正认识彼此。"]
+
+
+def test_syndicated_copies_cluster_and_the_earliest_is_canonical():
+    original = document("00aa", STORY, source="a", fetched="2026-01-02T00:00:00Z")
+    copy = document("00bb", ["来源：东湖在线", *STORY], source="b", fetched="2026-01-01T00:00:00Z")
+    other = document("00cc", [f"完全不同的另一篇报道，第{n}段，讲的是菜市场改造。" for n in range(3)], source="a")
+    assert cluster_documents([other, copy, original]) == {"00aa": ("00bb", "00bb"), "00bb": ("00bb", "00bb")}
+    result = finalize([original, copy, other], {})
+    front = yaml.safe_load(result.texts[("a", "00aa")].decode().split("---\n")[1])
+    assert (front["cluster"], front["canonical"]) == ("00bb", "00bb")
+    assert [e.get("canonical") for e in result.manifest] == ["00bb", "00bb", None]
+
+
+def test_front_matter_round_trips_through_yaml():
+    doc = document("00dd", STORY)
+    data = finalize([doc], {}).texts[("s", "00dd")].decode()
+    front = yaml.safe_load(data.split("---\n")[1])
+    assert front["title"] == "标题00dd"
+    assert front["fetched"] == "2026-01-01T00:00:00Z"
+    assert front["warc"] == {"file": "f.warc.gz", "offset": 221, "record_id": "<urn:uuid:00dd>", "payload_digest": "sha1:X"}
+    assert front["encoding"]["used"] == "utf-8"
+    assert data.endswith("。\n") and "\r" not in data
