@@ -50,12 +50,21 @@ def test_summary_names_every_demo_source(demo):
         assert re.search(rf"^    {name}: \d+$", stdout, re.M), stdout
 
 
+def lost_only(got: str, expected: str) -> bool:
+    """Equal except characters whose bytes were really lost, shown as U+FFFD (never a guess)."""
+    return len(got) == len(expected) and all(a == b or a == "\ufffd" for a, b in zip(got, expected))
+
+
 def test_every_article_has_its_exact_clean_text(demo):
     archive, base, _ = demo
     wrong = []
     for article in expected_articles():
         lines = body_lines(text_file(archive, base, article.path).read_text("utf-8"))
-        if lines != [article.title, *article.paragraphs]:
+        expected = [article.title, *article.paragraphs]
+        if any("lossy" in d for d in article.damage):  # the page lost bytes: no exact text exists
+            if len(lines) == len(expected) and all(lost_only(a, b) for a, b in zip(lines, expected)):
+                continue
+        if lines != expected:
             wrong.append(article.path)
     assert wrong == []
 

@@ -1,12 +1,15 @@
-"""The demo site's HTTP server (standard library), and a context manager running it as a subprocess.
+"""The demo site's HTTP/1.1 server (standard library only), and a context manager running it.
 
-    python -m crawler.demo.server [--port 0] [--overrides DIR] [--log FILE]
+    python -m crawler.demo.server [--port 0] [--content DIR] [--log FILE]
 
-Binds 127.0.0.1, prints one line ``http://127.0.0.1:PORT`` and serves until SIGTERM/SIGINT.
-Conditional GET (ETag / Last-Modified -> 304), gzip for /news/, chunked framing for /blog/, two
-Set-Cookie headers on ``/``. ``--overrides DIR``: files ``DIR/<path>`` (UTF-8 HTML, path with
-``/`` as ``__``) replace or add pages, re-read on every request, so tests can change the site
-while it runs. ``--log FILE``: one line per request, ``METHOD PATH STATUS BODY_BYTES``.
+Binds 127.0.0.1, prints exactly one line ``http://127.0.0.1:PORT`` and serves the resources of
+``crawler.demo.sitegen.build_site`` until SIGTERM/SIGINT. Like real servers it answers HEAD and
+conditional GETs (ETag / If-None-Match, Last-Modified / If-Modified-Since -> 304 without a body),
+sends the gzip sub-site with ``Content-Encoding: gzip`` (mtime 0, so the bytes are stable), the
+blog with real ``Transfer-Encoding: chunked`` framing, two ``Set-Cookie`` headers on ``/``, and
+404 for unknown paths. The site is rebuilt when a file of the content dir changes (checked on
+every request), so tests can edit an article while the server runs. ``--log FILE`` appends
+``METHOD PATH STATUS BODY_BYTES`` per request (payload bytes sent, chunk framing excluded).
 """
 
 from __future__ import annotations
@@ -14,156 +17,208 @@ from __future__ import annotations
 import argparse
 import gzip
 import http.server
+import os
 import signal
 import subprocess
 import sys
 import threading
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from .sitegen import Resource, build_site
+from .sitegen import CONTENT_DIR, DemoContentError, Resource, build_site
 
-_LOCK = threading.Lock()
+CHUNK = 1024  # small, so even short blog pages go out as several chunks
+COOKIES = ("visitor=demo-7f3a; Path=/; HttpOnly", "lang=zh-CN; Path=/; Max-Age=86400")
 
 
-def read_overrides(directory: Path | None) -> dict[str, str]:
-    """``DIR/news__2024__05__n001.html`` -> ``/news/2024/05/n001.html``: UTF-8 HTML."""
-    if directory is None or not directory.is_dir():
-        return {}
-    return {"/" + p.name.replace("__", "/"): p.read_text("utf-8") for p in sorted(directory.iterdir()) if p.is_file()}
+class SiteCache:
+    """The built site, rebuilt when the content dir's files change (name, mtime, size)."""
+
+    def __init__(self, content_dir: Path, base: str):
+        self.content_dir, self.base = content_dir, base
+        self.lock = threading.Lock()
+        self.signature: tuple = ()
+        self.site: dict[str, Resource] = {}
+
+    def _signature(self) -> tuple:
+        found = []
+        for entry in sorted(os.scandir(self.content_dir), key=lambda e: e.name):
+            try:
+                stat = entry.stat()
+            except FileNotFoundError:  # replaced while we looked: the next request sees it
+                continue
+            found.append((entry.name, stat.st_mtime_ns, stat.st_size))
+        return tuple(found)
+
+    def get(self) -> dict[str, Resource]:
+        """The current site; a content file caught half-written keeps the previous build."""
+        with self.lock:
+            signature = self._signature()
+            if signature != self.signature:
+                try:
+                    self.site = build_site(self.content_dir, self.base)
+                    self.signature = signature
+                except DemoContentError as exc:
+                    print(f"demo site: {exc}; still serving the previous build", file=sys.stderr)
+            return self.site
 
 
 class DemoHandler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+    """Serves the demo site's resources with the HTTP behaviour real news sites show."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive and chunked framing need 1.1
     server_version = "DemoSite/1.0"
 
-    def log_message(self, *args) -> None:
-        pass
-
-    def _log(self, status: int, size: int) -> None:
-        if self.server.log_path:
-            with _LOCK, open(self.server.log_path, "a", encoding="utf-8") as fh:
-                fh.write(f"{self.command} {self.path} {status} {size}\n")
+    def log_message(self, format: str, *args) -> None:
+        """Quiet: the --log file is the record of requests."""
 
     def do_HEAD(self) -> None:
-        self.do_GET(head=True)
+        self._respond(head=True)
 
-    def do_GET(self, head: bool = False) -> None:
-        site = build_site(read_overrides(self.server.overrides)) if self.server.overrides else self.server.site
+    def do_GET(self) -> None:
+        self._respond(head=False)
+
+    def _respond(self, head: bool) -> None:
         path = self.path.split("?", 1)[0].split("#", 1)[0]
-        resource = site.get(path)
+        resource = self.server.cache.get().get(path)
         if resource is None:
-            self._simple(404, b"not found")
-            return
-        if self._not_modified(resource):
+            self._send_simple(404, "text/html; charset=utf-8", "<h1>404 页面不存在</h1>\n".encode(), head)
+        elif self._not_modified(resource):
             self.send_response(304)
-            self.send_header("ETag", resource.etag)
-            self.send_header("Last-Modified", resource.last_modified)
-            self.end_headers()
+            self._validators(resource)
             self._log(304, 0)
-            return
-        body = resource.body.replace(b"{base}", self.server.base.encode())
-        self._send(resource, body, head)
+            self.end_headers()
+        else:
+            self._send_resource(resource, path, head)
 
     def _not_modified(self, resource: Resource) -> bool:
-        if_none = self.headers.get("If-None-Match")
-        if if_none is not None:
-            return resource.etag in [tag.strip() for tag in if_none.split(",")]
-        return self.headers.get("If-Modified-Since") == resource.last_modified
+        # RFC 9110 13.2.2: If-None-Match wins; If-Modified-Since only counts without it.
+        tags = self.headers.get("If-None-Match")
+        if tags is not None:
+            return tags.strip() == "*" or resource.etag in [t.strip().removeprefix("W/") for t in tags.split(",")]
+        since = self.headers.get("If-Modified-Since")
+        if not since:
+            return False
+        try:
+            return parsedate_to_datetime(resource.last_modified) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False  # an unparsable date is ignored, as the RFC says
 
-    def _send(self, resource: Resource, body: bytes, head: bool) -> None:
-        if resource.gzip:
-            body = gzip.compress(body, mtime=0)
+    def _validators(self, resource: Resource) -> None:
+        self.send_header("ETag", resource.etag)
+        self.send_header("Last-Modified", resource.last_modified)
+
+    def _send_resource(self, resource: Resource, path: str, head: bool) -> None:
+        body = gzip.compress(resource.body, mtime=0) if resource.gzip else resource.body
         self.send_response(200)
         for name, value in resource.headers:
             self.send_header(name, value)
-        self.send_header("ETag", resource.etag)
-        self.send_header("Last-Modified", resource.last_modified)
+        self._validators(resource)
         if resource.gzip:
             self.send_header("Content-Encoding", "gzip")
-        if self.path == "/":
-            self.send_header("Set-Cookie", "visitor=demo; Path=/")
-            self.send_header("Set-Cookie", "lang=zh-CN; Path=/")
-        if resource.chunked:
-            self.send_header("Transfer-Encoding", "chunked")
-            self.end_headers()
-            if not head:
-                for start in range(0, len(body), 4096):
-                    chunk = body[start:start + 4096]
-                    self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
-                self.wfile.write(b"0\r\n\r\n")
-        else:
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
+        if path == "/":
+            for cookie in COOKIES:
+                self.send_header("Set-Cookie", cookie)
+        self.send_header(*(("Transfer-Encoding", "chunked") if resource.chunked else ("Content-Length", str(len(body)))))
         self._log(200, 0 if head else len(body))
-
-    def _simple(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
-        self._log(status, len(body))
+        if head:
+            return
+        if resource.chunked:
+            self._write_chunked(body)
+        else:
+            self.wfile.write(body)
+
+    def _write_chunked(self, body: bytes) -> None:
+        for start in range(0, len(body), CHUNK):
+            piece = body[start:start + CHUNK]
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        self.wfile.write(b"0\r\n\r\n")
+
+    def _send_simple(self, status: int, content_type: str, body: bytes, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self._log(status, 0 if head else len(body))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _log(self, status: int, size: int) -> None:
+        # Written before the response goes out: a client that has read it can count the line.
+        if self.server.log_path is not None:
+            with self.server.log_lock, open(self.server.log_path, "a", encoding="utf-8") as fh:
+                fh.write(f"{self.command} {self.path} {status} {size}\n")
+                fh.flush()
 
 
-def make_server(port: int = 0, overrides: Path | None = None, log: Path | None = None):
+def make_server(port: int = 0, content_dir: Path | None = None, log: Path | None = None):
+    """A ThreadingHTTPServer on 127.0.0.1 serving the demo site (``server.base`` is its URL)."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), DemoHandler)
     server.daemon_threads = True
     server.base = f"http://127.0.0.1:{server.server_address[1]}"
-    server.overrides = overrides
-    server.site = build_site()
-    server.log_path = log
+    server.cache = SiteCache(Path(content_dir or CONTENT_DIR), server.base)
+    server.cache.get()  # fail at startup, not on the first request, if the content is bad
+    server.log_path, server.log_lock = log, threading.Lock()
     return server
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the offline demo site on 127.0.0.1.")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--overrides", type=Path)
-    parser.add_argument("--log", type=Path)
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
+    parser.add_argument("--content", type=Path, help="content dir (default: the bundled one)")
+    parser.add_argument("--log", type=Path, help="append METHOD PATH STATUS BODY_BYTES per request")
     args = parser.parse_args(argv)
-    server = make_server(args.port, args.overrides, args.log)
+    try:
+        server = make_server(args.port, args.content, args.log)
+    except (DemoContentError, OSError) as exc:
+        print(f"demo site: {exc}", file=sys.stderr)
+        return 1
+    # shutdown() waits for serve_forever() to return, so it must run off the serving thread.
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     print(server.base, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
-    server.server_close()
+    finally:
+        server.server_close()
+    return 0
 
 
 class DemoServer:
     """``with DemoServer() as url:`` runs the demo site in a subprocess for the block's duration."""
 
-    def __init__(self, overrides: Path | None = None, log: Path | None = None):
+    def __init__(self, content_dir: Path | None = None, log: Path | None = None):
         self.args = [sys.executable, "-m", "crawler.demo.server", "--port", "0"]
-        if overrides:
-            self.args += ["--overrides", str(overrides)]
-        if log:
-            self.args += ["--log", str(log)]
+        if content_dir is not None:
+            self.args += ["--content", str(Path(content_dir).resolve())]
+        if log is not None:
+            self.args += ["--log", str(Path(log).resolve())]
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> str:
-        root = Path(__file__).resolve().parent.parent.parent
-        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, text=True, cwd=root)
+        root = str(Path(__file__).resolve().parents[2])  # so `-m crawler.demo.server` imports
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, env=env, text=True)
         url = self.proc.stdout.readline().strip()
         if not url.startswith("http://"):
             self.__exit__(None, None, None)
-            raise RuntimeError("the demo site server did not start")
+            raise RuntimeError(f"the demo site server did not start: {' '.join(self.args)}")
         return url
 
-    def __exit__(self, *exc) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-            self.proc.stdout.close()
-            self.proc = None
+    def __exit__(self, *exc_info) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

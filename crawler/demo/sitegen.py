@@ -1,207 +1,448 @@
-"""The demo site as served: every page's bytes and headers, built deterministically.
+"""The offline demo site: article data (``content/*.yaml``) -> every served resource, byte-exact.
 
-Five sub-sites imitate the kinds of sources the archiver is for, each with its own markup,
-encoding and furniture (the boilerplate real sites carry):
+One YAML file per sub-site holds its settings (encoding, charset labels, furniture text) and its
+articles' CLEAN paragraphs. This module renders each sub-site's own markup around them, with
+the site furniture real sites carry (nav, breadcrumbs, bylines, share bars, related-article
+teasers, copyright), and breaks pages the way real pages are broken: wrong or missing charset
+labels, mojibake (UTF-8 bytes read as GBK), a GBK run shifted by one lost byte, converter pinyin
+annotations such as ``團(tuán)``. ``expected_articles`` is the oracle: what an ideal archiver
+writes for each article. Pure and deterministic: same content -> same bytes.
 
-- ``/news/``    a national news site's regional channel: UTF-8, gzip-encoded, sitemap
-- ``/wenming/`` a city civilization-office portal: GBK labelled ``gb2312`` (one page ``iso-8859-1``)
-- ``/gongyi/``  a public-welfare portal: GBK with no label (one page wrongly labelled ``utf-8``),
-  captions that repeat the title
-- ``/corp/``    a company site in traditional Chinese, Big5 (cp950); its pages with converter
-  pinyin annotations such as ``團(tuán)`` are UTF-8 (toned pinyin is not in Big5)
-- ``/blog/``    a blog mirroring an aggregator: UTF-8, chunked, RSS feed with every post
+Content format: ``site:`` (name, title, channel, encoding = the codec of the bytes, http_label /
+meta = the labels shown, null for none, gzip, chunked, listed, menu, copyright, icp, notice,
+annotations) and ``articles:``, each with slug ``YYYY/MM/word`` (-> ``/<site>/<slug>.html``),
+title, published (as the page shows it), source, author, optional clicks, editor, caption,
+categories, http_label (a wrong label for this page), annotated, and paragraphs: a string, or
+``{text, damage: mojibake, from, to}`` / ``{text, damage: lost-byte, at}`` (character offsets).
+``crawler/demo/server.py`` serves these resources.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from html import escape
+from pathlib import Path
 
-from .articles import ANNOTATE, SITES, Article, all_articles
+import yaml
 
-ENCODING = {"news": "utf-8", "wenming": "gbk", "gongyi": "gbk", "corp": "cp950", "blog": "utf-8"}
-LABEL = {"news": "utf-8", "wenming": "gb2312", "gongyi": None, "corp": "big5", "blog": "utf-8"}
-#: pages whose HTTP label is wrong: path suffix -> label
-WRONG_LABEL = {"/wenming/2024/05/w004.html": "iso-8859-1", "/gongyi/2024/05/g003.html": "utf-8"}
-SITE_TITLE = {"news": "地方频道", "wenming": "文明网", "gongyi": "公益资讯网", "corp": "集團新聞中心", "blog": "资讯镜像博客"}
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+DEFAULT_BASE = "http://127.0.0.1:8000"
+CST = timezone(timedelta(hours=8))
+SLUG = re.compile(r"^\d{4}/\d{2}/\w+$")
+SHOWN_DATE = re.compile(r"^(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})\D{0,3}?(?:\s*(\d{1,2}):(\d{2}))?$")
+FIXED_DATE = datetime(2024, 6, 1, 8, 0, tzinfo=CST)  # root, robots, private: no article date
+GIF = bytes.fromhex("47494638396101000100800000ffffff00000021f90401000000002c00000000010001000002024401003b")
+
+
+class DemoContentError(ValueError):
+    """A content file of the demo site is malformed (the message names the file)."""
 
 
 @dataclass(frozen=True)
 class Resource:
-    """One served URL path: body before Content-Encoding, headers, and transfer options."""
+    """One served URL path: the body as on the wire before Content-Encoding, and its headers."""
 
     body: bytes
     headers: tuple[tuple[str, str], ...]
     gzip: bool = False
-    chunked: bool = False
-    last_modified: str = ""
-    etag: str = ""
+    last_modified: str = ""  # HTTP date
+    etag: str = ""  # quoted, from the body's hash
+    chunked: bool = False  # sent with Transfer-Encoding: chunked
 
 
 @dataclass(frozen=True)
 class ExpectedArticle:
-    """What an ideal archiver writes for one article (the test oracle)."""
+    """What an ideal archiver writes for one article: the test oracle."""
 
     path: str
     title: str
     paragraphs: tuple[str, ...]
-    published: str
+    published: str  # ISO 8601, with +08:00 when the page shows a time, else the date
     author: str
+    site: str = ""
+    damage: tuple[str, ...] = ()  # "index:kind" of each damaged paragraph, kinds as damage_label
+    annotated: bool = False  # the page shows converter pinyin annotations
 
 
-_TRADITIONAL = {"首页": "首頁", "当前位置": "當前位置", "热点排行": "熱點排行", "相关阅读": "相關閱讀",
-                "版权所有": "版權所有", "备案号": "備案號", "ICP备": "ICP備", "号": "號", "下一页": "下一頁", "上一页": "上一頁", "列表": "列表"}
+@dataclass(frozen=True)
+class Article:
+    """One article as the templates need it: clean data plus how its page is broken."""
+
+    site: dict
+    path: str
+    data: dict = field(hash=False)
+    title: str = ""
+    paragraphs: tuple[dict, ...] = ()
+    when: datetime = FIXED_DATE
+    iso: str = ""
 
 
-def furniture(site: str, html: str) -> str:
-    """The company site's own furniture is in traditional characters (its pages are Big5)."""
-    if site != "corp":
-        return html
-    for simplified, traditional in _TRADITIONAL.items():
-        html = html.replace(simplified, traditional)
-    return html
+def load_content(content_dir: Path | None = None) -> list[tuple[dict, list[Article]]]:
+    """Read every ``*.yaml`` of the content dir: (site settings, its articles), sorted by site name."""
+    sites = []
+    for path in sorted(Path(content_dir or CONTENT_DIR).glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text("utf-8"))
+            site = data["site"]
+            articles = [_article(site, raw) for raw in data["articles"]]
+        except (yaml.YAMLError, KeyError, TypeError, ValueError, UnicodeError) as exc:
+            raise DemoContentError(f"{path}: bad demo content ({type(exc).__name__}: {exc})") from None
+        sites.append((site, articles))
+    sites.sort(key=lambda pair: pair[0]["name"])
+    if not sites:
+        raise DemoContentError(f"{content_dir}: no *.yaml demo content files")
+    return sites
 
 
-def annotate(text: str) -> str:
-    """What a simplified->traditional converter that leaves pinyin does to clean text."""
-    return "".join(f"{ch}({ANNOTATE[ch]})" if ch in ANNOTATE else ch for ch in text)
+def _article(site: dict, raw: dict) -> Article:
+    if not SLUG.match(str(raw["slug"])):
+        raise ValueError(f"slug {raw['slug']!r} is not YYYY/MM/word")
+    paragraphs = tuple(p if isinstance(p, dict) else {"text": p} for p in raw["paragraphs"])
+    when, iso = parse_shown_date(str(raw["published"]))
+    return Article(site, f"/{site['name']}/{raw['slug']}.html", raw, str(raw["title"]),
+                   paragraphs, when, iso)
 
 
-def _date_line(article: Article) -> str:
-    day = article.published[:10]
-    time = article.published[11:16]
-    y, m, d = day.split("-")
-    return {
-        "news": f"{day} {time}　来源：{article.origin}　作者：{article.author}",
-        "wenming": f"{y}年{int(m)}月{int(d)}日 {time}　来源：{article.origin}　作者：{article.author}　点击：{article.clicks}",
-        "gongyi": f"发布时间：{day} {time}　作者：{article.author}",
-        "corp": f"發布時間:{day} {time}　{article.origin}　作者：{article.author}　點擊:{article.clicks}",
-        "blog": f"{day} {time} · 作者：{article.author} · 阅读 {article.clicks}",
-    }[article.site]
+def parse_shown_date(shown: str) -> tuple[datetime, str]:
+    """``2023年10月8日`` / ``2024-05-06 11:20`` -> (aware datetime, ISO 8601 as the page allows)."""
+    match = SHOWN_DATE.match(shown.strip())
+    if not match:
+        raise ValueError(f"published {shown!r} is not a date")
+    y, m, d, hh, mm = (int(g) if g else None for g in match.groups())
+    when = datetime(y, m, d, hh or 0, mm or 0, tzinfo=CST)
+    return when, when.isoformat() if hh is not None else when.date().isoformat()
 
 
-def _related(article: Article, siblings: list[Article]) -> str:
-    others = [a for a in siblings if a.path != article.path][:4]
-    teaser = article.paragraphs[0][:18] + "…"
-    items = [f'<li><a href="{a.path}">{escape(a.title)}</a></li>' for a in others]
-    items.insert(2, f'<li><a href="{article.path}">{escape(teaser)}</a></li>')
-    return f'<div class="related"><h3>相关阅读</h3><ul>{"".join(items)}</ul></div>'
+def mojibake(text: str) -> str:
+    """What UTF-8 bytes look like when read as GBK (the damage real mirrors show)."""
+    return text.encode("utf-8").decode("gbk", errors="replace")
 
 
-def _head(title: str, site: str, meta_label: str | None) -> str:
-    meta = ""
-    if meta_label == "utf-8":
-        meta = '<meta charset="utf-8">'
-    elif meta_label:
-        meta = f'<meta http-equiv="Content-Type" content="text/html; charset={meta_label}">'
-    return f"<!DOCTYPE html><html><head>{meta}<title>{escape(title)}_{SITE_TITLE[site]}</title></head>"
+def damage_label(para: dict) -> str:
+    """``mojibake``, ``mojibake-lossy`` (some bytes became U+FFFD: no exact repair), ``lost-byte``."""
+    kind = para["damage"]
+    if kind == "mojibake":
+        span = para["text"][para.get("from", 0):para.get("to", len(para["text"]))]
+        broken = mojibake(span)
+        if "\ufffd" in broken or broken.encode("gbk").decode("utf-8", errors="replace") != span:
+            return "mojibake-lossy"
+    return kind
 
 
-def _nav(site: str) -> str:
-    shown = ("corp",) if site == "corp" else tuple(s for s in SITES if s != "corp")
-    links = "".join(f'<a href="/{s}/index.html">{SITE_TITLE[s]}</a> ' for s in shown)
-    return f'<div class="nav"><a href="/">首页</a> {links}</div>'
+def annotate(text: str, table: dict[str, str]) -> str:
+    """What a converter that leaves toned pinyin after some characters makes of clean text."""
+    return "".join(f"{ch}({table[ch]})" if ch in table else ch for ch in text)
 
 
-def article_html(article: Article, siblings: list[Article]) -> str:
-    site = article.site
-    conv = annotate if article.annotated else (lambda s: s)
-    title = conv(article.title)
-    paras = [conv(p) for p in article.paragraphs]
-    blocks = [f"<p>{escape(p)}</p>" for p in paras]
-    if site == "gongyi":  # a gallery whose every caption repeats the title
-        figure = f'<p><img src="/img/{article.path[-9:-5]}.jpg"></p><p class="caption">{escape(title)}</p>'
-        blocks = [figure, *blocks[:2], figure, *blocks[2:], figure]
-    body = "".join(blocks)
-    footer_notice = {
-        "news": "<p>分享到：微信 微博 QQ空间</p><p>【纠错】 责任编辑：李编辑</p>",
-        "wenming": "<p>【打印】【关闭】</p>",
-        "gongyi": "<p>本网站所有内容未经授权禁止转载</p>",
-        "corp": "<p>分享到：微信 朋友圈</p>",
-        "blog": "",
-    }[site]
-    crumb = f'<div class="crumb">当前位置：首页 &gt; {SITE_TITLE[site]} &gt; 正文</div>'
-    return furniture(site,
-        _head(article.title if site != "corp" else title, site, LABEL[site] if site != "gongyi" else None)
-        + f"<body>{_nav(site)}{crumb}"
-        + '<div class="sidebar"><h4>热点排行</h4><ul>'
-        + "".join(f'<li><a href="{a.path}">{escape(a.title)}</a></li>' for a in siblings[:3])
-        + "</ul></div>"
-        + f'<div class="article"><h1>{escape(title)}</h1><div class="info">{escape(_date_line(article))}</div>'
-        + f'<div id="content">{body}</div>{footer_notice}</div>'
-        + _related(article, siblings)
-        + f'<div class="footer">版权所有 &copy; 2024 {SITE_TITLE[site]} 备案号：示ICP备00000000号</div></body></html>'
-    )
+def shown_text(article: Article, text: str) -> str:
+    """Clean text as the page shows it: with pinyin annotations on annotated pages."""
+    table = article.site.get("annotations") or {}
+    return annotate(text, table) if article.data.get("annotated") else text
 
 
-def list_html(site: str, page: int, articles: list[Article]) -> str:
-    half = (len(articles) + 1) // 2
-    chosen = articles[:half] if page == 1 else articles[half:]
-    if site == "blog":
-        chosen = articles[:3] if page == 1 else []
-    items = "".join(f'<li><a href="{a.path}">{escape(a.title)}</a> {a.published[:10]}</li>' for a in chosen)
-    pager = '<a href="list_2.html">下一页</a>' if page == 1 else '<a href="index.html">上一页</a>'
-    private = '<a href="/private/staff.html">内部通知</a>' if site == "news" else ""
-    return furniture(site, _head(f"{SITE_TITLE[site]} 列表", site, LABEL[site] if site != "gongyi" else None)
-                     + f"<body>{_nav(site)}<ul class='list'>{items}</ul>{pager}{private}</body></html>")
+def shown_paragraph(article: Article, para: dict) -> str:
+    """One paragraph as the page shows it (mojibake applied; lost bytes come later, on bytes)."""
+    text = shown_text(article, para["text"])
+    if para.get("damage") == "mojibake":
+        start, end = para.get("from", 0), para.get("to", len(text))
+        text = text[:start] + mojibake(text[start:end]) + text[end:]
+    return text
 
 
-def rss(articles: list[Article]) -> str:
-    items = "".join(
-        f"<item><title>{escape(a.title)}</title><link>{{base}}{a.path}</link><pubDate>{a.published}</pubDate></item>"
-        for a in articles)
-    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>资讯镜像</title>{items}</channel></rss>'
+def _lose_byte(page: bytes, article: Article, para: dict) -> bytes:
+    """Drop the second byte of character ``at`` inside the paragraph's encoded run."""
+    encoding, text, at = article.site["encoding"], escape(para["text"], quote=False), para["at"]
+    run = text.encode(encoding)
+    cut = len(text[:at].encode(encoding)) + 1
+    if len(text[at].encode(encoding)) != 2 or page.count(run) != 1:
+        raise DemoContentError(f"{article.path}: lost-byte at {at} must be a 2-byte char of a unique run")
+    return page.replace(run, run[:cut] + run[cut + 1:])
 
 
-def sitemap(articles: list[Article]) -> str:
-    urls = "".join(f"<url><loc>{{base}}{a.path}</loc></url>" for a in articles)
-    return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+def expected_paragraph(para: dict) -> str:
+    """The ideal output: mojibake undone (exactly attainable unless lossy); a lost byte leaves
+    U+FFFD for its own character only, the rest of the run realigned."""
+    text = para["text"]
+    if para.get("damage") == "lost-byte":
+        return text[:para["at"]] + "\ufffd" + text[para["at"] + 1:]
+    return text
 
 
-def _resource(body: bytes, ctype: str, when: str, gzip: bool = False, chunked: bool = False) -> Resource:
-    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-    stamp = datetime.fromisoformat(when).astimezone(timezone.utc)
-    return Resource(body, (("Content-Type", ctype),), gzip, chunked, format_datetime(stamp, usegmt=True), etag)
+def _encode(site: dict, html: str) -> bytes:
+    # Strict, so a character the site's codec lacks is a content error, except on the converter
+    # site: its pinyin tone letters are not in cp950 and go out as &#NNN; as such CMSs send them.
+    errors = "xmlcharrefreplace" if site.get("annotations") else "strict"
+    return html.encode(site["encoding"], errors=errors)
 
 
-def _ctype(site: str, path: str) -> str:
-    label = WRONG_LABEL.get(path, LABEL[site])
+def _http_date(when: datetime) -> str:
+    return format_datetime(when.astimezone(timezone.utc), usegmt=True)
+
+
+def resource(body: bytes, content_type: str, when: datetime, site: dict | None = None) -> Resource:
+    """A Resource with validators derived from the body and the date (never from the clock)."""
+    site = site or {}
+    headers = [("Content-Type", content_type)]
+    if site.get("gzip"):
+        headers.append(("Vary", "Accept-Encoding"))
+    etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+    return Resource(body, tuple(headers), bool(site.get("gzip")), _http_date(when), etag,
+                    bool(site.get("chunked")))
+
+
+def _html_type(label: str | None) -> str:
     return f"text/html; charset={label}" if label else "text/html"
 
 
-def build_site(overrides: dict[str, str] | None = None) -> dict[str, Resource]:
-    """Every served path -> Resource. ``overrides``: path -> UTF-8 HTML replacing or adding a page."""
-    articles = all_articles()
-    by_site = {site: [a for a in articles if a.site == site] for site in SITES}
-    epoch = "2024-05-01T08:00:00+08:00"
-    out: dict[str, Resource] = {}
-    for site, items in by_site.items():
-        enc, gz, chunk = ENCODING[site], site == "news", site == "blog"
-        for a in items:
-            if a.annotated:  # toned pinyin is not in Big5: converter sites serve UTF-8
-                html = article_html(a, items).replace("charset=big5", "charset=utf-8").encode("utf-8")
-                out[a.path] = _resource(html, "text/html; charset=utf-8", a.published, gz, chunk)
-                continue
-            html = article_html(a, items).encode(enc)
-            out[a.path] = _resource(html, _ctype(site, a.path), a.published, gz, chunk)
-        for page, name in ((1, "index.html"), (2, "list_2.html")):
-            html = list_html(site, page, items).encode(enc)
-            out[f"/{site}/{name}"] = _resource(html, _ctype(site, name), items[-1].published, gz, chunk)
-    out["/blog/feed.xml"] = _resource(rss(by_site["blog"]).encode(), "application/rss+xml", epoch, chunked=True)
-    out["/news/sitemap.xml"] = _resource(sitemap(by_site["news"]).encode(), "application/xml", epoch)
-    links = "".join(f'<li><a href="/{s}/index.html">{SITE_TITLE[s]}</a></li>' for s in SITES)
-    out["/"] = _resource(f'<html><head><meta charset="utf-8"></head><body><ul>{links}</ul></body></html>'.encode(),
-                         "text/html; charset=utf-8", epoch)
-    out["/robots.txt"] = _resource(b"User-agent: *\nDisallow: /private/\n", "text/plain", epoch)
-    out["/private/staff.html"] = _resource("<html><body>内部通知</body></html>".encode(), "text/html; charset=utf-8", epoch)
-    for path, html in sorted((overrides or {}).items()):
-        out[path] = _resource(html.encode("utf-8"), "text/html; charset=utf-8", "2024-06-01T08:00:00+08:00")
+def _article_resource(article: Article, siblings: list[Article]) -> Resource:
+    site = article.site
+    page = _encode(site, article_page(article, siblings))
+    for para in article.paragraphs:
+        if para.get("damage") == "lost-byte":
+            page = _lose_byte(page, article, para)
+    label = article.data.get("http_label", site.get("http_label"))
+    return resource(page, _html_type(label), article.when, site)
+
+
+def _site_resources(site: dict, articles: list[Article], base: str) -> dict[str, Resource]:
+    name, newest = site["name"], max(a.when for a in articles)
+    out = {a.path: _article_resource(a, articles) for a in articles}
+    for number, html in list_pages(site, articles):
+        page = "index.html" if number == 1 else f"list_{number}.html"
+        out[f"/{name}/{page}"] = resource(_encode(site, html), _html_type(site.get("http_label")), newest, site)
+    for path in image_paths(site, articles):
+        out[path] = resource(GIF, "image/gif", newest)
+    if name == "news":
+        xml = sitemap(articles, base).encode("utf-8")
+        out["/news/sitemap.xml"] = resource(xml, "application/xml", newest, site)
+    if name == "blog":
+        xml = rss(site, articles, base).encode("utf-8")
+        out["/blog/feed.xml"] = resource(xml, "application/rss+xml; charset=utf-8", newest, site)
     return out
 
 
-def expected_articles() -> list[ExpectedArticle]:
-    """The clean text of every demo article, as an ideal archiver outputs it."""
-    return [ExpectedArticle(a.path, a.title, a.paragraphs, a.published, a.author) for a in all_articles()]
+def build_site(content_dir: Path | None = None, base: str = DEFAULT_BASE) -> dict[str, Resource]:
+    """Every served URL path -> Resource; ``base`` is the absolute root for sitemap and RSS links."""
+    content = load_content(content_dir)
+    out: dict[str, Resource] = {}
+    for site, articles in content:
+        out.update(_site_resources(site, articles, base))
+    utf8 = "text/html; charset=utf-8"
+    out["/"] = resource(root_page([s for s, _ in content]).encode(), utf8, FIXED_DATE)
+    out["/robots.txt"] = resource(b"User-agent: *\nDisallow: /private/\n", "text/plain", FIXED_DATE)
+    out[PRIVATE] = resource(private_page().encode(), utf8, FIXED_DATE)
+    return dict(sorted(out.items()))
+
+
+def expected_articles(content_dir: Path | None = None) -> list[ExpectedArticle]:
+    """The clean text of every demo article, as an ideal archiver writes it (sites by name)."""
+    out = []
+    for _, articles in load_content(content_dir):
+        for a in articles:
+            damage = tuple(f"{i}:{damage_label(p)}" for i, p in enumerate(a.paragraphs) if p.get("damage"))
+            out.append(ExpectedArticle(
+                a.path, a.title, tuple(expected_paragraph(p) for p in a.paragraphs), a.iso,
+                str(a.data["author"]), a.site["name"], damage, bool(a.data.get("annotated"))))
+    return out
+
+
+# -- markup: each sub-site's own templates, with the furniture its kind of site carries -------
+
+PRIVATE = "/private/notice.html"
+PER_PAGE = 4
+
+
+def _e(text: str) -> str:
+    return escape(str(text), quote=False)
+
+
+def _head(site: dict, title: str, extra: str = "") -> str:
+    meta = f'{site["meta"]}\n' if site.get("meta") else ""
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n{meta}<title>{_e(title)}</title>\n'
+            f'<meta name="keywords" content="{_e(site["title"])},{_e(site["channel"])}">\n{extra}</head>\n')
+
+
+def _menu(site: dict, sep: str = "") -> str:
+    first = f'/{site["name"]}/index.html'
+    return sep.join(f'<a href="{first if i == 0 else "#"}">{_e(m)}</a>' for i, m in enumerate(site["menu"]))
+
+
+def _links(articles: list[Article], dated: bool = False) -> str:
+    return "".join(f'<li><a href="{a.path}">{_e(a.title)}</a>'
+                   + (f"<span>{a.when.date().isoformat()}</span>" if dated else "") + "</li>\n"
+                   for a in articles)
+
+
+def _newest(articles: list[Article]) -> list[Article]:
+    return sorted(articles, key=lambda a: (a.when, a.path), reverse=True)
+
+
+def _teaser(article: Article) -> str:
+    return article.paragraphs[0]["text"][:22] + "…"
+
+
+def _related(article: Article, siblings: list[Article]) -> str:
+    """'相关阅读': other titles, another's truncated first line and this article's own."""
+    others = [a for a in siblings if a.path != article.path]
+    start = siblings.index(article)
+    picked = [others[(start + k) % len(others)] for k in range(5)]
+    items = [(a.path, a.title) for a in picked[:4]] + [(picked[4].path, _teaser(picked[4]))]
+    items.insert(2, (article.path, _teaser(article)))
+    return "".join(f'<li><a href="{p}">{_e(t)}</a></li>\n' for p, t in items)
+
+
+def _paragraphs(article: Article, indent: str = "") -> list[str]:
+    return [f"<p>{indent}{_e(shown_paragraph(article, p))}</p>\n" for p in article.paragraphs]
+
+
+def _news(article: Article, siblings: list[Article]) -> str:
+    site, d = article.site, article.data
+    return (f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/news/index.html">{_e(site["channel"])}</a> &gt; 正文</div>\n'
+            f'<div class="container"><div class="main">\n<h1 class="title">{_e(article.title)}</h1>\n'
+            f'<div class="info"><span class="time">{_e(d["published"])}</span>　<span class="source">来源：{_e(d["source"])}</span>　'
+            f'<span class="author">作者：{_e(d["author"])}</span></div>\n'
+            f'<div class="article" id="content">\n{"".join(_paragraphs(article))}</div>\n'
+            '<div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a> <a href="#">QQ空间</a></div>\n'
+            f'<div class="editor">【<a href="#">纠错</a>】 责任编辑：{_e(d.get("editor", "李编辑"))}</div>\n'
+            f'<div class="related"><h3>相关阅读</h3><ul>\n{_related(article, siblings)}</ul></div>\n</div>\n'
+            f'<div class="sidebar"><h3>热点排行</h3><ol>\n{_links(_newest(siblings)[:5])}</ol></div></div>\n')
+
+
+def _wenming(article: Article, siblings: list[Article]) -> str:
+    site, d = article.site, article.data
+    hot = "".join(f'<tr><td>·<a href="{a.path}">{_e(a.title)}</a></td></tr>\n' for a in _newest(siblings)[:6])
+    return ('<table width="1000" align="center" cellpadding="0" cellspacing="0"><tr>\n<td width="720" valign="top">'
+            '<table width="100%" cellpadding="0" cellspacing="0">\n'
+            f'<tr><td class="position">您现在的位置：<a href="/wenming/index.html">首页</a> &gt;&gt; {_e(site["channel"])}</td></tr>\n'
+            f'<tr><td class="biaoti" align="center">{_e(article.title)}</td></tr>\n'
+            f'<tr><td class="xinxi" align="center">{_e(d["published"])}　来源：{_e(d["source"])}　'
+            f'作者：{_e(d["author"])}　点击：{d.get("clicks", 0)}</td></tr>\n'
+            f'<tr><td id="zoom" class="zhengwen">\n{"".join(_paragraphs(article, "　　"))}</td></tr>\n'
+            '<tr><td align="right">【<a href="javascript:window.print()">打印本页</a>】【<a href="javascript:window.close()">关闭窗口</a>】</td></tr>\n'
+            '</table></td>\n<td width="260" valign="top"><table width="100%"><tr><td class="lanmu">热点文章</td></tr>\n'
+            f'{hot}</table></td>\n</tr></table>\n')
+
+
+def _gongyi(article: Article, siblings: list[Article]) -> str:
+    site, d = article.site, article.data
+    name = article.path.rsplit("/", 1)[1][:-5]
+    caption = _e(d.get("caption", article.title))
+    figure = [f'<p align="center"><img src="/gongyi/images/{name}_{k}.gif" alt="{caption}" border="0"></p>\n'
+              f'<p align="center" class="pic_text">{caption}</p>\n' for k in (1, 2, 3)]
+    body = _paragraphs(article)
+    blocks = [figure[0], *body[:2], figure[1], *body[2:-1], figure[2], body[-1]]
+    return (f'<div id="main"><div class="left">\n<div class="location">首页 &gt; {_e(site["channel"])} &gt; 正文</div>\n'
+            f'<div class="con_title"><h2>{_e(article.title)}</h2></div>\n'
+            f'<div class="con_info">发布时间：{_e(d["published"])}　来源：{_e(d["source"])}　作者：{_e(d["author"])}</div>\n'
+            f'<div id="content">\n{"".join(blocks)}</div>\n<div class="notice">{_e(site["notice"])}</div>\n</div>\n'
+            f'<div class="right"><h4>公益排行</h4><ul>\n{_links(_newest(siblings)[:6])}</ul></div></div>\n')
+
+
+def _corp(article: Article, siblings: list[Article]) -> str:
+    d, i = article.data, siblings.index(article)
+    prev_a, next_a = siblings[i - 1] if i else None, siblings[i + 1] if i + 1 < len(siblings) else None
+    nav = "".join(f'{label}<a href="{a.path}">{_e(a.title)}</a><br>\n'
+                  for label, a in (("上一篇：", prev_a), ("下一篇：", next_a)) if a)
+    info = shown_text(article, f'發布時間:{d["published"]}　{d["source"]}　作者:{d["author"]}　點擊:{d.get("clicks", 0)}')
+    return (f'<div class="wrap"><div class="side"><h3>{_e(article.site["channel"])}</h3><ul>\n{_links(siblings)}</ul></div>\n'
+            f'<div class="detail">\n<div class="news_title">{_e(shown_text(article, article.title))}</div>\n'
+            f'<div class="news_info">{_e(info)}</div>\n'
+            f'<div class="news_content">\n{"".join(_paragraphs(article))}</div>\n'
+            f'<div class="page_nav">\n{nav}</div>\n</div></div>\n')
+
+
+def _blog(article: Article, siblings: list[Article]) -> str:
+    d = article.data
+    matter = "\n".join(["---", f"title: '{article.title}'", "categories:",
+                        *(f" - {c}" for c in d.get("categories", [])), f"author: {d['author']}",
+                        f"date: {article.when.strftime('%Y-%m-%d %H:%M:%S')}", "comments: false", "---"])
+    return (f'<main class="content"><article class="post">\n<h1 class="post-title">{_e(article.title)}</h1>\n'
+            f'<pre class="front-matter">{_e(matter)}</pre>\n'
+            f'<div class="post-meta">发表于 {_e(d["published"])} · 来源：{_e(d["source"])} · 阅读次数：{d.get("clicks", 0)}</div>\n'
+            f'<div class="post-content">\n{"".join(_paragraphs(article))}</div>\n'
+            '<div class="post-copyright">本文转载自聚合平台，版权归原作者所有，如有侵权请联系删除。</div>\n'
+            f'</article></main>\n<aside class="sidebar"><h3>最新文章</h3><ul>\n{_links(_newest(siblings)[:5])}</ul></aside>\n')
+
+
+def _top(site: dict) -> str:
+    if site["name"] == "wenming":
+        return (f'<body>\n<table width="1000" align="center"><tr><td class="banner">{_e(site["title"])}</td></tr>\n'
+                f'<tr><td class="menu">{_menu(site, " | ")}</td></tr></table>\n')
+    return (f'<body>\n<div class="header"><div class="logo"><a href="/{site["name"]}/index.html">{_e(site["title"])}</a></div>\n'
+            f'<div class="nav">{_menu(site, " ")}</div></div>\n')
+
+
+def _bottom(site: dict) -> str:
+    label = site.get("icp_label", "备案号")
+    icp = f'　{_e(label)}：<a href="#">{_e(site["icp"])}</a>' if site.get("icp") else ""
+    return f'<div class="footer"><p>{_e(site["copyright"])}{icp}</p></div>\n</body>\n</html>\n'
+
+
+MAIN = {"news": _news, "wenming": _wenming, "gongyi": _gongyi, "corp": _corp, "blog": _blog}
+
+
+def article_page(article: Article, siblings: list[Article]) -> str:
+    """The full HTML of one article page in its sub-site's markup."""
+    site = article.site
+    title = shown_text(article, article.title)
+    return _head(site, f"{title}_{site['title']}") + _top(site) + MAIN[site["name"]](article, siblings) + _bottom(site)
+
+
+def list_pages(site: dict, articles: list[Article]) -> list[tuple[int, str]]:
+    """Numbered list pages, newest first, PER_PAGE per page; ``listed`` caps what they show."""
+    shown = _newest(articles)[:site.get("listed", len(articles))]
+    chunks = [shown[i:i + PER_PAGE] for i in range(0, len(shown), PER_PAGE)]
+    pages = []
+    for number, chunk in enumerate(chunks, 1):
+        pager = " ".join(f'<a href="{"index.html" if n == 1 else f"list_{n}.html"}">{n}</a>'
+                         for n in range(1, len(chunks) + 1))
+        private = f'<a href="{PRIVATE}">内部通知</a>\n' if site["name"] == "wenming" and number == len(chunks) else ""
+        body = (f'<div class="list"><h2>{_e(site["channel"])}</h2><ul>\n{_links(chunk, dated=True)}</ul>\n'
+                f'<div class="pager">共{len(chunks)}页 {pager}</div>\n{private}</div>\n')
+        pages.append((number, _head(site, f"{site['channel']}_{site['title']}") + _top(site) + body + _bottom(site)))
+    return pages
+
+
+def image_paths(site: dict, articles: list[Article]) -> list[str]:
+    """The gallery images the gongyi pages reference (served as a tiny GIF)."""
+    if site["name"] != "gongyi":
+        return []
+    return [f"/gongyi/images/{a.path.rsplit('/', 1)[1][:-5]}_{k}.gif" for a in articles for k in (1, 2, 3)]
+
+
+def sitemap(articles: list[Article], base: str) -> str:
+    """A sitemaps.org urlset of the articles, with their dates."""
+    urls = "".join(f"<url><loc>{_e(base + a.path)}</loc><lastmod>{a.when.isoformat()}</lastmod></url>\n"
+                   for a in _newest(articles))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
+
+
+def rss(site: dict, articles: list[Article], base: str) -> str:
+    """An RSS 2.0 feed listing every article of the site, newest first."""
+    items = "".join(
+        f"<item><title>{_e(a.title)}</title><link>{_e(base + a.path)}</link>"
+        f'<guid isPermaLink="true">{_e(base + a.path)}</guid><pubDate>{format_datetime(a.when)}</pubDate>'
+        + "".join(f"<category>{_e(c)}</category>" for c in a.data.get("categories", []))
+        + f"<description>{_e(shown_paragraph(a, a.paragraphs[0]))}</description></item>\n"
+        for a in _newest(articles))
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>\n'
+            f'<title>{_e(site["title"])}</title><link>{_e(base)}/{site["name"]}/index.html</link>'
+            f'<description>{_e(site["title"])} 转载精选</description><language>zh-cn</language>\n{items}</channel></rss>\n')
+
+
+def root_page(sites: list[dict]) -> str:
+    """The site root: links to every sub-site's first list page."""
+    links = "".join(f'<li><a href="/{s["name"]}/index.html">{_e(s["title"])}（/{s["name"]}/）</a></li>\n' for s in sites)
+    return ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>离线演示站点</title>\n</head>\n'
+            f'<body>\n<h1>离线演示站点</h1>\n<ul>\n{links}</ul>\n</body>\n</html>\n')
+
+
+def private_page() -> str:
+    """A page robots.txt forbids: a polite crawler never fetches it."""
+    return ('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>内部通知</title></head>\n'
+            '<body><p>内部通知：本页仅供工作人员查阅，robots.txt 禁止抓取。</p></body></html>\n')

@@ -12,7 +12,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+import lxml.html
 import trafilatura
+from lxml import etree
 import yaml
 
 from .decode import decode_html, decode_payload
@@ -43,6 +45,9 @@ GENERIC_RULES = {
 }
 
 
+_FRONT_MATTER = re.compile(r"^(title|date|updated|author|categories|tags|comments|headimg|thumbnail|permalink|layout)\s*:\s*(.*)$")
+_TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——)\s*")
+_LAYOUT_TAGS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th"}
 _LABELLED_DATE = re.compile(r"(?:发布时间|發布時間|發佈時間|发布日期)\s*[:：]?\s*\d{4}")
 _COUNTER = re.compile(r"(?:点击|點擊|阅读|閱讀|浏览|瀏覽)\S{0,3}\s*[:：]?\s*\d+")
 
@@ -54,6 +59,28 @@ def content_type(capture: Capture) -> tuple[str, str | None]:
     """(mime type, full header value) of a capture."""
     value = capture.header("Content-Type")
     return (value or "").split(";")[0].strip().lower(), value
+
+
+def _parse(html: str):
+    """lxml tree with layout tables unwrapped: old portals put the whole article in table cells,
+    which trafilatura then renders as '| cell |' rows; a table holding paragraphs is layout."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    for table in tree.xpath("//table[.//p or .//table]"):
+        for element in table.iter(*_LAYOUT_TAGS):
+            element.tag = "div"
+    return tree
+
+
+def clean_title(title: str, page_text: str) -> str:
+    """The title without a trailing site name (``标题_某某网``, ``标题 - 某某网``), when the page
+    itself shows the shorter title (its heading)."""
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) >= 2 and len(parts[0]) >= 4 and page_text.count(parts[0]) >= 2:
+        return parts[0]
+    return title
 
 
 def iso_date(text: str, before: str) -> str | None:
@@ -91,6 +118,14 @@ def split_meta(lines: list[str], warc_date: str) -> tuple[list[str], dict[str, s
     """Move byline, source, date and click lines out of the body into metadata."""
     body, meta = [], {}
     for line in lines:
+        front = _FRONT_MATTER.match(line)
+        if front or line == "---":  # a blog's YAML front matter shown in the page (Hexo/Jekyll mirrors)
+            key, value = (front.group(1), front.group(2).strip("'\" ")) if front else ("", "")
+            if key == "date" and "published" not in meta and (date := iso_date(value, warc_date)):
+                meta["published"] = date
+            elif key == "author" and value and "author" not in meta:
+                meta["author"] = value
+            continue
         rest = len(_META_PART.sub("", line)) if len(line) <= 100 else 99
         if rest <= 2 or (rest <= 16 and _LABELLED_DATE.search(line) and _COUNTER.search(line)):
             if "published" not in meta and (date := iso_date(line, warc_date)):
@@ -136,12 +171,16 @@ def derive(capture: Capture, options: TextOptions) -> Document:
         raise TextError("not-html", f"{capture.url}: {mime} is not HTML")
     payload = decode_payload(capture, options.max_decompressed_size)
     html, encoding = decode_html(payload, header, options.fallback_encoding)
-    result = trafilatura.bare_extraction(html, url=capture.url, include_comments=False, deduplicate=False,
+    tree = _parse(html)
+    if tree is None:
+        raise TextError("no-text", f"{capture.url}: not parseable as HTML")
+    page_text = tree.text_content()  # before trafilatura, which prunes the tree in place
+    result = trafilatura.bare_extraction(tree, url=capture.url, include_comments=False, deduplicate=False,
                                          with_metadata=True, include_tables=True)
     if result is None or not result.text:
         raise TextError("no-text", f"{capture.url}: no main text found")
     lines = [x for x in (normalize_whitespace(x) for x in result.text.splitlines()) if x]
-    raw_title = normalize_whitespace(result.title or "") or lines[0]
+    raw_title = clean_title(normalize_whitespace(result.title or ""), page_text) or lines[0]
     lines, repairs, _ = repair_paragraphs([raw_title, *lines])
     lines, annotations = strip_annotations(lines, options.strip_annotations)
     title, lines = lines[0], lines[1:]

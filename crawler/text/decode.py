@@ -108,8 +108,14 @@ def _high_share(body: bytes) -> float:
     return sum(1 for b in text if b >= 0x80) / max(1, len(text))
 
 
+def _escaped(data: bytes) -> str:
+    """Bytes kept as lone surrogates (as 'surrogateescape' does), ASCII as itself: realign() can
+    re-encode them exactly; whatever stays unpaired becomes U+FFFD at the end."""
+    return "".join(chr(0xDC00 + b) if b >= 0x80 else chr(b) for b in data)
+
+
 def _resync(error: UnicodeDecodeError) -> tuple[str, int]:
-    """One U+FFFD, then resume where the following text reads best.
+    """Keep the bad byte (escaped), then resume where the following text reads best.
 
     Python's 'replace' handler resumes right after the bad sequence; in a double-byte codec a lost
     or extra byte then pairs every following byte with the wrong partner (whole-paragraph
@@ -123,7 +129,7 @@ def _resync(error: UnicodeDecodeError) -> tuple[str, int]:
         current = score(window) * len(window)
         if current > best_score + 0.5:
             best, best_score = start + skip, current
-    return "\ufffd", best
+    return _escaped(data[start:best]), best
 
 
 codecs.register_error("crawler-resync", _resync)
@@ -139,6 +145,7 @@ def _is_binary(body: bytes) -> bool:
 
 _DOUBLE_BYTE = {"gb18030", "cp950", "big5hkscs", "gbk"}
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\ufffd]{4,}")
+_ESCAPED = re.compile("[\udc80-\udcff]")
 
 
 def realign(text: str, codec: str) -> tuple[str, int]:
@@ -162,7 +169,7 @@ def realign(text: str, codec: str) -> tuple[str, int]:
         best, best_score = run, before
         for k in range(len(run) - 3):
             try:
-                tail = run[k:].encode(codec)[1:].decode(codec, errors="crawler-resync")
+                tail = run[k:].encode(codec, errors="surrogateescape")[1:].decode(codec, errors="crawler-resync")
             except UnicodeEncodeError:
                 return run
             candidate = run[:k] + "\ufffd" + tail
@@ -181,8 +188,9 @@ def decode_html(body: bytes, content_type: str | None, fallback: str | None) -> 
     """Decode an HTML body to str; the EncodingInfo says which label was seen, what was used and why."""
     text, info = _decode_html(body, content_type, fallback)
     text, repaired = realign(text, info.used)
-    if repaired:
-        info = EncodingInfo(info.declared, info.used, info.reason, info.invalid_bytes, repairs=repaired)
+    text, invalid = _ESCAPED.subn("\ufffd", text)  # bytes that stayed invalid: really gone
+    if repaired or invalid != info.invalid_bytes:
+        info = EncodingInfo(info.declared, info.used, info.reason, invalid, repairs=repaired)
     return text, info
 
 
@@ -229,7 +237,7 @@ def _least_errors(body: bytes, declared: str | None, codecs_: list[str | None]) 
     best = None
     for codec in [c for c in codecs_ if c] + ["utf-8", "gb18030", "cp950"]:
         text = body.decode(codec, errors="crawler-resync")
-        bad = text.count("\ufffd")
+        bad = len(_ESCAPED.findall(text))
         if best is None or bad < best[0]:
             best = (bad, text, codec)
     bad, text, codec = best

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .plausibility import score
+from .plausibility import is_common, score
 
 CHAINS = (
     ("gb18030", "utf-8"), ("cp950", "utf-8"), ("cp1252", "utf-8"), ("latin-1", "utf-8"),
@@ -62,14 +62,40 @@ def _undo(text: str) -> str | None:
     return best
 
 
+def _repair_segment(segment: str) -> str:
+    """Undo mojibake in a segment, also when clean text sits on either side of it.
+
+    The mojibake span is searched around its rare characters: the window from a little before
+    the first to a little after the last uncommon character, each edge moved by up to three
+    characters; the best window that re-decodes clearly better wins.
+    """
+    whole = _undo(segment)
+    if whole is not None:
+        return whole
+    rare = [i for i, ch in enumerate(segment) if not is_common(ch)]
+    if not rare:
+        return segment
+    best, best_score = segment, score(segment)
+    for start in range(max(0, rare[0] - 3), rare[0] + 1):
+        for end in range(min(len(segment), rare[-1] + 4), rare[-1], -1):
+            if end - start < 4:
+                continue
+            fixed = _undo(segment[start:end])
+            if fixed is not None:
+                candidate = segment[:start] + fixed + segment[end:]
+                current = score(candidate)  # U+FFFD counts against: don't eat clean neighbours
+                if current > best_score:
+                    best, best_score = candidate, current
+    return best
+
+
 def repair_paragraph(paragraph: str) -> str:
     """The paragraph with its mojibake undone where a chain gives clearly better text."""
     if score(paragraph) >= CLEAN:
         return paragraph
     # clean punctuation and ASCII only survive in the clean parts (mojibake garbles them), so
     # repairing segment by segment never touches a clean neighbour
-    return _SEGMENT.sub(lambda m: (_undo(m.group(0)) or m.group(0)) if score(m.group(0)) < CLEAN else m.group(0),
-                        paragraph)
+    return _SEGMENT.sub(lambda m: _repair_segment(m.group(0)) if score(m.group(0)) < CLEAN else m.group(0), paragraph)
 
 
 def repair_paragraphs(paragraphs: list[str]) -> tuple[list[str], int, int]:
