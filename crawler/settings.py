@@ -20,6 +20,7 @@ WARC_DESCRIPTION = ""
 WARC_INDEX = True
 
 REPORT_ENABLED = True
+STATE_ENABLED = True
 
 TEXT_ENABLED = True
 TEXT_WORKERS = 0  # 0: one process per core
@@ -37,6 +38,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.robots.RobotsTxtMiddleware": 100,
     # above RetryMiddleware (550): sees every 429/503 and download error before a retry is scheduled
     "crawler.downloadermiddlewares.hostguard.HostGuardMiddleware": 560,
+    # above HttpCompressionMiddleware (590): the archived page it returns for a 304 is decoded by it
+    "crawler.downloadermiddlewares.incremental.IncrementalMiddleware": 595,
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,

@@ -72,7 +72,9 @@ class SourceSpider(Spider):
                 yield self._request(url, self.parse)
 
     def parse(self, response: Response) -> Iterator[Page | Request]:
-        if response.status == 200 and self.source.is_article(response.url):
+        # a revisit (304, or the same payload again) has the text it had: nothing to derive
+        revisit = "revisit" in response.flags or response.meta.get("revisit")
+        if response.status == 200 and not revisit and self.source.is_article(response.url):
             yield Page(url=response.url, source=self.name, capture=response.meta.get("capture"))
         if isinstance(response, TextResponse):
             yield from self._follow([link.url for link in self._links.extract_links(response)])

@@ -2,8 +2,9 @@
 
 Scrapy exits 0 whenever the crawler bootstrapped, even when the archive could not be written.
 Here any component that must fail the run sets the stats value ``crawl/failed`` to a short
-reason (a WARC write error, a locked archive, an open circuit breaker); the command then prints
-one line and exits 1 (docs/stats.md).
+reason (a WARC write error, an open circuit breaker); the command then prints one line and
+exits 1 (docs/stats.md). A second crawl of an archive that a crawl is using refuses with one
+line and exit status 2 (``crawler/state/lock.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from crawler.state.lock import ArchiveLock, ArchiveLocked
+
 
 class Command(ScrapyCrawlCommand):
     def run(self, args, opts) -> None:
@@ -19,8 +22,18 @@ class Command(ScrapyCrawlCommand):
             super().run(args, opts)  # Scrapy's usage errors
             return
         crawler = self._create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
+        lock = ArchiveLock(self.settings.get("ARCHIVE_DIR", "archive"))
+        try:
+            lock.acquire()
+        except ArchiveLocked as exc:
+            sys.stderr.write(f"error: {exc}\n")
+            self.exitcode = 2
+            return
+        try:
+            self.crawler_process.crawl(crawler, **opts.spargs)
+            self.crawler_process.start()
+        finally:
+            lock.release()
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
         reason = crawler.stats.get_value("crawl/failed") if crawler.stats else None

@@ -10,8 +10,12 @@ A write error stops the crawl and ``scrapy crawl`` exits 1 (stats ``crawl/failed
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import hashlib
 import logging
 import os
+import time
 import re
 import socket
 from dataclasses import dataclass
@@ -28,7 +32,8 @@ import crawler
 from crawler.text.model import Capture, WarcRef
 from crawler.warc.errors import WarcWriteError
 from crawler.warc.index import update_index
-from crawler.warc.records import Exchange
+from crawler.state.base import UrlState
+from crawler.warc.records import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, Exchange, RefersTo
 from crawler.warc.writer import Location, RotatingWarcWriter, repair_open_files
 
 if TYPE_CHECKING:
@@ -102,6 +107,27 @@ def exchange_of(request: Request, response: Response) -> Exchange:
     )
 
 
+def payload_digest(body: bytes) -> str:
+    """WARC-Payload-Digest of a stored body: sha1, base32."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def revisit_profile(known: UrlState | None, response: Response) -> str | None:
+    """Which revisit record this download is, or None for a new response record."""
+    if known is None or not known.record_id:
+        return None
+    if response.status == 304:
+        return PROFILE_NOT_MODIFIED
+    if response.status == 200 and payload_digest(response.body) == known.payload_digest:
+        return PROFILE_IDENTICAL
+    return None
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
 def _safe_host(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9.]+", "_", name) or "localhost"
 
@@ -161,14 +187,43 @@ class WarcExtension:
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         if self.writer is None:
             return  # failed earlier: the spider is closing
-        records = self.writer.factory.build_exchange(exchange_of(request, response))
+        state = getattr(self.crawler, "archive_state", None)
+        known = state.get(response.url) if state is not None else None
+        exchange = exchange_of(request, response)
+        profile = revisit_profile(known, response)
+        if profile:
+            refers = RefersTo(known.record_id, known.url, known.warc_date, known.payload_digest)
+            records = self.writer.factory.build_revisit(exchange, profile, refers)
+        else:
+            records = self.writer.factory.build_exchange(exchange)
         try:
             locations = self.writer.write(records)
         except WarcWriteError as exc:
             self._fail(exc, spider)
             return
         self._count(locations)
-        request.meta["capture"] = self._capture(records[0], locations[0], response, spider)
+        if profile:
+            request.meta["revisit"] = profile
+        else:
+            request.meta["capture"] = self._capture(records[0], locations[0], response, spider)
+        if state is not None:  # archive first, then commit: the record is flushed by now
+            state.put(self._state(known, response, records[0], locations[0], profile))
+
+    def _state(self, known, response: Response, record, location: Location, profile: str | None) -> UrlState:
+        """The URL's new state: validators from this response; the full payload's record location
+        from this record, or (on a revisit, or a non-200) kept from before."""
+        etag = _header(response, b"ETag")
+        modified = _header(response, b"Last-Modified")
+        if profile or response.status != 200:
+            base = known or UrlState(url=response.url, status=response.status)
+            return dataclasses.replace(base, status=response.status if not profile else base.status,
+                                       etag=etag or base.etag, last_modified=modified or base.last_modified,
+                                       fetched_at=time.time())
+        headers = record.rec_headers
+        return UrlState(url=response.url, status=200, etag=etag, last_modified=modified,
+                        payload_digest=headers.get_header("WARC-Payload-Digest"), warc_file=location.file,
+                        warc_offset=location.offset, record_id=location.record_id,
+                        warc_date=headers.get_header("WARC-Date"), fetched_at=time.time())
 
     def _capture(self, record, location: Location, response: Response, spider: Spider) -> Capture:
         """What the pipeline derives text from: the response record's own headers and body."""

@@ -1,0 +1,34 @@
+"""The incremental state of one URL, and the store interface every backend implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Protocol
+
+
+@dataclass(frozen=True)
+class UrlState:
+    """What the archive knows of a URL: its validators and where its full payload is archived."""
+
+    url: str
+    status: int
+    etag: str | None = None
+    last_modified: str | None = None
+    payload_digest: str | None = None  # "sha1:BASE32" of the archived payload
+    warc_file: str | None = None  # basename of the WARC file holding the full response
+    warc_offset: int | None = None
+    record_id: str | None = None
+    warc_date: str | None = None  # WARC-Date of that response record
+    fetched_at: float = 0.0  # epoch seconds of the last fetch (revisits included)
+
+
+class StateStore(Protocol):
+    """Backend-neutral store (SQLite by default; docs/architecture.md)."""
+
+    def get(self, url: str) -> UrlState | None: ...
+
+    def put(self, state: UrlState) -> None: ...
+
+    def iter_all(self) -> Iterator[UrlState]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,158 @@
+"""Re-crawls against the real demo server: revalidation, revisit records, changed and new pages,
+the archive lock, `scrapy rebuild --check` and `scrapy verify` after each step."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.demo.server import DemoServer
+from crawler.demo.sitegen import CONTENT_DIR
+from crawler.state.lock import ArchiveLock
+
+from .conftest import ROOT, run_scrapy
+
+ARTICLES = 7  # /news/ articles of the demo site
+
+
+@pytest.fixture()
+def site(tmp_path):
+    """A private copy of the demo content, a seed that revalidates every article, a server log."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    seed = (ROOT / "seeds" / "demo-news.yaml").read_text("utf-8") + "refresh: {articles_after: 0s}\n"
+    (seeds / "demo-news.yaml").write_text(seed, "utf-8")
+    return tmp_path, content, seeds
+
+
+def crawl(tmp_path: Path, seeds: Path, url: str):
+    result = run_scrapy("crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}",
+                        env={"DEMO_SITE": url})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def texts(tmp_path: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((tmp_path / "archive" / "text").glob("*/*.txt"))}
+
+
+def served(log: Path) -> list[tuple[str, int, int]]:
+    """(path, status, body bytes) per request the server saw."""
+    out = []
+    for line in log.read_text().splitlines():
+        method, path, status, size = line.split()[:4]
+        out.append((path, int(status), int(size)))
+    return out
+
+
+def body(text: bytes) -> bytes:
+    return text.split(b"---\n", 2)[2]
+
+
+def records(tmp_path: Path) -> list[tuple[str, str | None]]:
+    out = []
+    for path in sorted((tmp_path / "archive" / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                out.append((record.rec_type, record.rec_headers.get_header("WARC-Profile")))
+    return out
+
+
+def archive_is_consistent(tmp_path: Path, seeds: Path) -> None:
+    archive = tmp_path / "archive"
+    check = run_scrapy("rebuild", "--check", "-s", f"ARCHIVE_DIR={archive}", "-s", f"SEEDS_DIR={seeds}")
+    assert check.stdout == "rebuild --check: 0 difference(s)\n", check.stdout + check.stderr
+    verify = run_scrapy("verify", "-s", f"ARCHIVE_DIR={archive}")
+    assert verify.returncode == 0, verify.stdout
+
+
+def edit(content: Path, change) -> None:
+    path = content / "news.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    change(data["articles"])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def test_unchanged_changed_and_new_pages(site):
+    tmp_path, content, seeds = site
+    log = tmp_path / "server.log"
+    with DemoServer(content_dir=content, log=log) as url:
+        crawl(tmp_path, seeds, url)
+        first = texts(tmp_path)
+        assert len(first) == ARTICLES
+        archive_is_consistent(tmp_path, seeds)
+
+        # 1. unchanged: every known URL revalidated, no article body sent, revisits written
+        log.write_text("")
+        crawl(tmp_path, seeds, url)
+        second = served(log)
+        articles = [r for r in second if "/2024/" in r[0]]
+        assert len(articles) == ARTICLES and all(status == 304 and size == 0 for _, status, size in articles)
+        assert records(tmp_path).count(("revisit", "http://netpreserve.org/warc/1.1/revisit/server-not-modified")) \
+            == len(second)
+        assert texts(tmp_path) == first
+        archive_is_consistent(tmp_path, seeds)
+
+        # 2. one article changed: exactly its text changes; pages whose bytes changed with it (their
+        # "related" teasers quote its first line) are captured again, their text stays the same
+        edit(content, lambda items: items[1]["paragraphs"].__setitem__(0, "记者8日获悉，首批楼道长已经全部上岗，人数增加到1300名。"))
+        log.write_text("")
+        crawl(tmp_path, seeds, url)
+        third = texts(tmp_path)
+        refetched = {path for path, status, _ in served(log) if status == 200 and "/2024/" in path}
+        changed_body = sorted(n for n in first if body(first[n]) != body(third[n]))
+        assert len(changed_body) == 1
+        assert "首批楼道长已经全部上岗，人数增加到1300名。" in third[changed_body[0]].decode()
+        assert "/news/2024/05/c_0508b.html" in refetched
+        assert len([n for n in first if first[n] != third[n]]) == len(refetched)
+        archive_is_consistent(tmp_path, seeds)
+
+        # 3. one article added: exactly one more text file
+        def add(items):
+            new = dict(items[0], slug="2024/05/c_0531z", title="社区夜校开课 志愿者教居民使用智能手机")
+            new["paragraphs"] = ["5月31日晚，梧桐社区夜校开课，十名大学生志愿者手把手教老人使用智能手机挂号和缴费。",
+                                 "夜校每周开课两次，课程由社区根据居民报名情况安排，全部免费。"]
+            items.append(new)
+        edit(content, add)
+        crawl(tmp_path, seeds, url)
+        fourth = texts(tmp_path)
+        assert sorted(set(fourth) - set(third)) != [] and len(fourth) == ARTICLES + 1
+        assert {k: body(v) for k, v in fourth.items() if k in third} == {k: body(v) for k, v in third.items()}
+        archive_is_consistent(tmp_path, seeds)
+    manifest = [json.loads(x) for x in (tmp_path / "archive" / "manifest.jsonl").read_text("utf-8").splitlines()]
+    assert [m["id"] for m in manifest] == sorted(m["id"] for m in manifest) and len(manifest) == ARTICLES + 1
+
+
+def test_a_second_crawl_of_a_locked_archive_refuses(site):
+    tmp_path, _, seeds = site
+    archive = tmp_path / "archive"
+    with ArchiveLock(archive):
+        result = run_scrapy("crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].startswith(f"error: {archive}: another crawl (pid ")
+    assert "Traceback" not in result.stderr
+    assert not (archive / "warc").exists()
+
+
+def test_verify_names_a_tampered_text_file_and_warc_file(site):
+    tmp_path, content, seeds = site
+    with DemoServer(content_dir=content) as url:
+        crawl(tmp_path, seeds, url)
+    archive = tmp_path / "archive"
+    text = sorted((archive / "text").glob("*/*.txt"))[0]
+    text.write_bytes(text.read_bytes().replace("，".encode(), "。".encode(), 1))
+    warc = sorted((archive / "warc").glob("*.warc.gz"))[0]
+    data = bytearray(warc.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    warc.write_bytes(bytes(data))
+    verify = run_scrapy("verify", "-s", f"ARCHIVE_DIR={archive}")
+    assert verify.returncode == 1
+    assert f"{text}: sha256 differs from the manifest (file changed?)" in verify.stdout.splitlines()
+    assert any(line.startswith(str(warc)) for line in verify.stdout.splitlines())
