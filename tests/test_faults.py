@@ -86,7 +86,6 @@ def test_redirects_off_site_to_private_addresses_and_file_are_never_followed(tmp
 
 def test_private_addresses_need_an_explicit_opt_in(tmp_path):
     with fault_server() as base:
-        seeds = tmp_path / "seeds"
         seeds.mkdir()
         (seeds / "faults.yaml").write_text(SEED.format(starts=f"'{base}/ok'").replace("allow_private: true\n", ""))
         result = run_scrapy("crawl", "faults", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}")
@@ -161,3 +160,30 @@ def test_a_5xx_storm_opens_the_breaker_and_fails_the_crawl(tmp_path):
     storms = [p for _, _, p in archived(tmp_path) if p.startswith("/storm/")]
     assert len(storms) == 3  # every response that came back is archived; the rest were not sent
     assert stats["hostguard/refused"] == 5
+
+
+def test_tarpit_and_slow_drip_time_out_and_other_pages_keep_flowing(tmp_path):
+    with fault_server() as base:
+        stats, result = crawl(tmp_path, base, ["/tarpit", "/drip", "/ok"], "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=0")
+    assert result.returncode == 0
+    assert stats["text/documents"] == 1  # /ok arrived while the other two hung
+    assert stats["downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError"] == 2
+    assert stats["elapsed_time_seconds"] < 30
+
+
+def test_gzip_bomb_is_archived_raw_without_text(tmp_path):
+    with fault_server() as base:
+        stats, _ = crawl(tmp_path, base, ["/gzip-bomb"], "-s", "TEXT_MAX_DECOMPRESSED_SIZE=5000000",
+                         "-s", "DOWNLOAD_MAXSIZE=1000000000")
+    assert ("response", "200", "/gzip-bomb") in archived(tmp_path)
+    assert stats["text/dropped/too-large"] == 1
+
+
+@pytest.mark.parametrize("path", ["/huge-header", "/many-headers"])
+def test_monstrous_headers_fail_cleanly_and_are_not_retried_forever(tmp_path, path):
+    with fault_server() as base:
+        stats, result = crawl(tmp_path, base, [path, "/ok"], "-s", "RETRY_TIMES=2")
+        log = server_log(base)
+    assert result.returncode == 0
+    assert log.count(path) <= 3  # the first try and at most RETRY_TIMES retries
+    assert stats["text/documents"] == 1
