@@ -86,6 +86,7 @@ def test_redirects_off_site_to_private_addresses_and_file_are_never_followed(tmp
 
 def test_private_addresses_need_an_explicit_opt_in(tmp_path):
     with fault_server() as base:
+        seeds = tmp_path / "seeds"
         seeds.mkdir()
         (seeds / "faults.yaml").write_text(SEED.format(starts=f"'{base}/ok'").replace("allow_private: true\n", ""))
         result = run_scrapy("crawl", "faults", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}")
