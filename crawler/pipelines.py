@@ -25,7 +25,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler.items import Page
 from crawler.sources import SeedError, load_sources
 from crawler.text import derive
-from crawler.text.model import Capture, Document, TextError, TextOptions
+from crawler.rebuild import Located, derive_located
+from crawler.text.model import Capture, Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore
 
 if TYPE_CHECKING:
@@ -119,7 +120,30 @@ class TextPipeline:
         self.derived += 1
         return item
 
+    async def _catch_up(self) -> None:
+        """Derive archived articles that have no document yet: a crash (SIGKILL) can fall between
+        archiving a page and deriving it, and the next crawl, finding the page archived and
+        young, does not fetch it again. Their text comes from the WARC record, as in a rebuild."""
+        state = getattr(self.crawler, "archive_state", None)
+        source = getattr(self.crawler.spider, "source", None)
+        if state is None or source is None:
+            return
+        warc_dir = self.store.root / "warc"
+        missing = [
+            Located(known.warc_date, str(warc_dir / known.warc_file), known.warc_offset, source.name)
+            for known in state.iter_all()
+            if known.record_id and source.allows(known.url) and source.is_article(known.url)
+            and not self.store.derived_path(source.name, document_id(known.url)).exists()
+        ]
+        for found in missing:
+            result = await asyncio.wrap_future(self._pool().submit(derive_located, found, self._options()))
+            if isinstance(result, Document):
+                self.store.write_derived(result)
+                self.crawler.stats.inc_value("text/recovered")
+                self.derived += 1
+
     async def close_spider(self) -> None:
+        await self._catch_up()
         if self.derived or (self.store.root / "derived").is_dir():
             future = self._pool().submit(publish_archive, str(self.store.root), self.seeds_dir)
             counts = await asyncio.wrap_future(future)
