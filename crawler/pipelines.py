@@ -23,10 +23,8 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import Page
-from crawler.sources import SeedError, load_sources
-from crawler.text import derive
-from crawler.rebuild import Located, derive_located
-from crawler.text.model import Capture, Document, TextError, TextOptions, document_id
+from crawler.rebuild import Located, derive_located, derive_page, publish_archive
+from crawler.text.model import Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore
 
 if TYPE_CHECKING:
@@ -34,27 +32,6 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
-
-
-def derive_page(capture: Capture, options: TextOptions) -> Document | TextError:
-    """Pool entry point: a TextError is returned, not raised, so it crosses the process boundary intact."""
-    try:
-        return derive(capture, options)
-    except TextError as exc:
-        return exc
-
-
-def publish_archive(root: str, seeds_dir: str) -> dict[str, int]:
-    """Pool entry point: finalize every cached Document of the archive and write the outputs."""
-    try:
-        options = {name: src.text for name, src in load_sources(seeds_dir).items()}
-    except SeedError:
-        options = {}
-    store = TextStore(root)
-    docs = store.load_derived()
-    for doc in docs:
-        options.setdefault(doc.source, TextOptions())
-    return store.publish(docs, options)
 
 
 class TextPipeline:
@@ -84,8 +61,11 @@ class TextPipeline:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
-            # spawn, not fork: the crawl process runs a reactor and threads that a fork would copy.
-            context = multiprocessing.get_context("spawn")
+            # forkserver, not fork: the crawl process runs a reactor and threads that a fork would
+            # copy. The server preloads the text steps (and not Scrapy), so each worker starts in
+            # milliseconds and shares trafilatura's pages instead of importing it again.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["crawler.rebuild", "crawler.text"])
             self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
         return self.pool
 

@@ -172,6 +172,34 @@ def _executor(workers: int):
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
+# --- process-pool entry points of the crawl's TextPipeline: here, not in the pipeline module,
+# so worker processes import neither Scrapy nor Twisted
+
+def derive_page(capture: Capture, options: TextOptions) -> Document | TextError:
+    """Pool entry point: a TextError is returned, not raised, so it crosses the process boundary intact."""
+    from crawler.text import derive
+
+    try:
+        return derive(capture, options)
+    except TextError as exc:
+        return exc
+
+
+def publish_archive(root: str, seeds_dir: str) -> dict[str, int]:
+    """Pool entry point: finalize every cached Document of the archive and write the outputs."""
+    from crawler.sources import SeedError, load_sources
+
+    try:
+        options = {name: src.text for name, src in load_sources(seeds_dir).items()}
+    except SeedError:
+        options = {}
+    store = TextStore(root)
+    docs = store.load_derived()
+    for doc in docs:
+        options.setdefault(doc.source, TextOptions())
+    return store.publish(docs, options)
+
+
 def terminal_progress(done: int, total: int) -> None:
     """A one-line progress bar on stderr, only when stderr is a terminal."""
     if not sys.stderr.isatty() or total == 0:

@@ -9,6 +9,8 @@ ones), plus ASCII, CJK punctuation, full-width forms, kana, hangul and character
 
 from __future__ import annotations
 
+import re
+
 
 def _table() -> frozenset[str]:
     chars = {chr(c) for c in range(0x80)}
@@ -31,6 +33,7 @@ def _table() -> frozenset[str]:
 
 
 COMMON = _table()
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def is_common(ch: str) -> bool:
@@ -42,6 +45,9 @@ def score(text: str) -> float:
     """Share of common characters (1.0 for clean ASCII or clean Chinese)."""
     if not text:
         return 1.0
-    # characters beyond the BMP (emoji, rare ideographs of extension B+) count as common: no
-    # wrong decoding of GBK or Big5 bytes produces them
-    return sum(1 for ch in text if ch in COMMON or ch > "\uffff") / len(text)
+    common = sum(map(COMMON.__contains__, text))
+    if common < len(text):
+        # characters beyond the BMP (emoji, rare ideographs of extension B+) count as common: no
+        # wrong decoding of GBK or Big5 bytes produces them
+        common += len(_ASTRAL.findall(text))
+    return common / len(text)
