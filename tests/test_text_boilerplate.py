@@ -136,3 +136,15 @@ def test_front_matter_round_trips_through_yaml():
     assert front["warc"] == {"file": "f.warc.gz", "offset": 221, "record_id": "<urn:uuid:00dd>", "payload_digest": "sha1:X"}
     assert front["encoding"]["used"] == "utf-8"
     assert data.endswith("。\n") and "\r" not in data
+
+
+def test_fragment_without_html_falls_back_to_the_second_extractor():
+    from crawler.text import derive
+    from crawler.text.model import Capture
+
+    fragment = "<div>社区志愿者为老人理发，共服务35人。活动持续了一个上午，老人们都很满意。</div><script>var x=1;</script>"
+    capture = Capture("http://x.cn/a", 200, (("Content-Type", "text/html; charset=utf-8"),), fragment.encode(),
+                      "2026-01-01T00:00:00Z", "s")
+    doc = derive(capture, TextOptions())
+    assert doc.title == "社区志愿者为老人理发，共服务35人。活动持续了一个上午，老人…"
+    assert doc.paragraphs == ("社区志愿者为老人理发，共服务35人。活动持续了一个上午，老人们都很满意。",)

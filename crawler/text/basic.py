@@ -74,6 +74,23 @@ def _parse(html: str):
     return tree
 
 
+_BLOCKS = ("p", "div", "td", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "section", "article")
+
+
+def fallback_text(html: str) -> str:
+    """The second extractor, when trafilatura finds nothing (fragments, odd markup): the page's
+    visible text cut at block elements, lines of at least 10 characters, scripts and styles out."""
+    tree = _parse(html)
+    if tree is None:
+        return ""
+    for element in tree.xpath("//script|//style|//noscript"):
+        element.drop_tree()
+    for element in tree.iter(*_BLOCKS):
+        element.tail = "\n" + (element.tail or "")
+    lines = (normalize_whitespace(x) for x in tree.text_content().splitlines())
+    return "\n".join(x for x in lines if len(x) >= 10)
+
+
 def clean_title(title: str, page_text: str) -> str:
     """The title without a trailing site name (``标题_某某网``, ``标题 - 某某网``), when the page
     itself shows the shorter title (its heading)."""
@@ -177,10 +194,13 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     page_text = tree.text_content()  # before trafilatura, which prunes the tree in place
     result = trafilatura.bare_extraction(tree, url=capture.url, include_comments=False, deduplicate=False,
                                          with_metadata=True, include_tables=True)
-    if result is None or not result.text:
+    text = result.text if result is not None and result.text else fallback_text(html)
+    if not text:
         raise TextError("no-text", f"{capture.url}: no main text found")
-    lines = [x for x in (normalize_whitespace(x) for x in result.text.splitlines()) if x]
-    raw_title = clean_title(normalize_whitespace(result.title or ""), page_text) or lines[0]
+    lines = [x for x in (normalize_whitespace(x) for x in text.splitlines()) if x]
+    raw_title = clean_title(normalize_whitespace((result.title if result else "") or ""), page_text)
+    if not raw_title:  # no title anywhere: the first line is the title, or its opening if it is all there is
+        raw_title = lines[0] if len(lines) > 1 else lines[0][:30] + ("…" if len(lines[0]) > 30 else "")
     lines, repairs, _ = repair_paragraphs([raw_title, *lines])
     lines, annotations = strip_annotations(lines, options.strip_annotations)
     title, lines = lines[0], lines[1:]
@@ -194,13 +214,13 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     if "origin" not in meta and (origin := _ORIGIN.search(byline)):
         meta["origin"] = origin.group(1)
     published = (meta.pop("published", None) or iso_date(byline, capture.warc_date)
-                 or iso_date(result.date or "", capture.warc_date))
+                 or iso_date((result.date if result else "") or "", capture.warc_date))
     losses = sum(x.count("\ufffd") for x in lines + [title])
     info = EncodingInfo(encoding.declared, encoding.used, encoding.reason, encoding.invalid_bytes,
                         encoding.repairs + repairs, losses, annotations)
     return Document(id=document_id(capture.url), url=capture.url, source=capture.source, title=title,
                     fetched=capture.warc_date, encoding=info, paragraphs=tuple(lines), published=published,
-                    author=meta.pop("author", None) or (result.author or None),
+                    author=meta.pop("author", None) or ((result.author if result else None) or None),
                     meta=tuple(sorted(meta.items())), removed=tuple(sorted(removed.items())), warc=capture.warc)
 
 
