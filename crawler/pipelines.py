@@ -116,7 +116,11 @@ class TextPipeline:
             and not self.store.derived_path(source.name, document_id(known.url)).exists()
         ]
         for found in missing:
-            result = await asyncio.wrap_future(self._pool().submit(derive_located, found, self._options()))
+            try:
+                result = await asyncio.wrap_future(self._pool().submit(derive_located, found, self._options()))
+            except Exception as exc:  # recovery is best effort: `scrapy rebuild` can always redo it
+                logger.warning("%s: archived page not derived (%r)", found.file, exc, extra={"spider": self.crawler.spider})
+                continue
             if isinstance(result, Document):
                 self.store.write_derived(result)
                 self.crawler.stats.inc_value("text/recovered")

@@ -92,7 +92,14 @@ def _document_source(url: str, source: str | None, sources: Mapping[str, Source]
 
 
 def read_capture(path: str | os.PathLike, offset: int, source: str) -> Capture:
-    """The Capture of the response record at ``offset`` (payload read with a hard cap)."""
+    """The Capture of the response record at ``offset`` (payload read with a hard cap). A file
+    still being written (``.open``, during a crawl) is read under that name but referred to by
+    its final one, as every WarcRef is."""
+    path = Path(path)
+    opened = path.with_name(path.name + ".open")
+    if not path.exists() and opened.exists():
+        capture = capture_of(read_record_at(opened, offset, MAX_RECORD_PAYLOAD), source)
+        return replace(capture, warc=replace(capture.warc, file=path.name))
     return capture_of(read_record_at(path, offset, MAX_RECORD_PAYLOAD), source)
 
 
@@ -102,7 +109,7 @@ def derive_located(found: Located, options: TextOptions) -> Document | TextError
 
     try:
         capture = read_capture(found.file, found.offset, found.source)
-    except WarcReadError as exc:
+    except (WarcReadError, OSError) as exc:
         return TextError("unreadable-record", str(exc))
     try:
         return derive(capture, options)
