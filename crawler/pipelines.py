@@ -97,6 +97,8 @@ class TextPipeline:
         stats.inc_value("text/documents")
         if result.encoding.repairs:
             stats.inc_value("text/encoding_repaired")
+        for rule, count in result.removed:
+            stats.inc_value(f"text/boilerplate/removed/{rule}", count)
         self.derived += 1
         return item
 

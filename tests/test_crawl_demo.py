@@ -114,3 +114,15 @@ def test_verify_and_rebuild_check_pass(demo):
     check = run_scrapy("rebuild", "--check", "--workers", "2", "-s", f"ARCHIVE_DIR={archive}")
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout == "rebuild --check: 0 difference(s)\n"
+
+
+def test_reports_count_boilerplate_removed_by_rule(demo):
+    archive, _, _ = demo
+    removed: dict[str, int] = {}
+    for report in sorted((archive / "reports").glob("demo-*.json")):
+        for key, value in json.loads(report.read_text()).items():
+            if key.startswith("text/boilerplate/removed/"):
+                removed[key.rsplit("/", 1)[1]] = removed.get(key.rsplit("/", 1)[1], 0) + value
+    assert set(removed) <= {"share", "related", "editor", "breadcrumb", "copyright", "print-close",
+                            "source-pattern", "repeated", "teaser"}
+    assert removed.get("repeated", 0) >= 7  # the public-welfare portal repeats every title as captions

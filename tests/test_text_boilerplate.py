@@ -148,3 +148,36 @@ def test_fragment_without_html_falls_back_to_the_second_extractor():
     doc = derive(capture, TextOptions())
     assert doc.title == "社区志愿者为老人理发，共服务35人。活动持续了一个上午，老人…"
     assert doc.paragraphs == ("社区志愿者为老人理发，共服务35人。活动持续了一个上午，老人们都很满意。",)
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "expected"),
+    [
+        ("03.03 重庆市志愿服务行动（二十二）", "http://x.cn/zyfw/202003/t20200303_1.shtml", ("重庆市志愿服务行动（二十二）", "2020-03-03")),
+        ("12.30 年终走访慰问", "http://x.cn/a/1.html", ("年终走访慰问", "2025-12-30")),
+        ("05.20 社区集市", "http://x.cn/a/1.html", ("社区集市", "2026-05-20")),
+        ("3.5亿元资金到位", "http://x.cn/a/1.html", ("3.5亿元资金到位", None)),
+        ("13.45 不是日期", "http://x.cn/a/1.html", ("13.45 不是日期", None)),
+    ],
+)
+def test_month_day_before_the_title(title, url, expected):
+    from crawler.text.basic import split_short_date
+
+    assert split_short_date(title, url, "2026-11-22T00:00:00Z") == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2022年4月19日", "2022-04-19"),
+        ("发布时间：2024-05-12 09:30:00", "2024-05-12T09:30:00+08:00"),
+        ("2020/4/26 11:23", "2020-04-26T11:23:00+08:00"),
+        ("發布時間:2022-09-06", "2022-09-06"),
+        ("2023年10月29日", "2023-10-29"),
+        ("2027年1月1日", None),
+    ],
+)
+def test_chinese_dates(line, expected):
+    from crawler.text.basic import iso_date
+
+    assert iso_date(line, "2026-11-22T00:00:00Z") == expected

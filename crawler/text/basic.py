@@ -91,6 +91,26 @@ def fallback_text(html: str) -> str:
     return "\n".join(x for x in lines if len(x) >= 10)
 
 
+_SHORT_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\s+(\S.*)$")
+_URL_YEAR = re.compile(r"/((?:19|20)\d{2})(?:[/_-]?\d{2})?")
+
+
+def split_short_date(title: str, url: str, warc_date: str) -> tuple[str, str | None]:
+    """``03.03 标题`` (month.day before the title, as list-style portals show it): the title without
+    it, and the date with the year from the URL path or, failing that, from the WARC date (the
+    year before when month.day lies after the WARC date)."""
+    match = _SHORT_DATE.match(title)
+    if not match or not (1 <= int(match.group(1)) <= 12 and 1 <= int(match.group(2)) <= 31):
+        return title, None
+    month, day = int(match.group(1)), int(match.group(2))
+    in_url = _URL_YEAR.search(url)
+    year = int(in_url.group(1)) if in_url else int(warc_date[:4])
+    date = f"{year:04d}-{month:02d}-{day:02d}"
+    if not in_url and date > warc_date[:10]:
+        date = f"{year - 1:04d}-{month:02d}-{day:02d}"
+    return match.group(3), (date if date <= warc_date[:10] else None)
+
+
 def clean_title(title: str, page_text: str) -> str:
     """The title without a trailing site name (``标题_某某网``, ``标题 - 某某网``), when the page
     itself shows the shorter title (its heading)."""
@@ -204,6 +224,7 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     lines, repairs, _ = repair_paragraphs([raw_title, *lines])
     lines, annotations = strip_annotations(lines, options.strip_annotations)
     title, lines = lines[0], lines[1:]
+    title, short_date = split_short_date(title, capture.url, capture.warc_date)
     lines, meta = split_meta([x for x in lines if x], capture.warc_date)
     lines, removed = remove_generic(lines, title, options.boilerplate_patterns)
     if not lines:
@@ -213,7 +234,7 @@ def derive(capture: Capture, options: TextOptions) -> Document:
         meta["author"] = author.group(1)
     if "origin" not in meta and (origin := _ORIGIN.search(byline)):
         meta["origin"] = origin.group(1)
-    published = (meta.pop("published", None) or iso_date(byline, capture.warc_date)
+    published = (meta.pop("published", None) or iso_date(byline, capture.warc_date) or short_date
                  or iso_date((result.date if result else "") or "", capture.warc_date))
     losses = sum(x.count("\ufffd") for x in lines + [title])
     info = EncodingInfo(encoding.declared, encoding.used, encoding.reason, encoding.invalid_bytes,
