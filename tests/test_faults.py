@@ -188,3 +188,27 @@ def test_monstrous_headers_fail_cleanly_and_are_not_retried_forever(tmp_path, pa
     assert result.returncode == 0
     assert log.count(path) <= 3  # the first try and at most RETRY_TIMES retries
     assert stats["text/documents"] == 1
+
+
+def test_same_payload_without_validators_becomes_an_identical_payload_revisit(tmp_path):
+    with fault_server() as base:
+        seeds = tmp_path / "seeds"
+        seeds.mkdir()
+        (seeds / "faults.yaml").write_text(SEED.format(starts=f"'{base}/ok'") + "refresh: {articles_after: 0s}\n")
+        for _ in range(2):
+            result = run_scrapy("crawl", "faults", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}")
+            assert result.returncode == 0, result.stderr[-2000:]
+    revisits = []
+    for path in sorted((tmp_path / "archive" / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type == "revisit":
+                    headers = record.rec_headers
+                    revisits.append((headers.get_header("WARC-Profile"), headers.get_header("WARC-Truncated"),
+                                     headers.get_header("WARC-Refers-To-Target-URI"),
+                                     bool(headers.get_header("WARC-Refers-To")), bool(headers.get_header("WARC-Refers-To-Date"))))
+    assert revisits == [
+        ("http://netpreserve.org/warc/1.1/revisit/identical-payload-digest", "length", f"{base}/robots.txt", True, True),
+        ("http://netpreserve.org/warc/1.1/revisit/identical-payload-digest", "length", f"{base}/ok", True, True),
+    ]
+    assert len(list((tmp_path / "archive" / "text" / "faults").glob("*.txt"))) == 1
