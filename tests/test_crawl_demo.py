@@ -124,5 +124,5 @@ def test_reports_count_boilerplate_removed_by_rule(demo):
             if key.startswith("text/boilerplate/removed/"):
                 removed[key.rsplit("/", 1)[1]] = removed.get(key.rsplit("/", 1)[1], 0) + value
     assert set(removed) <= {"share", "related", "editor", "breadcrumb", "copyright", "print-close",
-                            "source-pattern", "repeated", "teaser"}
+                            "prev-next", "app-prompt", "source-pattern", "repeated", "teaser"}
     assert removed.get("repeated", 0) >= 7  # the public-welfare portal repeats every title as captions

@@ -25,6 +25,11 @@ TITLE = "东湖街道开展邻里节活动"
         ("版权所有 © 2024 东湖在线 备案号：鄂ICP备00000000号", "copyright"),
         ("本网站所有内容未经授权禁止转载", "copyright"),
         ("【打印】【关闭】", "print-close"),
+        ("打印本页 关闭窗口", "print-close"),
+        ("（责任编辑：王小明）", "editor"),
+        ("审核：李四", "editor"),
+        ("上一篇：社区开展消防演练", "prev-next"),
+        ("扫一扫在手机打开当前页", "app-prompt"),
         (TITLE, "repeated"),
         ("东湖街道开展邻里节活动，三百多位居民…", "teaser"),
     ],
@@ -45,6 +50,8 @@ def test_generic_rules(line, rule):
         "一、清理楼道杂物",
         "二、检查消防通道",
         "相关部门表示，将在下月公布新的补贴标准。",
+        "上一篇文章里我们提到，社区食堂的价格由街道和企业共同商定。",
+        "志愿者们扫一扫老人的健康码，再逐一登记，整个过程不到两分钟。",
     ],
 )
 def test_lookalikes_survive(line):
@@ -54,8 +61,8 @@ def test_lookalikes_survive(line):
 
 
 def test_source_patterns_match_whole_paragraphs():
-    kept, removed = remove_generic(["（责编：王某）", "正文（责编：王某）出现在句中"], TITLE, (r"（责编：.*）",))
-    assert kept == ["正文（责编：王某）出现在句中"]
+    kept, removed = remove_generic(["欢迎投稿：news@example.cn", "报社欢迎投稿：这句话是正文的一部分"], TITLE, (r"欢迎投稿：.*",))
+    assert kept == ["报社欢迎投稿：这句话是正文的一部分"]
     assert dict(removed) == {"source-pattern": 1}
 
 

@@ -37,14 +37,21 @@ _ORIGIN = re.compile(r"(?:来源|來源)\s*[:：]\s*(\S+)")
 GENERIC_RULES = {
     "share": re.compile(r"^(?!.*[。！？]).{0,10}分享到.{0,40}$"),
     "related": re.compile(r"^[【\[]?(?:相关阅读|相關閱讀|相关文章|相關文章|相关新闻|相關新聞|推荐阅读|延伸阅读)[】\]]?[:：]?$"),
-    "editor": re.compile(r"^.{0,10}(?:【纠错】|【糾錯】|责任编辑|責任編輯)\s*[:：]?.{0,30}$"),
+    "editor": re.compile(r"^(?:【纠错】|【糾錯】)?[\s【\[]{0,2}(?:责任编辑|責任編輯|责编|審核|审核|校对|校對)\s*[:：].{0,40}$"
+                         r"|^(?:【纠错】|【糾錯】)\s*$"
+                         r"|^[（(](?:责任编辑|責任編輯|责编|编辑|編輯)\s*[:：][^）)]{1,30}[）)]$"),
     "breadcrumb": re.compile(r"^(?:当前位置|當前位置|您的位置|您现在的位置)\s*[:：].{0,80}$"),
     # no sentence punctuation: an article sentence about copyright is content, not a notice
     "copyright": re.compile(r"^(?!.*[。！？]).{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|ICP备|ICP證).{0,80}$", re.I),
-    "print-close": re.compile(r"^(?:【(?:打印|关闭|關閉|收藏|字号|大|中|小)】\s*)+$"),
+    "print-close": re.compile(r"^(?:[【\[]?(?:打印|关闭|關閉|收藏|字号|字體|字体|大|中|小|打印本页|关闭窗口|返回顶部|返回首页)"
+                              r"[】\]]?[\s:：|]*)+$"),
+    "prev-next": re.compile(r"^(?!.*[。！？]).{0,4}(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：].{0,60}$"),
+    "app-prompt": re.compile(r"^(?!.*[。！？]).{0,20}(?:扫一扫|扫描二维码|掃描二維碼|关注我们|关注微信公众号|手机看新闻|下载客户端)"
+                             r".{0,30}$"),
 }
 
 
+_ORIGINAL_TITLE = re.compile(r"^(?:原标题|原標題)\s*[:：]\s*(.{2,80})$")
 _FRONT_MATTER = re.compile(r"^(title|date|updated|author|categories|tags|comments|headimg|thumbnail|permalink|layout)\s*:\s*(.*)$")
 _TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——)\s*")
 _LAYOUT_TAGS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th"}
@@ -162,6 +169,9 @@ def split_meta(lines: list[str], warc_date: str) -> tuple[list[str], dict[str, s
                 meta["published"] = date
             elif key == "author" and value and "author" not in meta:
                 meta["author"] = value
+            continue
+        if original := _ORIGINAL_TITLE.match(line):  # 原标题：… a republished story's first title
+            meta.setdefault("original_title", original.group(1))
             continue
         rest = len(_META_PART.sub("", line)) if len(line) <= 100 else 99
         if rest <= 2 or (rest <= 16 and _LABELLED_DATE.search(line) and _COUNTER.search(line)):
