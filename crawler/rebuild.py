@@ -57,9 +57,12 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "unknown").lower()
 
 
-def locate(paths: Iterable[Path], sources: Mapping[str, Source] | None) -> dict[str, Located]:
-    """Per document id, the latest article capture. ``sources`` None: every 200 response counts."""
+def locate(paths: Iterable[Path], sources: Mapping[str, Source] | None,
+           earlier: dict[str, list[Located]] | None = None) -> dict[str, Located]:
+    """Per document id, the latest article capture. ``sources`` None: every 200 response counts.
+    ``earlier``, when given, receives the other captures of each id (its manifest history)."""
     latest: dict[str, Located] = {}
+    every: dict[str, list[tuple[Located, str]]] = {}
     source, current = None, None
     for path, offset, record in iter_records(paths):
         if path != current:  # a warcinfo names the source of the records after it, in its file
@@ -76,8 +79,13 @@ def locate(paths: Iterable[Path], sources: Mapping[str, Source] | None) -> dict[
         if name is not None:
             found = Located(record.rec_headers.get_header("WARC-Date"), str(path), offset, name)
             doc_id = document_id(url)
+            every.setdefault(doc_id, []).append((found, record.rec_headers.get_header("WARC-Payload-Digest") or ""))
             if doc_id not in latest or latest[doc_id] < found:
                 latest[doc_id] = found
+    if earlier is not None:
+        for doc_id, captures in every.items():
+            earlier[doc_id] = [{"fetched": c.warc_date, "payload_digest": digest}
+                               for c, digest in sorted(captures) if c != latest[doc_id]]
     return latest
 
 
@@ -126,7 +134,8 @@ def rebuild(
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
     """Derive every document of the WARC files ``paths`` into ``target``; returns counts."""
-    latest = locate(paths, sources)
+    earlier: dict[str, list[dict]] = {}
+    latest = locate(paths, sources, earlier)
     options = {name: src.text for name, src in (sources or {}).items()}
     jobs = sorted(latest.items())
     docs: list[Document] = []
@@ -144,6 +153,8 @@ def rebuild(
     store = TextStore(target)
     for doc in docs:
         store.write_derived(doc)
+        if earlier.get(doc.id):
+            store.write_history(doc.source, doc.id, earlier[doc.id])
         options.setdefault(doc.source, TextOptions())
     counts = store.publish(docs, options)
     counts["documents"] = len(docs)

@@ -112,6 +112,11 @@ def test_unchanged_changed_and_new_pages(site):
         assert "首批楼道长已经全部上岗，人数增加到1300名。" in third[changed_body[0]].decode()
         assert "/news/2024/05/c_0508b.html" in refetched
         assert len([n for n in first if first[n] != third[n]]) == len(refetched)
+        manifest = {m["id"]: m for m in map(json.loads, (tmp_path / "archive" / "manifest.jsonl").read_text("utf-8").splitlines())}
+        changed = manifest[changed_body[0].removesuffix(".txt")]
+        assert [sorted(h) for h in changed["history"]] == [["fetched", "payload_digest"]]
+        assert changed["history"][0]["payload_digest"] != changed["warc"]["payload_digest"]
+        assert changed["history"][0]["fetched"] < changed["fetched"]
         archive_is_consistent(tmp_path, seeds)
 
         # 3. one article added: exactly one more text file

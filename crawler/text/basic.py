@@ -299,7 +299,8 @@ class Finalized:
     boilerplate: dict[str, list[str]] = field(default_factory=dict)
 
 
-def finalize(documents: list[Document], options: Mapping[str, TextOptions]) -> Finalized:
+def finalize(documents: list[Document], options: Mapping[str, TextOptions],
+             history: Mapping[str, list[dict]] | None = None) -> Finalized:
     """Site-wide boilerplate per source, near-duplicate clusters, then render every document.
 
     Same set of documents in, same bytes out, in any order: everything below iterates sorted.
@@ -339,6 +340,8 @@ def finalize(documents: list[Document], options: Mapping[str, TextOptions]) -> F
         }
         if cluster:
             entry["cluster"], entry["canonical"] = cluster
+        if history and history.get(doc_id):
+            entry["history"] = history[doc_id]  # earlier captures of the page, oldest first
         out.manifest.append(entry)
     return out
 

@@ -60,8 +60,30 @@ class TextStore:
         return self.root / "derived" / safe_name(source) / f"{doc_id}.json"
 
     def write_derived(self, doc: Document) -> None:
+        """Cache ``doc``; a different earlier capture of the same page goes into its history."""
+        path = self.derived_path(doc.source, doc.id)
+        try:
+            previous = Document.from_dict(json.loads(path.read_text("utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            previous = None
+        if previous is not None and previous.warc and doc.warc and previous.warc.record_id != doc.warc.record_id:
+            history = self.history(doc.source, doc.id)
+            earlier = {"fetched": previous.fetched, "payload_digest": previous.warc.payload_digest}
+            if earlier not in history:
+                self.write_history(doc.source, doc.id, sorted([*history, earlier], key=lambda h: h["fetched"]))
         data = json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
-        write_atomic(self.derived_path(doc.source, doc.id), data)
+        write_atomic(path, data)
+
+    def history(self, source: str, doc_id: str) -> list[dict]:
+        """Earlier captures of a page (fetched, payload digest), oldest first."""
+        try:
+            return json.loads(self.derived_path(source, doc_id).with_suffix(".history").read_text("utf-8"))
+        except (OSError, ValueError):
+            return []
+
+    def write_history(self, source: str, doc_id: str, history: list[dict]) -> None:
+        data = json.dumps(history, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        write_atomic(self.derived_path(source, doc_id).with_suffix(".history"), data)
 
     def load_derived(self) -> list[Document]:
         """Every cached Document, sorted by (source, id)."""
@@ -74,7 +96,9 @@ class TextStore:
         """Finalize ``docs`` (site-wide boilerplate, clusters) and write every output file."""
         from . import finalize  # imported late: finalize pulls in datasketch
 
-        result = finalize(sorted(docs, key=lambda d: (d.source, d.id)), options)
+        docs = sorted(docs, key=lambda d: (d.source, d.id))
+        history = {doc.id: h for doc in docs if (h := self.history(doc.source, doc.id))}
+        result = finalize(docs, options, history)
         counts = {"written": 0, "unchanged": 0, "removed": 0}
         keep = set()
         for (source, doc_id), data in sorted(result.texts.items()):
