@@ -128,10 +128,10 @@ def test_binary_page_is_archived_without_text_and_bad_label_decodes(tmp_path):
     assert body[1] == "这一页的字符集标签无效，正文使用国标码编写，应当按后备规则正确解码。"
 
 
-@pytest.mark.parametrize(("robots", "fetched"), [("500", False), ("404", True)])
+@pytest.mark.parametrize(("robots", "fetched"), [("500", False), ("hang", False), ("404", True)])
 def test_robots_txt_errors_follow_rfc_9309(tmp_path, robots, fetched):
     with fault_server(robots) as base:
-        stats, _ = crawl(tmp_path, base, ["/ok"])
+        stats, _ = crawl(tmp_path, base, ["/ok"], "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=0")
         log = server_log(base)
     assert ("/ok" in log) is fetched
     assert stats.get("robots/unreachable", 0) == (0 if fetched else 1)
