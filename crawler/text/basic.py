@@ -75,10 +75,20 @@ def _parse(html: str):
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         return None
-    for table in tree.xpath("//table[.//p or .//table]"):
-        for element in table.iter(*_LAYOUT_TAGS):
-            element.tag = "div"
+    layout = [t for t in tree.iter("table") if t.xpath(".//p or .//table or .//div") or _link_heavy(t)]
+    # each layout table's own rows and cells only: a data table nested in a layout cell stays a table
+    own = [element for table in layout for element in table.iter(*_LAYOUT_TAGS)
+           if next(element.iterancestors("table"), None) is table or element is table]
+    for element in own:
+        element.tag = "div"
     return tree
+
+
+def _link_heavy(table) -> bool:
+    """A table that is mostly link text is navigation laid out in cells, not data."""
+    text = "".join(table.itertext()).strip()
+    links = "".join(t for a in table.iter("a") for t in a.itertext()).strip()
+    return bool(text) and len(links) >= 0.5 * len(text)
 
 
 _BLOCKS = ("p", "div", "td", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "section", "article")
