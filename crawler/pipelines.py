@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import fcntl
 import logging
 import multiprocessing
 import os
@@ -129,12 +130,17 @@ class TextPipeline:
                 self.derived += 1
 
     async def close_spider(self) -> None:
-        await self._catch_up()
-        if self.derived or (self.store.root / "derived").is_dir():
-            future = self._pool().submit(publish_archive, str(self.store.root), self.seeds_dir)
-            counts = await asyncio.wrap_future(future)
-            for key, value in sorted(counts.items()):
-                self.crawler.stats.set_value(f"text/files/{key}", value)
+        # Workers of a distributed crawl share the text archive and finish at different times:
+        # they take turns, and the last one finalizes every document all of them derived.
+        self.store.root.mkdir(parents=True, exist_ok=True)
+        with open(self.store.root / ".text.lock", "a") as lock:
+            await asyncio.to_thread(fcntl.flock, lock.fileno(), fcntl.LOCK_EX)
+            await self._catch_up()
+            if self.derived or (self.store.root / "derived").is_dir():
+                future = self._pool().submit(publish_archive, str(self.store.root), self.seeds_dir)
+                counts = await asyncio.wrap_future(future)
+                for key, value in sorted(counts.items()):
+                    self.crawler.stats.set_value(f"text/files/{key}", value)
         if self.pool is not None:
             self.pool.shutdown(wait=True)
             self.pool = None

@@ -103,11 +103,6 @@ def read_capture(path: str | os.PathLike, offset: int, source: str) -> Capture:
     """The Capture of the response record at ``offset`` (payload read with a hard cap). A file
     still being written (``.open``, during a crawl) is read under that name but referred to by
     its final one, as every WarcRef is."""
-    path = Path(path)
-    opened = path.with_name(path.name + ".open")
-    if not path.exists() and opened.exists():
-        capture = capture_of(read_record_at(opened, offset, MAX_RECORD_PAYLOAD), source)
-        return replace(capture, warc=replace(capture.warc, file=path.name))
     return capture_of(read_record_at(path, offset, MAX_RECORD_PAYLOAD), source)
 
 

@@ -26,6 +26,13 @@ TEXT_ENABLED = True
 TEXT_WORKERS = 0  # 0: one process per core
 TEXT_MAX_DECOMPRESSED_SIZE = 20 * 1024 * 1024
 
+# Distributed crawl (docs/operations.md): empty means one machine and no Redis anywhere.
+REDIS_URL = ""
+REDIS_LEASE_SECONDS = 120
+REDIS_STATE_KEY = "news-archiver:state"
+REDIS_HOSTGATE_KEY = "news-archiver:hosts"
+ADDONS = {"crawler.addons.DistributedAddon": 0}
+
 SCOPE_ENABLED = True
 HOSTGUARD_ENABLED = True
 HOSTGUARD_RETRY_AFTER_MAX = 300
@@ -54,6 +61,8 @@ ITEM_PIPELINES = {
 USER_AGENT = "scrapy-news-archiver/0.1 (+https://github.com/scrapy-news-archiver)"
 ROBOTSTXT_OBEY = True
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control runs code sent over HTTP: no listening code console either.
+REMOTE_CONTROL_ENABLED = False
 # Scrapy's 180 s x 3 retries lets one tarpit hold a slot for nine minutes.
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2

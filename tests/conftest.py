@@ -27,3 +27,47 @@ def demo_url():
 
     with DemoServer() as url:
         yield url
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture()
+def redis_url(tmp_path):
+    """A real redis-server on 127.0.0.1 (a free port, no persistence), stopped after the test.
+
+    `.ci/run` installs it from the OS packages; a machine without it fails here, by design.
+    """
+    import shutil
+    import time
+
+    import redis
+
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server not found: install it (Debian: apt-get install redis-server), as .ci/run does"
+    port = free_port()
+    workdir = tmp_path / "redis"
+    workdir.mkdir()
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(workdir)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    try:
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError(f"redis-server on port {port} did not start")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -53,4 +53,4 @@ def test_update_adds_new_files_and_drops_gone_ones(tmp_path):
     assert {fields["filename"] for _, fields in parsed(index)} == {NAME.format(0), NAME.format(1)}
     (warc / NAME.format(0)).unlink()
     assert update_index(index, sorted(warc.iterdir())) == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.cdxj", "warc"]  # no temp file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".index.cdxj.lock", "index.cdxj", "warc"]  # no temp file left

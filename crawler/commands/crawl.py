@@ -4,11 +4,13 @@ Scrapy exits 0 whenever the crawler bootstrapped, even when the archive could no
 Here any component that must fail the run sets the stats value ``crawl/failed`` to a short
 reason (a WARC write error, an open circuit breaker); the command then prints one line and
 exits 1 (docs/stats.md). A second crawl of an archive that a crawl is using refuses with one
-line and exit status 2 (``crawler/state/lock.py``).
+line and exit status 2 (``crawler/state/lock.py``); the workers of a distributed crawl
+(``REDIS_URL``) share it. A worker whose Redis server does not answer exits 2 with one line.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -16,13 +18,32 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from crawler.state.lock import ArchiveLock, ArchiveLocked
 
 
+def redis_problem(url: str) -> str | None:
+    """Why the Redis server at ``url`` cannot be used, in one line, or None."""
+    import redis
+
+    from crawler.state import redis_client
+
+    try:
+        redis_client(url).ping()
+    except (redis.RedisError, ValueError, OSError) as exc:
+        shown = re.sub(r"//[^/@]*@", "//***@", url)  # no password in logs
+        return f"REDIS_URL {shown}: Redis unreachable ({exc}); start redis-server or fix REDIS_URL"
+    return None
+
+
 class Command(ScrapyCrawlCommand):
     def run(self, args, opts) -> None:
         if len(args) != 1:
             super().run(args, opts)  # Scrapy's usage errors
             return
+        redis_url = self.settings.get("REDIS_URL")
+        if redis_url and (problem := redis_problem(redis_url)):
+            sys.stderr.write(f"error: {problem}\n")
+            self.exitcode = 2
+            return
         crawler = self._create_crawler(args[0])
-        lock = ArchiveLock(self.settings.get("ARCHIVE_DIR", "archive"))
+        lock = ArchiveLock(self.settings.get("ARCHIVE_DIR", "archive"), shared=bool(redis_url))
         try:
             lock.acquire()
         except ArchiveLocked as exc:

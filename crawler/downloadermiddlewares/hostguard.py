@@ -7,8 +7,12 @@ request to that host wait at least that long (capped by ``HOSTGUARD_RETRY_AFTER_
 breaker opens: further requests to that host are not sent in this crawl (they stay due for the
 next one), the stats count them and the crawl exits with status 1 (``crawl/failed``).
 
+In a distributed crawl (``REDIS_URL`` set) the waits are shared by every worker through
+``crawler.state.hostgate``: a ``Retry-After`` seen by one worker pauses the host for all, and the
+source's delay spaces requests to a host across workers, not only within one process.
+
 Settings: ``HOSTGUARD_ENABLED`` (True), ``HOSTGUARD_RETRY_AFTER_MAX`` (300 seconds),
-``HOSTGUARD_BREAKER_THRESHOLD`` (10). Stats: ``hostguard/retry_after``,
+``HOSTGUARD_BREAKER_THRESHOLD`` (10), ``REDIS_URL``, ``REDIS_HOSTGATE_KEY``. Stats: ``hostguard/retry_after``,
 ``hostguard/breaker_open``, ``hostguard/refused``.
 """
 
@@ -51,8 +55,9 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
 class HostGuardMiddleware:
     """Downloader middleware: Retry-After waits and a per-host circuit breaker."""
 
-    def __init__(self, crawler: Crawler, max_wait: float, threshold: int, clock=time.time):
+    def __init__(self, crawler: Crawler, max_wait: float, threshold: int, clock=time.time, gate=None):
         self.crawler = crawler
+        self.gate = gate
         self.max_wait = max_wait
         self.threshold = threshold
         self.clock = clock
@@ -65,15 +70,25 @@ class HostGuardMiddleware:
         settings = crawler.settings
         if not settings.getbool("HOSTGUARD_ENABLED", True):
             raise NotConfigured("HOSTGUARD_ENABLED is off")
+        gate = None
+        if settings.get("REDIS_URL"):
+            from crawler.state import redis_client
+            from crawler.state.hostgate import HostGate
+
+            gate = HostGate(redis_client(settings["REDIS_URL"]),
+                            settings.get("REDIS_HOSTGATE_KEY", "news-archiver:hosts"))
         return cls(crawler, settings.getfloat("HOSTGUARD_RETRY_AFTER_MAX", 300),
-                   settings.getint("HOSTGUARD_BREAKER_THRESHOLD", 10))
+                   settings.getint("HOSTGUARD_BREAKER_THRESHOLD", 10), gate=gate)
 
     async def process_request(self, request: Request, spider=None) -> None:
         host = urlparse_cached(request).hostname or ""
         if host in self.open:
             self.crawler.stats.inc_value("hostguard/refused")
             raise IgnoreRequest(f"{request.url}: circuit breaker open for {host}")
-        wait = self.not_before.get(host, 0) - self.clock()
+        if self.gate is not None:
+            wait = self.gate.wait_for(host, self.crawler.settings.getfloat("DOWNLOAD_DELAY"))
+        else:
+            wait = self.not_before.get(host, 0) - self.clock()
         if wait > 0:
             await asyncio.sleep(wait)
 
@@ -85,6 +100,8 @@ class HostGuardMiddleware:
             if seconds is not None:
                 seconds = min(seconds, self.max_wait)
                 self.not_before[host] = max(self.not_before.get(host, 0), self.clock() + seconds)
+                if self.gate is not None:
+                    self.gate.hold(host, seconds)
                 self.crawler.stats.inc_value("hostguard/retry_after")
         if response.status >= 500:
             self._failure(host, f"HTTP {response.status}")

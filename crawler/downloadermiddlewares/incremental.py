@@ -14,7 +14,8 @@ pages unconditionally; an archiver needs neither. From the state store (``crawle
 Priority 595: above HttpCompressionMiddleware (590), so the archived body, stored still
 Content-Encoded, is decoded by it on the way to the spider like any fresh response.
 
-Settings: ``STATE_ENABLED`` (True), ``ARCHIVE_DIR``. The store is shared with the WARC extension
+Settings: ``STATE_ENABLED`` (True), ``ARCHIVE_DIR``; with ``REDIS_URL`` set the state lives in
+Redis (``REDIS_STATE_KEY``) and is shared by every worker (docs/operations.md). The store is shared with the WARC extension
 as ``crawler.archive_state``. Stats: ``incremental/revalidated``, ``incremental/not_modified``,
 ``incremental/skipped/fresh``, ``incremental/unreadable``.
 """
@@ -31,7 +32,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
-from crawler.state.sqlite import SqliteStateStore
+from crawler.state import StateStore, open_store
 from crawler.warc.errors import WarcReadError
 from crawler.warc.reader import read_record_at
 
@@ -47,10 +48,10 @@ logger = logging.getLogger(__name__)
 class IncrementalMiddleware:
     """Downloader middleware: conditional requests and 304 -> archived page (module docstring)."""
 
-    def __init__(self, crawler: Crawler, archive_dir: Path, clock=time.time):
+    def __init__(self, crawler: Crawler, archive_dir: Path, store: StateStore, clock=time.time):
         self.crawler = crawler
         self.warc_dir = archive_dir / "warc"
-        self.store = SqliteStateStore(archive_dir / "state.sqlite")
+        self.store = store
         self.clock = clock
         crawler.archive_state = self.store
 
@@ -58,7 +59,11 @@ class IncrementalMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("STATE_ENABLED", True):
             raise NotConfigured("STATE_ENABLED is off")
-        middleware = cls(crawler, Path(crawler.settings.get("ARCHIVE_DIR", "archive")))
+        settings = crawler.settings
+        archive = Path(settings.get("ARCHIVE_DIR", "archive"))
+        store = open_store(archive, settings.get("REDIS_URL", ""),
+                           settings.get("REDIS_STATE_KEY", "news-archiver:state"))
+        middleware = cls(crawler, archive, store)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -66,6 +71,7 @@ class IncrementalMiddleware:
         self.store.close()
 
     def process_request(self, request: Request, spider=None) -> None:
+        request.meta.pop("incremental_known", None)  # a redirect copies the previous URL's
         if request.meta.get("incremental") is False:
             return None
         known = self.store.get(request.url)

@@ -176,10 +176,8 @@ class WarcExtension:
         }
 
     def spider_opened(self, spider: Spider) -> None:
+        self._repair(spider)
         directory = self.options.directory
-        for line in repair_open_files(directory):
-            logger.warning("WARC crash repair: %(line)s", {"line": line}, extra={"spider": spider})
-            self.crawler.stats.inc_value("warc/repaired_files")
         self.writer = RotatingWarcWriter(
             directory, self.options.prefix, self.options.max_size, _safe_host(socket.gethostname()),
             os.getpid(), self.warcinfo_fields(spider))
@@ -237,6 +235,17 @@ class WarcExtension:
                          headers.get_header("WARC-Payload-Digest")),
         )
 
+    def _repair(self, spider: Spider) -> None:
+        """Close the ``.open`` files no live process writes (a crash's, a dead worker's)."""
+        try:
+            lines = repair_open_files(self.options.directory)
+        except (OSError, WarcWriteError) as exc:
+            logger.error("WARC crash repair failed: %(error)s", {"error": exc}, extra={"spider": spider})
+            return
+        for line in lines:
+            logger.warning("WARC crash repair: %(line)s", {"line": line}, extra={"spider": spider})
+            self.crawler.stats.inc_value("warc/repaired_files")
+
     def _count(self, locations: list[Location]) -> None:
         stats = self.crawler.stats
         for location in locations:
@@ -265,6 +274,7 @@ class WarcExtension:
             except WarcWriteError as exc:
                 logger.error("%(error)s", {"error": exc}, extra={"spider": spider})
                 self.crawler.stats.set_value("crawl/failed", "warc_write_error")
+        self._repair(spider)  # files of workers that died during this crawl (distributed crawl)
         if self.options.index is not None:
             self._update_index(spider)
 
@@ -272,7 +282,9 @@ class WarcExtension:
         directory = self.options.directory
         if not directory.is_dir():
             return
-        paths = sorted(p for p in directory.iterdir() if p.name.endswith(".warc.gz"))
+        def paths() -> list[Path]:  # listed under the index lock (other workers close files too)
+            return sorted(p for p in directory.iterdir() if p.name.endswith(".warc.gz"))
+
         try:
             lines = update_index(self.options.index, paths)
         except Exception as exc:  # the index is derived: a bad one must not fail the crawl

@@ -7,11 +7,12 @@ drops lines of files that are gone; the file is replaced atomically (temp file +
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from cdxj_indexer.main import CDXJIndexer
 
@@ -43,9 +44,22 @@ def read_index(index: Path) -> list[str]:
         return [line for line in fh if line.strip() and not line.startswith("!")]
 
 
-def update_index(index: str | os.PathLike, warc_paths: Iterable[str | os.PathLike]) -> int:
-    """Bring ``index`` up to date with ``warc_paths``; returns its number of lines."""
+def update_index(index: str | os.PathLike,
+                 warc_paths: Iterable[str | os.PathLike] | Callable[[], Iterable[str | os.PathLike]]) -> int:
+    """Bring ``index`` up to date with ``warc_paths``; returns its number of lines.
+
+    Workers of a distributed crawl finish at different times: an ``flock`` on ``.<index>.lock``
+    makes their updates take turns, and ``warc_paths`` may be a function that lists the files
+    once the lock is held, so no update drops the lines of a file another worker just closed.
+    """
     index = Path(index)
+    index.parent.mkdir(parents=True, exist_ok=True)
+    with open(index.with_name(f".{index.name}.lock"), "a") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        return _update_index(index, warc_paths() if callable(warc_paths) else warc_paths)
+
+
+def _update_index(index: Path, warc_paths: Iterable[str | os.PathLike]) -> int:
     by_name = {Path(p).name: Path(p) for p in warc_paths}
     kept = [line for line in read_index(index) if _filename(line) in by_name]
     indexed = {_filename(line) for line in kept}

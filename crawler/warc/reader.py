@@ -61,9 +61,23 @@ def read_content(record: ArcWarcRecord, limit: int = DEFAULT_LIMIT) -> bytes:
     return _capped(record.content_stream(), limit, record.rec_headers.get_header("WARC-Target-URI"))
 
 
+def _open_final_or_open(path: Path):
+    for candidate in (path, path.with_name(path.name + ".open"), path):  # renamed in between: again
+        try:
+            return open(candidate, "rb")
+        except FileNotFoundError:
+            continue
+    raise FileNotFoundError(f"{path}: no such WARC file (nor {path.name}.open)")
+
+
 def read_record_at(path: str | os.PathLike, offset: int, limit: int = DEFAULT_LIMIT) -> StoredRecord:
-    """The record whose gzip member (or uncompressed record) starts at ``offset``."""
-    with open(path, "rb") as fh:
+    """The record whose gzip member (or uncompressed record) starts at ``offset``.
+
+    ``path`` is a file's final name; while its writer (this crawl, or another worker of a
+    distributed crawl) still has it open it is read under its ``.open`` name. The record is the
+    same bytes under either name, and it is reported under the final one.
+    """
+    with _open_final_or_open(Path(path)) as fh:
         fh.seek(offset)
         try:
             record = next(iter(ArchiveIterator(fh)))

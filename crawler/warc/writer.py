@@ -178,12 +178,15 @@ def _in_use(fh) -> bool:
     return False
 
 
-def repair_open_file(path: Path) -> str:
-    """Cut one ``.open`` file after its last complete member and close it; says what was done."""
+def repair_open_file(path: Path) -> str | None:
+    """Cut one ``.open`` file after its last complete member and close it; says what was done.
+
+    None when a live writer (another worker of a distributed crawl) holds the file: left alone.
+    """
     final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
     with open(path, "r+b") as fh:
         if _in_use(fh):
-            return f"{path}: left alone, a running writer holds it"
+            return None
         members, error = scan_members(fh)
         if not [m for m in members if b"WARC-Type: warcinfo" not in m.head]:
             path.unlink()
@@ -200,8 +203,17 @@ def repair_open_file(path: Path) -> str:
 
 
 def repair_open_files(directory: str | os.PathLike) -> list[str]:
-    """Repair every ``*.open`` WARC file of ``directory`` (a crashed run's); one line per file."""
+    """Repair every ``*.open`` WARC file of ``directory`` that no live process writes (a crashed
+    run's, or a dead worker's); one line per repaired file."""
     directory = Path(directory)
     if not directory.is_dir():
         return []
-    return [repair_open_file(path) for path in sorted(directory.glob("*" + OPEN_SUFFIX))]
+    lines = []
+    for path in sorted(directory.glob("*" + OPEN_SUFFIX)):
+        try:
+            line = repair_open_file(path)
+        except FileNotFoundError:  # another worker repaired it meanwhile
+            continue
+        if line is not None:
+            lines.append(line)
+    return lines

@@ -1,0 +1,145 @@
+"""The distributed scheduler: scrapy-redis' scheduler and dupefilter, with leases (docs/operations.md).
+
+Enabled by ``REDIS_URL`` (``crawler.addons.DistributedAddon``). Everything is scrapy-redis
+(the shared priority queue ``<spider>:requests``, the shared dupefilter ``<spider>:dupefilter``)
+except the pop: a request is leased (``crawler.state.leases``), not just removed, and the lease is
+acknowledged only when Scrapy has finished with the request, that is when it left the engine's
+in-progress set: downloaded, archived by the WARC extension, its callback run and every Request
+it yielded pushed to Redis (or it failed for good). A worker that dies leaves its leases
+behind; they go back to the queue at their deadline (``REDIS_LEASE_SECONDS``, renewed while the
+worker lives) or at once when a new worker starts on the same host.
+
+A worker stays open while any worker holds a lease, since those requests may still yield more
+work or come back to the queue. The last worker to finish a complete crawl (queue empty, no
+lease) clears the queue and dupefilter, so the next run of the source starts afresh and is
+incremental through the shared state; a crawl stopped early keeps both, and the next run resumes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from typing import TYPE_CHECKING
+
+from scrapy.utils.asyncio import create_looping_call
+from scrapy_redis.scheduler import Scheduler
+
+from crawler.state.leases import Leases
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.5
+
+#: request.meta keys set during a download (they describe that download, not the request)
+TRANSIENT_META = ("capture", "revisit", "incremental_known")
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class LeasedScheduler(Scheduler):
+    """scrapy-redis Scheduler whose popped requests are leased until handled (module docstring)."""
+
+    crawler: Crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        scheduler = super().from_crawler(crawler)
+        scheduler.crawler = crawler
+        scheduler.lease_seconds = crawler.settings.getfloat("REDIS_LEASE_SECONDS", 120)
+        return scheduler
+
+    def open(self, spider) -> None:
+        super().open(spider)
+        self.leases = Leases(self.server, self.queue.key, worker_name(), self.lease_seconds)
+        self.held: dict[str, Request] = {}
+        self.renewed = self.reclaimed_at = time.monotonic()
+        # The engine asks for requests when one of its own finishes, or every 5 s: a worker with
+        # nothing in flight would wait that long for work another worker queued meanwhile.
+        self.poll = create_looping_call(self._wake)
+        self.poll.start(POLL_SECONDS, now=False)
+        returned = self.leases.reclaim_dead(socket.gethostname()) + self.leases.reclaim_expired()
+        if returned:
+            logger.info("%(n)d requests of stopped workers back in the queue", {"n": returned},
+                        extra={"spider": spider})
+            self.stats.inc_value("leases/reclaimed", returned)
+
+    def enqueue_request(self, request: Request) -> bool:
+        for key in TRANSIENT_META:  # a redirect copies them; they are not part of the request
+            request.meta.pop(key, None)
+        # scrapy-redis' own method, without the spider argument Scrapy 2.19 deprecates in stats
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self) -> Request | None:
+        self._settle()
+        found = self.leases.pop()
+        if found is None:
+            return None
+        lease, data = found
+        request = self.queue._decode_request(data)
+        self.held[lease] = request
+        self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def has_pending_requests(self) -> bool:
+        self._settle()
+        return len(self.queue) > 0 or self.leases.count() > 0
+
+    def close(self, reason: str) -> None:
+        if self.poll.running:
+            self.poll.stop()
+        held = sorted(self.held)
+        if reason == "finished":
+            self.leases.ack(held)
+        else:  # stopped early: what was in flight may have been cut off; it runs again
+            self.leases.release(held)
+        self.held.clear()
+        if reason == "finished" and len(self.queue) == 0 and self.leases.count() == 0:
+            self.flush()  # a complete crawl: the next run starts from the start URLs again
+
+    def _settle(self) -> None:
+        """Acknowledge requests the engine is done with; renew the rest; requeue expired leases."""
+        inprogress = self._inprogress()
+        if inprogress is not None:
+            done = sorted(lease for lease, request in self.held.items() if request not in inprogress)
+            if done:
+                self.leases.ack(done)
+                for lease in done:
+                    del self.held[lease]
+        now = time.monotonic()
+        if self.held and now - self.renewed > self.lease_seconds / 4:
+            self.leases.renew(sorted(self.held))
+            self.renewed = now
+        if now - self.reclaimed_at > min(5.0, self.lease_seconds / 4):
+            self.reclaimed_at = now
+            returned = self.leases.reclaim_expired()
+            if returned:
+                logger.info("%(n)d requests of an unresponsive worker back in the queue", {"n": returned},
+                            extra={"spider": self.spider})
+                self.stats.inc_value("leases/reclaimed", returned)
+
+    def _wake(self) -> None:
+        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)  # see _inprogress
+        if slot is not None and slot.closing is None and not self._inprogress() and len(self.queue) > 0:
+            slot.nextcall.schedule()
+
+    def _inprogress(self) -> set | None:
+        # Scrapy has no signal for "a request is completely handled" (download, callback, every
+        # request it yielded scheduled, or a final failure); the engine's in-progress set is the
+        # one place that knows. Private, so read defensively: without it leases are acknowledged
+        # at close only, and a dead worker's requests still come back, just later.
+        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
+        return getattr(slot, "inprogress", None)
