@@ -123,6 +123,26 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, demo_url, redis_url):
     assert comparable_texts(archive) == comparable_texts(single_crawl(tmp_path, demo_url))
 
 
+def test_a_restarted_worker_takes_back_a_dead_workers_leases_at_once(tmp_path, demo_url, redis_url):
+    archive = tmp_path / "archive"
+    state = redis.Redis.from_url(redis_url)
+    long_lease = ["-s", "REDIS_LEASE_SECONDS=3600"]  # only the restart can bring them back in time
+    victim = worker(archive, demo_url, redis_url, *long_lease)
+    deadline = time.monotonic() + 60
+    while not (state.hlen("news-archiver:state") >= 2 and state.zcard("demo-news:requests:leases")):
+        assert time.monotonic() < deadline and victim.poll() is None, "the worker ended too soon"
+        time.sleep(0.02)
+    victim.send_signal(signal.SIGKILL)
+    victim.communicate()
+    held = state.zcard("demo-news:requests:leases")
+    restarted = worker(archive, demo_url, redis_url, *long_lease)
+    out, err = restarted.communicate(timeout=240)
+    assert restarted.returncode == 0, err[-3000:]
+    assert f"{held} requests of stopped workers back in the queue" in err
+    assert sorted(p for p in sum(responses(archive).values(), Counter()) if p in NEWS) == NEWS
+    verify(archive)
+
+
 def test_a_second_run_of_a_distributed_crawl_is_incremental(tmp_path, demo_url, redis_url):
     archive = tmp_path / "archive"
     for run in range(2):
