@@ -21,6 +21,8 @@ WARC_INDEX = True
 
 REPORT_ENABLED = True
 STATE_ENABLED = True
+STATE_RETRY_BASE = 600  # a failed URL waits 10 min, doubling per failed crawl
+STATE_RETRY_MAX = 86400  # ... up to a day
 
 TEXT_ENABLED = True
 TEXT_WORKERS = 0  # 0: one process per core

@@ -7,8 +7,10 @@ WARC files and the text files it left.
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -212,3 +214,49 @@ def test_same_payload_without_validators_becomes_an_identical_payload_revisit(tm
         ("http://netpreserve.org/warc/1.1/revisit/identical-payload-digest", "length", f"{base}/ok", True, True),
     ]
     assert len(list((tmp_path / "archive" / "text" / "faults").glob("*.txt"))) == 1
+
+
+def state_rows(tmp_path: Path) -> dict[str, tuple]:
+    """URL path -> (status, failures, retry_at) from the archive's state."""
+    db = sqlite3.connect(tmp_path / "archive" / "state.sqlite")
+    try:
+        return {"/" + url.split("/", 3)[3]: (status, failures, retry_at)
+                for url, status, failures, retry_at in db.execute("SELECT url, status, failures, retry_at FROM urls")}
+    finally:
+        db.close()
+
+
+def test_failed_urls_stay_due_with_a_retry_time_that_backs_off(tmp_path):
+    paths = ["/storm/1", "/retry-after", "/tarpit", "/ok"]
+    with fault_server() as base:
+        before = time.time()
+        stats, result = crawl(tmp_path, base, paths, "-s", "DOWNLOAD_TIMEOUT=1", "-s", "STATE_RETRY_BASE=600")
+        assert result.returncode == 0
+        rows = state_rows(tmp_path)
+        # each 5xx was archived; every failure is in the state with its retry time (two tries each)
+        assert [(t, s) for t, s, p in archived(tmp_path) if p != "/robots.txt"].count(("response", "500")) == 2
+        assert {p: rows[p][:2] for p in paths} == {"/storm/1": (500, 1), "/retry-after": (503, 1),
+                                                    "/tarpit": (0, 1), "/ok": (200, 0)}
+        for path in ("/storm/1", "/retry-after", "/tarpit"):
+            assert before + 600 <= rows[path][2] <= time.time() + 600
+        assert rows["/ok"][2] == 0
+        assert stats["incremental/failed"] == 6
+
+        # the next crawl does not ask for them before their time (nor for the young article /ok)
+        served = len(server_log(base))
+        stats, result = crawl(tmp_path, base, paths, "-s", "DOWNLOAD_TIMEOUT=1")
+        assert result.returncode == 0
+        assert (stats["incremental/skipped/retry_later"], stats["incremental/skipped/fresh"]) == (3, 1)
+        assert [p for p in server_log(base)[served:] if p != "/robots.txt"] == []
+
+        # once the time has come it is fetched again, and a second failed crawl waits twice as long
+        db = sqlite3.connect(tmp_path / "archive" / "state.sqlite")
+        db.execute("UPDATE urls SET retry_at = 1 WHERE url LIKE '%/storm/1'")
+        db.commit()
+        db.close()
+        before = time.time()
+        stats, _ = crawl(tmp_path, base, paths, "-s", "DOWNLOAD_TIMEOUT=1")
+        status, failures, retry_at = state_rows(tmp_path)["/storm/1"]
+    assert (status, failures) == (500, 2)
+    assert before + 1200 <= retry_at <= time.time() + 1200
+    assert stats["incremental/skipped/retry_later"] == 2

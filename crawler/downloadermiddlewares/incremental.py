@@ -9,15 +9,21 @@ pages unconditionally; an archiver needs neither. From the state store (``crawle
 - every other known URL is sent with ``If-None-Match`` / ``If-Modified-Since``;
 - a 304 (recorded as a revisit by the WARC extension, which saw it first) is replaced by the
   archived full response read back from its WARC record, flagged ``revisit``, so the spider still
-  follows the links of an unchanged list page.
+  follows the links of an unchanged list page;
+- a failed fetch (5xx or 429, archived all the same, or a network error) is recorded with a
+  retry time (``crawler.state.retry``: back-off from ``STATE_RETRY_BASE`` doubling per failed
+  crawl up to ``STATE_RETRY_MAX``, or a longer Retry-After); until then the URL is not requested
+  (``incremental/skipped/retry_later``), and it stays due: the next crawl after that time fetches it.
 
 Priority 595: above HttpCompressionMiddleware (590), so the archived body, stored still
 Content-Encoded, is decoded by it on the way to the spider like any fresh response.
 
-Settings: ``STATE_ENABLED`` (True), ``ARCHIVE_DIR``; with ``REDIS_URL`` set the state lives in
+Settings: ``STATE_ENABLED`` (True), ``ARCHIVE_DIR``, ``STATE_RETRY_BASE`` (600 s), ``STATE_RETRY_MAX``
+(86400 s); with ``REDIS_URL`` set the state lives in
 Redis (``REDIS_STATE_KEY``) and is shared by every worker (docs/operations.md). The store is shared with the WARC extension
 as ``crawler.archive_state``. Stats: ``incremental/revalidated``, ``incremental/not_modified``,
-``incremental/skipped/fresh``, ``incremental/unreadable``.
+``incremental/skipped/fresh``, ``incremental/skipped/retry_later``, ``incremental/failed``,
+``incremental/unreadable``.
 """
 
 from __future__ import annotations
@@ -32,7 +38,9 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
+from crawler.downloadermiddlewares.hostguard import retry_after_seconds
 from crawler.state import StateStore, open_store
+from crawler.state.retry import after_failure, is_failure, is_waiting
 from crawler.warc.errors import WarcReadError
 from crawler.warc.reader import read_record_at
 
@@ -50,6 +58,8 @@ class IncrementalMiddleware:
 
     def __init__(self, crawler: Crawler, archive_dir: Path, store: StateStore, clock=time.time):
         self.crawler = crawler
+        self.retry_base = crawler.settings.getfloat("STATE_RETRY_BASE", 600)
+        self.retry_max = crawler.settings.getfloat("STATE_RETRY_MAX", 86400)
         self.warc_dir = archive_dir / "warc"
         self.store = store
         self.clock = clock
@@ -75,6 +85,10 @@ class IncrementalMiddleware:
         if request.meta.get("incremental") is False:
             return None
         known = self.store.get(request.url)
+        if is_waiting(known, self.clock()) and not request.meta.get("retry_times"):
+            self.crawler.stats.inc_value("incremental/skipped/retry_later")
+            raise IgnoreRequest(f"{request.url}: failed {known.failures} time(s), due again at "
+                                f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(known.retry_at))}")
         if known is None or not known.record_id:
             return None
         source = getattr(self.crawler.spider, "source", None)
@@ -90,6 +104,11 @@ class IncrementalMiddleware:
         return None
 
     def process_response(self, request: Request, response: Response, spider=None):
+        if is_failure(response.status):
+            value = response.headers.get(b"Retry-After")
+            self._failed(request, response.status,
+                         retry_after_seconds(value.decode("latin-1") if value else None, self.clock()))
+            return response
         known = request.meta.get("incremental_known")
         if response.status != 304 or known is None:
             return response
@@ -109,3 +128,16 @@ class IncrementalMiddleware:
         cls = responsetypes.from_args(headers=headers, url=request.url, body=stored.payload)
         return cls(url=request.url, status=int(stored.http_headers.get_statuscode()), headers=headers,
                    body=stored.payload, flags=["revisit"], request=request, protocol=response.protocol)
+
+    def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
+        if not isinstance(exception, IgnoreRequest):  # a network error, not a refusal of ours
+            self._failed(request, None, None)
+
+    def _failed(self, request: Request, status: int | None, retry_after: float | None) -> None:
+        """Record the failure (after the WARC extension recorded the response, if there was one)."""
+        known = self.store.get(request.url)
+        if status is None:
+            status = known.status if known else 0
+        self.store.put(after_failure(known, request.url, status, self.clock(), self.retry_base, self.retry_max,
+                                     retry_after, again=bool(request.meta.get("retry_times"))))
+        self.crawler.stats.inc_value("incremental/failed")

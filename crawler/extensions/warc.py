@@ -208,15 +208,19 @@ class WarcExtension:
             state.put(self._state(known, response, records[0], locations[0], profile))
 
     def _state(self, known, response: Response, record, location: Location, profile: str | None) -> UrlState:
-        """The URL's new state: validators from this response; the full payload's record location
-        from this record, or (on a revisit, or a non-200) kept from before."""
+        """The URL's new state. A full 200 response: everything from this record. A revisit: the
+        full payload's record kept, validators and fetch time renewed. Any other status: only the
+        status changes; validators and fetch time keep describing the archived payload (an error
+        page's ETag must not be sent for it, and a failed re-fetch does not make a page young).
+        Failures and their retry time are the incremental middleware's (crawler.state.retry)."""
         etag = _header(response, b"ETag")
         modified = _header(response, b"Last-Modified")
-        if profile or response.status != 200:
-            base = known or UrlState(url=response.url, status=response.status)
-            return dataclasses.replace(base, status=response.status if not profile else base.status,
-                                       etag=etag or base.etag, last_modified=modified or base.last_modified,
-                                       fetched_at=time.time())
+        if profile:
+            return dataclasses.replace(known, etag=etag or known.etag, last_modified=modified or known.last_modified,
+                                       fetched_at=time.time(), failures=0, retry_at=0.0)
+        if response.status != 200:
+            return dataclasses.replace(known or UrlState(url=response.url, status=response.status),
+                                       status=response.status)
         headers = record.rec_headers
         return UrlState(url=response.url, status=200, etag=etag, last_modified=modified,
                         payload_digest=headers.get_header("WARC-Payload-Digest"), warc_file=location.file,

@@ -20,6 +20,8 @@ class UrlState:
     record_id: str | None = None
     warc_date: str | None = None  # WARC-Date of that response record
     fetched_at: float = 0.0  # epoch seconds of the last fetch (revisits included)
+    failures: int = 0  # crawls in a row whose fetch of this URL failed (5xx, 429, network error)
+    retry_at: float = 0.0  # epoch seconds before which a failed URL is not fetched again (0: due)
 
 
 class StateStore(Protocol):

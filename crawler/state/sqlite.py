@@ -17,7 +17,10 @@ from .base import UrlState
 _FIELDS = [f.name for f in dataclasses.fields(UrlState)]
 _SCHEMA = """CREATE TABLE IF NOT EXISTS urls (
     url TEXT PRIMARY KEY, status INTEGER, etag TEXT, last_modified TEXT, payload_digest TEXT,
-    warc_file TEXT, warc_offset INTEGER, record_id TEXT, warc_date TEXT, fetched_at REAL)"""
+    warc_file TEXT, warc_offset INTEGER, record_id TEXT, warc_date TEXT, fetched_at REAL,
+    failures INTEGER DEFAULT 0, retry_at REAL DEFAULT 0)"""
+# columns added after the first release: an older state.sqlite gets them on open
+_ADDED = {"failures": "INTEGER DEFAULT 0", "retry_at": "REAL DEFAULT 0"}
 
 
 class SqliteStateStore:
@@ -29,6 +32,10 @@ class SqliteStateStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute(_SCHEMA)
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(urls)")}
+        for column, kind in sorted(_ADDED.items()):
+            if column not in have:
+                self.db.execute(f"ALTER TABLE urls ADD COLUMN {column} {kind}")
         self.db.commit()
 
     def get(self, url: str) -> UrlState | None:
