@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import Page
+from crawler.redislost import RedisError, redis_lost
 from crawler.rebuild import Located, derive_located, derive_page, publish_archive
 from crawler.text.model import Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore
@@ -112,9 +113,14 @@ class TextPipeline:
         if state is None or source is None:
             return
         warc_dir = self.store.root / "warc"
+        try:
+            known_urls = list(state.iter_all())
+        except RedisError as exc:  # the next crawl (or `scrapy rebuild`) catches up instead
+            redis_lost(self.crawler, exc)
+            return
         missing = [
             Located(known.warc_date, str(warc_dir / known.warc_file), known.warc_offset, source.name)
-            for known in state.iter_all()
+            for known in known_urls
             if known.record_id and source.allows(known.url) and source.is_article(known.url)
             and not self.store.derived_path(source.name, document_id(known.url)).exists()
         ]

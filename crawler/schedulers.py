@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from scrapy.utils.asyncio import create_looping_call
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.redislost import RedisError, redis_lost
 from crawler.state.leases import Leases
 
 if TYPE_CHECKING:
@@ -73,6 +74,13 @@ class LeasedScheduler(Scheduler):
             self.stats.inc_value("leases/reclaimed", returned)
 
     def enqueue_request(self, request: Request) -> bool:
+        try:
+            return self._enqueue(request)
+        except RedisError as exc:
+            redis_lost(self.crawler, exc)
+            return False
+
+    def _enqueue(self, request: Request) -> bool:
         for key in TRANSIENT_META:  # a redirect copies them; they are not part of the request
             request.meta.pop(key, None)
         # scrapy-redis' own method, without the spider argument Scrapy 2.19 deprecates in stats
@@ -84,6 +92,13 @@ class LeasedScheduler(Scheduler):
         return True
 
     def next_request(self) -> Request | None:
+        try:
+            return self._next()
+        except RedisError as exc:
+            redis_lost(self.crawler, exc)
+            return None
+
+    def _next(self) -> Request | None:
         self._settle()
         found = self.leases.pop()
         if found is None:
@@ -95,20 +110,27 @@ class LeasedScheduler(Scheduler):
         return request
 
     def has_pending_requests(self) -> bool:
-        self._settle()
-        return len(self.queue) > 0 or self.leases.count() > 0
+        try:
+            self._settle()
+            return len(self.queue) > 0 or self.leases.count() > 0
+        except RedisError as exc:
+            redis_lost(self.crawler, exc)
+            return False
 
     def close(self, reason: str) -> None:
         if self.poll.running:
             self.poll.stop()
         held = sorted(self.held)
-        if reason == "finished":
-            self.leases.ack(held)
-        else:  # stopped early: what was in flight may have been cut off; it runs again
-            self.leases.release(held)
         self.held.clear()
-        if reason == "finished" and len(self.queue) == 0 and self.leases.count() == 0:
-            self.flush()  # a complete crawl: the next run starts from the start URLs again
+        try:
+            if reason == "finished":
+                self.leases.ack(held)
+            else:  # stopped early: what was in flight may have been cut off; it runs again
+                self.leases.release(held)
+            if reason == "finished" and len(self.queue) == 0 and self.leases.count() == 0:
+                self.flush()  # a complete crawl: the next run starts from the start URLs again
+        except RedisError as exc:  # the leases stay; they come back at their deadline
+            redis_lost(self.crawler, exc)
 
     def _settle(self) -> None:
         """Acknowledge requests the engine is done with; renew the rest; requeue expired leases."""
@@ -133,7 +155,14 @@ class LeasedScheduler(Scheduler):
 
     def _wake(self) -> None:
         slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)  # see _inprogress
-        if slot is not None and slot.closing is None and not self._inprogress() and len(self.queue) > 0:
+        if slot is None or slot.closing is not None or self._inprogress():
+            return
+        try:
+            waiting = len(self.queue) > 0
+        except RedisError as exc:
+            redis_lost(self.crawler, exc)
+            return
+        if waiting:
             slot.nextcall.schedule()
 
     def _inprogress(self) -> set | None:

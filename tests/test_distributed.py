@@ -182,3 +182,21 @@ def test_a_single_machine_crawl_refuses_an_archive_the_workers_use(tmp_path, dem
     assert single.returncode == 2
     assert single.stderr.splitlines()[-1] == (f"error: {archive}: the workers of a distributed crawl are using this archive; "
                              "wait for it to finish or set ARCHIVE_DIR to another directory")
+
+
+def test_redis_lost_mid_crawl_stops_the_worker_cleanly_keeping_what_is_archived(tmp_path, demo_url, redis_url):
+    archive = tmp_path / "archive"
+    client = redis.Redis.from_url(redis_url)
+    proc = worker(archive, demo_url, redis_url, "-s", "DOWNLOAD_DELAY=0.5")
+    deadline = time.monotonic() + 60
+    while client.hlen("news-archiver:state") < 2:
+        assert time.monotonic() < deadline and proc.poll() is None, "the worker ended too soon"
+        time.sleep(0.02)
+    client.shutdown(nosave=True)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert err.splitlines()[-1].startswith("error: crawl of demo-news failed: redis unreachable (")
+    assert "Traceback" not in err
+    assert sum(responses(archive).values(), Counter()).total() >= 2  # what was archived stays
+    assert not list((archive / "warc").glob("*.open"))
+    verify(archive)

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.redislost import RedisError, redis_lost
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -85,10 +87,13 @@ class HostGuardMiddleware:
         if host in self.open:
             self.crawler.stats.inc_value("hostguard/refused")
             raise IgnoreRequest(f"{request.url}: circuit breaker open for {host}")
+        wait = self.not_before.get(host, 0) - self.clock()
         if self.gate is not None:
-            wait = self.gate.wait_for(host, self.crawler.settings.getfloat("DOWNLOAD_DELAY"))
-        else:
-            wait = self.not_before.get(host, 0) - self.clock()
+            try:
+                wait = self.gate.wait_for(host, self.crawler.settings.getfloat("DOWNLOAD_DELAY"))
+            except RedisError as exc:
+                redis_lost(self.crawler, exc)
+                raise IgnoreRequest(f"{request.url}: not sent, Redis unreachable") from None
         if wait > 0:
             await asyncio.sleep(wait)
 
@@ -101,7 +106,10 @@ class HostGuardMiddleware:
                 seconds = min(seconds, self.max_wait)
                 self.not_before[host] = max(self.not_before.get(host, 0), self.clock() + seconds)
                 if self.gate is not None:
-                    self.gate.hold(host, seconds)
+                    try:
+                        self.gate.hold(host, seconds)
+                    except RedisError as exc:
+                        redis_lost(self.crawler, exc)
                 self.crawler.stats.inc_value("hostguard/retry_after")
         if response.status >= 500:
             self._failure(host, f"HTTP {response.status}")

@@ -39,6 +39,7 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
 from crawler.downloadermiddlewares.hostguard import retry_after_seconds
+from crawler.redislost import RedisError, redis_lost
 from crawler.state import StateStore, open_store
 from crawler.state.retry import after_failure, is_failure, is_waiting
 from crawler.warc.errors import WarcReadError
@@ -84,7 +85,11 @@ class IncrementalMiddleware:
         request.meta.pop("incremental_known", None)  # a redirect copies the previous URL's
         if request.meta.get("incremental") is False:
             return None
-        known = self.store.get(request.url)
+        try:
+            known = self.store.get(request.url)
+        except RedisError as exc:
+            redis_lost(self.crawler, exc)
+            raise IgnoreRequest(f"{request.url}: not sent, Redis unreachable") from None
         if is_waiting(known, self.clock()) and not request.meta.get("retry_times"):
             self.crawler.stats.inc_value("incremental/skipped/retry_later")
             raise IgnoreRequest(f"{request.url}: failed {known.failures} time(s), due again at "
@@ -135,9 +140,13 @@ class IncrementalMiddleware:
 
     def _failed(self, request: Request, status: int | None, retry_after: float | None) -> None:
         """Record the failure (after the WARC extension recorded the response, if there was one)."""
-        known = self.store.get(request.url)
-        if status is None:
-            status = known.status if known else 0
-        self.store.put(after_failure(known, request.url, status, self.clock(), self.retry_base, self.retry_max,
-                                     retry_after, again=bool(request.meta.get("retry_times"))))
+        try:
+            known = self.store.get(request.url)
+            if status is None:
+                status = known.status if known else 0
+            self.store.put(after_failure(known, request.url, status, self.clock(), self.retry_base, self.retry_max,
+                                         retry_after, again=bool(request.meta.get("retry_times"))))
+        except RedisError as exc:
+            redis_lost(self.crawler, exc)
+            return
         self.crawler.stats.inc_value("incremental/failed")

@@ -29,6 +29,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 import crawler
+from crawler.redislost import RedisError, redis_lost
 from crawler.text.model import Capture, WarcRef
 from crawler.warc.errors import WarcWriteError
 from crawler.warc.index import update_index
@@ -186,7 +187,13 @@ class WarcExtension:
         if self.writer is None:
             return  # failed earlier: the spider is closing
         state = getattr(self.crawler, "archive_state", None)
-        known = state.get(response.url) if state is not None else None
+        known = None
+        if state is not None:
+            try:
+                known = state.get(response.url)
+            except RedisError as exc:  # archive it all the same, as a full record; then stop
+                redis_lost(self.crawler, exc)
+                state = None
         exchange = exchange_of(request, response)
         profile = revisit_profile(known, response)
         if profile:
@@ -205,7 +212,10 @@ class WarcExtension:
         else:
             request.meta["capture"] = self._capture(records[0], locations[0], response, spider)
         if state is not None:  # archive first, then commit: the record is flushed by now
-            state.put(self._state(known, response, records[0], locations[0], profile))
+            try:
+                state.put(self._state(known, response, records[0], locations[0], profile))
+            except RedisError as exc:  # archived; the next run fetches it again
+                redis_lost(self.crawler, exc)
 
     def _state(self, known, response: Response, record, location: Location, profile: str | None) -> UrlState:
         """The URL's new state. A full 200 response: everything from this record. A revisit: the

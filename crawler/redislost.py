@@ -1,0 +1,33 @@
+"""What a worker does when its Redis server goes away mid-crawl: stop, cleanly, losing nothing.
+
+Glue shared by the scheduler, the WARC extension, the host guard and the text pipeline: the first
+Redis error is logged as one line, the stats value ``crawl/failed`` makes ``scrapy crawl`` exit 1,
+and the spider is closed. Pages already archived stay archived (the WARC extension writes the
+record even when it cannot look up or update the state), and the leases of the requests the
+worker held bring them back once Redis and a worker are back (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from scrapy.utils.defer import deferred_from_coro
+
+logger = logging.getLogger(__name__)
+
+RedisError = redis.RedisError  # what callers catch
+
+
+def redis_lost(crawler, exc: Exception) -> None:
+    """Stop the crawl once, with one error line, at the first Redis failure."""
+    stats = crawler.stats
+    if stats.get_value("crawl/failed", "").startswith("redis"):
+        return
+    reason = f"redis unreachable ({exc})"
+    logger.error("%(reason)s; stopping the crawl (what is archived stays; restart when Redis is back)",
+                 {"reason": reason}, extra={"spider": crawler.spider})
+    stats.set_value("crawl/failed", reason)
+    engine = getattr(crawler, "engine", None)
+    if engine is not None and engine.spider is not None:
+        deferred_from_coro(engine.close_spider_async(reason="redis_unreachable"))
