@@ -20,6 +20,7 @@ import yaml
 from .decode import decode_html, decode_payload
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
 from .normalize import normalize_whitespace, strip_annotations
+from .pagemeta import PageMeta
 from .repair import repair_paragraphs
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
@@ -49,6 +50,12 @@ GENERIC_RULES = {
     "app-prompt": re.compile(r"^(?!.*[。！？]).{0,20}(?:扫一扫|扫描二维码|掃描二維碼|关注我们|关注微信公众号|手机看新闻|下载客户端)"
                              r".{0,30}$"),
 }
+
+# the rules as one alternation, in order: a line is matched once instead of once per rule
+_GENERIC = re.compile("|".join(f"(?P<{name.replace('-', '_')}>(?{'i' if rx.flags & re.I else ''}:{rx.pattern}))"
+                               for name, rx in GENERIC_RULES.items()))
+_RULE_NAMES = {name.replace("-", "_"): name for name in GENERIC_RULES}
+assert all(rx.groups == 0 for rx in GENERIC_RULES.values())  # lastgroup names the rule
 
 
 _ORIGINAL_TITLE = re.compile(r"^(?:原标题|原標題)\s*[:：]\s*(.{2,80})$")
@@ -208,7 +215,8 @@ def remove_generic(lines: list[str], title: str, patterns: tuple[str, ...]) -> t
         if stem != line and len(stem) >= 6 and any(s.startswith(stem) for s in stems):
             removed["teaser"] += 1  # "related" teaser: the truncated title or first line of this page
             continue
-        rule = next((name for name, rx in GENERIC_RULES.items() if rx.match(line)), None)
+        found = _GENERIC.match(line)  # one pass for all rules; the first rule that matches wins
+        rule = _RULE_NAMES[found.lastgroup] if found else None
         if rule is None and any(rx.fullmatch(line) for rx in extra):
             rule = "source-pattern"
         if rule is None and line in seen:
@@ -231,14 +239,15 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     tree = _parse(html)
     if tree is None:
         raise TextError("no-text", f"{capture.url}: not parseable as HTML")
-    page_text = tree.text_content()  # before trafilatura, which prunes the tree in place
+    page_text = tree.text_content()
+    page = PageMeta(tree, html, capture.url, capture.warc_date)  # title now; author, date if asked
     result = trafilatura.bare_extraction(tree, url=capture.url, include_comments=False, deduplicate=False,
-                                         with_metadata=True, include_tables=True)
+                                         include_tables=True)  # works on a copy of the tree
     text = result.text if result is not None and result.text else fallback_text(html)
     if not text:
         raise TextError("no-text", f"{capture.url}: no main text found")
     lines = [x for x in (normalize_whitespace(x) for x in text.splitlines()) if x]
-    raw_title = clean_title(normalize_whitespace((result.title if result else "") or ""), page_text)
+    raw_title = clean_title(normalize_whitespace(page.title or ""), page_text)
     if not raw_title:  # no title anywhere: the first line is the title, or its opening if it is all there is
         raw_title = lines[0] if len(lines) > 1 else lines[0][:30] + ("…" if len(lines[0]) > 30 else "")
     lines, repairs, _ = repair_paragraphs([raw_title, *lines])
@@ -255,13 +264,13 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     if "origin" not in meta and (origin := _ORIGIN.search(byline)):
         meta["origin"] = origin.group(1)
     published = (meta.pop("published", None) or iso_date(byline, capture.warc_date) or short_date
-                 or iso_date((result.date if result else "") or "", capture.warc_date))
+                 or iso_date(page.date or "", capture.warc_date))
     losses = sum(x.count("\ufffd") for x in lines + [title])
     info = EncodingInfo(encoding.declared, encoding.used, encoding.reason, encoding.invalid_bytes,
                         encoding.repairs + repairs, losses, annotations)
     return Document(id=document_id(capture.url), url=capture.url, source=capture.source, title=title,
                     fetched=capture.warc_date, encoding=info, paragraphs=tuple(lines), published=published,
-                    author=meta.pop("author", None) or ((result.author if result else None) or None),
+                    author=meta.pop("author", None) or page.author,
                     meta=tuple(sorted(meta.items())), removed=tuple(sorted(removed.items())), warc=capture.warc)
 
 

@@ -1,0 +1,78 @@
+"""Title, author and date of a page: trafilatura's own metadata steps, only those the text needs.
+
+``bare_extraction(with_metadata=True)`` also searches categories, tags, license, site name and
+URL, which no text file shows, and runs its whole-tree author and date searches even when the
+page's byline already gave both: together more than a third of the extraction's cost on a long
+page. This calls the same trafilatura functions in the same order (trafilatura is pinned in
+requirements.lock: these are its module-level functions, not its documented API), the title at
+once and the author and date only when asked. Two differences, both on purpose:
+
+- the author XPaths are skipped when the page holds none of the attribute words they test (they
+  could not match, so the result is the same, minus a deep copy and a regex per element);
+- htmldate's latest plausible date is the capture's WARC date, not today's: the same WARC record
+  gives the same date in a rebuild years later (docs/formats.md, determinism).
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+
+from htmldate import find_date
+from lxml.html import HtmlElement
+from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title, extract_url
+from trafilatura.settings import Document as _Meta
+
+logger = logging.getLogger(__name__)
+
+# Every attribute value or element name that trafilatura's AUTHOR_XPATHS test (xpaths.py),
+# lower-cased: a page without any of them gives no author from those XPaths.
+_AUTHOR_HINTS = ("author", "byl", "bbl", "username", "channel-name", "zuozhe", "bianji", "xiaobian",
+                 "submitted-by", "posted-by", "journalist-name", "screenname", "writer", "<rel")
+
+
+def _clean(value: str | None) -> str | None:
+    """What trafilatura's Document.clean_and_trim does to a string field."""
+    if not value:
+        return value
+    meta = _Meta()
+    meta.title = value
+    meta.clean_and_trim()
+    return meta.title or None
+
+
+class PageMeta:
+    """Metadata of one parsed page; ``tree`` is not modified."""
+
+    def __init__(self, tree: HtmlElement, html: str, url: str, warc_date: str):
+        self._tree, self._html, self._url, self._warc_date = tree, html, url, warc_date
+        self._meta = examine_meta(tree)
+        if self._meta.author and " " not in self._meta.author:
+            self._meta.author = None  # as trafilatura: a one-word meta author is usually a site name
+        try:
+            self._meta = extract_meta_json(tree, self._meta)
+        except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD parser has its own bugs
+            logger.debug("%s: JSON-LD metadata not read: %s", url, exc)
+
+    @cached_property
+    def title(self) -> str | None:
+        return _clean(self._meta.title or extract_title(self._tree))
+
+    @cached_property
+    def author(self) -> str | None:
+        author = self._meta.author
+        if not author:
+            lowered = self._html.lower()
+            if any(hint in lowered for hint in _AUTHOR_HINTS):
+                author = extract_author(self._tree)
+        return _clean(author)
+
+    @cached_property
+    def date(self) -> str | None:
+        """ISO date (YYYY-MM-DD) from htmldate, never after the capture's WARC date."""
+        canonical = self._meta.url or extract_url(self._tree, self._url)
+        return find_date(self._tree, extensive_search=False, original_date=True, url=canonical,
+                         max_date=self._warc_date[:10])
+
+
+__all__ = ["PageMeta"]
