@@ -8,15 +8,21 @@ building and de-duplicating Requests is what dominates a plain Scrapy crawl's CP
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.selector import Selector
 from scrapy.utils.gz import gunzip
+from scrapy.utils.response import get_base_url
 from scrapy.utils.sitemap import Sitemap
+from scrapy.utils.url import url_has_any_extension
+from w3lib.html import strip_html5_whitespace
+from w3lib.url import safe_url_string
 
 from crawler.items import Page
 from crawler.sources import Source
@@ -25,6 +31,9 @@ logger = logging.getLogger(__name__)
 
 #: Sitemaps and feeds bigger than this (after gunzip) are not parsed; they are still archived.
 MAX_SITEMAP_SIZE = 50 * 1024 * 1024
+#: Verdicts on links remembered (see SourceSpider.links); the memo is emptied when it reaches this.
+LINK_MEMO_SIZE = 200_000
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 def source_settings(source: Source) -> dict[str, Any]:
@@ -52,6 +61,7 @@ class SourceSpider(Spider):
             unique=True,
         )
         self._seen: set[str] = set()
+        self._verdicts: dict[tuple, str | None] = {}
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.source.start_urls:
@@ -77,7 +87,54 @@ class SourceSpider(Spider):
         if response.status == 200 and not revisit and self.source.is_article(response.url):
             yield Page(url=response.url, source=self.name, capture=response.meta.get("capture"))
         if isinstance(response, TextResponse):
-            yield from self._follow([link.url for link in self._links.extract_links(response)])
+            yield from self._follow(self.links(response))
+
+    def links(self, response: TextResponse) -> list[str]:
+        """The URLs of the page's ``<a>``/``<area>`` links that the rules admit, in page order,
+        once each: what ``LinkExtractor.extract_links`` gives, at a fraction of its cost.
+
+        LinkExtractor's work per link (two urljoins, safe_url_string, ~90 extension checks, the
+        rule regexes) was most of a crawl's CPU on link-rich news pages, and it is the same for
+        the same href on every page of a site (navigation, related lists): here it runs once per
+        distinct href (per base URL for path-relative ones) and the verdict is remembered."""
+        base = get_base_url(response)
+        parts = urlsplit(base)
+        encoding = response.encoding
+        found: dict[str, None] = {}
+        for element in response.selector.root.iter("a", "area"):
+            href = element.get("href")
+            if href is None:
+                continue
+            href = strip_html5_whitespace(href)
+            if _SCHEME.match(href):
+                key = (encoding, "", href)
+            elif href.startswith("//"):
+                key = (encoding, parts.scheme, href)
+            elif href.startswith("/"):
+                key = (encoding, f"{parts.scheme}://{parts.netloc}", href)
+            else:
+                key = (encoding, base, href)
+            try:
+                url = self._verdicts[key]
+            except KeyError:
+                if len(self._verdicts) >= LINK_MEMO_SIZE:
+                    self._verdicts.clear()
+                url = self._verdicts[key] = self._admitted(base, response.url, encoding, href)
+            if url is not None:
+                found[url] = None
+        return list(found)
+
+    def _admitted(self, base: str, page_url: str, encoding: str, href: str) -> str | None:
+        """The absolute URL of ``href`` as LinkExtractor makes it, or None when its rules refuse it."""
+        try:
+            url = urljoin(page_url, safe_url_string(urljoin(base, href), encoding=encoding))
+        except ValueError:
+            return None
+        if urlsplit(url).scheme not in ("http", "https") or not self._links.matches(url):
+            return None
+        if url_has_any_extension(url, self._links.deny_extensions):
+            return None
+        return url
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """RSS 2.0 ``<item><link>`` and Atom ``<entry><link href>``: every entry in scope."""
