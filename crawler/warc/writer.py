@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import zlib
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -40,11 +41,18 @@ class Location:
     record_type: str
 
 
+#: zlib level of each record's gzip member. warcio's own writer uses 9, which costs ~1.6x the
+#: CPU of 6 on HTML for ~0.3% smaller files; 6 is zlib's and gzip(1)'s default.
+GZIP_LEVEL = 6
+
+
 def serialize(record: ArcWarcRecord) -> bytes:
-    """One record as one gzip member, framed by warcio."""
+    """One record as one gzip member: framed by warcio, compressed here (one member per record,
+    as warcio does, only at GZIP_LEVEL; wbits 31 = gzip header with mtime 0, so same bytes in
+    give the same bytes out)."""
     out = BytesIO()
-    WARCWriter(out, gzip=True, warc_version=WARC_VERSION).write_record(record)
-    return out.getvalue()
+    WARCWriter(out, gzip=False, warc_version=WARC_VERSION).write_record(record)
+    return zlib.compress(out.getvalue(), GZIP_LEVEL, wbits=31)
 
 
 def _write_all(fd: int, data: bytes) -> None:
