@@ -25,7 +25,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import Page
 from crawler.redislost import RedisError, redis_lost
-from crawler.rebuild import Located, derive_located, derive_page, publish_archive
+from crawler.rebuild import Located, derive_located, derive_page, exit_with, publish_archive
 from crawler.text.model import Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore
 
@@ -68,7 +68,8 @@ class TextPipeline:
             # milliseconds and shares trafilatura's pages instead of importing it again.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["crawler.rebuild", "crawler.text"])
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
+                                            initializer=exit_with, initargs=(os.getpid(),))
         return self.pool
 
     def _options(self) -> TextOptions:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -182,7 +185,33 @@ class _InlineExecutor:
 def _executor(workers: int):
     if workers <= 1:
         return _InlineExecutor()
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=exit_with, initargs=(os.getpid(),))
+
+
+def exit_with(pid: int) -> None:
+    """Pool initializer: end this worker as soon as process ``pid`` (the crawl or rebuild that
+    owns the pool) is gone. A SIGKILLed owner cannot shut its pool down, and its workers, blocked
+    on a queue whose write end they hold themselves, would live on, and with them the forkserver."""
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)  # Linux 5.3+: readable once the process has ended
+        except ProcessLookupError:
+            os._exit(1)
+        except (AttributeError, OSError):
+            while True:  # elsewhere: poll
+                time.sleep(1.0)
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    os._exit(1)
+                except PermissionError:
+                    pass
+        select.select([fd], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-owner", daemon=True).start()
 
 
 # --- process-pool entry points of the crawl's TextPipeline: here, not in the pipeline module,

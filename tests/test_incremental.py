@@ -15,7 +15,7 @@ from crawler.demo.server import DemoServer
 from crawler.demo.sitegen import CONTENT_DIR
 from crawler.state.lock import ArchiveLock
 
-from .conftest import ROOT, run_scrapy
+from .conftest import ROOT, alive, descendants, run_scrapy
 
 ARTICLES = 7  # /news/ articles of the demo site
 
@@ -188,3 +188,31 @@ def test_sigkill_at_any_moment_then_resume_loses_nothing(site):
     assert len(texts(tmp_path)) == ARTICLES
     assert not list((archive / "warc").glob("*.open"))
     archive_is_consistent(tmp_path, seeds)
+
+
+def test_no_process_of_a_sigkilled_crawl_lives_on(site):
+    """The text workers, their forkserver and the resource tracker end with the crawl, even when
+    it is SIGKILLed and cannot shut its pool down."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    tmp_path, content, seeds = site
+    slow = (seeds / "demo-news.yaml").read_text("utf-8")
+    (seeds / "demo-news.yaml").write_text(slow.replace("delay: 0,", "delay: 0.3,"), "utf-8")
+    args = [sys.executable, "-m", "scrapy", "crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}",
+            "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", "-s", "LOG_LEVEL=WARNING"]
+    with DemoServer(content_dir=content) as url:
+        proc = subprocess.Popen(args, cwd=ROOT, env={**__import__("os").environ, "DEMO_SITE": url},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while len(below := descendants(proc.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)  # until the pool runs: forkserver, a worker, resource tracker
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert len(below) >= 3
+    deadline = time.monotonic() + 15
+    while any(alive(pid) for pid in below) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in below if alive(pid)] == []
