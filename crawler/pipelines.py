@@ -1,7 +1,7 @@
 """Item pipeline: hands archived article pages to the pure text steps in a process pool.
 
-Per page, ``crawler.text.derive`` runs in a worker process (never on the crawl's event loop) and its
-Document is cached under ``ARCHIVE_DIR/derived/``; when the spider closes, the whole text archive is
+Per page, ``crawler.text.derive`` runs in a worker process (never on the crawl's event loop), which
+also caches the Document under ``ARCHIVE_DIR/derived/``; when the spider closes, the whole text archive is
 finalized (site-wide boilerplate, near-duplicate clusters) and the text files, manifest and
 boilerplate sets are written (docs/architecture.md).
 
@@ -85,7 +85,8 @@ class TextPipeline:
             stats.inc_value("text/dropped/no-capture")
             raise DropItem(f"{item.url}: not archived (WARC_ENABLED off?), no text", log_level="INFO")
         try:
-            result = await asyncio.wrap_future(self._pool().submit(derive_page, item.capture, self._options()))
+            result = await asyncio.wrap_future(
+                self._pool().submit(derive_page, item.capture, self._options(), str(self.store.root)))
         except Exception as exc:  # a worker crash must cost this page's text only, not the crawl
             logger.error("%s: text derivation failed (%r); page archived, no text", item.url, exc,
                          extra={"spider": self.crawler.spider})
@@ -96,9 +97,8 @@ class TextPipeline:
         if isinstance(result, TextError):
             stats.inc_value(f"text/dropped/{result.reason}")
             raise DropItem(f"{item.url}: {result}", log_level="INFO")
-        self.store.write_derived(result)
         stats.inc_value("text/documents")
-        if result.encoding.repairs:
+        if result.repairs:
             stats.inc_value("text/encoding_repaired")
         for rule, count in result.removed:
             stats.inc_value(f"text/boilerplate/removed/{rule}", count)

@@ -217,14 +217,27 @@ def exit_with(pid: int) -> None:
 # --- process-pool entry points of the crawl's TextPipeline: here, not in the pipeline module,
 # so worker processes import neither Scrapy nor Twisted
 
-def derive_page(capture: Capture, options: TextOptions) -> Document | TextError:
-    """Pool entry point: a TextError is returned, not raised, so it crosses the process boundary intact."""
+@dataclass(frozen=True)
+class Stored:
+    """What the crawl gets back for a page derived and cached by a worker: its stats only."""
+
+    repairs: int  # paragraphs whose mojibake was undone
+    removed: tuple[tuple[str, int], ...]  # per-page boilerplate removed: (rule, count)
+
+
+def derive_page(capture: Capture, options: TextOptions, root: str) -> Stored | TextError:
+    """Pool entry point: derive the page and cache its Document under ``root`` here in the worker
+    (encoding the JSON and writing the file stay off the crawl's event loop, and the Document
+    does not travel back). A TextError is returned, not raised, so it crosses the process
+    boundary intact."""
     from crawler.text import derive
 
     try:
-        return derive(capture, options)
+        doc = derive(capture, options)
     except TextError as exc:
         return exc
+    TextStore(root).write_derived(doc)
+    return Stored(doc.encoding.repairs, doc.removed)
 
 
 def publish_archive(root: str, seeds_dir: str) -> dict[str, int]:
