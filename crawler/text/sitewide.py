@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dedup import cluster_stream, shingles
 from .model import Document, TextOptions
 from .render import render
 
@@ -94,6 +93,8 @@ def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None],
     for the near-duplicate threshold, the smallest of all sources').
     A body line equal to the title of another document of the same source is a 'related' teaser.
     """
+    from .dedup import cluster_stream, shingles  # imported late: datasketch pulls in numpy and scipy
+
     entries: list[_Entry] = []
     counters: dict[str, PhraseCounter] = {}
     titles: dict[str, set[str]] = {}
