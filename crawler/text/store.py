@@ -97,13 +97,6 @@ class TextStore:
         """Every cached Document's file, sorted (temp files of writes in progress are not listed)."""
         return sorted((self.root / "derived").glob("*/*.json"))
 
-    def load_derived(self) -> list[Document]:
-        """Every cached Document, sorted by (source, id): in memory, for small archives and tests."""
-        docs = []
-        for path in self.derived_files():
-            docs.append(Document.from_dict(json.loads(path.read_text("utf-8"))))
-        return sorted(docs, key=lambda d: (d.source, d.id))
-
     def remove_leftovers(self) -> int:
         """Remove what an interrupted write or publish left: hidden ``.<name>.*.tmp`` files in
         text/<source>/ and boilerplate/, the manifest's in the root, and publish snapshots. Never
