@@ -136,26 +136,27 @@ def rebuild(
     latest = locate(paths, sources, earlier)
     options = {name: src.text for name, src in (sources or {}).items()}
     jobs = sorted(latest.items())
-    docs: list[Document] = []
+    del latest
+    store = TextStore(target)
+    written: set[Path] = set()  # the derived files of this rebuild: earlier ones in target are not published
     dropped: dict[str, int] = {}
+    derived = 0
     with _executor(workers) as pool:
         args = [(found, _options_for(options, found.source, max_decompressed_size))
                 for _, found in jobs]
         for done, result in enumerate(pool.map(_derive_star, args, chunksize=8), 1):
             if isinstance(result, TextError):
                 dropped[result.reason] = dropped.get(result.reason, 0) + 1
-            else:
-                docs.append(result)
+            else:  # written as it arrives: the documents of an archive are never all in memory
+                store.write_derived(result)
+                if earlier.get(result.id):
+                    store.write_history(result.source, result.id, earlier[result.id])
+                written.add(store.derived_path(result.source, result.id))
+                derived += 1
             if progress:
                 progress(done, len(jobs))
-    store = TextStore(target)
-    for doc in docs:
-        store.write_derived(doc)
-        if earlier.get(doc.id):
-            store.write_history(doc.source, doc.id, earlier[doc.id])
-        options.setdefault(doc.source, TextOptions())
-    counts = store.publish(docs, options)
-    counts["documents"] = len(docs)
+    counts = store.publish(options, only=written)
+    counts["documents"] = derived
     counts.update({f"dropped/{k}": v for k, v in sorted(dropped.items())})
     return counts
 
@@ -248,11 +249,7 @@ def publish_archive(root: str, seeds_dir: str) -> dict[str, int]:
         options = {name: src.text for name, src in load_sources(seeds_dir).items()}
     except SeedError:
         options = {}
-    store = TextStore(root)
-    docs = store.load_derived()
-    for doc in docs:
-        options.setdefault(doc.source, TextOptions())
-    return store.publish(docs, options)
+    return TextStore(root).publish(options)
 
 
 def terminal_progress(done: int, total: int) -> None:

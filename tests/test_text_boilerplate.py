@@ -7,9 +7,10 @@ import random
 import pytest
 import yaml
 
-from crawler.text.basic import finalize, remove_generic, split_meta
+from crawler.text.basic import remove_generic, split_meta
 from crawler.text.dedup import cluster_documents
 from crawler.text.model import Document, EncodingInfo, TextOptions, WarcRef
+from crawler.text.sitewide import finalize
 
 TITLE = "东湖街道开展邻里节活动"
 

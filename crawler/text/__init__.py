@@ -3,6 +3,7 @@
 Nothing in this package imports Scrapy or Twisted: the crawl and the offline rebuild share it.
 """
 
-from .basic import derive, finalize
+from .basic import derive
+from .sitewide import finalize
 
 __all__ = ["derive", "finalize"]

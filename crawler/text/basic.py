@@ -1,21 +1,17 @@
-"""Baseline text derivation: trafilatura extraction, metadata lines, rendering, site-wide boilerplate.
+"""Baseline text derivation: trafilatura extraction, metadata lines, per-page boilerplate rules.
 
-The smallest complete path from a Capture to text files, used by ``crawler.text`` until the full
-steps (extract/meta/boilerplate/dedup modules) replace it.
+The smallest complete path from a Capture to a Document, used by ``crawler.text`` until the full
+steps (extract/meta/boilerplate/dedup modules) replace it; ``sitewide`` and ``render`` make the files.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 
 import lxml.html
 import trafilatura
 from lxml import etree
-import yaml
 
 from .decode import decode_html, decode_payload
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
@@ -274,95 +270,4 @@ def derive(capture: Capture, options: TextOptions) -> Document:
                     meta=tuple(sorted(meta.items())), removed=tuple(sorted(removed.items())), warc=capture.warc)
 
 
-def _scalar(value) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9).strip().removesuffix("\n...").strip()
-
-
-def _flow(pairs: list[tuple[str, object]]) -> str:
-    return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in pairs) + "}"
-
-
-def render(doc: Document, paragraphs: Iterable[str], removed: int, cluster: tuple[str, str] | None = None) -> bytes:
-    """The text file: YAML front matter in a fixed key order, title line, one paragraph a line."""
-    lines = ["---", f"title: {_scalar(doc.title)}", f"url: {_scalar(doc.url)}", f"source: {_scalar(doc.source)}"]
-    for key, value in (("published", doc.published), ("author", doc.author), *doc.meta):
-        if value:
-            lines.append(f"{key}: {_scalar(value)}")
-    lines.append(f"fetched: {_scalar(doc.fetched)}")
-    if doc.warc:
-        w = doc.warc
-        lines.append("warc: " + _flow([("file", w.file), ("offset", w.offset), ("record_id", w.record_id),
-                                       ("payload_digest", w.payload_digest)]))
-    e = doc.encoding
-    lines.append("encoding: " + _flow([("declared", e.declared), ("used", e.used), ("reason", e.reason),
-                                       ("repairs", e.repairs), ("losses", e.losses),
-                                       ("annotations_removed", e.annotations_removed)]))
-    lines.append("boilerplate: " + _flow([("removed", removed)]))
-    if cluster:
-        lines += [f"cluster: {_scalar(cluster[0])}", f"canonical: {_scalar(cluster[1])}"]
-    lines += ["---", doc.title, *paragraphs]
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def learn_boilerplate(docs: list[Document], options: TextOptions) -> list[str]:
-    """Paragraphs on at least min_pages pages and min_share of a source's pages (order-independent)."""
-    counts = Counter(p for doc in docs for p in set(doc.paragraphs))
-    need = max(options.boilerplate_min_pages, options.boilerplate_min_share * len(docs))
-    return sorted(p for p, n in counts.items() if n >= need)
-
-
-@dataclass
-class Finalized:
-    texts: dict[tuple[str, str], bytes] = field(default_factory=dict)
-    manifest: list[dict] = field(default_factory=list)
-    boilerplate: dict[str, list[str]] = field(default_factory=dict)
-
-
-def finalize(documents: list[Document], options: Mapping[str, TextOptions],
-             history: Mapping[str, list[dict]] | None = None) -> Finalized:
-    """Site-wide boilerplate per source, near-duplicate clusters, then render every document.
-
-    Same set of documents in, same bytes out, in any order: everything below iterates sorted.
-    A body line equal to the title of another document of the same source is a 'related' teaser.
-    """
-    from .dedup import cluster_documents
-
-    out = Finalized()
-    by_source: dict[str, list[Document]] = {}
-    for doc in sorted(documents, key=lambda d: (d.source, d.id)):
-        by_source.setdefault(doc.source, []).append(doc)
-    bodies: dict[str, tuple[Document, list[str], int]] = {}
-    for source, docs in sorted(by_source.items()):
-        source_options = options.get(source, TextOptions())
-        phrases = learn_boilerplate(docs, source_options)
-        out.boilerplate[source] = phrases
-        common = set(phrases)
-        titles = {doc.title for doc in docs}
-        for doc in docs:
-            body = [p for p in doc.paragraphs if p not in common and (p == doc.title or p not in titles)]
-            if not body:
-                body = list(doc.paragraphs)
-            bodies[doc.id] = (doc, body, sum(n for _, n in doc.removed) + len(doc.paragraphs) - len(body))
-    threshold = min((o.near_duplicate_threshold for o in options.values()), default=TextOptions().near_duplicate_threshold)
-    clusters = cluster_documents([replace(doc, paragraphs=tuple(body)) for doc, body, _ in bodies.values()], threshold)
-    for doc_id in sorted(bodies):
-        doc, body, removed = bodies[doc_id]
-        cluster = clusters.get(doc_id)
-        data = render(doc, body, removed, cluster)
-        out.texts[(doc.source, doc.id)] = data
-        w = doc.warc
-        entry = {
-            "id": doc.id, "url": doc.url, "source": doc.source, "title": doc.title, "fetched": doc.fetched,
-            "warc": {"file": w.file, "offset": w.offset, "record_id": w.record_id,
-                     "payload_digest": w.payload_digest} if w else None,
-            "sha256": hashlib.sha256(data).hexdigest(),
-        }
-        if cluster:
-            entry["cluster"], entry["canonical"] = cluster
-        if history and history.get(doc_id):
-            entry["history"] = history[doc_id]  # earlier captures of the page, oldest first
-        out.manifest.append(entry)
-    return out
-
-
-__all__ = ["derive", "finalize", "render", "learn_boilerplate"]
+__all__ = ["derive"]

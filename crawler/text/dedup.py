@@ -9,7 +9,8 @@ date, then smallest id), so the result never depends on crawl order.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 
 from datasketch import MinHash, MinHashLSH
 
@@ -36,10 +37,31 @@ def _minhash(grams: set[str]) -> MinHash:
 
 def cluster_documents(docs: Iterable[Document], threshold: float = 0.8) -> dict[str, tuple[str, str]]:
     """id -> (cluster id, canonical id) for every document in a cluster of two or more."""
-    ordered = sorted(docs, key=lambda d: d.id)
-    grams = {d.id: shingles(d.paragraphs) for d in ordered}
+    by_id = {d.id: d for d in docs}
+    return cluster_stream([(d.id, d.fetched) for d in by_id.values()],
+                          lambda doc_id: shingles(by_id[doc_id].paragraphs), threshold)
+
+
+def cluster_stream(members: Iterable[tuple[str, str]], grams_of: Callable[[str], set[str]],
+                   threshold: float = 0.8, cache: int = 256) -> dict[str, tuple[str, str]]:
+    """Clusters of ``members`` ((id, fetched) pairs, ids unique) without holding every shingle set:
+    ``grams_of(id)`` gives a document's shingles when a candidate pair needs the exact Jaccard
+    similarity (candidates are rare; the last ``cache`` sets are kept for clusters of many copies).
+    Only the LSH index (a few hundred bytes per document) and the ids stay in memory."""
+    ordered = sorted(members)
+    fetched = dict(ordered)
     lsh = MinHashLSH(threshold=max(0.1, threshold - 0.1), num_perm=NUM_PERM)
-    parent = {d.id: d.id for d in ordered}
+    parent = {doc_id: doc_id for doc_id, _ in ordered}
+    recent: OrderedDict[str, set[str]] = OrderedDict()
+
+    def grams(doc_id: str) -> set[str]:
+        if doc_id in recent:
+            recent.move_to_end(doc_id)
+            return recent[doc_id]
+        found = recent[doc_id] = grams_of(doc_id)
+        if len(recent) > cache:
+            recent.popitem(last=False)
+        return found
 
     def root(x: str) -> str:
         while parent[x] != x:
@@ -47,22 +69,23 @@ def cluster_documents(docs: Iterable[Document], threshold: float = 0.8) -> dict[
             x = parent[x]
         return x
 
-    for doc in ordered:
-        digest = _minhash(grams[doc.id])
+    for doc_id, _ in ordered:
+        a = grams(doc_id)
+        digest = _minhash(a)
         for other in sorted(lsh.query(digest)):
-            a, b = grams[doc.id], grams[other]
+            b = grams(other)
             if len(a & b) / len(a | b) >= threshold:
-                ra, rb = root(doc.id), root(other)
+                ra, rb = root(doc_id), root(other)
                 parent[max(ra, rb)] = min(ra, rb)
-        lsh.insert(doc.id, digest)
-    members: dict[str, list[Document]] = {}
-    for doc in ordered:
-        members.setdefault(root(doc.id), []).append(doc)
+        lsh.insert(doc_id, digest)
+    members_of: dict[str, list[str]] = {}
+    for doc_id, _ in ordered:
+        members_of.setdefault(root(doc_id), []).append(doc_id)
     result = {}
-    for group in members.values():
+    for group in members_of.values():
         if len(group) < 2:
             continue
-        canonical = min(group, key=lambda d: (d.fetched, d.id)).id
-        for doc in group:
-            result[doc.id] = (canonical, canonical)
+        canonical = min(group, key=lambda x: (fetched[x], x))
+        for doc_id in group:
+            result[doc_id] = (canonical, canonical)
     return result

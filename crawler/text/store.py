@@ -13,16 +13,24 @@ interrupted write never leaves half a file and a re-crawl touches only what chan
 
 from __future__ import annotations
 
+import errno
+import filecmp
 import json
+import logging
 import os
 import re
+import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .model import Document, TextOptions
 
 _SAFE_NAME = re.compile(r"[^a-z0-9._-]+")
+_SNAPSHOT = ".publish."  # prefix of a publish's snapshot directory in the root
+logger = logging.getLogger(__name__)
 
 
 def safe_name(name: str, limit: int = 100) -> str:
@@ -85,33 +93,128 @@ class TextStore:
         data = json.dumps(history, ensure_ascii=False, sort_keys=True).encode("utf-8")
         write_atomic(self.derived_path(source, doc_id).with_suffix(".history"), data)
 
-    def load_derived(self) -> list[Document]:
-        """Every cached Document, sorted by (source, id)."""
-        docs = []
-        for path in sorted((self.root / "derived").glob("*/*.json")):
-            docs.append(Document.from_dict(json.loads(path.read_text("utf-8"))))
-        return docs
+    def derived_files(self) -> list[Path]:
+        """Every cached Document's file, sorted (temp files of writes in progress are not listed)."""
+        return sorted((self.root / "derived").glob("*/*.json"))
 
-    def publish(self, docs: Iterable[Document], options: Mapping[str, TextOptions]) -> dict[str, int]:
-        """Finalize ``docs`` (site-wide boilerplate, clusters) and write every output file."""
-        from . import finalize  # imported late: finalize pulls in datasketch
+    def remove_leftovers(self) -> int:
+        """Remove what an interrupted write or publish left: hidden ``.<name>.*.tmp`` files in
+        text/<source>/ and boilerplate/, the manifest's in the root, and publish snapshots. Never
+        in derived/, where crawl workers may be writing while one process publishes."""
+        found = [p for d in sorted((self.root / "text").glob("*")) if d.is_dir() for p in d.glob(".*.tmp")]
+        found += [*(self.root / "boilerplate").glob(".*.tmp"), *self.root.glob(".manifest.jsonl.*.tmp")]
+        removed = 0
+        for path in found:
+            if path.is_file():
+                path.unlink(missing_ok=True)
+                removed += 1
+        for path in self.root.glob(f"{_SNAPSHOT}*"):
+            shutil.rmtree(path, ignore_errors=True)
+        return removed
 
-        docs = sorted(docs, key=lambda d: (d.source, d.id))
-        history = {doc.id: h for doc in docs if (h := self.history(doc.source, doc.id))}
-        result = finalize(docs, options, history)
+    def _snapshot(self, only: Collection[Path] | None) -> tuple[Path, list[tuple[Path, Path]]]:
+        """Hard links to the derived files (and their histories) as they are now: workers that
+        replace a file while we publish (os.replace: a new inode) change none of our passes."""
+        snapshot = Path(tempfile.mkdtemp(prefix=_SNAPSHOT, dir=self.root))
+        refs = []
+        for n, path in enumerate(self.derived_files()):
+            if only is not None and path not in only:
+                continue
+            for suffix in (".json", ".history"):
+                original, copy = path.with_suffix(suffix), snapshot / f"{n}{suffix}"
+                try:
+                    try:
+                        os.link(original, copy)
+                    except OSError as exc:
+                        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EMLINK):
+                            raise
+                        shutil.copyfile(original, copy)
+                except FileNotFoundError:  # gone since it was listed (or no history): left out
+                    continue
+                if suffix == ".json":
+                    refs.append((copy, path))
+        return snapshot, refs
+
+    def publish(self, options: Mapping[str, TextOptions], only: Collection[Path] | None = None) -> dict[str, int]:
+        """Finalize the cached Documents (site-wide boilerplate, clusters) and write every output
+        file, one document at a time (crawler.text.sitewide). ``only``: the derived files to use
+        (default: all). A source without options gets the defaults. The derived files are listed
+        once and read from a snapshot, so files written meanwhile wait for the next publish; an
+        unreadable one is left out, with one log line, and counted as ``skipped``."""
+        from .sitewide import finalize_stream  # imported late: it pulls in datasketch
+
         counts = {"written": 0, "unchanged": 0, "removed": 0}
+        self.root.mkdir(parents=True, exist_ok=True)
+        leftovers = self.remove_leftovers()
+        snapshot, refs = self._snapshot(only)
+        skipped = set()
+
+        def load(ref: tuple[Path, Path]) -> Document | None:
+            copy, original = ref
+            try:
+                return Document.from_dict(json.loads(copy.read_bytes().decode("utf-8")))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                if original not in skipped:
+                    skipped.add(original)
+                    logger.warning("%s: unreadable derived document left out (%s: %s)", original, type(exc).__name__, exc)
+                return None
+
+        def history(doc: Document) -> list[dict]:
+            try:
+                return json.loads(snapshot.joinpath(f"{doc_refs[doc.source, doc.id]}.history").read_text("utf-8"))
+            except (OSError, ValueError):
+                return []
+
+        doc_refs = {}
         keep = set()
-        for (source, doc_id), data in sorted(result.texts.items()):
-            path = self.root / "text" / safe_name(source) / f"{doc_id}.txt"
+
+        def emit_text(doc: Document, data: bytes) -> None:
+            path = self.root / "text" / safe_name(doc.source) / f"{doc.id}.txt"
             keep.add(path)
             counts["written" if write_atomic(path, data) else "unchanged"] += 1
-        for path in sorted((self.root / "text").glob("*/*.txt")):
-            if path not in keep:
-                path.unlink()
-                counts["removed"] += 1
-        for source, phrases in sorted(result.boilerplate.items()):
-            data = json.dumps(phrases, ensure_ascii=False, indent=0).encode("utf-8") + b"\n"
-            write_atomic(self.root / "boilerplate" / f"{safe_name(source)}.json", data)
-        lines = [json.dumps(line, ensure_ascii=False, sort_keys=True) for line in result.manifest]
-        write_atomic(self.root / "manifest.jsonl", "".join(f"{line}\n" for line in lines).encode("utf-8"))
+
+        def load_and_note(ref: tuple[Path, Path]) -> Document | None:
+            doc = load(ref)
+            if doc is not None:
+                doc_refs[doc.source, doc.id] = ref[0].stem
+            return doc
+
+        try:
+            with open_atomic(self.root / "manifest.jsonl") as manifest:
+                boilerplate = finalize_stream(
+                    refs, load_and_note, options, emit_text,
+                    lambda entry: manifest.write(json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"),
+                    history=history, default_options=True)
+                for path in sorted((self.root / "text").glob("*/*.txt")):
+                    if path not in keep:
+                        path.unlink()
+                        counts["removed"] += 1
+                for source, phrases in sorted(boilerplate.items()):
+                    data = json.dumps(phrases, ensure_ascii=False, indent=0).encode("utf-8") + b"\n"
+                    write_atomic(self.root / "boilerplate" / f"{safe_name(source)}.json", data)
+        finally:
+            shutil.rmtree(snapshot, ignore_errors=True)
+        if skipped:
+            counts["skipped"] = len(skipped)
+        if leftovers:
+            counts["leftovers"] = leftovers
         return counts
+
+
+@contextmanager
+def open_atomic(path: Path) -> Iterator[BinaryIO]:
+    """A binary file written in pieces that replaces ``path`` when the block ends without an
+    error, and only when its bytes differ (as write_atomic); on an error ``path`` is untouched."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+        if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
