@@ -4,6 +4,8 @@ writes removed (never in derived/)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 import itertools
 import json
@@ -137,7 +139,7 @@ def test_streaming_publish_equals_in_memory_finalize(tmp_path):
     assert "标题0003" in got["text/a/0003.txt"].decode().split("---\n", 2)[2].splitlines()[1:]
     assert got["text/a/00cc.txt"].decode().endswith(f"---\n标题00cc\n{FOLLOW}\n")
     assert store.publish(OPTIONS) == {"written": 0, "unchanged": 13, "removed": 0}
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # snapshot and temp files gone
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".finalized.json"]  # no snapshot, no temp file
 
 
 def test_an_unreadable_derived_file_is_left_out_with_one_line(tmp_path, caplog):
@@ -180,3 +182,26 @@ def test_publish_uses_only_the_listed_derived_files(tmp_path):
     only = {store.derived_path(d.source, d.id) for d in docs if d.id != "0004"}
     store.publish(OPTIONS, only=only)
     assert outputs(tmp_path) == expected_files([d for d in docs if d.id != "0004"], OPTIONS, HISTORY)
+
+
+def test_an_unchanged_archive_is_not_finalized_again_but_a_damaged_one_is(tmp_path, caplog):
+    store = write_archive(tmp_path)
+    store.publish(OPTIONS)
+    expected = outputs(tmp_path)
+    skip = f"{tmp_path}: text archive unchanged since it was last finalized"
+    with caplog.at_level(logging.INFO, logger="crawler.text.store"):
+        assert store.publish(OPTIONS) == {"written": 0, "unchanged": 13, "removed": 0}
+    assert [r.getMessage() for r in caplog.records] == [skip]
+    caplog.clear()
+    (tmp_path / "text" / "a" / "0001.txt").unlink()  # an output lost: the next publish restores it
+    with caplog.at_level(logging.INFO, logger="crawler.text.store"):
+        assert store.publish(OPTIONS) == {"written": 1, "unchanged": 12, "removed": 0}
+    assert skip not in [r.getMessage() for r in caplog.records]
+    assert outputs(tmp_path) == expected
+    # new options (a stricter threshold) and a changed document each finalize again
+    assert store.publish({**OPTIONS, "a": TextOptions(boilerplate_min_pages=50)})["written"] > 0
+    assert store.publish(OPTIONS)["written"] > 0
+    doc = Document.from_dict(json.loads(store.derived_path("a", "0001").read_text("utf-8")))
+    store.write_derived(dataclasses.replace(doc, paragraphs=(*doc.paragraphs, "新增的一段正文，用来确认改动会被发现。")))
+    assert store.publish(OPTIONS) == {"written": 1, "unchanged": 12, "removed": 0}
+    assert "新增的一段正文" in (tmp_path / "text" / "a" / "0001.txt").read_text("utf-8")

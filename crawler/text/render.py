@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import yaml
 
 from .model import Document
 
 
+@lru_cache(maxsize=65536, typed=True)  # source, codec, reason, counts, file names repeat on every page
 def _scalar(value) -> str:
     return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9).strip().removesuffix("\n...").strip()
 

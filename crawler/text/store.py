@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import filecmp
+import hashlib
 import json
 import logging
 import os
@@ -30,6 +31,9 @@ from .model import Document, TextOptions
 
 _SAFE_NAME = re.compile(r"[^a-z0-9._-]+")
 _SNAPSHOT = ".publish."  # prefix of a publish's snapshot directory in the root
+_FINALIZED = ".finalized.json"  # what the last publish read and wrote (see TextStore.publish)
+# the modules whose code decides the published bytes from the derived documents
+_PUBLISH_CODE = ("sitewide.py", "render.py", "dedup.py", "store.py")
 logger = logging.getLogger(__name__)
 
 
@@ -141,11 +145,57 @@ class TextStore:
         (default: all). A source without options gets the defaults. The derived files are listed
         once and read from a snapshot, so files written meanwhile wait for the next publish; an
         unreadable one is left out, with one log line, and counted as ``skipped``."""
-        from .sitewide import finalize_stream  # imported late: it pulls in datasketch
-
         counts = {"written": 0, "unchanged": 0, "removed": 0}
         self.root.mkdir(parents=True, exist_ok=True)
         leftovers = self.remove_leftovers()
+        inputs = self._inputs_signature(options) if only is None else None
+        if inputs is not None and self._last_finalized() == {"inputs": inputs, "outputs": self._outputs_signature()}:
+            # an unchanged re-crawl: same documents, options and code give the same bytes, and the
+            # outputs are as that publish left them; nothing to read, import or write
+            logger.info("%s: text archive unchanged since it was last finalized", self.root)
+            counts["unchanged"] = len(list((self.root / "text").glob("*/*.txt")))
+            if leftovers:
+                counts["leftovers"] = leftovers
+            return counts
+        counts.update(self._publish(options, only))
+        if inputs is not None:
+            state = {"inputs": inputs, "outputs": self._outputs_signature()}
+            write_atomic(self.root / _FINALIZED, json.dumps(state, sort_keys=True).encode("utf-8"))
+        if leftovers:
+            counts["leftovers"] = leftovers
+        return counts
+
+    def _inputs_signature(self, options: Mapping[str, TextOptions]) -> str:
+        """Digest of what a publish reads: each derived file and history (name, inode, size, mtime: a
+        write replaces a file only when its bytes change), the options, the publishing code."""
+        digest = hashlib.sha256(repr(sorted(options.items())).encode("utf-8"))
+        for name in _PUBLISH_CODE:
+            digest.update(Path(__file__).with_name(name).read_bytes())
+        for path in sorted((self.root / "derived").glob("*/*")):
+            if path.suffix in (".json", ".history"):
+                digest.update(_stat_line(path, self.root))
+        return digest.hexdigest()
+
+    def _outputs_signature(self) -> str:
+        """Digest of the published files as they are (name, inode, size, mtime): a text file edited or
+        deleted since then makes the next publish run in full and restore it."""
+        digest = hashlib.sha256()
+        paths = [*(self.root / "text").glob("*/*.txt"), *(self.root / "boilerplate").glob("*.json"),
+                 self.root / "manifest.jsonl"]
+        for path in sorted(paths):
+            digest.update(_stat_line(path, self.root))
+        return digest.hexdigest()
+
+    def _last_finalized(self) -> dict | None:
+        try:
+            return json.loads((self.root / _FINALIZED).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _publish(self, options: Mapping[str, TextOptions], only: Collection[Path] | None) -> dict[str, int]:
+        from .sitewide import finalize_stream  # imported late: it pulls in datasketch
+
+        counts = {"written": 0, "unchanged": 0, "removed": 0}
         snapshot, refs = self._snapshot(only)
         skipped = set()
 
@@ -196,9 +246,15 @@ class TextStore:
             shutil.rmtree(snapshot, ignore_errors=True)
         if skipped:
             counts["skipped"] = len(skipped)
-        if leftovers:
-            counts["leftovers"] = leftovers
         return counts
+
+
+def _stat_line(path: Path, root: Path) -> bytes:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return f"{path.relative_to(root)} -\n".encode()
+    return f"{path.relative_to(root)} {st.st_ino} {st.st_size} {st.st_mtime_ns}\n".encode()
 
 
 @contextmanager
