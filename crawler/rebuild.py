@@ -144,7 +144,10 @@ def rebuild(
     with _executor(workers) as pool:
         args = [(found, _options_for(options, found.source, max_decompressed_size))
                 for _, found in jobs]
-        for done, result in enumerate(pool.map(_derive_star, args, chunksize=8), 1):
+        results = pool.map(_derive_star, args, chunksize=8)  # every job submitted now
+        if workers > 1:
+            import crawler.text.dedup  # noqa: F401  the publish's slow import, while the workers derive
+        for done, result in enumerate(results, 1):
             if isinstance(result, TextError):
                 dropped[result.reason] = dropped.get(result.reason, 0) + 1
             else:  # written as it arrives: the documents of an archive are never all in memory

@@ -28,10 +28,19 @@ def shingles(paragraphs: Iterable[str]) -> set[str]:
     return {text[i:i + SHINGLE] for i in range(max(1, len(text) - SHINGLE + 1))}
 
 
+_PERMUTATIONS = None  # the seed's permutations, drawn once (MinHash draws them at every construction)
+
+
 def _minhash(grams: set[str]) -> MinHash:
-    # crc32: a C function, deterministic across runs and platforms, ~3x faster than the sha1 default
-    digest = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
-    digest.update_batch([g.encode("utf-8") for g in sorted(grams)])
+    # crc32: a C function, deterministic across runs and platforms, ~3x faster than the sha1 default.
+    # No sorting: a MinHash is the minimum over its inputs, the same in any order.
+    global _PERMUTATIONS
+    if _PERMUTATIONS is None:
+        first = MinHash(num_perm=NUM_PERM, seed=1)
+        _PERMUTATIONS = (first.scheme, first.permutations)
+    scheme, permutations = _PERMUTATIONS
+    digest = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, scheme=scheme, permutations=permutations)
+    digest.update_batch([g.encode("utf-8") for g in grams])
     return digest
 
 
