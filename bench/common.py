@@ -50,9 +50,9 @@ class _StaticFiles(asyncio.Protocol):
     """HTTP/1.1 keep-alive GET/HEAD of files held in memory, 304 on If-Modified-Since.
 
     The issue's figures were taken against nginx; the standard library's threaded file server
-    costs several milliseconds of CPU per 60 KB page on the same two cores the crawl needs, so
-    this one does as little as a static server can: parse the request line and two headers,
-    write the bytes."""
+    took ~40 ms per keep-alive request (0.6 ms here, measured with http.client) and runs a
+    thread per connection on the two cores the crawl needs, so this one does as little as a
+    static server can: parse the request line and headers, write the bytes once."""
 
     def __init__(self, files: dict[str, tuple[bytes, str]]):
         self.files, self.buffer, self.transport = files, b"", None
@@ -79,9 +79,8 @@ class _StaticFiles(asyncio.Protocol):
             ctype = "text/plain" if path.endswith(".txt") else "text/html"
             status, body, extra = "200 OK", found[0], f"Content-Type: {ctype}\r\nLast-Modified: {found[1]}\r\n"
         length = 0 if status.startswith("304") else len(body)
-        self.transport.write(f"HTTP/1.1 {status}\r\n{extra}Content-Length: {length}\r\n\r\n".encode("latin-1"))
-        if method != "HEAD" and length:
-            self.transport.write(body)
+        head = f"HTTP/1.1 {status}\r\n{extra}Content-Length: {length}\r\n\r\n".encode("latin-1")
+        self.transport.write(head + body if method != "HEAD" and length else head)
 
 
 @contextmanager
