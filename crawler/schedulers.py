@@ -42,6 +42,14 @@ POLL_SECONDS = 0.5
 TRANSIENT_META = ("capture", "revisit", "incremental_known")
 
 
+#: KEYS: dupefilter set, priority queue; ARGV: fingerprint ('' for dont_filter), score, request
+_PUSH_UNSEEN = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -60,6 +68,7 @@ class LeasedScheduler(Scheduler):
 
     def open(self, spider) -> None:
         super().open(spider)
+        self._push_unseen = self.server.register_script(_PUSH_UNSEEN)
         self.leases = Leases(self.server, self.queue.key, worker_name(), self.lease_seconds)
         self.held: dict[str, Request] = {}
         self.renewed = self.reclaimed_at = time.monotonic()
@@ -83,12 +92,15 @@ class LeasedScheduler(Scheduler):
     def _enqueue(self, request: Request) -> bool:
         for key in TRANSIENT_META:  # a redirect copies them; they are not part of the request
             request.meta.pop(key, None)
-        # scrapy-redis' own method, without the spider argument Scrapy 2.19 deprecates in stats
-        if not request.dont_filter and self.df.request_seen(request):
+        # scrapy-redis' request_seen (SADD) then queue.push (ZADD), as one script: a worker killed
+        # between the two would leave a request marked seen and never queued, and its parent,
+        # leased again and re-crawled, could not queue it a second time
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        data = self.queue._encode_request(request)  # scrapy-redis' own serialization of the queue
+        if not self._push_unseen(keys=[self.df.key, self.queue.key], args=[fingerprint, -request.priority, data]):
             self.df.log(request, self.spider)
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self) -> Request | None:
