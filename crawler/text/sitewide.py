@@ -23,7 +23,7 @@ import hashlib
 import logging
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,16 +60,6 @@ class PhraseCounter:
         values, counts = np.unique(np.frombuffer(self.keys, dtype=np.uint64), return_counts=True)
         self.keys = array("Q")
         return set(values[counts >= self.need(options)].tolist())
-
-
-def learn_boilerplate(docs: Sequence[Document], options: TextOptions) -> list[str]:
-    """Paragraphs on at least min_pages pages and min_share of a source's pages (order-independent)."""
-    counter = PhraseCounter()
-    for doc in docs:
-        counter.add(doc.paragraphs)
-    need, candidates = counter.need(options), counter.candidates(options)
-    exact = Counter(p for doc in docs for p in set(doc.paragraphs) if _key(p) in candidates)
-    return sorted(p for p, n in exact.items() if n >= need)
 
 
 @dataclass(frozen=True)
@@ -182,4 +172,4 @@ def finalize(documents: Iterable[Document], options: Mapping[str, TextOptions],
     return out
 
 
-__all__ = ["finalize", "finalize_stream", "learn_boilerplate", "Finalized", "PhraseCounter"]
+__all__ = ["finalize", "finalize_stream", "Finalized", "PhraseCounter"]
