@@ -1,6 +1,6 @@
 """Shared bench helpers: a deterministic synthetic news site, a static server, RSS sampling.
 
-Standard library only (plus the project). Every script prints figures; none passes or fails.
+Standard library only, plus the project and its test helpers (the process-tree walk). Every script prints figures; none passes or fails.
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ from email.utils import formatdate
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import descendants  # noqa: E402  the same /proc walk the kill tests use
+
 WORDS = ("社区志愿者 街道 居民 服务 活动 老人 儿童 防疫 物资 文明 实践 城市 乡村 公益 捐赠 医疗 "
          "教育 交通 环境 垃圾 分类 绿化 文化 图书 体育 健康 义诊 培训 就业 帮扶").split()
 
@@ -105,24 +109,14 @@ def static_server(directory: Path):
 
 def _tree_rss_kib(pid: int) -> int:
     """Resident memory of ``pid`` and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
+    total = 0
+    for current in {pid, *descendants(pid)}:
         try:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
         except OSError:
             pass
-        stack.extend(children.get(current, []))
     return total
 
 
