@@ -198,6 +198,12 @@ def test_an_unchanged_archive_is_not_finalized_again_but_a_damaged_one_is(tmp_pa
         assert store.publish(OPTIONS) == {"written": 1, "unchanged": 12, "removed": 0}
     assert skip not in [r.getMessage() for r in caplog.records]
     assert outputs(tmp_path) == expected
+    (tmp_path / ".finalized.json").write_text('{"inputs": "cut sh', "utf-8")  # damaged: publish in full
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="crawler.text.store"):
+        assert store.publish(OPTIONS) == {"written": 0, "unchanged": 13, "removed": 0}
+    assert skip not in [r.getMessage() for r in caplog.records]
+    assert outputs(tmp_path) == expected
     # new options (a stricter threshold) and a changed document each finalize again
     assert store.publish({**OPTIONS, "a": TextOptions(boilerplate_min_pages=50)})["written"] > 0
     assert store.publish(OPTIONS)["written"] > 0
