@@ -146,7 +146,7 @@ def rebuild(
                 for _, found in jobs]
         results = pool.map(_derive_star, args, chunksize=8)  # every job submitted now
         if workers > 1:
-            import crawler.text.dedup  # noqa: F401  the publish's slow import, while the workers derive
+            import crawler.text.dedup  # noqa: F401  the publish's imports (numpy), while the workers derive
         for done, result in enumerate(results, 1):
             if isinstance(result, TextError):
                 dropped[result.reason] = dropped.get(result.reason, 0) + 1

@@ -9,8 +9,8 @@ memory between passes.
    paragraph occurrence, counted with numpy), the titles and the number of pages;
 2. confirm (only sources with a candidate): the exact strings of the paragraphs whose key
    reached the threshold are counted, so a key collision can never make a phrase boilerplate;
-3. cluster: body, shingles, MinHash and LSH one document at a time; a candidate pair is confirmed
-   with the exact Jaccard similarity of shingle sets computed again from the document;
+3. cluster: body, MinHash signature and LSH bands one document at a time; a candidate pair is
+   confirmed with the exact Jaccard similarity of shingle sets computed again from the document;
 4. render: one document at a time, each text file and manifest entry handed to the caller.
 
 Same set of documents in, same bytes out, in any order: everything iterates sorted. The
@@ -53,7 +53,7 @@ class PhraseCounter:
 
     def candidates(self, options: TextOptions) -> set[int]:
         """Keys on at least ``need`` pages: every boilerplate phrase's key is among them."""
-        import numpy as np  # datasketch's dependency
+        import numpy as np
 
         if not self.keys:
             return set()
@@ -83,7 +83,7 @@ def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None],
     for the near-duplicate threshold, the smallest of all sources').
     A body line equal to the title of another document of the same source is a 'related' teaser.
     """
-    from .dedup import cluster_stream, shingles  # imported late: datasketch pulls in numpy and scipy
+    from .dedup import cluster_stream  # imported late: numpy
 
     entries: list[_Entry] = []
     counters: dict[str, PhraseCounter] = {}
@@ -130,7 +130,7 @@ def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None],
     del entries
     threshold = min((o.near_duplicate_threshold for o in options.values()), default=TextOptions().near_duplicate_threshold)
     clusters = cluster_stream(  # pass 3
-        [(e.id, e.fetched) for e in by_id.values()], lambda doc_id: shingles(body(again(by_id[doc_id]))[0]), threshold)
+        [(e.id, e.fetched) for e in by_id.values()], lambda doc_id: body(again(by_id[doc_id]))[0], threshold)
     for doc_id in sorted(by_id):  # pass 4: render
         doc = again(by_id[doc_id])
         kept, removed = body(doc)

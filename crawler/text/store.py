@@ -193,7 +193,7 @@ class TextStore:
             return None
 
     def _publish(self, options: Mapping[str, TextOptions], only: Collection[Path] | None) -> dict[str, int]:
-        from .sitewide import finalize_stream  # imported late: it pulls in datasketch
+        from .sitewide import finalize_stream  # imported late: it pulls in numpy
 
         counts = {"written": 0, "unchanged": 0, "removed": 0}
         snapshot, refs = self._snapshot(only)
