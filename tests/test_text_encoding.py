@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from crawler.text.decode import codec_for, decode_html, decode_payload, realign
 from crawler.text.model import Capture, TextError
 from crawler.text.normalize import normalize_whitespace, strip_annotations
+from crawler.text.plausibility import score, scores
 from crawler.text.repair import repair_paragraphs
 
 PAGE = "<html><head>{meta}<title>社区简讯</title></head><body><p>志愿者代表李喆、张堃介绍了服务经验，共有12名居民参加。</p></body></html>"
@@ -213,3 +214,15 @@ def test_annotation_modes():
 
 def test_whitespace_is_normalized_and_nothing_else():
     assert normalize_whitespace("\u3000\u3000共有 12 名\u00a0志愿者，  参加！ ") == "共有 12 名 志愿者， 参加！"
+
+
+# characters from every class the score tells apart: ASCII, level-1 and rare ideographs, kana,
+# Latin-1 letters (mojibake), U+FFFD, private use, lone surrogates, beyond the BMP
+_SCORED = st.text(st.one_of(st.sampled_from("a 1。，社区誌鐵囍媛ｱかÃ©¤\ufffd\ue000\ud800😀𠀋"),
+                            st.characters(codec="utf-8", exclude_categories=())), max_size=40)
+
+
+@given(st.lists(_SCORED, max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_page_scores_equal_paragraph_scores(texts):
+    assert scores(texts) == [score(t) for t in texts]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 
 def _table() -> frozenset[str]:
     chars = {chr(c) for c in range(0x80)}
@@ -34,6 +36,9 @@ def _table() -> frozenset[str]:
 
 COMMON = _table()
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# the same set as a lookup table over the BMP (every COMMON character is in the BMP)
+_COMMON_BMP = np.zeros(0x10000, dtype=bool)
+_COMMON_BMP[[ord(ch) for ch in COMMON]] = True
 
 
 def is_common(ch: str) -> bool:
@@ -51,3 +56,18 @@ def score(text: str) -> float:
         # wrong decoding of GBK or Big5 bytes produces them
         common += len(_ASTRAL.findall(text))
     return common / len(text)
+
+
+def scores(texts: list[str]) -> list[float]:
+    """:func:`score` of each text, computed in one pass over all their characters: a page's
+    paragraphs are scored at the cost of a few array operations instead of a set lookup per
+    character (the check runs on every paragraph of every page; mojibake is rare)."""
+    if not texts:
+        return []
+    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    common = (points > 0xFFFF) | _COMMON_BMP[points & 0xFFFF]  # beyond the BMP counts as common
+    lengths = np.array([len(text) for text in texts], dtype=np.int64)
+    ends = np.cumsum(lengths)
+    running = np.concatenate(([0], np.cumsum(common, dtype=np.int64)))
+    counts = (running[ends] - running[ends - lengths]).tolist()
+    return [count / len(text) if text else 1.0 for count, text in zip(counts, texts)]

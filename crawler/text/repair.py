@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .plausibility import is_common, score
+from .plausibility import is_common, score, scores
 
 CHAINS = (
     ("gb18030", "utf-8"), ("cp950", "utf-8"), ("cp1252", "utf-8"), ("latin-1", "utf-8"),
@@ -91,8 +91,10 @@ def _repair_segment(segment: str) -> str:
 
 def repair_paragraph(paragraph: str) -> str:
     """The paragraph with its mojibake undone where a chain gives clearly better text."""
-    if score(paragraph) >= CLEAN:
-        return paragraph
+    return paragraph if score(paragraph) >= CLEAN else _repair_unclean(paragraph)
+
+
+def _repair_unclean(paragraph: str) -> str:
     # clean punctuation and ASCII only survive in the clean parts (mojibake garbles them), so
     # repairing segment by segment never touches a clean neighbour
     return _SEGMENT.sub(lambda m: _repair_segment(m.group(0)) if score(m.group(0)) < CLEAN else m.group(0), paragraph)
@@ -100,7 +102,7 @@ def repair_paragraph(paragraph: str) -> str:
 
 def repair_paragraphs(paragraphs: list[str]) -> tuple[list[str], int, int]:
     """Return (paragraphs, repairs, losses): mojibake undone where plausible, U+FFFD counted."""
-    out = [repair_paragraph(p) for p in paragraphs]
+    out = [p if clean >= CLEAN else _repair_unclean(p) for p, clean in zip(paragraphs, scores(paragraphs))]
     repairs = sum(1 for a, b in zip(paragraphs, out) if a != b)
     losses = sum(p.count("\ufffd") for p in out)
     return out, repairs, losses
