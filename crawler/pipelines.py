@@ -67,7 +67,7 @@ class TextPipeline:
             # copy. The server preloads the text steps (and not Scrapy), so each worker starts in
             # milliseconds and shares trafilatura's pages instead of importing it again.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["crawler.rebuild", "crawler.text"])
+            context.set_forkserver_preload(["crawler.rebuild", "crawler.text.basic"])
             self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
                                             initializer=exit_with, initargs=(os.getpid(),))
         return self.pool
