@@ -15,7 +15,6 @@ import asyncio
 import dataclasses
 import fcntl
 import logging
-import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,7 +24,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import Page
 from crawler.redislost import RedisError, redis_lost
-from crawler.rebuild import Located, derive_located, derive_page, exit_with, publish_archive
+from crawler.rebuild import Located, derive_located, derive_page, exit_with, publish_archive, text_context
 from crawler.text.model import Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore
 
@@ -63,12 +62,7 @@ class TextPipeline:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
-            # forkserver, not fork: the crawl process runs a reactor and threads that a fork would
-            # copy. The server preloads the text steps (and not Scrapy), so each worker starts in
-            # milliseconds and shares trafilatura's pages instead of importing it again.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["crawler.rebuild", "crawler.text.basic"])
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=text_context(),
                                             initializer=exit_with, initargs=(os.getpid(),))
         return self.pool
 

@@ -189,8 +189,16 @@ class _InlineExecutor:
 def _executor(workers: int):
     if workers <= 1:
         return _InlineExecutor()
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=exit_with, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(workers, mp_context=text_context(), initializer=exit_with, initargs=(os.getpid(),))
+
+
+def text_context() -> multiprocessing.context.BaseContext:
+    """The process context of text workers: forkserver, not fork (a crawl process runs a reactor
+    and threads that a fork would copy). The server imports the text steps once (trafilatura,
+    ~1 s) and not Scrapy, so each worker starts in milliseconds and shares those pages."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["crawler.rebuild", "crawler.text.basic"])
+    return context
 
 
 def exit_with(pid: int) -> None:
