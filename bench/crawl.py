@@ -12,7 +12,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from common import PY, ROOT, make_site, median, run_measured, static_server
+from common import PY, ROOT, Measured, make_site, median, run_measured, static_server
 
 SEED = """\
 name: bench
@@ -25,7 +25,7 @@ politeness: {{delay: 0, concurrency: 16, robots: true}}
 COMMON = ["-s", "CONCURRENT_REQUESTS=16", "-s", "LOG_LEVEL=WARNING"]
 
 
-def ours(base: str, work: Path, archive: Path) -> tuple[float, int, int]:
+def ours(base: str, work: Path, archive: Path) -> Measured:
     seeds = work / "seeds"
     seeds.mkdir(exist_ok=True)
     (seeds / "bench.yaml").write_text(SEED.format(base=base))
@@ -33,7 +33,7 @@ def ours(base: str, work: Path, archive: Path) -> tuple[float, int, int]:
                          "-s", f"ARCHIVE_DIR={archive}", *COMMON])
 
 
-def plain(base: str, work: Path) -> tuple[float, int, int]:
+def plain(base: str, work: Path) -> Measured:
     # run outside the project directory so none of the project's components load
     return run_measured([PY, "-m", "scrapy", "runspider", str(ROOT / "bench" / "plain_spider.py"),
                          "-a", f"start={base}/index.html", *COMMON], cwd=work)
@@ -49,12 +49,12 @@ def compare(pages: int, runs: int) -> None:
                 theirs.append(plain(base, work))
                 mine.append(ours(base, work, work / f"archive{run}"))
         total = pages + 1
-        ours_rate = median(total / s for s, _, _ in mine)
-        plain_rate = median(total / s for s, _, _ in theirs)
-        print(f"site: {pages} pages; {runs} alternating runs each")
-        print(f"plain scrapy : {plain_rate:7.1f} pages/s, peak RSS {median(r for _, r, _ in theirs) / 1024:6.0f} MiB")
-        print(f"archiver     : {ours_rate:7.1f} pages/s, peak RSS {median(r for _, r, _ in mine) / 1024:6.0f} MiB")
-        print(f"ratio        : {ours_rate / plain_rate:.2f}x plain scrapy")
+        rates = {name: median(total / m.seconds for m in runs) for name, runs in (("plain", theirs), ("ours", mine))}
+        print(f"site: {pages} pages; {runs} alternating runs each (medians)")
+        for name, label, measured in (("plain", "plain scrapy ", theirs), ("ours", "archiver     ", mine)):
+            print(f"{label}: {rates[name]:7.1f} pages/s, peak RSS {median(m.rss_kib for m in measured) / 1024:6.0f} MiB, "
+                  f"CPU {median(m.cpu for m in measured) * 1000 / total:5.1f} ms a page (whole process tree)")
+        print(f"ratio        : {rates['ours'] / rates['plain']:.2f}x plain scrapy's pages/s")
 
 
 def memory(sizes: list[int]) -> None:
@@ -63,8 +63,8 @@ def memory(sizes: list[int]) -> None:
         for size in sizes:
             site = make_site(work / f"site{size}", size)
             with static_server(site) as base:
-                seconds, rss, status = ours(base, work, work / f"archive{size}")
-            print(f"{size:6d} pages: peak RSS {rss / 1024:6.0f} MiB, {seconds:6.1f} s, exit {status}")
+                m = ours(base, work, work / f"archive{size}")
+            print(f"{size:6d} pages: peak RSS {m.rss_kib / 1024:6.0f} MiB, {m.seconds:6.1f} s, exit {m.status}")
 
 
 def recrawl(pages: int) -> None:
@@ -72,9 +72,10 @@ def recrawl(pages: int) -> None:
         work = Path(tmp)
         site = make_site(work / "site", pages)
         with static_server(site) as base:
-            first, _, _ = ours(base, work, work / "archive")
-            second, _, _ = ours(base, work, work / "archive")
-        print(f"first crawl {first:.1f} s, unchanged re-crawl {second:.1f} s: {first / second:.2f}x faster")
+            first = ours(base, work, work / "archive")
+            second = ours(base, work, work / "archive")
+        print(f"first crawl {first.seconds:.1f} s ({first.cpu:.1f} s CPU), unchanged re-crawl {second.seconds:.1f} s "
+              f"({second.cpu:.1f} s CPU): {first.seconds / second.seconds:.2f}x faster")
 
 
 def main() -> None:
