@@ -20,7 +20,7 @@ import re
 import zlib
 
 from .model import Capture, EncodingInfo, TextError
-from .plausibility import score
+from .plausibility import score, scores
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _HTTP = re.compile(r"charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.I)
@@ -160,20 +160,17 @@ def realign(text: str, codec: str) -> tuple[str, int]:
         return text, 0
     repaired = 0
 
-    def fix(match: re.Match) -> str:
+    def fix(run: str, before: float) -> str:
         nonlocal repaired
-        run = match.group(0)
-        before = score(run)
-        if before >= 0.75:
-            return run
-        best, best_score = run, before
+        candidates = []
         for k in range(len(run) - 3):
             try:
                 tail = run[k:].encode(codec, errors="surrogateescape")[1:].decode(codec, errors="crawler-resync")
             except UnicodeEncodeError:
                 return run
-            candidate = run[:k] + "\ufffd" + tail
-            current = score(candidate)
+            candidates.append(run[:k] + "\ufffd" + tail)
+        best, best_score = run, before
+        for candidate, current in zip(candidates, scores(candidates)):
             if current > best_score:
                 best, best_score = candidate, current
         if best_score >= 0.85 and best_score - before >= 0.2:
@@ -181,7 +178,14 @@ def realign(text: str, codec: str) -> tuple[str, int]:
             return best
         return run
 
-    return _NON_ASCII_RUN.sub(fix, text), repaired
+    # every run is scored in one pass (most read well and stay as they are)
+    runs = list(_NON_ASCII_RUN.finditer(text))
+    pieces, last = [], 0
+    for match, before in zip(runs, scores([m.group(0) for m in runs])):
+        if before < 0.75:
+            pieces += [text[last:match.start()], fix(match.group(0), before)]
+            last = match.end()
+    return "".join(pieces) + text[last:], repaired
 
 
 def decode_html(body: bytes, content_type: str | None, fallback: str | None) -> tuple[str, EncodingInfo]:
