@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import random
 
+import re
+
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from crawler.text.basic import remove_generic, split_meta
+from crawler.text.basic import _byline_text, _collapse_spaces, remove_generic, split_meta
 from crawler.text.dedup import cluster_documents
 from crawler.text.model import Document, EncodingInfo, TextOptions, WarcRef
 from crawler.text.sitewide import finalize
@@ -76,6 +80,56 @@ def test_byline_lines_become_metadata_and_reporter_sentences_stay():
 
 def test_future_dates_are_rejected():
     assert split_meta(["发布时间：2027-01-05"], "2026-11-22T00:00:00Z") == ([], {})
+
+
+PROSE16 = "社区志愿者维修了公共座椅和楼道灯"  # 16 characters _META_PART does not remove
+
+
+@pytest.mark.parametrize(
+    ("line", "meta"),
+    [
+        # a dated, counted line may keep 16 other characters; with 17 it is body text
+        ("发布时间：2024-05-03 点击：12 " + PROSE16, {"published": "2024-05-03"}),
+        ("发布时间：2024-05-03 点击：12 " + PROSE16 + "。", None),
+        # a byline word takes a name of up to 20 characters with it, whatever they are
+        ("作者：" + "郑" * 22, {"author": "郑郑郑郑"}),
+        ("作者：" + "郑" * 23, None),
+        # a metadata line has at most 100 characters
+        ("2024-05-03" + " " * 90, {"published": "2024-05-03"}),
+        ("2024-05-03" + " " * 91, None),
+    ],
+)
+def test_metadata_line_bounds(line, meta):
+    expected = ([], meta) if meta is not None else ([line], {})
+    assert split_meta([line], "2026-01-01T00:00:00Z") == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "line", "teaser"),
+    [
+        ("正文第一段。", "东湖街道开展邻里节。。。", True),
+        ("正文第一段。", "东湖街道开展邻里节...", True),
+        ("正文第一段。", "东湖街道开展邻里节……", True),
+        ("正文第一段。", "东湖街道开展邻里节。。", False),  # two full stops are no ellipsis
+        ("正文第一段。", "东湖街道开展邻里节… ", False),  # nor one with something after it
+        ("东湖街道开展邻里节\n活动", "东湖街道开展邻里节…\n", True),  # "$" matches before a final newline
+    ],
+)
+def test_teaser_endings(first, line, teaser):
+    kept, removed = remove_generic([first, line], TITLE, ())
+    assert (kept, dict(removed)) == (([first], {"teaser": 1}) if teaser else ([first, line], {}))
+
+
+def test_byline_text_keeps_the_spaces_around_it():
+    assert _byline_text("<h1>标题</h1>\n<p>2024年5月3日</p>\n", "标题") == " 2024年5月3日 "
+    assert _byline_text("\n<h1>标题</h1>来源：本网", "标题") == " 来源：本网"
+
+
+@given(st.lists(st.sampled_from(["a", "东", " ", "\n", "\t", "\u3000", "\xa0", "\u2028", "\x1c", "\u200b"]),
+                max_size=12).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_property_collapse_spaces_is_the_regex(text):
+    assert _collapse_spaces(text) == re.sub(r"\s+", " ", text)
 
 
 def document(doc_id: str, paragraphs: list[str], source: str = "s", fetched: str = "2026-01-01T00:00:00Z") -> Document:

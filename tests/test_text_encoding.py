@@ -207,6 +207,11 @@ def test_annotation_lookalikes_survive(paragraphs):
     assert strip_annotations(paragraphs) == (paragraphs, 0)
 
 
+def test_full_width_parentheses_count_towards_the_pattern():
+    paragraphs = ["集團（tuán）綜合部", "發（fā）佈通知", "小區(qū)"]  # two of the three in （）
+    assert strip_annotations(paragraphs) == (["集團綜合部", "發佈通知", "小區"], 3)
+
+
 def test_annotation_modes():
     assert strip_annotations(["集團(tuán)"], "always") == (["集團"], 1)
     assert strip_annotations(CONVERTED, "never") == (CONVERTED, 0)

@@ -29,6 +29,8 @@ def _converter_pattern(paragraphs: list[str]) -> bool:
     readings: dict[str, set[str]] = {}
     count = 0
     for paragraph in paragraphs:
+        if "(" not in paragraph and "（" not in paragraph:
+            continue  # an annotation has one of the two: spares scanning the paragraph
         for char, syllable in _ANNOTATION.findall(paragraph):
             readings.setdefault(char, set()).add(syllable)
             count += 1
