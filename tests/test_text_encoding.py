@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from crawler.text.decode import codec_for, decode_html, decode_payload, realign
 from crawler.text.model import Capture, TextError
-from crawler.text.normalize import normalize_whitespace, strip_annotations
+from crawler.text.normalize import normalize_lines, normalize_whitespace, strip_annotations
 from crawler.text.plausibility import score, scores
 from crawler.text.repair import repair_paragraphs
 
@@ -231,3 +231,9 @@ _SCORED = st.text(st.one_of(st.sampled_from("a 1。，社区誌鐵囍媛ｱかÃ
 @settings(max_examples=300, deadline=None)
 def test_page_scores_equal_paragraph_scores(texts):
     assert scores(texts) == [score(t) for t in texts]
+
+
+@given(st.text(st.sampled_from(" \t\u00a0\u2002\u2003\u3000\n\r\x0b\x0c\x1c\x85\u2028\u2029ab中。"), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_normalize_lines_is_normalize_whitespace_per_line(text):
+    assert normalize_lines(text) == [x for x in (normalize_whitespace(x) for x in text.splitlines()) if x]

@@ -15,7 +15,7 @@ from lxml import etree
 
 from .decode import decode_html, decode_payload
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
-from .normalize import normalize_whitespace, strip_annotations
+from .normalize import normalize_lines, normalize_whitespace, strip_annotations
 from .pagemeta import PageMeta
 from .repair import repair_paragraphs
 
@@ -269,7 +269,7 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     text = result.text if result is not None and result.text else fallback_text(html)
     if not text:
         raise TextError("no-text", f"{capture.url}: no main text found")
-    lines = [x for x in (normalize_whitespace(x) for x in text.splitlines()) if x]
+    lines = normalize_lines(text)
     raw_title = clean_title(normalize_whitespace(page.title or ""), page_text)
     if not raw_title:  # no title anywhere: the first line is the title, or its opening if it is all there is
         raw_title = lines[0] if len(lines) > 1 else lines[0][:30] + ("…" if len(lines[0]) > 30 else "")

@@ -25,6 +25,12 @@ def normalize_whitespace(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def normalize_lines(text: str) -> list[str]:
+    """The non-empty lines of ``text``, each as :func:`normalize_whitespace` gives it (one pass over
+    the text instead of one per line: no run of these spaces crosses a line boundary)."""
+    return [line for line in (x.strip() for x in _SPACE.sub(" ", text).splitlines()) if line]
+
+
 def _converter_pattern(paragraphs: list[str]) -> bool:
     readings: dict[str, set[str]] = {}
     count = 0
