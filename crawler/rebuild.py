@@ -133,15 +133,16 @@ def rebuild(
 ) -> dict[str, int]:
     """Derive every document of the WARC files ``paths`` into ``target``; returns counts."""
     earlier: dict[str, list[dict]] = {}
-    latest = locate(paths, sources, earlier)
-    options = {name: src.text for name, src in (sources or {}).items()}
-    jobs = sorted(latest.items())
-    del latest
     store = TextStore(target)
     written: set[Path] = set()  # the derived files of this rebuild: earlier ones in target are not published
     dropped: dict[str, int] = {}
     derived = 0
     with _executor(workers) as pool:
+        warm_up(pool)
+        latest = locate(paths, sources, earlier)
+        options = {name: src.text for name, src in (sources or {}).items()}
+        jobs = sorted(latest.items())
+        del latest
         args = [(found, _options_for(options, found.source, max_decompressed_size))
                 for _, found in jobs]
         results = pool.map(_derive_star, args, chunksize=8)  # every job submitted now
@@ -190,6 +191,17 @@ def _executor(workers: int):
     if workers <= 1:
         return _InlineExecutor()
     return ProcessPoolExecutor(workers, mp_context=text_context(), initializer=exit_with, initargs=(os.getpid(),))
+
+
+def _nothing() -> None:
+    pass
+
+
+def warm_up(pool) -> None:
+    """Start a pool's first worker now: the forkserver imports the text steps (~1 s) while the
+    caller does other work (locating records, fetching the first pages) instead of after."""
+    if isinstance(pool, ProcessPoolExecutor):
+        pool.submit(_nothing)
 
 
 def text_context() -> multiprocessing.context.BaseContext:

@@ -216,3 +216,28 @@ def test_no_process_of_a_sigkilled_crawl_lives_on(site):
     while any(alive(pid) for pid in below) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert [pid for pid in below if alive(pid)] == []
+
+
+def test_no_process_of_a_sigkilled_rebuild_lives_on(site):
+    """As for a crawl: `scrapy rebuild --workers 2` SIGKILLed while its pool runs leaves nothing."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    tmp_path, content, seeds = site
+    with DemoServer(content_dir=content) as url:
+        crawl(tmp_path, seeds, url)
+    args = [sys.executable, "-m", "scrapy", "rebuild", str(tmp_path / "out"), "--workers", "2",
+            "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}"]
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(below := descendants(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the pool runs: the forkserver and the resource tracker at least
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert len(below) >= 2
+    deadline = time.monotonic() + 15
+    while any(alive(pid) for pid in below) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in below if alive(pid)] == []
