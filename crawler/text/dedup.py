@@ -103,8 +103,7 @@ class BandIndex:
     """LSH over signatures: documents sharing every slot of at least one band are candidates."""
 
     def __init__(self, threshold: float):
-        self.rows = bands(threshold)[1]
-        self.count = bands(threshold)[0]
+        self.count, self.rows = bands(threshold)
         self.buckets: list[dict[bytes, list[str]]] = [{} for _ in range(self.count)]
 
     def _keys(self, sig: np.ndarray) -> list[bytes]:
