@@ -24,7 +24,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import Page
 from crawler.redislost import RedisError, redis_lost
-from crawler.rebuild import Located, derive_located, derive_page, exit_with, publish_archive, text_context, warm_up
+from crawler.rebuild import Located, derive_located, derive_page, exit_with, publish_archive, text_context
 from crawler.text.model import Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore
 
@@ -65,9 +65,6 @@ class TextPipeline:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=text_context(),
                                             initializer=exit_with, initargs=(os.getpid(),))
         return self.pool
-
-    def open_spider(self) -> None:
-        warm_up(self._pool())  # the workers' imports overlap the crawl's first requests
 
     def _options(self) -> TextOptions:
         source = getattr(self.crawler.spider, "source", None)

@@ -199,7 +199,8 @@ def _nothing() -> None:
 
 def warm_up(pool) -> None:
     """Start a pool's first worker now: the forkserver imports the text steps (~1 s) while the
-    caller does other work (locating records, fetching the first pages) instead of after."""
+    rebuild locates its records instead of after. (A crawl does not: on a machine running
+    several crawl workers, every forkserver importing at once delays the crawls' start.)"""
     if isinstance(pool, ProcessPoolExecutor):
         pool.submit(_nothing)
 

@@ -24,9 +24,10 @@ from crawler.demo.sitegen import expected_articles
 from .conftest import ROOT, free_port, run_scrapy
 
 NEWS = sorted(a.path for a in expected_articles() if a.path.startswith("/news/"))
-# small concurrency and a delay shared through Redis: both workers get work, and the crawl
-# lasts long enough (a few seconds) for a worker to be killed in the middle of it
-WORKER = ["-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.25", "-s", "LOG_LEVEL=INFO"]
+# small concurrency and a delay shared through Redis: both workers get work (even when one of
+# them starts a few seconds late on a loaded machine), and the crawl lasts long enough for a
+# worker to be killed in the middle of it
+WORKER = ["-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.4", "-s", "LOG_LEVEL=INFO"]
 
 
 def worker(archive: Path, url: str, redis_url: str, *extra: str) -> subprocess.Popen:

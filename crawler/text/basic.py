@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 import lxml.html
 import trafilatura
@@ -143,11 +144,12 @@ def split_short_date(title: str, url: str, warc_date: str) -> tuple[str, str | N
     return match.group(3), (date if date <= warc_date[:10] else None)
 
 
-def clean_title(title: str, page_text: str) -> str:
+def clean_title(title: str, page_text: Callable[[], str]) -> str:
     """The title without a trailing site name (``标题_某某网``, ``标题 - 某某网``), when the page
-    itself shows the shorter title (its heading)."""
+    itself shows the shorter title (its heading). ``page_text`` gives the page's text; it is
+    called only when the title has such a suffix."""
     parts = _TITLE_SEPARATOR.split(title)
-    if len(parts) >= 2 and len(parts[0]) >= 4 and page_text.count(parts[0]) >= 2:
+    if len(parts) >= 2 and len(parts[0]) >= 4 and page_text().count(parts[0]) >= 2:
         return parts[0]
     return title
 
@@ -262,15 +264,16 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     tree = _parse(html)
     if tree is None:
         raise TextError("no-text", f"{capture.url}: not parseable as HTML")
-    page_text = tree.text_content()
     page = PageMeta(tree, html, capture.url, capture.warc_date)  # title now; author, date if asked
+    # here, before trafilatura sees the tree; the page's text is made only for a title with a suffix
+    page_title = clean_title(normalize_whitespace(page.title or ""), tree.text_content)
     result = trafilatura.bare_extraction(tree, url=capture.url, include_comments=False, deduplicate=False,
                                          include_tables=True)  # works on a copy of the tree
     text = result.text if result is not None and result.text else fallback_text(html)
     if not text:
         raise TextError("no-text", f"{capture.url}: no main text found")
     lines = normalize_lines(text)
-    raw_title = clean_title(normalize_whitespace(page.title or ""), page_text)
+    raw_title = page_title
     if not raw_title:  # no title anywhere: the first line is the title, or its opening if it is all there is
         raw_title = lines[0] if len(lines) > 1 else lines[0][:30] + ("…" if len(lines[0]) > 30 else "")
     lines, repairs, _ = repair_paragraphs([raw_title, *lines])
