@@ -190,13 +190,38 @@ def test_sigkill_at_any_moment_then_resume_loses_nothing(site):
     archive_is_consistent(tmp_path, seeds)
 
 
+def kill_once_pooled(args: list[str], at_least: int, env: dict[str, str] | None = None) -> list[int]:
+    """Run ``args``, SIGKILL it once it has ``at_least`` descendant processes (its text pool runs),
+    and return those descendants' pids."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **(env or {})},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(below := descendants(proc.pid)) < at_least and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    return below
+
+
+def all_end(pids: list[int], within: float = 15) -> list[int]:
+    """The pids still alive after ``within`` seconds (an empty list when all have ended)."""
+    import time
+
+    deadline = time.monotonic() + within
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [pid for pid in pids if alive(pid)]
+
+
 def test_no_process_of_a_sigkilled_crawl_lives_on(site):
     """The text workers, their forkserver and the resource tracker end with the crawl, even when
     it is SIGKILLed and cannot shut its pool down."""
-    import signal
-    import subprocess
     import sys
-    import time
 
     tmp_path, content, seeds = site
     slow = (seeds / "demo-news.yaml").read_text("utf-8")
@@ -204,40 +229,20 @@ def test_no_process_of_a_sigkilled_crawl_lives_on(site):
     args = [sys.executable, "-m", "scrapy", "crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}",
             "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", "-s", "LOG_LEVEL=WARNING"]
     with DemoServer(content_dir=content) as url:
-        proc = subprocess.Popen(args, cwd=ROOT, env={**__import__("os").environ, "DEMO_SITE": url},
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while len(below := descendants(proc.pid)) < 3 and time.monotonic() < deadline:
-            time.sleep(0.1)  # until the pool runs: forkserver, a worker, resource tracker
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        below = kill_once_pooled(args, 3, {"DEMO_SITE": url})  # forkserver, a worker, resource tracker
     assert len(below) >= 3
-    deadline = time.monotonic() + 15
-    while any(alive(pid) for pid in below) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert [pid for pid in below if alive(pid)] == []
+    assert all_end(below) == []
 
 
 def test_no_process_of_a_sigkilled_rebuild_lives_on(site):
     """As for a crawl: `scrapy rebuild --workers 2` SIGKILLed while its pool runs leaves nothing."""
-    import signal
-    import subprocess
     import sys
-    import time
 
     tmp_path, content, seeds = site
     with DemoServer(content_dir=content) as url:
         crawl(tmp_path, seeds, url)
     args = [sys.executable, "-m", "scrapy", "rebuild", str(tmp_path / "out"), "--workers", "2",
             "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}"]
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while len(below := descendants(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)  # until the pool runs: the forkserver and the resource tracker at least
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    below = kill_once_pooled(args, 2)  # the forkserver and the resource tracker at least
     assert len(below) >= 2
-    deadline = time.monotonic() + 15
-    while any(alive(pid) for pid in below) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert [pid for pid in below if alive(pid)] == []
+    assert all_end(below) == []
