@@ -92,6 +92,19 @@ def test_a_lost_byte_realigns_the_rest_of_the_run():
     assert info.repairs == 1
 
 
+def test_a_lost_byte_realigns_the_same_in_small_batches(monkeypatch):
+    """Candidates are scored a batch at a time (bounded memory); the batch size changes nothing."""
+    import crawler.text.decode as decode
+
+    body = html()
+    at = body.index("张".encode("gbk")) + 1
+    damaged = body[:at] + body[at + 1:]
+    whole = decode_html(damaged, "text/html; charset=gbk", None)
+    monkeypatch.setattr(decode, "_BATCH_CHARS", 7)
+    assert decode_html(damaged, "text/html; charset=gbk", None) == whole
+    assert whole[1].repairs == 1
+
+
 def test_realign_never_touches_clean_text():
     assert realign(TEXT, "gb18030") == (TEXT, 0)
 

@@ -146,6 +146,7 @@ def _is_binary(body: bytes) -> bool:
 _DOUBLE_BYTE = {"gb18030", "cp950", "big5hkscs", "gbk"}
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\ufffd]{4,}")
 _ESCAPED = re.compile("[\udc80-\udcff]")
+_BATCH_CHARS = 1 << 20  # characters of realign candidates scored at once (bounds their memory)
 
 
 def realign(text: str, codec: str) -> tuple[str, int]:
@@ -162,17 +163,21 @@ def realign(text: str, codec: str) -> tuple[str, int]:
 
     def fix(run: str, before: float) -> str:
         nonlocal repaired
-        candidates = []
-        for k in range(len(run) - 3):
-            try:
-                tail = run[k:].encode(codec, errors="surrogateescape")[1:].decode(codec, errors="crawler-resync")
-            except UnicodeEncodeError:
-                return run
-            candidates.append(run[:k] + "\ufffd" + tail)
         best, best_score = run, before
-        for candidate, current in zip(candidates, scores(candidates)):
-            if current > best_score:
-                best, best_score = candidate, current
+        # the candidates are scored together, a batch of about _BATCH_CHARS characters at a time:
+        # a run of n characters has n candidates of n characters each
+        batch = max(1, _BATCH_CHARS // len(run))
+        for first in range(0, len(run) - 3, batch):
+            candidates = []
+            for k in range(first, min(first + batch, len(run) - 3)):
+                try:
+                    tail = run[k:].encode(codec, errors="surrogateescape")[1:].decode(codec, errors="crawler-resync")
+                except UnicodeEncodeError:
+                    return run
+                candidates.append(run[:k] + "\ufffd" + tail)
+            for candidate, current in zip(candidates, scores(candidates)):
+                if current > best_score:
+                    best, best_score = candidate, current
         if best_score >= 0.85 and best_score - before >= 0.2:
             repaired += 1
             return best
