@@ -10,7 +10,9 @@ import yaml
 from .model import Document
 
 
-@lru_cache(maxsize=65536, typed=True)  # source, codec, reason, counts, file names repeat on every page
+# source, codec, reason, counts and WARC file names repeat on every page and stay in a small cache;
+# titles, URLs and record ids never repeat and only pass through it
+@lru_cache(maxsize=4096, typed=True)
 def _scalar(value) -> str:
     return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9).strip().removesuffix("\n...").strip()
 
