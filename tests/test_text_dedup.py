@@ -17,7 +17,7 @@ def text(rng: random.Random, n: int) -> str:
 
 
 def edited(rng: random.Random, base: str, share: float) -> str:
-    """``base`` with about ``share`` of its characters replaced, some paragraphs cut differently."""
+    """``base`` with about ``share`` of its characters replaced by others."""
     chars = list(base)
     for _ in range(int(len(chars) * share)):
         chars[rng.randrange(len(chars))] = rng.choice(HAN)
