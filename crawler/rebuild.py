@@ -136,33 +136,45 @@ def rebuild(
     store = TextStore(target)
     written: set[Path] = set()  # the derived files of this rebuild: earlier ones in target are not published
     dropped: dict[str, int] = {}
-    derived = 0
     with _executor(workers) as pool:
         warm_up(pool)
         latest = locate(paths, sources, earlier)
         options = {name: src.text for name, src in (sources or {}).items()}
         jobs = sorted(latest.items())
         del latest
-        args = [(found, _options_for(options, found.source, max_decompressed_size))
-                for _, found in jobs]
-        results = pool.map(_derive_star, args, chunksize=8)  # every job submitted now
+        root = str(store.root)
+        args = [(found, _options_for(options, found.source, max_decompressed_size), root, earlier.get(doc_id))
+                for doc_id, found in jobs]
+        del earlier
+        results = pool.map(_store_star, args, chunksize=2)  # every job submitted now
         if workers > 1:
             import crawler.text.dedup  # noqa: F401  the publish's imports (numpy), while the workers derive
         for done, result in enumerate(results, 1):
             if isinstance(result, TextError):
                 dropped[result.reason] = dropped.get(result.reason, 0) + 1
-            else:  # written as it arrives: the documents of an archive are never all in memory
-                store.write_derived(result)
-                if earlier.get(result.id):
-                    store.write_history(result.source, result.id, earlier[result.id])
-                written.add(store.derived_path(result.source, result.id))
-                derived += 1
+            else:  # each worker writes its documents: only their names come back
+                written.add(store.derived_path(*result))
             if progress:
                 progress(done, len(jobs))
-    counts = store.publish(options, only=written)
-    counts["documents"] = derived
+        parallel = pool if isinstance(pool, ProcessPoolExecutor) else None
+        counts = store.publish(options, only=written, pool=parallel, workers=workers)
+    counts["documents"] = len(written)
     counts.update({f"dropped/{k}": v for k, v in sorted(dropped.items())})
     return counts
+
+
+def derive_stored(found: Located, options: TextOptions, root: str,
+                  history: list[dict] | None) -> tuple[str, str] | TextError:
+    """Pool entry point of a rebuild: derive one record and write its Document (and the page's
+    earlier captures) under ``root`` here in the worker; (source, id) comes back, not the Document."""
+    result = derive_located(found, options)
+    if isinstance(result, TextError):
+        return result
+    store = TextStore(root)
+    store.write_derived(result)
+    if history:
+        store.write_history(result.source, result.id, history)
+    return result.source, result.id
 
 
 def _options_for(options: Mapping[str, TextOptions], source: str, max_size: int | None) -> TextOptions:
@@ -170,8 +182,8 @@ def _options_for(options: Mapping[str, TextOptions], source: str, max_size: int 
     return replace(base, max_decompressed_size=max_size) if max_size else base
 
 
-def _derive_star(args: tuple) -> Document | TextError:
-    return derive_located(*args)
+def _store_star(args: tuple) -> tuple[str, str] | TextError:
+    return derive_stored(*args)
 
 
 class _InlineExecutor:

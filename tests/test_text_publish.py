@@ -10,7 +10,11 @@ import hashlib
 import itertools
 import json
 import logging
+from concurrent.futures import ProcessPoolExecutor
 
+import pytest
+
+from crawler.rebuild import text_context
 from crawler.text.dedup import shingles
 from crawler.text.model import Document, EncodingInfo, TextOptions, WarcRef
 from crawler.text.render import render
@@ -159,6 +163,30 @@ def test_an_unreadable_derived_file_is_left_out_with_one_line(tmp_path, caplog):
     assert bad.exists()  # left for the next crawl to replace
 
 
+@pytest.fixture(scope="module")
+def pool():
+    with ProcessPoolExecutor(2, mp_context=text_context()) as executor:
+        yield executor
+
+
+def test_a_publish_in_a_process_pool_writes_the_same_bytes(tmp_path, pool, caplog):
+    write_archive(tmp_path / "serial")
+    TextStore(tmp_path / "serial").publish(OPTIONS)
+    store = write_archive(tmp_path / "pooled")
+    bad = store.derived_path("a", "ffff000000000000")
+    bad.write_text('{"id": "ffff000000000000", "paragraphs": [', "utf-8")  # cut short: read by a worker
+    with caplog.at_level(logging.WARNING):
+        counts = store.publish(OPTIONS, pool=pool, workers=2)
+    assert counts == {"written": 13, "unchanged": 0, "removed": 0, "skipped": 1}
+    assert outputs(tmp_path / "pooled") == outputs(tmp_path / "serial")  # clusters, history, teasers included
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{bad}: unreadable derived document left out (JSONDecodeError: Expecting value: line 1 column 43 (char 42))"]
+    doc = Document.from_dict(json.loads(store.derived_path("b", "0007").read_text("utf-8")))
+    store.write_derived(dataclasses.replace(doc, paragraphs=(*doc.paragraphs, "补充的一段正文，只改了这一篇。")))
+    assert store.publish(OPTIONS, pool=pool, workers=2) == {"written": 1, "unchanged": 12, "removed": 0, "skipped": 1}
+    assert "补充的一段正文" in (tmp_path / "pooled" / "text" / "b" / "0007.txt").read_text("utf-8")
+
+
 def test_publish_removes_leftovers_of_interrupted_writes_but_not_in_derived(tmp_path):
     store = write_archive(tmp_path)
     store.publish(OPTIONS)
@@ -211,3 +239,14 @@ def test_an_unchanged_archive_is_not_finalized_again_but_a_damaged_one_is(tmp_pa
     store.write_derived(dataclasses.replace(doc, paragraphs=(*doc.paragraphs, "新增的一段正文，用来确认改动会被发现。")))
     assert store.publish(OPTIONS) == {"written": 1, "unchanged": 12, "removed": 0}
     assert "新增的一段正文" in (tmp_path / "text" / "a" / "0001.txt").read_text("utf-8")
+
+
+def test_document_json_form_is_the_dataclass_form_and_round_trips():
+    """to_dict is hand-written for speed: it must give asdict's JSON, and from_dict must undo it."""
+    full = document("00ab", "a", STORY, published="2026-01-02", author="李明",
+                    meta=(("origin", "东湖在线"),), removed=(("generic", 2),))
+    bare = dataclasses.replace(full, warc=None, published=None, author=None, meta=(), removed=())
+    for doc in (full, bare):
+        encoded = json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True)
+        assert encoded == json.dumps(dataclasses.asdict(doc), ensure_ascii=False, sort_keys=True)
+        assert Document.from_dict(json.loads(encoded)) == doc

@@ -125,11 +125,14 @@ def cluster_documents(docs: Iterable[Document], threshold: float = 0.8) -> dict[
 
 
 def cluster_stream(members: Iterable[tuple[str, str]], body_of: Callable[[str], Iterable[str]],
-                   threshold: float = 0.8, cache: int = 256) -> dict[str, tuple[str, str]]:
+                   threshold: float = 0.8, cache: int = 256,
+                   signatures: Iterable[np.ndarray] | None = None) -> dict[str, tuple[str, str]]:
     """Clusters of ``members`` ((id, fetched) pairs, ids unique) without holding every body:
     ``body_of(id)`` gives a document's body paragraphs, asked once per document for its signature
     and again when a candidate pair needs the exact Jaccard similarity (candidates are rare; the
     shingle sets of the last ``cache`` documents asked are kept for clusters of many copies).
+    ``signatures``, when given, are the members' signatures in id order (computed elsewhere, e.g.
+    by a process pool), and ``body_of`` is asked only for candidates.
     Only the band index (a few hundred bytes per document) and the ids stay in memory."""
     ordered = sorted(members)
     fetched = dict(ordered)
@@ -154,9 +157,10 @@ def cluster_stream(members: Iterable[tuple[str, str]], body_of: Callable[[str], 
             x = parent[x]
         return x
 
+    given = iter(signatures) if signatures is not None else None
     for doc_id, _ in ordered:
-        body = list(body_of(doc_id))
-        sig = signature(body)
+        body = list(body_of(doc_id)) if given is None else None
+        sig = signature(body) if given is None else next(given)
         candidates = sorted(index.query(sig))
         if candidates:
             a = grams(doc_id, body)

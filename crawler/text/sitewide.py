@@ -13,6 +13,12 @@ memory between passes.
    confirmed with the exact Jaccard similarity of shingle sets computed again from the document;
 4. render: one document at a time, each text file and manifest entry handed to the caller.
 
+Each pass's work on one document is a module-level function of (document, context) run by an
+``each`` function: here, one document at a time (:func:`serial`), or in a process pool's
+workers (``TextStore.publish`` with a pool, as ``scrapy rebuild`` does), which give the same
+results in the same order; only the counting, the LSH index and the output order stay in the
+calling process.
+
 Same set of documents in, same bytes out, in any order: everything iterates sorted. The
 in-memory :func:`finalize` is the same passes over a list.
 """
@@ -24,7 +30,7 @@ import logging
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .model import Document, TextOptions
@@ -44,9 +50,10 @@ class PhraseCounter:
         self.keys = array("Q")
         self.pages = 0
 
-    def add(self, paragraphs: Iterable[str]) -> None:
+    def add_keys(self, keys: bytes) -> None:
+        """A page's distinct paragraph keys, as :func:`facts_of` packs them."""
         self.pages += 1
-        self.keys.extend(_key(p) for p in set(paragraphs))
+        self.keys.frombytes(keys)
 
     def need(self, options: TextOptions) -> float:
         return max(options.boilerplate_min_pages, options.boilerplate_min_share * self.pages)
@@ -70,86 +77,186 @@ class _Entry:
     ref: Any  # what ``load`` takes: a path, a list index
 
 
+# --- the per-document steps of the passes: module-level functions of (document, context), so
+# that a publish with a process pool (crawler.text.store) can run them in its workers
+
+@dataclass(frozen=True)
+class Facts:
+    """Pass 1's reading of one document: what stays in memory, and its paragraph keys."""
+
+    source: str
+    id: str
+    fetched: str
+    title: str
+    keys: bytes  # 8-byte keys of the distinct paragraphs (array('Q') bytes)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Pass 4's output for one document: its text file and manifest entry (history not yet in).
+    ``data`` is None once a worker has written the file itself; ``changed`` then says whether
+    it did."""
+
+    source: str
+    id: str
+    data: bytes | None
+    entry: dict
+    changed: bool | None = None
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What the body of a document depends on beyond itself: per source, the boilerplate phrases
+    and the titles of its documents; and the clusters (pass 4 only)."""
+
+    common: Mapping[str, frozenset[str]]
+    titles: Mapping[str, frozenset[str]]
+    clusters: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def facts_of(doc: Document, _context: None) -> Facts:
+    keys = array("Q", sorted({_key(p) for p in doc.paragraphs}))
+    return Facts(doc.source, doc.id, doc.fetched, doc.title, keys.tobytes())
+
+
+def phrases_of(doc: Document, candidates: Mapping[str, set[int]]) -> tuple[str, list[str]]:
+    """The distinct paragraphs of ``doc`` whose key is a candidate of its source."""
+    keys = candidates.get(doc.source, ())
+    return (doc.source, doc.id), sorted(p for p in set(doc.paragraphs) if _key(p) in keys)
+
+
+def body(doc: Document, shared: Shared) -> tuple[list[str], int]:
+    """The paragraphs kept (site-wide boilerplate and other documents' titles out) and how many
+    were removed in all, per-page rules included."""
+    phrases, others = shared.common[doc.source], shared.titles[doc.source]
+    kept = [p for p in doc.paragraphs if p not in phrases and (p == doc.title or p not in others)]
+    if not kept:
+        kept = list(doc.paragraphs)
+    return kept, sum(n for _, n in doc.removed) + len(doc.paragraphs) - len(kept)
+
+
+def signature_of(doc: Document, shared: Shared):
+    from .dedup import signature
+
+    return (doc.source, doc.id), signature(body(doc, shared)[0])
+
+
+def rendered(doc: Document, shared: Shared) -> Rendered:
+    kept, removed = body(doc, shared)
+    cluster = shared.clusters.get(doc.id)
+    data = render(doc, kept, removed, cluster)
+    w = doc.warc
+    entry = {
+        "id": doc.id, "url": doc.url, "source": doc.source, "title": doc.title, "fetched": doc.fetched,
+        "warc": {"file": w.file, "offset": w.offset, "record_id": w.record_id,
+                 "payload_digest": w.payload_digest} if w else None,
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    if cluster:
+        entry["cluster"], entry["canonical"] = cluster
+    return Rendered(doc.source, doc.id, data, entry)
+
+
+Step = Callable[[Document, Any], Any]
+#: ``each(step, refs, context)``: ``step(load(ref), context)`` for every ref, in order, None for
+#: a ref that ``load`` could not read
+Each = Callable[[Step, list, Any], Iterable[Any]]
+
+
+def serial(load: Callable[[Any], Document | None]) -> Each:
+    """The steps run here, one document at a time."""
+
+    def each(step: Step, refs: list, context: Any) -> Iterable[Any]:
+        for ref in refs:
+            doc = load(ref)
+            yield None if doc is None else step(doc, context)
+
+    return each
+
+
 def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None], options: Mapping[str, TextOptions],
-                    emit_text: Callable[[Document, bytes], None], emit_entry: Callable[[dict], None],
-                    history: Callable[[Document], list[dict] | None] | None = None,
-                    default_options: bool = False) -> dict[str, list[str]]:
+                    emit_text: Callable[[Rendered], None], emit_entry: Callable[[dict], None],
+                    history: Callable[[str, str], list[dict] | None] | None = None,
+                    default_options: bool = False, each: Each | None = None) -> dict[str, list[str]]:
     """Finalize the documents ``load(ref)`` gives for ``refs``; returns the boilerplate per source.
 
     ``load`` returns None for a document to leave out (unreadable): it is asked once per ref in
     the first pass and only for the refs it answered later on, which must give the same document.
-    Text files come out in id order through ``emit_text``, manifest entries (sorted by id) through
-    ``emit_entry``. ``default_options``: a source without options counts as TextOptions() (also
-    for the near-duplicate threshold, the smallest of all sources').
+    ``each`` runs the per-document steps (default: :func:`serial` over ``load``; a process pool's
+    map gives the same results). Text files come out in id order through ``emit_text``,
+    manifest entries (sorted by id) through ``emit_entry``; ``history(source, id)`` gives a
+    document's earlier captures. ``default_options``: a source without options counts as
+    TextOptions() (also for the near-duplicate threshold, the smallest of all sources').
     A body line equal to the title of another document of the same source is a 'related' teaser.
     """
     from .dedup import cluster_stream  # imported late: numpy
 
+    each = each or serial(load)
+    refs = list(refs)
     entries: list[_Entry] = []
     counters: dict[str, PhraseCounter] = {}
     titles: dict[str, set[str]] = {}
-    for ref in refs:  # pass 1: count
-        doc = load(ref)
-        if doc is None:
+    for ref, facts in zip(refs, each(facts_of, refs, None)):  # pass 1: count
+        if facts is None:
             continue
-        entries.append(_Entry(doc.source, doc.id, doc.fetched, ref))
-        counters.setdefault(doc.source, PhraseCounter()).add(doc.paragraphs)
-        titles.setdefault(doc.source, set()).add(doc.title)
+        entries.append(_Entry(facts.source, facts.id, facts.fetched, ref))
+        counters.setdefault(facts.source, PhraseCounter()).add_keys(facts.keys)
+        titles.setdefault(facts.source, set()).add(facts.title)
     entries.sort(key=lambda e: (e.source, e.id))  # stable: equal keys keep the order of refs
     if default_options:
         options = {**{source: TextOptions() for source in counters}, **options}
 
-    def again(entry: _Entry) -> Document:
-        doc = load(entry.ref)
-        if doc is None or (doc.source, doc.id) != (entry.source, entry.id):
-            raise RuntimeError(f"document {entry.source}/{entry.id} changed while finalizing")
-        return doc
+    def checked(step: Step, chosen: list[_Entry], context: Any) -> Iterable[tuple[_Entry, Any]]:
+        """(entry, step result) for the ``chosen`` entries, each document the one pass 1 read."""
+        for entry, result in zip(chosen, each(step, [e.ref for e in chosen], context), strict=True):
+            if result is None or _identity(result) != (entry.source, entry.id):
+                raise RuntimeError(f"document {entry.source}/{entry.id} changed while finalizing")
+            yield entry, result
 
     need = {source: c.need(options.get(source, TextOptions())) for source, c in counters.items()}
     candidates = {source: c.candidates(options.get(source, TextOptions())) for source, c in sorted(counters.items())}
     counters.clear()
-    exact: dict[str, Counter] = {source: Counter() for source, keys in candidates.items() if keys}
-    for entry in entries:  # pass 2: the exact strings of the candidate phrases
-        if entry.source in exact:
-            keys, found = candidates[entry.source], exact[entry.source]
-            found.update(p for p in set(again(entry).paragraphs) if _key(p) in keys)
+    candidates = {source: keys for source, keys in candidates.items() if keys}
+    exact: dict[str, Counter] = {source: Counter() for source in candidates}
+    for entry, (_, phrases) in checked(phrases_of, [e for e in entries if e.source in candidates], candidates):
+        exact[entry.source].update(phrases)  # pass 2: the exact strings of the candidate phrases
     boilerplate = {source: sorted(p for p, n in exact.get(source, Counter()).items() if n >= need[source])
-                   for source in sorted(candidates)}
+                   for source in sorted(need)}
     del candidates, exact
-    common = {source: set(phrases) for source, phrases in boilerplate.items()}
-
-    def body(doc: Document) -> tuple[list[str], int]:
-        phrases, others = common[doc.source], titles[doc.source]
-        kept = [p for p in doc.paragraphs if p not in phrases and (p == doc.title or p not in others)]
-        if not kept:
-            kept = list(doc.paragraphs)
-        return kept, sum(n for _, n in doc.removed) + len(doc.paragraphs) - len(kept)
+    shared = Shared({source: frozenset(phrases) for source, phrases in boilerplate.items()},
+                    {source: frozenset(found) for source, found in titles.items()})
+    del titles
 
     # one document per id: of equal ids, the last in (source, id) order
     by_id = {entry.id: entry for entry in entries}
     del entries
+    ordered = [by_id[doc_id] for doc_id in sorted(by_id)]
     threshold = min((o.near_duplicate_threshold for o in options.values()), default=TextOptions().near_duplicate_threshold)
-    clusters = cluster_stream(  # pass 3
-        [(e.id, e.fetched) for e in by_id.values()], lambda doc_id: body(again(by_id[doc_id]))[0], threshold)
-    for doc_id in sorted(by_id):  # pass 4: render
-        doc = again(by_id[doc_id])
-        kept, removed = body(doc)
-        cluster = clusters.get(doc_id)
-        data = render(doc, kept, removed, cluster)
-        emit_text(doc, data)
-        w = doc.warc
-        entry = {
-            "id": doc.id, "url": doc.url, "source": doc.source, "title": doc.title, "fetched": doc.fetched,
-            "warc": {"file": w.file, "offset": w.offset, "record_id": w.record_id,
-                     "payload_digest": w.payload_digest} if w else None,
-            "sha256": hashlib.sha256(data).hexdigest(),
-        }
-        if cluster:
-            entry["cluster"], entry["canonical"] = cluster
-        if history and (earlier := history(doc)):
-            entry["history"] = earlier  # earlier captures of the page, oldest first
-        emit_entry(entry)
+
+    def body_of(doc_id: str) -> list[str]:  # a candidate pair's bodies, for the exact comparison
+        entry = by_id[doc_id]
+        doc = load(entry.ref)
+        if doc is None or (doc.source, doc.id) != (entry.source, entry.id):
+            raise RuntimeError(f"document {entry.source}/{entry.id} changed while finalizing")
+        return body(doc, shared)[0]
+
+    signatures = (sig for _, (_, sig) in checked(signature_of, ordered, shared))  # pass 3
+    clusters = cluster_stream([(e.id, e.fetched) for e in ordered], body_of, threshold, signatures=signatures)
+    shared = replace(shared, clusters=clusters)
+    for entry, result in checked(rendered, ordered, shared):  # pass 4: render
+        emit_text(result)
+        if history and (earlier := history(entry.source, entry.id)):
+            result.entry["history"] = earlier  # earlier captures of the page, oldest first
+        emit_entry(result.entry)
     return boilerplate
+
+
+def _identity(result: Any) -> tuple[str, str]:
+    """(source, id) of a step's result."""
+    if isinstance(result, Rendered):
+        return result.source, result.id
+    source, doc_id = result[0]
+    return source, doc_id
 
 
 @dataclass
@@ -166,9 +273,9 @@ def finalize(documents: Iterable[Document], options: Mapping[str, TextOptions],
     out = Finalized()
     out.boilerplate = finalize_stream(
         range(len(docs)), docs.__getitem__, options,
-        emit_text=lambda doc, data: out.texts.__setitem__((doc.source, doc.id), data),
+        emit_text=lambda result: out.texts.__setitem__((result.source, result.id), result.data),
         emit_entry=out.manifest.append,
-        history=(lambda doc: history.get(doc.id)) if history else None)
+        history=(lambda _source, doc_id: history.get(doc_id)) if history else None)
     return out
 
 

@@ -22,12 +22,18 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from concurrent.futures import Executor
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from itertools import repeat
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from .model import Document, TextOptions
+
+if TYPE_CHECKING:
+    from .sitewide import Rendered
 
 _SAFE_NAME = re.compile(r"[^a-z0-9._-]+")
 _SNAPSHOT = ".publish."  # prefix of a publish's snapshot directory in the root
@@ -117,15 +123,19 @@ class TextStore:
         return removed
 
     def _snapshot(self, only: Collection[Path] | None) -> tuple[Path, list[tuple[Path, Path]]]:
-        """Hard links to the derived files (and their histories) as they are now: workers that
-        replace a file while we publish (os.replace: a new inode) change none of our passes."""
+        """Hard links to the derived files (and their histories) as they are now, in the same
+        layout: workers that replace a file while we publish (os.replace: a new inode) change
+        none of our passes. Returns the snapshot and (copy, original) of each Document file."""
         snapshot = Path(tempfile.mkdtemp(prefix=_SNAPSHOT, dir=self.root))
+        derived = self.root / "derived"
         refs = []
-        for n, path in enumerate(self.derived_files()):
+        for path in self.derived_files():
             if only is not None and path not in only:
                 continue
             for suffix in (".json", ".history"):
-                original, copy = path.with_suffix(suffix), snapshot / f"{n}{suffix}"
+                original = path.with_suffix(suffix)
+                copy = snapshot / original.relative_to(derived)
+                copy.parent.mkdir(exist_ok=True)
                 try:
                     try:
                         os.link(original, copy)
@@ -139,10 +149,13 @@ class TextStore:
                     refs.append((copy, path))
         return snapshot, refs
 
-    def publish(self, options: Mapping[str, TextOptions], only: Collection[Path] | None = None) -> dict[str, int]:
+    def publish(self, options: Mapping[str, TextOptions], only: Collection[Path] | None = None,
+                pool: Executor | None = None, workers: int = 1) -> dict[str, int]:
         """Finalize the cached Documents (site-wide boilerplate, clusters) and write every output
         file, one document at a time (crawler.text.sitewide). ``only``: the derived files to use
-        (default: all). A source without options gets the defaults. The derived files are listed
+        (default: all). ``pool``: a process pool of ``workers`` that runs the per-document steps
+        (reading, counting, signatures, rendering and writing text files); the same bytes come
+        out. A source without options gets the defaults. The derived files are listed
         once and read from a snapshot, so files written meanwhile wait for the next publish; an
         unreadable one is left out, with one log line, and counted as ``skipped``."""
         counts = {"written": 0, "unchanged": 0, "removed": 0}
@@ -157,7 +170,7 @@ class TextStore:
             if leftovers:
                 counts["leftovers"] = leftovers
             return counts
-        counts.update(self._publish(options, only))
+        counts.update(self._publish(options, only, pool, workers))
         if inputs is not None:
             state = {"inputs": inputs, "outputs": self._outputs_signature()}
             write_atomic(self.root / _FINALIZED, json.dumps(state, sort_keys=True).encode("utf-8"))
@@ -192,50 +205,49 @@ class TextStore:
         except (OSError, ValueError):
             return None
 
-    def _publish(self, options: Mapping[str, TextOptions], only: Collection[Path] | None) -> dict[str, int]:
-        from .sitewide import finalize_stream  # imported late: it pulls in numpy
+    def _publish(self, options: Mapping[str, TextOptions], only: Collection[Path] | None,
+                 pool: Executor | None, workers: int) -> dict[str, int]:
+        from .sitewide import finalize_stream, serial  # imported late: it pulls in numpy
 
         counts = {"written": 0, "unchanged": 0, "removed": 0}
         snapshot, refs = self._snapshot(only)
         skipped = set()
 
+        def unreadable(original: Path, problem: str) -> None:
+            if original not in skipped:
+                skipped.add(original)
+                logger.warning("%s: unreadable derived document left out (%s)", original, problem)
+
         def load(ref: tuple[Path, Path]) -> Document | None:
-            copy, original = ref
             try:
-                return Document.from_dict(json.loads(copy.read_bytes().decode("utf-8")))
-            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-                if original not in skipped:
-                    skipped.add(original)
-                    logger.warning("%s: unreadable derived document left out (%s: %s)", original, type(exc).__name__, exc)
+                return load_document(ref[0])
+            except _UNREADABLE as exc:
+                unreadable(ref[1], f"{type(exc).__name__}: {exc}")
                 return None
 
-        def history(doc: Document) -> list[dict]:
+        def history(source: str, doc_id: str) -> list[dict]:
             try:
-                return json.loads(snapshot.joinpath(f"{doc_refs[doc.source, doc.id]}.history").read_text("utf-8"))
+                return json.loads((snapshot / safe_name(source) / f"{doc_id}.history").read_text("utf-8"))
             except (OSError, ValueError):
                 return []
 
-        doc_refs = {}
         keep = set()
+        text = self.root / "text"
 
-        def emit_text(doc: Document, data: bytes) -> None:
-            path = self.root / "text" / safe_name(doc.source) / f"{doc.id}.txt"
+        def emit_text(result: Rendered) -> None:
+            path = text / safe_name(result.source) / f"{result.id}.txt"
             keep.add(path)
-            counts["written" if write_atomic(path, data) else "unchanged"] += 1
+            changed = result.changed if result.data is None else write_atomic(path, result.data)
+            counts["written" if changed else "unchanged"] += 1
 
-        def load_and_note(ref: tuple[Path, Path]) -> Document | None:
-            doc = load(ref)
-            if doc is not None:
-                doc_refs[doc.source, doc.id] = ref[0].stem
-            return doc
-
+        each = serial(load) if pool is None else _pooled(pool, workers, str(text), unreadable)
         try:
             with open_atomic(self.root / "manifest.jsonl") as manifest:
                 boilerplate = finalize_stream(
-                    refs, load_and_note, options, emit_text,
+                    refs, load, options, emit_text,
                     lambda entry: manifest.write(json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"),
-                    history=history, default_options=True)
-                for path in sorted((self.root / "text").glob("*/*.txt")):
+                    history=history, default_options=True, each=each)
+                for path in sorted(text.glob("*/*.txt")):
                     if path not in keep:
                         path.unlink()
                         counts["removed"] += 1
@@ -247,6 +259,58 @@ class TextStore:
         if skipped:
             counts["skipped"] = len(skipped)
         return counts
+
+
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError, AttributeError)
+
+
+def load_document(path: Path) -> Document:
+    """A cached Document from its file (raises one of _UNREADABLE when it cannot be read)."""
+    return Document.from_dict(json.loads(path.read_bytes().decode("utf-8")))
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    original: Path
+    problem: str
+
+
+def _pooled(pool: Executor, workers: int, text_root: str, unreadable: Callable[[Path, str], None]):
+    """An ``each`` of crawler.text.sitewide that runs the steps in ``pool``: a few chunks of
+    documents per worker and pass (the context travels with every chunk), results in order."""
+
+    def each(step, refs: list, context):
+        size = max(1, -(-len(refs) // (4 * workers)))
+        chunks = [refs[i:i + size] for i in range(0, len(refs), size)]
+        for results in pool.map(_run_steps, repeat(step), chunks, repeat(context), repeat(text_root)):
+            for result in results:
+                if isinstance(result, _Unreadable):
+                    unreadable(result.original, result.problem)
+                    yield None
+                else:
+                    yield result
+
+    return each
+
+
+def _run_steps(step, refs: list[tuple[Path, Path]], context, text_root: str) -> list:
+    """Pool entry point: ``step`` over a chunk of snapshot files. A rendered text is written here,
+    in the worker (only whether it changed goes back)."""
+    from .sitewide import Rendered
+
+    results = []
+    for copy, original in refs:
+        try:
+            doc = load_document(copy)
+        except _UNREADABLE as exc:
+            results.append(_Unreadable(original, f"{type(exc).__name__}: {exc}"))
+            continue
+        result = step(doc, context)
+        if isinstance(result, Rendered):
+            path = Path(text_root) / safe_name(result.source) / f"{result.id}.txt"
+            result = replace(result, data=None, changed=write_atomic(path, result.data))
+        results.append(result)
+    return results
 
 
 def _stat_line(path: Path, root: Path) -> bytes:
