@@ -138,8 +138,10 @@ class TextPipeline:
             await asyncio.to_thread(fcntl.flock, lock.fileno(), fcntl.LOCK_EX)
             await self._catch_up()
             if self.derived or (self.store.root / "derived").is_dir():
-                future = self._pool().submit(publish_archive, str(self.store.root), self.seeds_dir)
-                counts = await asyncio.wrap_future(future)
+                # a thread here drives the publish (counting, near-duplicate index, manifest) and the
+                # pool's workers run its per-document steps: the event loop stays free
+                counts = await asyncio.to_thread(publish_archive, str(self.store.root), self.seeds_dir,
+                                                 self._pool(), self.workers)
                 for key, value in sorted(counts.items()):
                     self.crawler.stats.set_value(f"text/files/{key}", value)
         if self.pool is not None:

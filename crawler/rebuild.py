@@ -251,8 +251,8 @@ def exit_with(pid: int) -> None:
     threading.Thread(target=watch, name="exit-with-owner", daemon=True).start()
 
 
-# --- process-pool entry points of the crawl's TextPipeline: here, not in the pipeline module,
-# so worker processes import neither Scrapy nor Twisted
+# --- what the crawl's TextPipeline runs (its pool entry points here, not in the pipeline module,
+# so worker processes import neither Scrapy nor Twisted)
 
 @dataclass(frozen=True)
 class Stored:
@@ -277,15 +277,17 @@ def derive_page(capture: Capture, options: TextOptions, root: str) -> Stored | T
     return Stored(doc.encoding.repairs, doc.removed)
 
 
-def publish_archive(root: str, seeds_dir: str) -> dict[str, int]:
-    """Pool entry point: finalize every cached Document of the archive and write the outputs."""
+def publish_archive(root: str, seeds_dir: str, pool: ProcessPoolExecutor | None = None,
+                    workers: int = 1) -> dict[str, int]:
+    """Finalize every cached Document of the archive and write the outputs; the per-document
+    steps run in ``pool`` (of ``workers``) when one is given."""
     from crawler.sources import SeedError, load_sources
 
     try:
         options = {name: src.text for name, src in load_sources(seeds_dir).items()}
     except SeedError:
         options = {}
-    return TextStore(root).publish(options)
+    return TextStore(root).publish(options, pool=pool, workers=workers)
 
 
 def terminal_progress(done: int, total: int) -> None:
