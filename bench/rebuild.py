@@ -3,8 +3,10 @@
     python bench/rebuild.py [--pages 500] [--runs 3]
 
 Crawls a generated site once (full archiver), then times: `rebuild` with 1 and 2 workers,
-trafilatura alone (single process, same pages, decoded str in), and `text.derive` per page, and
-prints pages/s and the added cost per page of our own steps (decode, repair, boilerplate, render).
+trafilatura alone on the same pages (decoded str in) as a whole process (bench/extract_alone.py:
+start-up and WARC reading included, as in a rebuild's figure) and per call in this process, and
+`text.derive` per call, and prints pages/s and the added cost per page of our own steps (decode,
+repair, boilerplate, render).
 """
 
 from __future__ import annotations
@@ -70,6 +72,10 @@ def main() -> None:
             print(f"rebuild, {workers} worker(s): {args.pages / median(m.seconds for m in runs):7.1f} pages/s, "
                   f"CPU {median(m.cpu for m in runs) * 1000 / args.pages:5.1f} ms a page "
                   f"(median of {args.runs}, process start included)")
+        alone_runs = [run_measured([PY, str(ROOT / "bench" / "extract_alone.py"), str(work / "archive" / "warc"),
+                                    str(seeds / "bench.yaml")]) for _ in range(args.runs)]
+        print(f"trafilatura alone, whole process (start-up and WARC reading included): "
+              f"{args.pages / median(m.seconds for m in alone_runs):7.1f} pages/s (median of {args.runs})")
         sources = {"bench": load_source(seeds / "bench.yaml")}
         found = locate(warc_files(work / "archive" / "warc"), sources)
         captures = [read_capture(f.file, f.offset, f.source) for _, f in sorted(found.items())]

@@ -210,11 +210,19 @@ def _nothing() -> None:
 
 
 def warm_up(pool) -> None:
-    """Start a pool's first worker now: the forkserver imports the text steps (~1 s) while the
-    rebuild locates its records instead of after. (A crawl does not: on a machine running
-    several crawl workers, every forkserver importing at once delays the crawls' start.)"""
+    """Start a pool's first worker now, from a thread: the forkserver imports the text steps
+    (~1 s) while the rebuild locates its records instead of after (starting a worker waits for
+    that import, so it is not done on the calling thread). (A crawl does not: on a machine
+    running several crawl workers, every forkserver importing at once delays the crawls' start.)"""
+
+    def start() -> None:
+        try:
+            pool.submit(_nothing)
+        except Exception:  # noqa: BLE001  a broken pool says so again at the first real job
+            pass
+
     if isinstance(pool, ProcessPoolExecutor):
-        pool.submit(_nothing)
+        threading.Thread(target=start, name="pool-warm-up", daemon=True).start()
 
 
 def text_context() -> multiprocessing.context.BaseContext:
@@ -222,7 +230,9 @@ def text_context() -> multiprocessing.context.BaseContext:
     and threads that a fork would copy). The server imports the text steps once (trafilatura,
     ~1 s) and not Scrapy, so each worker starts in milliseconds and shares those pages."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.rebuild", "crawler.text.basic"])
+    # and the publish's steps (numpy): a crawl's or rebuild's publish runs them in these workers
+    context.set_forkserver_preload(["crawler.rebuild", "crawler.text.basic", "crawler.text.sitewide",
+                                    "crawler.text.dedup"])
     return context
 
 
