@@ -65,22 +65,34 @@ def main() -> None:
         with static_server(site) as base:
             ours(base, work, work / "archive")
         seeds = work / "seeds"
-        for workers in (1, 2):
-            runs = [run_measured([PY, "-m", "scrapy", "rebuild", str(work / f"out{workers}-{r}"),
-                                  "--workers", str(workers), "-s", f"SEEDS_DIR={seeds}",
-                                  "-s", f"ARCHIVE_DIR={work / 'archive'}"]) for r in range(args.runs)]
-            print(f"rebuild, {workers} worker(s): {args.pages / median(m.seconds for m in runs):7.1f} pages/s, "
-                  f"CPU {median(m.cpu for m in runs) * 1000 / args.pages:5.1f} ms a page "
+        def rebuild(workers: int, run: int):
+            return run_measured([PY, "-m", "scrapy", "rebuild", str(work / f"out{workers}-{run}"),
+                                 "--workers", str(workers), "-s", f"SEEDS_DIR={seeds}",
+                                 "-s", f"ARCHIVE_DIR={work / 'archive'}"])
+
+        def alone():
+            return run_measured([PY, str(ROOT / "bench" / "extract_alone.py"), str(work / "archive" / "warc"),
+                                 str(seeds / "bench.yaml")])
+
+        measured: dict[str, list] = {"1": [], "2": [], "alone": []}
+        for run in range(args.runs):  # alternating, so that drift in the machine's speed hits all alike
+            measured["1"].append(rebuild(1, run))
+            measured["2"].append(rebuild(2, run))
+            measured["alone"].append(alone())
+        rate = {key: args.pages / median(m.seconds for m in runs) for key, runs in measured.items()}
+        for workers in ("1", "2"):
+            print(f"rebuild, {workers} worker(s): {rate[workers]:7.1f} pages/s, "
+                  f"CPU {median(m.cpu for m in measured[workers]) * 1000 / args.pages:5.1f} ms a page "
                   f"(median of {args.runs}, process start included)")
-        alone_runs = [run_measured([PY, str(ROOT / "bench" / "extract_alone.py"), str(work / "archive" / "warc"),
-                                    str(seeds / "bench.yaml")]) for _ in range(args.runs)]
-        print(f"trafilatura alone, whole process (start-up and WARC reading included): "
-              f"{args.pages / median(m.seconds for m in alone_runs):7.1f} pages/s (median of {args.runs})")
+        print(f"trafilatura alone, whole process (start-up and WARC reading included): {rate['alone']:7.1f} pages/s")
+        print(f"ratio: rebuild with 2 workers {rate['2'] / rate['alone']:.2f}x trafilatura alone (whole processes, "
+              f"{args.runs} alternating runs)")
         sources = {"bench": load_source(seeds / "bench.yaml")}
         found = locate(warc_files(work / "archive" / "warc"), sources)
         captures = [read_capture(f.file, f.offset, f.source) for _, f in sorted(found.items())]
         alone, whole = per_page(captures)
-        print(f"trafilatura alone: {1 / alone:7.1f} pages/s ({alone * 1000:.1f} ms/page, 1 process)")
+        print(f"trafilatura alone: {1 / alone:7.1f} pages/s ({alone * 1000:.1f} ms/page, 1 process, per call); "
+              f"rebuild with 2 workers {rate['2'] * alone:.2f}x that")
         print(f"text.derive      : {1 / whole:7.1f} pages/s ({whole * 1000:.1f} ms/page); "
               f"our steps add {(whole - alone) * 1000:.1f} ms/page ({(whole / alone - 1) * 100:.0f}%)")
 
