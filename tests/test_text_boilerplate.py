@@ -242,3 +242,41 @@ def test_chinese_dates(line, expected):
     from crawler.text.basic import iso_date
 
     assert iso_date(line, "2026-11-22T00:00:00Z") == expected
+
+
+MENU = ["首页", "机构概况", "政策文件", "办事指南"]
+NOTICE = ["居民可携带身份证到社区服务站登记，工作人员当场录入系统。", "登记时间为每周一至周五上午九点到十一点半。"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "kept", "removed"),
+    [
+        ([*MENU, *NOTICE], NOTICE, 4),  # a menu before the text
+        ([*NOTICE, *MENU[1:]], NOTICE, 3),  # and after it
+        ([*MENU[2:], *NOTICE], [*MENU[2:], *NOTICE], 0),  # two links in a row: not a menu
+        (["附件1.docx", "附件2.pdf", "附件3.xls", *NOTICE], ["附件1.docx", "附件2.pdf", "附件3.xls", *NOTICE], 0),
+        (["首页", "机构概况", "不是链接的小标题", *NOTICE], ["首页", "机构概况", "不是链接的小标题", *NOTICE], 0),
+        ([*MENU, "登记地点：各社区服务站"], ["登记地点：各社区服务站"], 4),  # a linked line over 10 characters is text
+        (MENU, MENU, 0),  # nothing but links: kept whole
+    ],
+)
+def test_menus_at_either_end_of_the_body(lines, kept, removed):
+    from crawler.text.basic import strip_menus
+
+    links = {*MENU, "附件1.docx", "附件2.pdf", "附件3.xls", "登记地点：各社区服务站"}
+    assert strip_menus(lines, lambda: links) == (kept, removed)
+
+
+def test_a_menu_taken_for_text_on_a_short_page_is_removed():
+    from crawler.text import derive
+    from crawler.text.model import Capture
+
+    menu = "".join(f'<a href="/c{i}/">{name}</a>' for i, name in enumerate(MENU))
+    body = "<br>".join(f"　　{line}" for line in NOTICE)
+    html = (f'<html><head><meta charset="gbk"><title>社区服务站登记须知</title></head><body><div class="menu">{menu}</div>'
+            f'<table><tr><td>社区服务站登记须知</td></tr><tr><td><div id="zoom">{body}</div></td></tr></table></body></html>')
+    capture = Capture("http://x.cn/tz/1.html", 200, (("Content-Type", "text/html"),), html.encode("gbk"),
+                      "2026-01-01T00:00:00Z", "s")
+    doc = derive(capture, TextOptions())
+    assert (doc.title, doc.paragraphs) == ("社区服务站登记须知", tuple(NOTICE))
+    assert dict(doc.removed)["menu"] == 3  # 首页 (two characters) goes as a metadata-sized line

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import lxml.html
 import trafilatura
@@ -254,6 +254,45 @@ def remove_generic(lines: list[str], title: str, patterns: tuple[str, ...]) -> t
     return kept, removed
 
 
+_MENU_RUN = 3  # at least this many link lines in a row at an end of the body make a menu
+_MENU_LINE = 10  # characters: menu entries are short
+_FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,4}$")  # 附件1.docx: an attachment list is not a menu
+
+
+def strip_menus(lines: list[str], link_texts: Callable[[], set[str]]) -> tuple[list[str], int]:
+    """A site menu the extractor took for text (small pages, where trafilatura falls back to a
+    wider extraction): a run of at least three short lines at the start or at the end of the
+    body, each the whole text of a link of the page. ``link_texts`` is asked only when an end of
+    the body is short lines; a body that would be left empty is kept whole."""
+
+    def menu_line(line: str, links: set[str]) -> bool:
+        return len(line) <= _MENU_LINE and line in links and not _FILE_NAME.search(line)
+
+    def short(run: list[str]) -> bool:
+        return all(len(line) <= _MENU_LINE for line in run)
+
+    if len(lines) <= _MENU_RUN or not (short(lines[:_MENU_RUN]) or short(lines[-_MENU_RUN:])):
+        return lines, 0
+    links = link_texts()
+
+    def run_length(seq: Iterable[str]) -> int:
+        n = 0
+        for line in seq:
+            if not menu_line(line, links):
+                break
+            n += 1
+        return n if n >= _MENU_RUN else 0
+
+    head = run_length(lines)
+    tail = run_length(reversed(lines[head:]))
+    kept = lines[head:len(lines) - tail]
+    return (kept, head + tail) if kept else (lines, 0)
+
+
+def _link_texts(tree) -> set[str]:
+    return {normalize_whitespace(a.text_content()) for a in tree.iter("a")}
+
+
 def derive(capture: Capture, options: TextOptions) -> Document:
     """One archived article page to a Document (before site-wide boilerplate removal)."""
     mime, header = content_type(capture)
@@ -282,6 +321,9 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     title, short_date = split_short_date(title, capture.url, capture.warc_date)
     lines, meta = split_meta([x for x in lines if x], capture.warc_date)
     lines, removed = remove_generic(lines, title, options.boilerplate_patterns)
+    lines, menus = strip_menus(lines, lambda: _link_texts(tree))
+    if menus:
+        removed["menu"] += menus
     if not lines:
         raise TextError("no-text", f"{capture.url}: nothing left after boilerplate removal")
     byline = _byline_text(html, title)
