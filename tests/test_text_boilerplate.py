@@ -24,6 +24,8 @@ TITLE = "东湖街道开展邻里节活动"
         ("分享到：微信 微博 QQ空间", "share"),
         ("相关阅读", "related"),
         ("【相關文章】", "related"),
+        ("热点新闻", "related"),
+        ("猜你喜欢", "related"),
         ("【纠错】 责任编辑：李编辑", "editor"),
         ("当前位置：首页 > 地方频道 > 正文", "breadcrumb"),
         ("版权所有 © 2024 东湖在线 备案号：鄂ICP备00000000号", "copyright"),
@@ -246,6 +248,7 @@ def test_chinese_dates(line, expected):
 
 MENU = ["首页", "机构概况", "政策文件", "办事指南"]
 NOTICE = ["居民可携带身份证到社区服务站登记，工作人员当场录入系统。", "登记时间为每周一至周五上午九点到十一点半。"]
+HEADLINE = "东湖街道第二批老旧小区改造项目全面开工"
 
 
 @pytest.mark.parametrize(
@@ -255,15 +258,19 @@ NOTICE = ["居民可携带身份证到社区服务站登记，工作人员当场
         ([*NOTICE, *MENU[1:]], NOTICE, 3),  # and after it
         ([*MENU[2:], *NOTICE], [*MENU[2:], *NOTICE], 0),  # two links in a row: not a menu
         (["附件1.docx", "附件2.pdf", "附件3.xls", *NOTICE], ["附件1.docx", "附件2.pdf", "附件3.xls", *NOTICE], 0),
+        ([*NOTICE, "附件一", "附件二", "附件三"], [*NOTICE, "附件一", "附件二", "附件三"], 0),
         (["首页", "机构概况", "不是链接的小标题", *NOTICE], ["首页", "机构概况", "不是链接的小标题", *NOTICE], 0),
-        ([*MENU, "登记地点：各社区服务站"], ["登记地点：各社区服务站"], 4),  # a linked line over 10 characters is text
+        ([*MENU, HEADLINE], [*MENU, HEADLINE], 0),  # nothing but links (a headline too): kept whole
+        ([*NOTICE, *MENU[:2], HEADLINE], NOTICE, 3),  # a list of headlines after the text
+        ([*NOTICE, *MENU[:2], HEADLINE + "。" * 30], [*NOTICE, *MENU[:2], HEADLINE + "。" * 30], 0),  # over 40
+        ([*NOTICE, "首页", "不是链接", *MENU[1:]], [*NOTICE, "首页", "不是链接"], 3),
         (MENU, MENU, 0),  # nothing but links: kept whole
     ],
 )
 def test_menus_at_either_end_of_the_body(lines, kept, removed):
     from crawler.text.basic import strip_menus
 
-    links = {*MENU, "附件1.docx", "附件2.pdf", "附件3.xls", "登记地点：各社区服务站"}
+    links = {*MENU, "附件1.docx", "附件2.pdf", "附件3.xls", "附件一", "附件二", "附件三", HEADLINE, HEADLINE + "。" * 30}
     assert strip_menus(lines, lambda: links) == (kept, removed)
 
 

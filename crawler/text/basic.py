@@ -43,7 +43,11 @@ _AUTHOR = re.compile(r"(?:作者|记者|記者)\s*[:：]?\s*([\u4e00-\u9fff·]{2
 _ORIGIN = re.compile(r"(?:来源|來源)\s*[:：]\s*(\S+)")
 GENERIC_RULES = {
     "share": re.compile(r"^(?!.*[。！？]).{0,10}分享到.{0,40}$"),
-    "related": re.compile(r"^[【\[]?(?:相关阅读|相關閱讀|相关文章|相關文章|相关新闻|相關新聞|推荐阅读|延伸阅读)[】\]]?[:：]?$"),
+    # the heading of a list of other articles (the list itself goes as a 'menu': strip_menus)
+    "related": re.compile(r"^[【\[]?(?:相关阅读|相關閱讀|相关文章|相關文章|相关新闻|相關新聞|相关链接|相關鏈接|推荐阅读|延伸阅读"
+                          r"|热点新闻|熱點新聞|热门新闻|熱門新聞|热门文章|熱門文章|最新文章|最新新闻|最新新聞|精彩推荐|精彩推薦"
+                          r"|猜你喜欢|猜你喜歡|热门推荐|熱門推薦|点击排行|點擊排行|阅读排行|閱讀排行|新闻排行|新聞排行|热点排行)"
+                          r"[】\]]?[:：]?$"),
     "editor": re.compile(r"^(?:【纠错】|【糾錯】)?[\s【\[]{0,2}(?:责任编辑|責任編輯|责编|審核|审核|校对|校對)\s*[:：].{0,40}$"
                          r"|^(?:【纠错】|【糾錯】)\s*$"
                          r"|^[（(](?:责任编辑|責任編輯|责编|编辑|編輯)\s*[:：][^）)]{1,30}[）)]$"),
@@ -255,18 +259,20 @@ def remove_generic(lines: list[str], title: str, patterns: tuple[str, ...]) -> t
 
 
 _MENU_RUN = 3  # at least this many link lines in a row at an end of the body make a menu
-_MENU_LINE = 10  # characters: menu entries are short
+_MENU_LINE = 40  # characters: menu entries and the headlines of a list of other articles
 _FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,4}$")  # 附件1.docx: an attachment list is not a menu
 
 
 def strip_menus(lines: list[str], link_texts: Callable[[], set[str]]) -> tuple[list[str], int]:
-    """A site menu the extractor took for text (small pages, where trafilatura falls back to a
-    wider extraction): a run of at least three short lines at the start or at the end of the
-    body, each the whole text of a link of the page. ``link_texts`` is asked only when an end of
-    the body is short lines; a body that would be left empty is kept whole."""
+    """A site menu or a list of other articles' headlines that the extractor took for text (small
+    pages, where trafilatura falls back to a wider extraction; a sidebar next to the text): a run
+    of at least three lines of at most 40 characters at the start or at the end of the body, each
+    the whole text of a link of the page. ``link_texts`` is asked only when an end of the body is
+    short lines; a body that would be left empty is kept whole."""
 
     def menu_line(line: str, links: set[str]) -> bool:
-        return len(line) <= _MENU_LINE and line in links and not _FILE_NAME.search(line)
+        return (len(line) <= _MENU_LINE and line in links and not _FILE_NAME.search(line)
+                and not line.startswith(("附件", "附表")))  # attachments are the notice's own
 
     def short(run: list[str]) -> bool:
         return all(len(line) <= _MENU_LINE for line in run)
