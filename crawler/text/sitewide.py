@@ -115,7 +115,7 @@ class Shared:
 
 
 def facts_of(doc: Document, _context: None) -> Facts:
-    keys = array("Q", sorted({_key(p) for p in doc.paragraphs}))
+    keys = array("Q", {_key(p) for p in doc.paragraphs})  # counted, never compared in order
     return Facts(doc.source, doc.id, doc.fetched, doc.title, keys.tobytes())
 
 
@@ -206,11 +206,15 @@ def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None],
     if default_options:
         options = {**{source: TextOptions() for source in counters}, **options}
 
+    def same(entry: _Entry, identity: tuple[str, str] | None) -> None:
+        """A later pass must read the document pass 1 read (a snapshot guarantees it)."""
+        if identity != (entry.source, entry.id):
+            raise RuntimeError(f"document {entry.source}/{entry.id} changed while finalizing")
+
     def checked(step: Step, chosen: list[_Entry], context: Any) -> Iterable[tuple[_Entry, Any]]:
-        """(entry, step result) for the ``chosen`` entries, each document the one pass 1 read."""
+        """(entry, step result) for the ``chosen`` entries."""
         for entry, result in zip(chosen, each(step, [e.ref for e in chosen], context), strict=True):
-            if result is None or _identity(result) != (entry.source, entry.id):
-                raise RuntimeError(f"document {entry.source}/{entry.id} changed while finalizing")
+            same(entry, None if result is None else _identity(result))
             yield entry, result
 
     need = {source: c.need(options.get(source, TextOptions())) for source, c in counters.items()}
@@ -236,8 +240,7 @@ def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None],
     def body_of(doc_id: str) -> list[str]:  # a candidate pair's bodies, for the exact comparison
         entry = by_id[doc_id]
         doc = load(entry.ref)
-        if doc is None or (doc.source, doc.id) != (entry.source, entry.id):
-            raise RuntimeError(f"document {entry.source}/{entry.id} changed while finalizing")
+        same(entry, None if doc is None else (doc.source, doc.id))
         return body(doc, shared)[0]
 
     signatures = (sig for _, (_, sig) in checked(signature_of, ordered, shared))  # pass 3

@@ -132,10 +132,10 @@ class TextStore:
         for path in self.derived_files():
             if only is not None and path not in only:
                 continue
+            (snapshot / path.parent.name).mkdir(exist_ok=True)
             for suffix in (".json", ".history"):
                 original = path.with_suffix(suffix)
                 copy = snapshot / original.relative_to(derived)
-                copy.parent.mkdir(exist_ok=True)
                 try:
                     try:
                         os.link(original, copy)
@@ -219,11 +219,11 @@ class TextStore:
                 logger.warning("%s: unreadable derived document left out (%s)", original, problem)
 
         def load(ref: tuple[Path, Path]) -> Document | None:
-            try:
-                return load_document(ref[0])
-            except _UNREADABLE as exc:
-                unreadable(ref[1], f"{type(exc).__name__}: {exc}")
+            found = _read(*ref)
+            if isinstance(found, _Unreadable):
+                unreadable(found.original, found.problem)
                 return None
+            return found
 
         def history(source: str, doc_id: str) -> list[dict]:
             try:
@@ -275,6 +275,14 @@ class _Unreadable:
     problem: str
 
 
+def _read(copy: Path, original: Path) -> Document | _Unreadable:
+    """The Document of a snapshot file, or what is wrong with it (``original`` names it)."""
+    try:
+        return load_document(copy)
+    except _UNREADABLE as exc:
+        return _Unreadable(original, f"{type(exc).__name__}: {exc}")
+
+
 def _pooled(pool: Executor, workers: int, text_root: str, unreadable: Callable[[Path, str], None]):
     """An ``each`` of crawler.text.sitewide that runs the steps in ``pool``: a few chunks of
     documents per worker and pass (the context travels with every chunk), results in order."""
@@ -300,10 +308,9 @@ def _run_steps(step, refs: list[tuple[Path, Path]], context, text_root: str) -> 
 
     results = []
     for copy, original in refs:
-        try:
-            doc = load_document(copy)
-        except _UNREADABLE as exc:
-            results.append(_Unreadable(original, f"{type(exc).__name__}: {exc}"))
+        doc = _read(copy, original)
+        if isinstance(doc, _Unreadable):
+            results.append(doc)
             continue
         result = step(doc, context)
         if isinstance(result, Rendered):
