@@ -246,3 +246,47 @@ def test_no_process_of_a_sigkilled_rebuild_lives_on(site):
     below = kill_once_pooled(args, 2)  # the forkserver and the resource tracker at least
     assert len(below) >= 2
     assert all_end(below) == []
+
+
+def test_a_rebuild_whose_worker_dies_says_so_in_one_line(site):
+    """A text worker killed under a rebuild (the OOM killer, a signal): one error line, exit 1, no
+    traceback; the WARC files are untouched and a second rebuild gives the crawl's text archive."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    tmp_path, content, seeds = site
+    with DemoServer(content_dir=content) as url:
+        crawl(tmp_path, seeds, url)
+    warcs = {p.name: p.read_bytes() for p in (tmp_path / "archive" / "warc").iterdir()}
+    args = [sys.executable, "-m", "scrapy", "rebuild", str(tmp_path / "out"), "--workers", "2",
+            "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}"]
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def workers() -> list[int]:  # the forkserver's children: the pool's workers
+        below = descendants(proc.pid)
+        return [pid for pid in below if _parent(pid) in below]
+
+    deadline = time.monotonic() + 60
+    while not (found := workers()) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.kill(found[0], signal.SIGKILL)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert err.splitlines()[-1].startswith(f"error: rebuild from {tmp_path / 'archive' / 'warc'} stopped: "
+                                           "a text worker process died (")
+    assert "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in (tmp_path / "archive" / "warc").iterdir()} == warcs
+    again = run_scrapy("rebuild", "--check", "--workers", "2", "-s", f"SEEDS_DIR={seeds}",
+                       "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}")
+    assert again.stdout.splitlines()[-1] == "rebuild --check: 0 difference(s)"
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None

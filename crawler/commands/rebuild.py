@@ -8,7 +8,9 @@ archive byte for byte, naming every difference (exit status 1).
 from __future__ import annotations
 
 import filecmp
+import sys
 import tempfile
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
@@ -74,6 +76,14 @@ class Command(ScrapyCommand):
         except SeedError as exc:
             raise UsageError(str(exc)) from None
         workers = opts.workers or self.settings.getint("TEXT_WORKERS") or 1
+        try:
+            self._run(archive, warc_dir, args, opts, sources, workers)
+        except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal): no traceback
+            sys.stderr.write(f"error: rebuild from {warc_dir} stopped: a text worker process died ({exc}); "
+                             "the WARC files are untouched and every file written so far is whole: run it again\n")
+            self.exitcode = 1
+
+    def _run(self, archive: Path, warc_dir: Path, args: list[str], opts, sources, workers: int) -> None:
         if opts.check:
             with tempfile.TemporaryDirectory(prefix="rebuild-") as tmp:
                 self._rebuild(warc_dir, Path(tmp), sources, workers)
