@@ -24,7 +24,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import Page
 from crawler.redislost import RedisError, redis_lost
-from crawler.rebuild import Located, derive_located, derive_page, exit_with, publish_archive, text_context
+from crawler.pool import text_pool
+from crawler.rebuild import Located, derive_located, derive_page, publish_archive
 from crawler.text.model import Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore
 
@@ -62,8 +63,7 @@ class TextPipeline:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=text_context(),
-                                            initializer=exit_with, initargs=(os.getpid(),))
+            self.pool = text_pool(self.workers)
         return self.pool
 
     def _options(self) -> TextOptions:
@@ -85,7 +85,8 @@ class TextPipeline:
             logger.error("%s: text derivation failed (%r); page archived, no text", item.url, exc,
                          extra={"spider": self.crawler.spider})
             stats.inc_value("text/dropped/error")
-            if isinstance(exc, BrokenProcessPool):
+            if isinstance(exc, BrokenProcessPool):  # its workers are already killed: a new pool next
+                self.pool.shutdown(wait=False)
                 self.pool = None
             raise DropItem(f"{item.url}: text derivation failed", log_level="INFO") from None
         if isinstance(result, TextError):

@@ -8,18 +8,16 @@ second derives each document in a process pool, every worker reading its own rec
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import select
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.pool import text_pool
 from crawler.sources import Source
 from crawler.text.model import Capture, Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore
@@ -202,7 +200,7 @@ class _InlineExecutor:
 def _executor(workers: int):
     if workers <= 1:
         return _InlineExecutor()
-    return ProcessPoolExecutor(workers, mp_context=text_context(), initializer=exit_with, initargs=(os.getpid(),))
+    return text_pool(workers)
 
 
 def _nothing() -> None:
@@ -223,42 +221,6 @@ def warm_up(pool) -> None:
 
     if isinstance(pool, ProcessPoolExecutor):
         threading.Thread(target=start, name="pool-warm-up", daemon=True).start()
-
-
-def text_context() -> multiprocessing.context.BaseContext:
-    """The process context of text workers: forkserver, not fork (a crawl process runs a reactor
-    and threads that a fork would copy). The server imports the text steps once (trafilatura,
-    ~1 s) and not Scrapy, so each worker starts in milliseconds and shares those pages."""
-    context = multiprocessing.get_context("forkserver")
-    # and the publish's steps (numpy): a crawl's or rebuild's publish runs them in these workers
-    context.set_forkserver_preload(["crawler.rebuild", "crawler.text.basic", "crawler.text.sitewide",
-                                    "crawler.text.dedup"])
-    return context
-
-
-def exit_with(pid: int) -> None:
-    """Pool initializer: end this worker as soon as process ``pid`` (the crawl or rebuild that
-    owns the pool) is gone. A SIGKILLed owner cannot shut its pool down, and its workers, blocked
-    on a queue whose write end they hold themselves, would live on, and with them the forkserver."""
-
-    def watch() -> None:
-        try:
-            fd = os.pidfd_open(pid)  # Linux 5.3+: readable once the process has ended
-        except ProcessLookupError:
-            os._exit(1)
-        except (AttributeError, OSError):
-            while True:  # elsewhere: poll
-                time.sleep(1.0)
-                try:
-                    os.kill(pid, 0)
-                except ProcessLookupError:
-                    os._exit(1)
-                except PermissionError:
-                    pass
-        select.select([fd], [], [])
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-owner", daemon=True).start()
 
 
 # --- what the crawl's TextPipeline runs (its pool entry points here, not in the pipeline module,

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from crawler.rebuild import text_context
+from crawler.pool import text_context
 from crawler.text.dedup import shingles
 from crawler.text.model import Document, EncodingInfo, TextOptions, WarcRef
 from crawler.text.render import render
