@@ -15,7 +15,6 @@ import asyncio
 import dataclasses
 import fcntl
 import logging
-import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
@@ -24,7 +23,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import Page
 from crawler.redislost import RedisError, redis_lost
-from crawler.pool import text_pool
+from crawler.pool import pool_size, text_pool
 from crawler.rebuild import Located, derive_located, derive_page, publish_archive
 from crawler.text.model import Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore
@@ -43,7 +42,7 @@ class TextPipeline:
         self.crawler = crawler
         self.store = TextStore(root)
         self.seeds_dir = seeds_dir
-        self.workers = workers or os.cpu_count() or 1
+        self.workers = pool_size(workers)
         self.max_size = max_size
         self.pool: ProcessPoolExecutor | None = None
         self.derived = 0

@@ -29,6 +29,12 @@ def text_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def pool_size(setting: int) -> int:
+    """Processes of a text pool from ``TEXT_WORKERS`` (or a ``--workers`` option): 0 is one per core.
+    The one reading of that setting, for the crawl and every command with workers."""
+    return setting if setting > 0 else (os.cpu_count() or 1)
+
+
 def text_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` text processes owned by this process."""
     return TextPool(workers, mp_context=text_context(), initializer=exit_with, initargs=(os.getpid(),))

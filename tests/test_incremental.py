@@ -290,3 +290,20 @@ def _parent(pid: int) -> int | None:
             return int(fh.read().rsplit(")", 1)[1].split()[1])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def test_rebuild_uses_one_worker_per_core_by_default(site):
+    """TEXT_WORKERS = 0 (the default) means one process per core for `scrapy rebuild`, as for the
+    crawl; the setting and --workers still choose."""
+    import os
+
+    tmp_path, content, seeds = site
+    with DemoServer(content_dir=content) as url:
+        crawl(tmp_path, seeds, url)
+    common = ["-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}"]
+    cores = os.cpu_count()
+    for extra, workers in (([], cores), (["-s", "TEXT_WORKERS=1"], 1), (["--workers", "3"], 3)):
+        out = tmp_path / f"out-{workers}-{len(extra)}"
+        result = run_scrapy("rebuild", str(out), *extra, *common)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert f"rebuilt {ARTICLES} documents into {out} with {workers} worker(s): " in result.stdout

@@ -16,6 +16,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.pool import pool_size
 from crawler.rebuild import rebuild, terminal_progress, warc_files
 from crawler.sources import SeedError, load_sources
 
@@ -75,7 +76,7 @@ class Command(ScrapyCommand):
             sources = load_sources(self.settings.get("SEEDS_DIR"))
         except SeedError as exc:
             raise UsageError(str(exc)) from None
-        workers = opts.workers or self.settings.getint("TEXT_WORKERS") or 1
+        workers = pool_size(opts.workers or self.settings.getint("TEXT_WORKERS"))
         try:
             self._run(archive, warc_dir, args, opts, sources, workers)
         except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal): no traceback
@@ -95,7 +96,7 @@ class Command(ScrapyCommand):
             return
         target = Path(args[0]) if args else archive
         counts = self._rebuild(warc_dir, target, sources, workers)
-        print(f"rebuilt {counts['documents']} documents into {target}: " +
+        print(f"rebuilt {counts['documents']} documents into {target} with {workers} worker(s): " +
               ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents"))
 
     def _rebuild(self, warc_dir: Path, target: Path, sources, workers: int) -> dict[str, int]:
