@@ -176,7 +176,14 @@ def _describe(error: jsonschema.ValidationError) -> tuple[str, str]:
 
 
 def _check_semantics(data: dict) -> tuple[str, str] | None:
-    """Checks jsonschema cannot express: regexes compile, the encoding exists."""
+    """Checks jsonschema cannot express: start points within allowed_domains, regexes compile,
+    the encoding exists."""
+    domains = tuple(data["allowed_domains"])
+    for key in ("start_urls", "feeds", "sitemaps"):
+        for i, url in enumerate(data.get(key, [])):
+            host = urlsplit(url).hostname or ""
+            if not host_in_domains(host, domains):
+                return f"{key}[{i}]", f"{url!r}: host {host!r} is not in allowed_domains {list(domains)}"
     for key in _REGEX_KEYS:
         for i, pattern in enumerate(data.get(key, [])):
             try:

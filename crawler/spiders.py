@@ -84,10 +84,21 @@ class SourceSpider(Spider):
     def parse(self, response: Response) -> Iterator[Page | Request]:
         # a revisit (304, or the same payload again) has the text it had: nothing to derive
         revisit = "revisit" in response.flags or response.meta.get("revisit")
+        self._count(response.url)
         if response.status == 200 and not revisit and self.source.is_article(response.url):
             yield Page(url=response.url, source=self.name, capture=response.meta.get("capture"))
         if isinstance(response, TextResponse):
             yield from self._follow(self.links(response))
+
+    def _count(self, url: str) -> None:
+        """Pages that reached the spider, and how many were article pages: an empty crawl says
+        which (``scrapy crawl``'s exit status)."""
+        stats = self.crawler.stats
+        stats.inc_value("spider/pages")
+        if self.source.is_article(url):
+            stats.inc_value("spider/article_pages")
+        elif stats.get_value("spider/example_page") is None:
+            stats.set_value("spider/example_page", url)
 
     def links(self, response: TextResponse) -> list[str]:
         """The URLs of the page's ``<a>``/``<area>`` links that the rules admit, in page order,

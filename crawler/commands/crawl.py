@@ -3,7 +3,8 @@
 Scrapy exits 0 whenever the crawler bootstrapped, even when the archive could not be written.
 Here any component that must fail the run sets the stats value ``crawl/failed`` to a short
 reason (a WARC write error, an open circuit breaker); the command then prints one line and
-exits 1 (docs/stats.md). A second crawl of an archive that a crawl is using refuses with one
+exits 1 (docs/stats.md). So does a crawl that did not do its work: nothing fetched (start URLs
+refused, site unreachable, robots.txt), no page matching ``articles``, or stopped by a signal. A second crawl of an archive that a crawl is using refuses with one
 line and exit status 2 (``crawler/state/lock.py``); the workers of a distributed crawl
 (``REDIS_URL``) share it. A worker whose Redis server does not answer exits 2 with one line.
 """
@@ -32,6 +33,44 @@ def redis_problem(url: str) -> str | None:
     return None
 
 
+def _unreachable(stats: dict) -> str | None:
+    errors = {k.rsplit("/", 1)[1].rsplit(".", 1)[-1].rstrip("'>") for k in stats
+              if k.startswith(("downloader/exception_type_count/", "robotstxt/exception_count/"))}
+    errors.discard("IgnoreRequest")  # a decision of a middleware (robots, scope), not of the network
+    return ", ".join(sorted(errors)) or None
+
+
+def why_it_did_nothing(stats: dict, source: str) -> str | None:
+    """Why a crawl that ran to its end did not do its work, in one line, or None (it did).
+
+    Nothing fetched: every start point refused (the seed key that would allow it is named), the
+    site unreachable, robots.txt disallowing it; pages fetched but none an article page (one
+    fetched URL is named: the `articles` rule is the likely culprit). A crawl stopped by a
+    signal has not finished either."""
+    if stats.get("finish_reason") == "shutdown":
+        return "interrupted before it finished (what it archived is kept: run it again to resume)"
+    pages, articles = stats.get("spider/pages", 0), stats.get("spider/article_pages", 0)
+    skipped = stats.get("incremental/skipped/fresh", 0)
+    if pages == 0 and skipped == 0:
+        if stats.get("scope/refused/private-address"):
+            return (f"nothing archived: start URLs refused as private addresses; set `allow_private: true` "
+                    f"in the seed of {source} to crawl a site on this machine or network")
+        if stats.get("scope/refused/offsite") or stats.get("offsite/filtered"):
+            return "nothing archived: start URLs outside the seed's `allowed_domains`"
+        if errors := _unreachable(stats):
+            return f"nothing archived: site unreachable ({errors})"
+        if stats.get("robots/unreachable"):
+            return "nothing archived: robots.txt answered 5xx, so the site is disallowed for this crawl (RFC 9309)"
+        if stats.get("robotstxt/forbidden"):
+            return "nothing archived: robots.txt disallows every start URL (seed key `politeness.robots`)"
+        return "nothing archived: no start URL was fetched (see the report in ARCHIVE_DIR/reports/)"
+    if articles == 0 and skipped == 0:
+        example = stats.get("spider/example_page", "")
+        return (f"{pages} page(s) fetched but none matched the seed's `articles` rule "
+                f"(for instance {example}): no article archived")
+    return None
+
+
 class Command(ScrapyCrawlCommand):
     def run(self, args, opts) -> None:
         if len(args) != 1:
@@ -57,7 +96,8 @@ class Command(ScrapyCrawlCommand):
             lock.release()
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
-        reason = crawler.stats.get_value("crawl/failed") if crawler.stats else None
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        reason = stats.get("crawl/failed") or (why_it_did_nothing(stats, args[0]) if stats else None)
         if reason:
             sys.stderr.write(f"error: crawl of {args[0]} failed: {reason}\n")
             self.exitcode = 1

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def _total(stats: dict, prefix: str) -> int:
+    return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
+
+
 def _plain(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
@@ -52,10 +56,13 @@ class CrawlReport:
         path = self.directory / f"{safe_name(spider.name)}-{stamp}.json"
         write_atomic(path, json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")
         logger.info(
-            "crawl summary: %(pages)s responses archived, %(docs)s articles derived, %(dropped)s without text, "
-            "finish reason %(reason)s; report %(path)s",
-            {"pages": stats.get("warc/records/response", 0), "docs": stats.get("text/documents", 0),
-             "dropped": sum(v for k, v in stats.items() if k.startswith("text/dropped/")),
+            "crawl summary: %(pages)s responses captured, %(revisits)s revisited, %(fresh)s young articles "
+            "skipped, %(docs)s articles derived, %(dropped)s without text, %(failed)s failed (due again), "
+            "%(refused)s refused; finish reason %(reason)s; report %(path)s",
+            {"pages": stats.get("warc/records/response", 0), "revisits": stats.get("warc/records/revisit", 0),
+             "fresh": stats.get("incremental/skipped/fresh", 0), "docs": stats.get("text/documents", 0),
+             "dropped": _total(stats, "text/dropped/"), "failed": stats.get("incremental/failed", 0),
+             "refused": _total(stats, "scope/refused/") + stats.get("hostguard/refused", 0),
              "reason": reason, "path": path},
             extra={"spider": spider},
         )
