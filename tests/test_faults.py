@@ -78,7 +78,10 @@ def server_log(base: str) -> list[str]:
 def test_redirects_off_site_to_private_addresses_and_file_are_never_followed(tmp_path):
     with fault_server() as base:
         stats, result = crawl(tmp_path, base, ["/to-private", "/to-file", "/to-offsite"])
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.returncode == 1, result.stderr[-2000:]  # only redirects out of scope: nothing of the site
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: crawl of faults failed: nothing archived: start URLs (or their redirects) lead outside "
+        "the seed's `allowed_domains`")
     # Scrapy drops the file: hop (RedirectMiddleware) and, for ordinary requests, the off-site hops
     # when they are scheduled (OffsiteMiddleware); the fence catches dont_filter ones (unit tests)
     assert "scope/refused/scheme" not in stats
@@ -96,7 +99,7 @@ def test_private_addresses_need_an_explicit_opt_in(tmp_path):
     stats = json.loads(next((tmp_path / "archive" / "reports").glob("*.json")).read_text())
     assert stats["scope/refused/private-address"] == 1
     assert log == []
-    assert result.returncode == 0
+    assert result.returncode == 1  # archived nothing: the one line names the key (tests/test_crawl_exit.py)
 
 
 def test_redirect_chain_stops_at_the_cap_and_each_hop_is_archived_once(tmp_path):

@@ -99,7 +99,8 @@ def test_duplicate_source_name(tmp_path):
 
 
 def test_environment_variables_expand(tmp_path, monkeypatch):
-    text = GOOD.replace("[https://news.example.cn/]", "['${TOWN_SITE:-https://fallback.example.cn}/']")
+    text = GOOD.replace("[https://news.example.cn/]", "['${TOWN_SITE:-https://fallback.example.cn}/']").replace(
+        "allowed_domains: [news.example.cn]", "allowed_domains: [news.example.cn, fallback.example.cn, 127.0.0.1]")
     path = write(tmp_path, text)
     assert load_source(path).start_urls == ("https://fallback.example.cn/",)
     monkeypatch.setenv("TOWN_SITE", "http://127.0.0.1:9999")
@@ -137,3 +138,15 @@ def test_scrapy_crawl_unknown_source_is_one_line(tmp_path):
     result = scrapy("crawl", "nope", "-s", f"SEEDS_DIR={tmp_path}")
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == f"error: {tmp_path}: no source named 'nope' (known: town-news)"
+
+
+def test_a_start_point_outside_allowed_domains_is_refused_in_one_line(tmp_path):
+    path = write(tmp_path, GOOD.replace("[https://news.example.cn/]", "[https://www.example.cn/]"))
+    assert error_of(path) == (f"{path}: key 'start_urls[0]': 'https://www.example.cn/': host 'www.example.cn' "
+                              "is not in allowed_domains ['news.example.cn']")
+    for key in ("feeds", "sitemaps"):
+        path = write(tmp_path, GOOD + f"{key}: ['https://news.example.cn/a.xml', 'https://other.example.org/x.xml']\n")
+        assert error_of(path) == (f"{path}: key '{key}[1]': 'https://other.example.org/x.xml': host "
+                                  "'other.example.org' is not in allowed_domains ['news.example.cn']")
+    sub = write(tmp_path, GOOD.replace("[https://news.example.cn/]", "[https://m.news.example.cn/]"))
+    assert load_source(sub).start_urls == ("https://m.news.example.cn/",)  # subdomains are in

@@ -56,7 +56,7 @@ def why_it_did_nothing(stats: dict, source: str) -> str | None:
             return (f"nothing archived: start URLs refused as private addresses; set `allow_private: true` "
                     f"in the seed of {source} to crawl a site on this machine or network")
         if stats.get("scope/refused/offsite") or stats.get("offsite/filtered"):
-            return "nothing archived: start URLs outside the seed's `allowed_domains`"
+            return "nothing archived: start URLs (or their redirects) lead outside the seed's `allowed_domains`"
         if errors := _unreachable(stats):
             return f"nothing archived: site unreachable ({errors})"
         if stats.get("robots/unreachable"):
