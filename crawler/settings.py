@@ -11,6 +11,7 @@ COMMANDS_MODULE = "crawler.commands"
 # --- project settings (docs/settings.md) ---
 SEEDS_DIR = "seeds"
 ARCHIVE_DIR = "archive"
+DEMO_PORT = 8000  # `scrapy demo`: the demo site's port on 127.0.0.1 (the demo seeds' default)
 
 WARC_ENABLED = True
 WARC_PREFIX = "news"

@@ -18,7 +18,7 @@ import pytest
 from crawler.demo.sitegen import expected_articles
 from crawler.text.model import document_id
 
-from .conftest import ROOT, run_scrapy
+from .conftest import ROOT, free_port, run_scrapy
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 
@@ -26,10 +26,46 @@ GOLDEN = Path(__file__).parent / "data" / "golden"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     archive = tmp_path_factory.mktemp("demo") / "archive"
-    result = run_scrapy("demo", "-s", f"ARCHIVE_DIR={archive}", timeout=900)
+    result = run_scrapy("demo", "-s", f"ARCHIVE_DIR={archive}", "-s", f"DEMO_PORT={free_port()}", timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     base = re.search(r"^demo site at (http://127\.0\.0\.1:\d+)$", result.stdout, re.M).group(1)
     return archive, base, result.stdout
+
+
+def test_a_second_demo_is_an_incremental_recrawl(demo, tmp_path):
+    """The demo site has a fixed address: `scrapy demo` again re-crawls the same URLs, its summary
+    shows the revisits, and the archive keeps the same text files, byte for byte."""
+    import shutil
+
+    archive, base, first = demo
+    again = tmp_path / "archive"
+    shutil.copytree(archive, again)
+    port = base.rsplit(":", 1)[1]
+    result = run_scrapy("demo", "-s", f"ARCHIVE_DIR={again}", "-s", f"DEMO_PORT={port}", timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"demo site at {base}" in result.stdout
+    crawls = re.findall(r"^  (\d+) responses captured, (\d+) revisited \(unchanged\), (\d+) young articles not "
+                        r"requested, (\d+) articles derived$", result.stdout, re.M)
+    assert len(crawls) == 5
+    assert all(int(revisited) > 0 and int(derived) == 0 for _, revisited, _, derived in crawls)
+    assert sum(int(young) for _, _, young, _ in crawls) == len(expected_articles())
+    assert re.search(r"text files: (\d+)", result.stdout).group(1) == str(len(expected_articles()))
+    texts = {p.relative_to(archive): p.read_bytes() for p in archive.glob("text/*/*.txt")}
+    assert {p.relative_to(again): p.read_bytes() for p in again.glob("text/*/*.txt")} == texts
+
+
+def test_a_busy_demo_port_is_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_scrapy("demo", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", "-s", f"DEMO_PORT={port}")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"demo site: 127.0.0.1:{port} is in use (another demo server?): stop it, "
+                                     "or choose another port (--port N; for `scrapy demo`: -s DEMO_PORT=N)")
+    assert not (tmp_path / "archive").exists()
 
 
 def text_file(archive: Path, base: str, path: str) -> Path:

@@ -1,8 +1,9 @@
 """``scrapy demo``: crawl the bundled offline demo site into the archive and print a summary.
 
-Starts the demo site (crawler/demo) on 127.0.0.1 on a free port, runs ``scrapy crawl`` for every
-``demo-*`` source one after another (each in its own process, exactly as a user would), stops
-the site and summarizes what the archive holds.
+Starts the demo site (crawler/demo) on 127.0.0.1:``DEMO_PORT`` (8000, the demo seeds' default:
+the same URLs every time, so a second ``scrapy demo`` is an incremental re-crawl), runs ``scrapy
+crawl`` for every ``demo-*`` source one after another (each in its own process, exactly as a user
+would), stops the site and summarizes what each crawl did and what the archive holds.
 """
 
 from __future__ import annotations
@@ -34,6 +35,19 @@ def summarize(root: Path) -> list[str]:
     return lines
 
 
+def reports(archive: Path) -> list[Path]:
+    return sorted((archive / "reports").glob("*.json"))
+
+
+def crawl_line(report: Path) -> str:
+    """What one crawl did, from its report: captured, revisited, skipped, derived."""
+    stats = json.loads(report.read_text("utf-8"))
+    return (f"{stats.get('warc/records/response', 0)} responses captured, "
+            f"{stats.get('warc/records/revisit', 0)} revisited (unchanged), "
+            f"{stats.get('incremental/skipped/fresh', 0)} young articles not requested, "
+            f"{stats.get('text/documents', 0)} articles derived")
+
+
 class Command(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
@@ -52,16 +66,28 @@ class Command(ScrapyCommand):
         from crawler.demo.server import DemoServer  # imported here: every scrapy command imports this module
 
         overrides = [arg for pair in (opts.set or []) for arg in ("-s", pair)]
+        archive = Path(self.settings.get("ARCHIVE_DIR"))
         failed = []
-        with DemoServer() as url:
+        try:
+            server = DemoServer(port=self.settings.getint("DEMO_PORT"))
+            url = server.__enter__()
+        except RuntimeError:  # the server said why on stderr (a busy port)
+            self.exitcode = 1
+            return
+        try:
             print(f"demo site at {url}")
             env = {**os.environ, "DEMO_SITE": url}
             for name in names:
                 print(f"crawling {name} ...", flush=True)
+                before = set(reports(archive))
                 cmd = [sys.executable, "-m", "scrapy", "crawl", name, "-s", "LOG_LEVEL=WARNING", *overrides]
                 if subprocess.run(cmd, env=env).returncode != 0:
                     failed.append(name)
-        print("\n".join(summarize(Path(self.settings.get("ARCHIVE_DIR")))))
+                for report in sorted(set(reports(archive)) - before):
+                    print(f"  {crawl_line(report)}")
+        finally:
+            server.__exit__(None, None, None)
+        print("\n".join(summarize(archive)))
         if failed:
             print(f"failed: {', '.join(failed)}")
             self.exitcode = 1

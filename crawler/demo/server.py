@@ -1,6 +1,6 @@
 """The demo site's HTTP/1.1 server (standard library only), and a context manager running it.
 
-    python -m crawler.demo.server [--port 0] [--content DIR] [--log FILE]
+    python -m crawler.demo.server [--port 8000] [--content DIR] [--log FILE]
 
 Binds 127.0.0.1, prints exactly one line ``http://127.0.0.1:PORT`` and serves the resources of
 ``crawler.demo.sitegen.build_site`` until SIGTERM/SIGINT. Like real servers it answers HEAD and
@@ -15,6 +15,7 @@ every request), so tests can edit an article while the server runs. ``--log FILE
 from __future__ import annotations
 
 import argparse
+import errno
 import gzip
 import http.server
 import os
@@ -26,6 +27,9 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from .sitegen import CONTENT_DIR, DemoContentError, Resource, build_site
+
+#: the demo site's address by default: the demo seeds' default too (`${DEMO_SITE:-http://127.0.0.1:8000}`)
+DEFAULT_PORT = 8000
 
 CHUNK = 1024  # small, so even short blog pages go out as several chunks
 COOKIES = ("visitor=demo-7f3a; Path=/; HttpOnly", "lang=zh-CN; Path=/; Max-Age=86400")
@@ -165,13 +169,21 @@ def make_server(port: int = 0, content_dir: Path | None = None, log: Path | None
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the offline demo site on 127.0.0.1.")
-    parser.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"default {DEFAULT_PORT}, the demo seeds' default address; 0 picks a free port")
     parser.add_argument("--content", type=Path, help="content dir (default: the bundled one)")
     parser.add_argument("--log", type=Path, help="append METHOD PATH STATUS BODY_BYTES per request")
     args = parser.parse_args(argv)
     try:
         server = make_server(args.port, args.content, args.log)
-    except (DemoContentError, OSError) as exc:
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            print(f"demo site: 127.0.0.1:{args.port} is in use (another demo server?): stop it, or choose another "
+                  "port (--port N; for `scrapy demo`: -s DEMO_PORT=N)", file=sys.stderr)
+        else:
+            print(f"demo site: {exc}", file=sys.stderr)
+        return 1
+    except DemoContentError as exc:
         print(f"demo site: {exc}", file=sys.stderr)
         return 1
     # shutdown() waits for serve_forever() to return, so it must run off the serving thread.
@@ -189,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
 class DemoServer:
     """``with DemoServer() as url:`` runs the demo site in a subprocess for the block's duration."""
 
-    def __init__(self, content_dir: Path | None = None, log: Path | None = None):
-        self.args = [sys.executable, "-m", "crawler.demo.server", "--port", "0"]
+    def __init__(self, content_dir: Path | None = None, log: Path | None = None, port: int = 0):
+        self.args = [sys.executable, "-m", "crawler.demo.server", "--port", str(port)]
         if content_dir is not None:
             self.args += ["--content", str(Path(content_dir).resolve())]
         if log is not None:
