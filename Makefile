@@ -10,6 +10,8 @@ $(BIN)/.installed: requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# --require-hashes: the exact, verified versions of requirements.lock (pip-compile --generate-hashes)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	# the project itself (editable, its dependencies are the lock's): `scrapy extract` from any directory
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $@
 
 .PHONY: install demo test lock redis

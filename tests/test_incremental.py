@@ -307,3 +307,11 @@ def test_rebuild_uses_one_worker_per_core_by_default(site):
         result = run_scrapy("rebuild", str(out), *extra, *common)
         assert result.returncode == 0, result.stderr[-2000:]
         assert f"rebuilt {ARTICLES} documents into {out} with {workers} worker(s): " in result.stdout
+    # `rebuild DIR --check` checks DIR (an earlier rebuild's output), not the archive
+    text = sorted(out.glob("text/*/*.txt"))[0]
+    check = run_scrapy("rebuild", str(out), "--check", *common)
+    assert check.returncode == 0 and check.stdout.splitlines()[-1] == "rebuild --check: 0 difference(s)"
+    text.write_text(text.read_text("utf-8") + "改动\n", "utf-8")
+    check = run_scrapy("rebuild", str(out), "--check", *common)
+    assert check.returncode == 1
+    assert check.stdout.splitlines() == [f"{text}: differs from the rebuild", "rebuild --check: 1 difference(s)"]

@@ -85,16 +85,16 @@ class Command(ScrapyCommand):
             self.exitcode = 1
 
     def _run(self, archive: Path, warc_dir: Path, args: list[str], opts, sources, workers: int) -> None:
-        if opts.check:
+        target = Path(args[0]) if args else archive
+        if opts.check:  # TARGET_DIR (an earlier rebuild's output) or the archive itself
             with tempfile.TemporaryDirectory(prefix="rebuild-") as tmp:
                 self._rebuild(warc_dir, Path(tmp), sources, workers)
-                problems = compare(archive, Path(tmp))
+                problems = compare(target, Path(tmp))
             for line in problems:
                 print(line)
             print(f"rebuild --check: {len(problems)} difference(s)")
             self.exitcode = 1 if problems else 0
             return
-        target = Path(args[0]) if args else archive
         counts = self._rebuild(warc_dir, target, sources, workers)
         print(f"rebuilt {counts['documents']} documents into {target} with {workers} worker(s): " +
               ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents"))
