@@ -22,14 +22,14 @@ from crawler.text.model import TextOptions
 
 _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _URL_LIST = {"type": "array", "items": {"type": "string", "pattern": "^https?://[^/\\s]+"}}
-_DURATION = {"type": "string", "pattern": "^[0-9]+[smhd]$"}
+_DURATION = {"type": "string", "pattern": "^[0-9]{1,9}[smhd]\\Z"}
 
 SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "required": ["name", "start_urls", "allowed_domains", "articles"],
     "properties": {
-        "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
+        "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}\\Z"},
         "title": {"type": "string"},
         "start_urls": _URL_LIST,
         "allowed_domains": {**_STR_LIST, "minItems": 1},
@@ -44,16 +44,16 @@ SCHEMA = {
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                "max_pages": {"type": "integer", "minimum": 0},
-                "max_depth": {"type": "integer", "minimum": 0},
+                "max_pages": {"type": "integer", "minimum": 0, "maximum": 100_000_000},
+                "max_depth": {"type": "integer", "minimum": 0, "maximum": 10_000},
             },
         },
         "politeness": {
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                "delay": {"type": "number", "minimum": 0},
-                "concurrency": {"type": "integer", "minimum": 1},
+                "delay": {"type": "number", "minimum": 0, "maximum": 3600},
+                "concurrency": {"type": "integer", "minimum": 1, "maximum": 256},
                 "robots": {"type": "boolean"},
             },
         },
@@ -127,6 +127,33 @@ def host_in_domains(host: str, domains: tuple[str, ...]) -> bool:
         if host == domain or host.endswith(f".{domain}"):
             return True
     return False
+
+
+#: a seed is a few hundred bytes; more than this is not a seed (and /dev/zero is never read whole)
+MAX_SEED_BYTES = 1 << 20
+
+
+class SeedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, stricter: a key given twice is an error (PyYAML keeps the last one
+    silently), and aliases are refused (a few hundred bytes of nested aliases expand to gigabytes;
+    a seed has no use for them)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a seed", mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str):
+                raise yaml.constructor.ConstructorError(None, None, f"key {key!r} is not text", key_node.start_mark)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _expand_env(value, where: str):
@@ -244,11 +271,14 @@ def load_source(path: str | os.PathLike) -> Source:
     """Read and validate one seed file; raise :class:`SeedError` with a one-line message."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_SEED_BYTES + 1)
     except OSError as exc:
         raise SeedError(f"{path}: cannot read seed file: {exc.strerror}") from None
+    if len(raw) > MAX_SEED_BYTES:
+        raise SeedError(f"{path}: larger than {MAX_SEED_BYTES} bytes: not a seed file")
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=SeedLoader)  # noqa: S506  a SafeLoader, stricter
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""

@@ -150,3 +150,23 @@ def test_a_start_point_outside_allowed_domains_is_refused_in_one_line(tmp_path):
                                   "'other.example.org' is not in allowed_domains ['news.example.cn']")
     sub = write(tmp_path, GOOD.replace("[https://news.example.cn/]", "[https://m.news.example.cn/]"))
     assert load_source(sub).start_urls == ("https://m.news.example.cn/",)  # subdomains are in
+
+
+def test_hostile_seeds_cost_one_line_each(tmp_path):
+    """Issue 22 case 10: an integer key, a name with a trailing newline, an endless delay, a key
+    given twice, a billion-laughs file, /dev/zero: each one line, none a traceback or a hang."""
+    cases = {
+        "int-key": (GOOD + "7: x\n", "line 12: invalid YAML: key 7 is not text"),
+        "name-newline": (GOOD.replace("name: town-news", 'name: "town-news\\n"'),
+                         "key 'name': 'town-news\\n' must be lowercase letters, digits, '-' or '_'"),
+        "delay-inf": (GOOD.replace("delay: 0.5", "delay: .inf"), "key 'politeness.delay': inf is greater than "
+                      "the maximum of 3600"),
+        "duplicate": (GOOD + "articles: ['/b/']\n", "line 12: invalid YAML: duplicate key 'articles'"),
+        "laughs": ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+                   'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n'
+                   'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n', "line 2: invalid YAML: aliases (*name) are not allowed in a seed"),
+    }
+    for name, (text, problem) in cases.items():
+        path = write(tmp_path, text, f"{name}.yaml")
+        assert error_of(path) == f"{path}: {problem}", name
+    assert error_of(Path("/dev/zero")) == f"/dev/zero: larger than {1 << 20} bytes: not a seed file"
