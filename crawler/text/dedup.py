@@ -34,6 +34,16 @@ _BIN_BITS = 7  # 2**7 == NUM_PERM bins, chosen by a shingle hash's top bits
 _VALUE_BITS = 64 - _BIN_BITS
 _VALUE_MASK = np.uint64((1 << _VALUE_BITS) - 1)
 _EMPTY = np.uint64(2**64 - 1)
+# Bounds that keep publishing linear in the number of copies of one page (measured: bench/dedup.py)
+_SAMPLE = 16  # exact comparisons at most per candidate cluster and document
+_CANDIDATES = 64  # candidates looked at per document (most shared bands first)
+_BUCKET = 64  # documents filed under one band key
+_MARGIN = 0.25  # a candidate whose sketch agrees below threshold - this is not compared exactly
+               # (64 slots: the estimate's standard deviation is at most 0.0625, so 4 of them)
+
+
+def _sketch(sig: np.ndarray) -> np.ndarray:
+    return (sig[:64] & np.uint64(0xFFFF)).astype(np.uint16)
 assert 1 << _BIN_BITS == NUM_PERM
 
 
@@ -109,12 +119,24 @@ class BandIndex:
     def _keys(self, sig: np.ndarray) -> list[bytes]:
         return [sig[i * self.rows:(i + 1) * self.rows].tobytes() for i in range(self.count)]
 
-    def query(self, sig: np.ndarray) -> set[str]:
-        return {doc_id for bucket, key in zip(self.buckets, self._keys(sig)) for doc_id in bucket.get(key, ())}
-
-    def insert(self, doc_id: str, sig: np.ndarray) -> None:
+    def query(self, sig: np.ndarray) -> dict[str, int]:
+        """Candidates -> how many bands they share with ``sig``."""
+        found: dict[str, int] = {}
         for bucket, key in zip(self.buckets, self._keys(sig)):
-            bucket.setdefault(key, []).append(doc_id)
+            for doc_id in bucket.get(key, ()):
+                found[doc_id] = found.get(doc_id, 0) + 1
+        return found
+
+    def insert(self, doc_id: str, sig: np.ndarray, root: Callable[[str], str] = str) -> None:
+        """File ``doc_id`` under its band keys, except where a member of its own cluster (by
+        ``root``) is filed already, or where _BUCKET others are (a band every page shares says
+        nothing): many copies of one page then cost one entry per key, not one per copy, and a
+        query stays short (it made publishing quadratic in the number of copies)."""
+        mine = root(doc_id)
+        for bucket, key in zip(self.buckets, self._keys(sig)):
+            filed = bucket.setdefault(key, [])
+            if len(filed) < _BUCKET and not any(root(other) == mine for other in filed):
+                filed.append(doc_id)
 
 
 def cluster_documents(docs: Iterable[Document], threshold: float = 0.8) -> dict[str, tuple[str, str]]:
@@ -133,7 +155,7 @@ def cluster_stream(members: Iterable[tuple[str, str]], body_of: Callable[[str], 
     shingle sets of the last ``cache`` documents asked are kept for clusters of many copies).
     ``signatures``, when given, are the members' signatures in id order (computed elsewhere, e.g.
     by a process pool), and ``body_of`` is asked only for candidates.
-    Only the band index (a few hundred bytes per document) and the ids stay in memory."""
+    Only the band index, a 128-byte sketch per document and the ids stay in memory."""
     ordered = sorted(members)
     fetched = dict(ordered)
     # the candidate threshold sits 0.1 lower: a pair just above ``threshold`` is found even when
@@ -157,19 +179,42 @@ def cluster_stream(members: Iterable[tuple[str, str]], body_of: Callable[[str], 
             x = parent[x]
         return x
 
+    # a few members of each cluster, tried when the cluster is a candidate: a copy filed under no
+    # key (see BandIndex.insert) is still compared through them
+    sample: dict[str, list[str]] = {doc_id: [doc_id] for doc_id, _ in ordered}
+
+    def join(a: str, b: str) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            keep, gone = min(ra, rb), max(ra, rb)
+            parent[gone] = keep
+            sample[keep] = (sample[keep] + sample.pop(gone))[:_SAMPLE]
+
+    # every document's signature, cut to 64 slots of 16 bits (128 bytes): its estimated
+    # similarity to a candidate decides whether the exact comparison (bodies read again) is worth it
+    sketches: dict[str, np.ndarray] = {}
     given = iter(signatures) if signatures is not None else None
     for doc_id, _ in ordered:
         body = list(body_of(doc_id)) if given is None else None
         sig = signature(body) if given is None else next(given)
-        candidates = sorted(index.query(sig))
-        if candidates:
+        sketch = sketches[doc_id] = _sketch(sig)
+        by_root: dict[str, list[str]] = {}
+        found = index.query(sig)
+        for other in sorted(found, key=lambda x: (-found[x], x))[:_CANDIDATES]:
+            if float(np.mean(sketch == sketches[other])) >= threshold - _MARGIN:
+                by_root.setdefault(root(other), []).append(other)
+        if by_root:
             a = grams(doc_id, body)
-            for other in candidates:
-                b = grams(other)
-                if len(a & b) / len(a | b) >= threshold:
-                    ra, rb = root(doc_id), root(other)
-                    parent[max(ra, rb)] = min(ra, rb)
-        index.insert(doc_id, sig)
+            for cluster in sorted(by_root):
+                if root(cluster) == root(doc_id):
+                    continue  # joined already, through another candidate
+                tried = by_root[cluster] + [m for m in sample[root(cluster)] if m not in by_root[cluster]]
+                for other in tried[:_SAMPLE]:
+                    b = grams(other)
+                    if len(a & b) / len(a | b) >= threshold:
+                        join(doc_id, other)
+                        break
+        index.insert(doc_id, sig, root)
     members_of: dict[str, list[str]] = {}
     for doc_id, _ in ordered:
         members_of.setdefault(root(doc_id), []).append(doc_id)
