@@ -50,6 +50,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.hostguard.HostGuardMiddleware": 560,
     # above HttpCompressionMiddleware (590): the archived page it returns for a 304 is decoded by it
     "crawler.downloadermiddlewares.incremental.IncrementalMiddleware": 595,
+    # Scrapy's, with the public suffix list from tldextract's bundled snapshot (never downloaded)
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.downloadermiddlewares.cookies.CookiesMiddleware": 700,
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,

@@ -29,6 +29,22 @@ DOMAINS = ("news.example.cn",)
         ("http://169.254.169.254/latest/meta-data/", False, "private-address"),
         ("http://[::1]/", False, "private-address"),
         ("http://localhost:8000/", False, "private-address"),
+        # the other spellings of loopback and private addresses that a resolver (inet_aton) accepts
+        ("http://2130706433/", False, "private-address"),
+        ("http://0x7f.1/", False, "private-address"),
+        ("http://0x7f000001/", False, "private-address"),
+        ("http://0177.0.0.1/", False, "private-address"),
+        ("http://127.1:8000/", False, "private-address"),
+        ("http://017700000001/", False, "private-address"),
+        ("http://167772161/", False, "private-address"),  # 10.0.0.1
+        ("http://[::ffff:127.0.0.1]/", False, "private-address"),
+        ("http://[::ffff:a9fe:a9fe]/", False, "private-address"),  # 169.254.169.254
+        ("http://0/", False, "private-address"),  # 0.0.0.0
+        # names made of hex letters are names, not addresses
+        ("http://cafe.example.cn/", False, "offsite"),
+        ("http://face.bead/", False, "offsite"),
+        ("http://8.8.8.8/", False, "offsite"),
+        ("http://134744072/", False, "offsite"),  # 8.8.8.8: public, only out of scope
         ("http://127.0.0.1:8080/", True, "offsite"),
     ],
 )

@@ -8,7 +8,8 @@ this middleware refuses, for every request including redirect hops:
 - hosts outside the source's ``allowed_domains`` (also with ``dont_filter=True``); robots.txt of
   an allowed host is allowed;
 - loopback, private, link-local, multicast and reserved IP literals (``127.0.0.1``, ``10.x``,
-  ``[::1]``, ``169.254.x``) and ``localhost``, unless the source sets ``allow_private: true``.
+  ``[::1]``, ``169.254.x``, in every spelling a resolver accepts: ``2130706433``, ``0x7f.1``,
+  ``127.1``, ``[::ffff:127.0.0.1]``) and ``localhost``, unless the source sets ``allow_private: true``.
 
 Names are not resolved here (that would block the reactor); a public name that resolves to a
 private address is not caught.
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
+import socket
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -33,6 +36,9 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
+
+#: a host made only of the characters of numeric IPv4 spellings (a name has a letter beyond a-f/x)
+_IPV4_SPELLING = re.compile(r"[0-9a-fx.]+")
 
 
 def refusal(url: str, allowed_domains: tuple[str, ...], allow_private: bool) -> str | None:
@@ -50,12 +56,30 @@ def refusal(url: str, allowed_domains: tuple[str, ...], allow_private: bool) -> 
     return None
 
 
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address ``host`` names as a resolver reads it, or None for a name. Besides the
+    dotted quad, the C resolver (inet_aton) takes decimal (``2130706433``), octal (``0177.0.0.1``),
+    hex (``0x7f.1``) and shortened (``127.1``) IPv4 spellings: a fence that knows only the dotted
+    quad lets them through to 127.0.0.1."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        if not _IPV4_SPELLING.fullmatch(host):
+            return None
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if address.version == 6 and address.ipv4_mapped:  # ::ffff:127.0.0.1 is 127.0.0.1
+        address = address.ipv4_mapped
+    return address
+
+
 def _is_private(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
+    address = _address(host)
+    if address is None:
         return False
     return not address.is_global or address.is_multicast
 

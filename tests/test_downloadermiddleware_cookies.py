@@ -1,0 +1,42 @@
+"""Cookies never make the crawl leave its scope: the public suffix list is tldextract's snapshot."""
+
+from __future__ import annotations
+
+import socket
+
+from scrapy import Request
+from scrapy.downloadermiddlewares import cookies as scrapy_cookies
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler import settings
+from crawler.downloadermiddlewares.cookies import OFFLINE_SUFFIXES, CookiesMiddleware
+
+
+def test_a_domain_cookie_is_checked_against_the_bundled_list_without_a_connection(monkeypatch):
+    attempts = []
+
+    def no_network(self, address, *args):  # the internet is the one thing mocked
+        attempts.append(address)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: no_network(None, address))
+    crawler = get_crawler(settings_dict={"COOKIES_ENABLED": True})
+    middleware = CookiesMiddleware.from_crawler(crawler)
+    assert scrapy_cookies._split_domain is OFFLINE_SUFFIXES
+    request = Request("https://news.example.com.cn/a/1.html")
+    response = HtmlResponse(request.url, request=request, body=b"<html></html>", headers={
+        "Set-Cookie": ["visitor=1; Domain=.example.com.cn; Path=/", "bad=1; Domain=.com.cn; Path=/"]})
+    middleware.process_response(request, response)
+    follow = Request("https://www.example.com.cn/b/2.html")
+    middleware.process_request(follow)
+    assert follow.headers.get("Cookie") == b"visitor=1"  # .com.cn is a public suffix: refused
+    assert scrapy_cookies._is_public_domain("com.cn") and not scrapy_cookies._is_public_domain("example.com.cn")
+    assert attempts == []
+
+
+def test_the_offline_middleware_replaces_scrapys():
+    assert settings.DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.cookies.CookiesMiddleware"] is None
+    assert settings.DOWNLOADER_MIDDLEWARES["crawler.downloadermiddlewares.cookies.CookiesMiddleware"] == 700
+    assert OFFLINE_SUFFIXES.suffix_list_urls == ()
