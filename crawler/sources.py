@@ -76,6 +76,9 @@ SCHEMA = {
 }
 
 _REGEX_KEYS = ("follow", "articles", "deny")
+#: link hops from a start URL by default: bounds every crawler trap (a calendar reached depth 611)
+#: while leaving long "next page" chains of list pages alone; 0 in the seed means no limit
+DEFAULT_MAX_DEPTH = 1000
 _ENV = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -102,7 +105,7 @@ class Source:
     encoding: str | None = None
     allow_private: bool = False
     max_pages: int = 0
-    max_depth: int = 0
+    max_depth: int = DEFAULT_MAX_DEPTH
     delay: float = 1.0
     concurrency: int = 2
     robots: bool = True
@@ -257,7 +260,7 @@ def _build(data: dict, path: Path, raw: bytes) -> Source:
         encoding=data.get("encoding"),
         allow_private=data.get("allow_private", False),
         max_pages=limits.get("max_pages", 0),
-        max_depth=limits.get("max_depth", 0),
+        max_depth=limits.get("max_depth", DEFAULT_MAX_DEPTH),
         delay=float(polite.get("delay", 1.0)),
         concurrency=polite.get("concurrency", 2),
         robots=polite.get("robots", True),

@@ -26,6 +26,7 @@ from w3lib.url import safe_url_string
 
 from crawler.items import Page
 from crawler.sources import Source
+from crawler.traps import trap
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +148,10 @@ class SourceSpider(Spider):
         if urlsplit(url).scheme not in ("http", "https") or not self._links.matches(url):
             return None
         if url_has_any_extension(url, self._links.deny_extensions):
+            return None
+        if reason := trap(url):  # remembered with the verdict: counted once per distinct link
+            self.crawler.stats.inc_value(f"spider/trap/{reason}")
+            logger.debug("%s: not followed (crawler trap: %s)", url, reason, extra={"spider": self})
             return None
         return url
 

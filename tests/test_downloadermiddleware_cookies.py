@@ -40,3 +40,21 @@ def test_the_offline_middleware_replaces_scrapys():
     assert settings.DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.cookies.CookiesMiddleware"] is None
     assert settings.DOWNLOADER_MIDDLEWARES["crawler.downloadermiddlewares.cookies.CookiesMiddleware"] == 700
     assert OFFLINE_SUFFIXES.suffix_list_urls == ()
+
+
+def test_a_cookie_flood_is_capped_with_one_warning(caplog):
+    crawler = get_crawler(settings_dict={"COOKIES_ENABLED": True})
+    middleware = CookiesMiddleware.from_crawler(crawler)
+    for i in range(12):  # each page sets one more 1,000-byte cookie
+        request = Request(f"https://news.example.cn/a/{i}.html")
+        middleware.process_request(request)
+        response = HtmlResponse(request.url, request=request, body=b"<html></html>",
+                                headers={"Set-Cookie": f"c{i}={'x' * 1000}; Path=/"})
+        middleware.process_response(request, response)
+    for n in range(3):
+        flood = Request(f"https://news.example.cn/b/{n}.html")
+        middleware.process_request(flood)
+        assert flood.headers.get("Cookie") is None
+    assert crawler.stats.get_value("cookies/oversize") == 3 + 3  # pages 9, 10 and 11 of the flood too
+    warnings = [r.getMessage() for r in caplog.records if "cookies add up to" in r.getMessage()]
+    assert len(warnings) == 1 and "requests to news.example.cn are sent without them" in warnings[0]
