@@ -28,7 +28,8 @@ class Capture:
     url: str
     status: int
     headers: tuple[tuple[str, str], ...]  # response headers in archived order, repeats kept
-    body: bytes  # payload as archived: still Content-Encoded (gzip, br, deflate)
+    body: bytes = field(repr=False)  # payload as archived: still Content-Encoded (gzip, br, deflate);
+    # never in a repr: Scrapy logs a dropped item's repr, and a 15 MB page went into the log at INFO
     warc_date: str  # WARC-Date of the response record, e.g. "2026-11-22T06:50:53Z"
     source: str  # source name (seed), or the host for foreign WARCs
     warc: WarcRef | None = None
