@@ -16,6 +16,7 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from crawler.state import archive_problem
 from crawler.state.lock import ArchiveLock, ArchiveLocked
 
 
@@ -78,6 +79,10 @@ class Command(ScrapyCrawlCommand):
             return
         redis_url = self.settings.get("REDIS_URL")
         if redis_url and (problem := redis_problem(redis_url)):
+            sys.stderr.write(f"error: {problem}\n")
+            self.exitcode = 2
+            return
+        if problem := archive_problem(self.settings.get("ARCHIVE_DIR", "archive"), redis_url):
             sys.stderr.write(f"error: {problem}\n")
             self.exitcode = 2
             return
