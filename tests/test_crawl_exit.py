@@ -129,3 +129,35 @@ def test_an_unusable_archive_directory_is_one_line_and_exit_2(tmp_path):
     assert a_file.read_text() == "x"
     assert (damaged / "state.sqlite").read_bytes() == garbage
     assert sorted(p.name for p in damaged.iterdir()) == ["state.sqlite"]
+
+
+def test_scrapy_shell_and_fetch_get_a_page_and_leave_the_archive_alone(demo_url):
+    """`scrapy shell --spider` gets its response (the state store works from the shell's reactor
+    thread) and neither shell nor fetch writes a record, state or report into ARCHIVE_DIR (here
+    the project's own archive/, as a user running them in the project gets)."""
+    def tree() -> dict[str, float]:
+        return {str(p): p.stat().st_mtime for p in (ROOT / "archive").rglob("*")}
+
+    before = tree()
+    common = ["--nolog", "--spider", "demo-news"]
+    url = f"{demo_url}/news/index.html"
+    shell = run_scrapy("shell", *common, "-c", "(response.status, response.url)", url, env={"DEMO_SITE": demo_url})
+    assert shell.returncode == 0, shell.stderr[-2000:]
+    assert shell.stdout.strip() == f"(200, '{url}')"
+    fetch = run_scrapy("fetch", *common, url, env={"DEMO_SITE": demo_url})
+    assert fetch.returncode == 0 and "<title>" in fetch.stdout
+    assert tree() == before
+
+
+def test_the_report_is_named_by_source_start_host_and_pid(tmp_path, demo_url):
+    import json
+    import re
+    import socket
+
+    result = crawl_probe(tmp_path, f"{demo_url}/news/index.html")
+    [report] = (tmp_path / "archive" / "reports").iterdir()
+    match = re.fullmatch(r"probe-(\d{8}T\d{6})-(.+)-(\d+)\.json", report.name)
+    assert match and match.group(2) == socket.gethostname().replace("/", "_")
+    stats = json.loads(report.read_text())
+    assert stats["start_time"][:19].replace("-", "").replace(":", "") == match.group(1)
+    assert result.returncode == 0

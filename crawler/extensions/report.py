@@ -1,6 +1,6 @@
 """Crawl report: the final stats as JSON in the archive, and a one-line summary in the log.
 
-Written at spider close to ``<ARCHIVE_DIR>/reports/<source>-<start time>.json`` (keys sorted,
+Written at spider close to ``<ARCHIVE_DIR>/reports/<source>-<start time>-<host>-<pid>.json`` (keys sorted,
 datetimes in ISO 8601), so users, scripts and tests can read what a crawl did without parsing
 logs. Settings: ``REPORT_ENABLED`` (True).
 """
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,7 +55,8 @@ class CrawlReport:
         stats["finish_reason"] = reason  # CoreStats may set it after us
         start = stats.get("start_time", "")
         stamp = start[:19].replace("-", "").replace(":", "") if start else "unknown"
-        path = self.directory / f"{safe_name(spider.name)}-{stamp}.json"
+        # host and pid: workers of a distributed crawl started in the same second write their own
+        path = self.directory / f"{safe_name(spider.name)}-{stamp}-{safe_name(socket.gethostname())}-{os.getpid()}.json"
         write_atomic(path, json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")
         logger.info(
             "crawl summary: %(pages)s responses captured, %(revisits)s revisited, %(fresh)s young articles "

@@ -28,7 +28,9 @@ class SqliteStateStore:
 
     def __init__(self, path: str | Path):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), timeout=30)
+        # check_same_thread off: `scrapy shell` builds the store in one thread and its reactor runs in
+        # another; each store is still used by one thread at a time (the reactor's)
+        self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute(_SCHEMA)

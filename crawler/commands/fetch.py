@@ -1,0 +1,9 @@
+"""``scrapy fetch``: Scrapy's own, on a scratch archive (crawler/commands/scratch.py)."""
+
+from scrapy.commands.fetch import Command as ScrapyCommand
+
+from crawler.commands.scratch import ScratchArchive
+
+
+class Command(ScratchArchive, ScrapyCommand):
+    pass
