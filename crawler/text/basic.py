@@ -17,6 +17,7 @@ from lxml import etree
 from .decode import decode_html, decode_payload
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
 from .normalize import normalize_lines, normalize_whitespace, strip_annotations
+from .pagekind import ARTICLE, NotArticle, classify, list_rule
 from .pagemeta import PageMeta
 from .repair import repair_paragraphs
 
@@ -306,6 +307,9 @@ def derive(capture: Capture, options: TextOptions) -> Document:
         raise TextError("not-html", f"{capture.url}: {mime} is not HTML")
     payload = decode_payload(capture, options.max_decompressed_size)
     html, encoding = decode_html(payload, header, options.fallback_encoding)
+    kind = classify(capture.url, capture.status, capture.header("Location"), html, list_rule(options.list_patterns))
+    if kind.kind != ARTICLE:  # a notice, a redirect, a wall: never a text, never replaces one
+        raise NotArticle(kind, capture.url)
     tree = _parse(html)
     if tree is None:
         raise TextError("no-text", f"{capture.url}: not parseable as HTML")
