@@ -53,9 +53,25 @@ class CrawlReport:
         write_atomic(path, json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")
         logger.info(
             "crawl summary: %(pages)s responses archived, %(docs)s articles derived, %(dropped)s without text, "
-            "finish reason %(reason)s; report %(path)s",
+            "%(kinds)s; %(fates)s; finish reason %(reason)s; report %(path)s",
             {"pages": stats.get("warc/records/response", 0), "docs": stats.get("text/documents", 0),
              "dropped": sum(v for k, v in stats.items() if k.startswith("text/dropped/")),
-             "reason": reason, "path": path},
+             "kinds": not_articles(stats), "fates": fates(stats), "reason": reason, "path": path},
             extra={"spider": spider},
         )
+
+
+def not_articles(stats: dict) -> str:
+    """``3 not articles (notice 1, redirect-home 1, wall 1)``: captures at articles' addresses that
+    were not articles, by kind (stats ``pagekind/{kind}``)."""
+    kinds = {k.removeprefix("pagekind/"): v for k, v in sorted(stats.items()) if k.startswith("pagekind/")}
+    if not kinds:
+        return "0 not articles"
+    return f"{sum(kinds.values())} not articles ({', '.join(f'{k} {v}' for k, v in kinds.items())})"
+
+
+def fates(stats: dict) -> str:
+    """What became of archived articles in this crawl: removed, restored, edited, unchanged text."""
+    return ", ".join(f"{stats.get(f'text/{key}', 0)} {word}" for key, word in
+                     (("removed", "removed"), ("restored", "restored"), ("edited", "edited"),
+                      ("same", "recaptured with the same text")))

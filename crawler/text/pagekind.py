@@ -142,8 +142,8 @@ def classify(url: str, status: int, location: str | None, html: str | None,
         return PageKind(WALL, marker)
     if found := _NOTICE.search(page.shown) or _STATUS_TITLE.search(page.headings):
         return PageKind(NOTICE, found.group(0))
-    if target := page.redirect_target():
-        return _redirect(url, target, is_list, "refresh")
+    if found := page.redirect_target():
+        return _redirect(url, found[1], is_list, found[0])
     return PageKind(ARTICLE)
 
 
@@ -237,12 +237,13 @@ class _Page:
             return "cookie challenge"
         return None
 
-    def redirect_target(self) -> str | None:
+    def redirect_target(self) -> tuple[str, str] | None:
+        """(how, target) of a meta refresh or a JavaScript redirect of the page."""
         for tag in _META_REFRESH.findall(self.html):
             if found := _REFRESH_URL.search(tag):
-                return found.group(1)
+                return "meta refresh", found.group(1)
         if found := _JS_TARGET.search(self.scripts):
-            return next(g for g in found.groups() if g)
+            return "javascript", next(g for g in found.groups() if g)
         return None
 
 
