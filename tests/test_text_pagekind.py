@@ -185,3 +185,9 @@ def test_quick_text_reads_the_declared_charset_and_falls_back_to_gb18030():
     assert quick_text(html.encode("gbk"), "text/html") == html  # no label in the header: the meta's
     assert quick_text("<p>访问验证</p>".encode("gbk"), None) == "<p>访问验证</p>"  # no label: not UTF-8, GB18030
     assert wall_in_payload(200, html.encode("gbk"), "text/html; charset=GB2312") == "访问验证"
+
+
+def test_an_article_in_a_container_named_like_furniture_is_still_long():
+    paragraphs = "".join(f"<p>{STORY}</p>" for _ in range(5))
+    html = page("三千条违规帖子已被删除", f"<div class='side-content'><h1>三千条违规帖子已被删除</h1>{paragraphs}</div>")
+    assert classify(URL, 200, None, html) == PageKind(ARTICLE)

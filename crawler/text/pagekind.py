@@ -42,7 +42,8 @@ WALL = "wall"
 ERROR = "error"
 #: kinds that show an archived article was taken down (docs/formats.md, ``removed_evidence``)
 REMOVAL = frozenset({GONE, NOTICE, REDIRECT_HOME, REDIRECT_LIST, REDIRECT_ERROR})
-#: a page with fewer characters of its own text than this is short enough for a marker to count
+#: a page with fewer characters of its own text than this (and fewer than 3 times as many outside links
+#: and scripts, furniture included) is short enough for a marker to count
 LITTLE_TEXT = 200
 
 _NOUN = (r"(?:页面|网页|頁面|网址|網址|地址|链接|鏈接|文章|稿件|内容|內容|信息|資訊|资讯|新闻|新聞|帖子|栏目|文件|资源"
@@ -240,8 +241,8 @@ class _Page:
         self.headings = " ".join([self.title, *(_text(h) for h in tree.iter("h1", "h2", "h3"))])
         self.scripts = "\n".join(s.text or "" for s in tree.iter("script"))
         body = tree.find(".//body")
-        self.own = _own_text(body if body is not None else tree)
-        self.little = len(_WORD.findall(self.own)) < LITTLE_TEXT
+        self.own, visible = _own_text(body if body is not None else tree)
+        self.little = len(_WORD.findall(self.own)) < LITTLE_TEXT and visible < 3 * LITTLE_TEXT
         self.shown = f"{self.headings}\n{self.own}"
 
     @classmethod
@@ -277,21 +278,27 @@ def _text(element) -> str:
 
 
 def _furniture(element) -> bool:
-    if element.tag in _FURNITURE_TAGS:
-        return True
+    """Furniture by its class or id (footer, nav, sidebar ...)."""
     names = f"{element.get('class', '')} {element.get('id', '')}".lower()
     return any(token in _FURNITURE_WORDS for token in _TOKEN.findall(names))
 
 
-def _own_text(root) -> str:
-    """Visible text outside links, scripts and page furniture (header, nav, footer, sidebars).
-    The tree is this module's own parse: furniture is cut out of it (tails kept)."""
+def _own_text(root) -> tuple[str, int]:
+    """Visible text outside links, scripts and page furniture (header, nav, footer, sidebars),
+    and the length of the visible text outside links and scripts alone: a page with much of it
+    is not short, whatever its class names say. The tree is this module's own parse: it is cut."""
     for element in root.iter(*_BLOCKS):
         element.tail = "\n" + (element.tail or "")  # adjacent blocks are not one sentence
-    for element in [e for e in root.iter() if isinstance(e.tag, str) and e is not root and _furniture(e)]:
+    _drop(root, lambda e: e.tag in _FURNITURE_TAGS)
+    visible = len(_WORD.findall(root.text_content()))
+    _drop(root, _furniture)
+    return " ".join(root.text_content().split()), visible
+
+
+def _drop(root, test) -> None:
+    for element in [e for e in root.iter() if isinstance(e.tag, str) and e is not root and test(e)]:
         if element.getparent() is not None:
             element.drop_tree()
-    return " ".join(root.text_content().split())
 
 
 __all__ = ["PageKind", "NotArticle", "list_rule", "classify", "redirect_kind", "wall_reason", "wall_in_payload", "quick_text",
