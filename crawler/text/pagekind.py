@@ -75,7 +75,7 @@ _INDEX_FILE = re.compile(r"^(?:index|default|list|more|node)(?:[_-]\d+)?(?:\.[a-
 _ERROR_TARGET = re.compile(r"(?:^|[/_.?=&-])(?:40[0-9]|41[0-9]|50[0-9]|error|errors|err|notfound|not[-_]found|nofound|nopage"
                            r"|no[-_]page|deleted|missing|unavailable|invalid)(?:[/_.?=&-]|$)", re.I)
 _FURNITURE_TAGS = ("script", "style", "noscript", "template", "a", "select", "option", "button", "textarea",
-                   "header", "nav", "footer", "aside", "iframe", "svg")
+                   "header", "nav", "footer", "aside", "iframe", "svg", "video", "audio", "object", "embed")
 _FURNITURE_WORDS = ("footer", "foot", "copyright", "copy", "bottom", "nav", "menu", "sidebar", "side", "recommend",
                     "related", "hot", "rank", "share", "crumb", "breadcrumb", "position", "location")
 _BLOCKS = ("p", "div", "td", "li", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "dd", "dt")
