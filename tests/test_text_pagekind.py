@@ -137,7 +137,11 @@ def test_gone_statuses(status):
     ("/404.html", REDIRECT_ERROR),
     ("/error/notfound.htm", REDIRECT_ERROR),
     ("/tips.php?type=error&code=1", REDIRECT_ERROR),
+    ("/404/", REDIRECT_ERROR),
+    ("/news/show.php?id=7&code=404", REDIRECT_ERROR),
     ("/news/2024/06/t20240611_5521_1.html", MOVED),
+    ("/content/404.html", MOVED),
+    ("/news/show.php?id=404", MOVED),
     ("https://m.qinghe.example/a/5521", MOVED),
 ])
 def test_redirect_targets(target, kind):

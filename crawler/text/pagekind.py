@@ -72,8 +72,12 @@ _JS_TARGET = re.compile(r"location(?:\.href)?\s*=\s*['\"]([^'\"]+)['\"]|location
 _CHALLENGE_STATUS = frozenset({202, 403, 412, 429, 503, 521})
 _HOME_PATH = re.compile(r"^/(?:(?:index|default|home|main|portal)\.[a-z]{2,5})?$", re.I)
 _INDEX_FILE = re.compile(r"^(?:index|default|list|more|node)(?:[_-]\d+)?(?:\.[a-z]{2,5})?$", re.I)
-_ERROR_TARGET = re.compile(r"(?:^|[/_.?=&-])(?:40[0-9]|41[0-9]|50[0-9]|error|errors|err|notfound|not[-_]found|nofound|nopage"
-                           r"|no[-_]page|deleted|missing|unavailable|invalid)(?:[/_.?=&-]|$)", re.I)
+_ERROR_WORD = re.compile(r"(?:^|[/_.?=&-])(?:error|errors|err|notfound|not[-_]found|nofound|nopage|no[-_]page|deleted"
+                         r"|missing|unavailable|invalid)(?:[/_.?=&-]|$)", re.I)
+# a status as an error page's name only at the root (/404.html, /404/) or as a code in the query:
+# /content/404.html and show.php?id=404 are articles numbered 404
+_ERROR_STATUS = re.compile(r"^/(?:4\d\d|5\d\d)(?:\.[a-z]{2,5}|/)?$", re.I)
+_ERROR_CODE = re.compile(r"(?:^|&)(?:code|status|err|errno|error_?code)=(?:4|5)\d\d(?:&|$)", re.I)
 _FURNITURE_TAGS = ("script", "style", "noscript", "template", "a", "select", "option", "button", "textarea",
                    "header", "nav", "footer", "aside", "iframe", "svg", "video", "audio", "object", "embed")
 _FURNITURE_WORDS = ("footer", "foot", "copyright", "copy", "bottom", "nav", "menu", "sidebar", "side", "recommend",
@@ -178,7 +182,8 @@ def redirect_kind(url: str, target: str, is_list: Callable[[str], bool] | None =
     absolute = urljoin(url, target.strip())
     parts = urlsplit(absolute)
     path = parts.path or "/"
-    if _ERROR_TARGET.search(path) or _ERROR_TARGET.search(parts.query):
+    if _ERROR_WORD.search(path) or _ERROR_WORD.search(parts.query) or _ERROR_STATUS.match(path) \
+            or _ERROR_CODE.search(parts.query):
         return REDIRECT_ERROR
     if _HOME_PATH.match(path):
         return REDIRECT_HOME
