@@ -85,6 +85,8 @@ def manifest(tmp_path: Path) -> dict[str, dict]:
 def consistent(tmp_path: Path, seeds: Path) -> None:
     check = run_scrapy("rebuild", "--check", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", "-s", f"SEEDS_DIR={seeds}")
     assert check.stdout == "rebuild --check: 0 difference(s)\n", check.stdout + check.stderr
+    verify = run_scrapy("verify", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}")
+    assert verify.returncode == 0, verify.stdout
 
 
 def responses(tmp_path: Path, url: str) -> list[tuple[str, str]]:
