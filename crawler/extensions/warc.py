@@ -6,6 +6,12 @@ the record holds the bytes as received (de-chunked, still Content-Encoded). The 
 the file before the response goes on to the spider, and the request's ``meta["capture"]`` then
 carries exactly those bytes (and where they are) so the pipeline derives text from the archive.
 A write error stops the crawl and ``scrapy crawl`` exits 1 (stats ``crawl/failed``).
+
+A capture at an article's address that is not the article (crawler.text.pagekind) is archived
+all the same; the state update knows it: a wall leaves the URL's state as it was (not fresh:
+asked again next crawl), a removal drops its validators. Removals no text worker sees (404/410/451,
+HTTP redirects, a meta refresh Scrapy follows) are recorded here in the text archive's cache
+(``text/removed``, ``pagekind/{kind}``).
 """
 
 from __future__ import annotations
