@@ -12,6 +12,7 @@ instead of its text: edit the content file and the running server shows the site
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 #: path under the sub-site -> (kind the archiver should see, how it is served)
@@ -51,7 +52,7 @@ def _teaser(path: str) -> str:
     return f"往期回顾：社区服务第{sum(map(ord, path)) % 90 + 10}期"
 
 
-def served(site: dict, page: callable) -> dict[str, tuple[int, tuple[tuple[str, str], ...], str]]:
+def served(site: dict, page: Callable[[str, str], str]) -> dict[str, tuple[int, tuple[tuple[str, str], ...], str]]:
     """Served path -> (status, extra headers, HTML) for the not-article pages; ``page(title,
     main)`` wraps a main part in the sub-site's own template."""
     if not site.get("not_articles"):
