@@ -24,7 +24,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler.items import Page
 from crawler.redislost import RedisError, redis_lost
 from crawler.pool import pool_size, text_pool
-from crawler.rebuild import Located, derive_located, derive_page, publish_archive
+from crawler.rebuild import Located, Skipped, derive_located, derive_page, publish_archive
 from crawler.text.model import Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore
 
@@ -88,10 +88,21 @@ class TextPipeline:
                 self.pool.shutdown(wait=False)
                 self.pool = None
             raise DropItem(f"{item.url}: text derivation failed", log_level="INFO") from None
+        if isinstance(result, Skipped):  # a notice, a redirect page, a wall: archived, never a text
+            stats.inc_value(f"pagekind/{result.kind}")
+            if result.removed:
+                stats.inc_value("text/removed")
+            raise DropItem(f"{item.url}: not an article ({result.kind}: {result.evidence})", log_level="INFO")
         if isinstance(result, TextError):
             stats.inc_value(f"text/dropped/{result.reason}")
             raise DropItem(f"{item.url}: {result}", log_level="INFO")
         stats.inc_value("text/documents")
+        if result.outcome == "same":
+            stats.inc_value("text/same")  # a new capture, the same text: its file is left as it is
+        elif result.outcome == "edited":
+            stats.inc_value("text/edited")
+        if result.restored:
+            stats.inc_value("text/restored")
         if result.repairs:
             stats.inc_value("text/encoding_repaired")
         for rule, count in result.removed:
@@ -126,7 +137,7 @@ class TextPipeline:
                 logger.warning("%s: archived page not derived (%r)", found.file, exc, extra={"spider": self.crawler.spider})
                 continue
             if isinstance(result, Document):
-                self.store.write_derived(result)
+                self.store.advance(result)
                 self.crawler.stats.inc_value("text/recovered")
                 self.derived += 1
 

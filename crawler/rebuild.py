@@ -2,8 +2,10 @@
 
 Pure (no Scrapy): WARC records in, text files out, through the same ``crawler.text`` functions the
 crawl uses, so a rebuild gives the crawl's bytes. Two passes keep memory bounded: the first reads
-only record headers and keeps, per document id, the location of its latest 200 response; the
-second derives each document in a process pool, every worker reading its own record by offset.
+only record headers and keeps, per document id, where its captures are (200 responses, and
+responses that show a removal); the second folds each document's captures oldest first in a
+process pool (crawler.text.timeline), every worker reading its own records by offset: the kept
+text is the earliest capture of the latest article text, notices and walls never replace it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from urllib.parse import urlsplit
 from crawler.pool import text_pool
 from crawler.sources import Source
 from crawler.text.model import Capture, Document, TextError, TextOptions, document_id
+from crawler.text.pagekind import NotArticle, classify, list_rule
 from crawler.text.store import TextStore
+from crawler.text.timeline import Timeline, on_article, on_removal
 from crawler.warc.errors import WarcReadError
 from crawler.warc.reader import capture_of, iter_records, read_record_at
 
@@ -30,12 +34,13 @@ MAX_RECORD_PAYLOAD = 32 * 1024 * 1024
 
 @dataclass(frozen=True, order=True)
 class Located:
-    """Where the latest capture of one document is (sortable: latest WARC-Date wins)."""
+    """Where one capture of a document is (sortable: oldest WARC-Date first)."""
 
     warc_date: str
     file: str  # path of the WARC file
     offset: int
     source: str
+    removal: str | None = None  # a response that shows a removal (404, a redirect home): its evidence
 
 
 def warc_files(directory: str | os.PathLike) -> list[Path]:
@@ -58,12 +63,17 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "unknown").lower()
 
 
-def locate(paths: Iterable[Path], sources: Mapping[str, Source] | None,
-           earlier: dict[str, list[Located]] | None = None) -> dict[str, Located]:
-    """Per document id, the latest article capture. ``sources`` None: every 200 response counts.
-    ``earlier``, when given, receives the other captures of each id (its manifest history)."""
-    latest: dict[str, Located] = {}
-    every: dict[str, list[tuple[Located, str]]] = {}
+def locate(paths: Iterable[Path], sources: Mapping[str, Source] | None) -> dict[str, Located]:
+    """Per document id, its latest 200 response (the capture a plain extraction would use)."""
+    return {doc_id: max(c for c in found if c.removal is None)
+            for doc_id, found in locate_all(paths, sources).items() if any(c.removal is None for c in found)}
+
+
+def locate_all(paths: Iterable[Path], sources: Mapping[str, Source] | None) -> dict[str, list[Located]]:
+    """Per document id, every capture that can change its text or its state, oldest first: each
+    200 response, and each other response that shows a removal (crawler.text.pagekind). Only
+    record headers are read. ``sources`` None: every response counts as an article's."""
+    every: dict[str, list[Located]] = {}
     source, current = None, None
     for path, offset, record in iter_records(paths):
         if path != current:  # a warcinfo names the source of the records after it, in its file
@@ -73,21 +83,22 @@ def locate(paths: Iterable[Path], sources: Mapping[str, Source] | None,
             continue
         if record.rec_type != "response" or record.http_headers is None:
             continue
-        if record.http_headers.get_statuscode() != "200":
-            continue
         url = record.rec_headers.get_header("WARC-Target-URI")
         name = _document_source(url, source, sources)
-        if name is not None:
-            found = Located(record.rec_headers.get_header("WARC-Date"), str(path), offset, name)
-            doc_id = document_id(url)
-            every.setdefault(doc_id, []).append((found, record.rec_headers.get_header("WARC-Payload-Digest") or ""))
-            if doc_id not in latest or latest[doc_id] < found:
-                latest[doc_id] = found
-    if earlier is not None:
-        for doc_id, captures in every.items():
-            earlier[doc_id] = [{"fetched": c.warc_date, "payload_digest": digest}
-                               for c, digest in sorted(captures) if c != latest[doc_id]]
-    return latest
+        if name is None:
+            continue
+        status = int(record.http_headers.get_statuscode() or 0)
+        removal = None
+        if status != 200:
+            seed = (sources or {}).get(name)
+            kind = classify(url, status, record.http_headers.get_header("Location"), None,
+                            list_rule(seed.text.list_patterns) if seed else None)
+            if kind.removal is None:
+                continue
+            removal = kind.removal
+        found = Located(record.rec_headers.get_header("WARC-Date"), str(path), offset, name, removal)
+        every.setdefault(document_id(url), []).append(found)
+    return {doc_id: sorted(found) for doc_id, found in every.items()}
 
 
 def _document_source(url: str, source: str | None, sources: Mapping[str, Source] | None) -> str | None:
@@ -130,30 +141,26 @@ def rebuild(
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
     """Derive every document of the WARC files ``paths`` into ``target``; returns counts."""
-    earlier: dict[str, list[dict]] = {}
     store = TextStore(target)
     written: set[Path] = set()  # the derived files of this rebuild: earlier ones in target are not published
     dropped: dict[str, int] = {}
     with _executor(workers) as pool:
         warm_up(pool)
-        latest = locate(paths, sources, earlier)
         options = {name: src.text for name, src in (sources or {}).items()}
-        jobs = sorted(latest.items())
-        del latest
+        jobs = sorted(locate_all(paths, sources).items())
         root = str(store.root)
-        args = [(found, _options_for(options, found.source, max_decompressed_size), root, earlier.get(doc_id))
-                for doc_id, found in jobs]
-        del earlier
+        args = [(found, _options_for(options, found[0].source, max_decompressed_size), root) for _, found in jobs]
+        del jobs
         results = pool.map(_store_star, args, chunksize=2)  # every job submitted now
         if workers > 1:
             import crawler.text.dedup  # noqa: F401  the publish's imports (numpy), while the workers derive
         for done, result in enumerate(results, 1):
             if isinstance(result, TextError):
                 dropped[result.reason] = dropped.get(result.reason, 0) + 1
-            else:  # each worker writes its documents: only their names come back
+            elif result is not None:  # each worker writes its documents: only their names come back
                 written.add(store.derived_path(*result))
             if progress:
-                progress(done, len(jobs))
+                progress(done, len(args))
         parallel = pool if isinstance(pool, ProcessPoolExecutor) else None
         counts = store.publish(options, only=written, pool=parallel, workers=workers)
     counts["documents"] = len(written)
@@ -161,18 +168,32 @@ def rebuild(
     return counts
 
 
-def derive_stored(found: Located, options: TextOptions, root: str,
-                  history: list[dict] | None) -> tuple[str, str] | TextError:
-    """Pool entry point of a rebuild: derive one record and write its Document (and the page's
-    earlier captures) under ``root`` here in the worker; (source, id) comes back, not the Document."""
-    result = derive_located(found, options)
-    if isinstance(result, TextError):
-        return result
+def derive_stored(captures: list[Located], options: TextOptions, root: str) -> tuple[str, str] | TextError | None:
+    """Pool entry point of a rebuild: fold every capture of one document, oldest first, as the
+    crawl did one at a time (crawler.text.timeline), and write its kept Document and timeline
+    under ``root`` here in the worker; (source, id) comes back, not the Document. A document no
+    article capture gave gives the last capture's TextError (None: only removals)."""
+    doc, timeline, error = None, Timeline(), None
+    for found in captures:
+        if found.removal is not None:
+            step = on_removal(doc, timeline, found.warc_date, found.removal)
+        else:
+            result = derive_located(found, options)
+            if isinstance(result, NotArticle) and result.kind.removal:
+                step = on_removal(doc, timeline, found.warc_date, result.kind.removal)
+                error = result
+            elif isinstance(result, TextError):
+                error = result
+                continue
+            else:
+                step = on_article(doc, timeline, result)
+        doc, timeline = step.doc, step.timeline
+    if doc is None:
+        return error
     store = TextStore(root)
-    store.write_derived(result)
-    if history:
-        store.write_history(result.source, result.id, history)
-    return result.source, result.id
+    store.write_derived(doc)
+    store.write_timeline(doc.source, doc.id, timeline)
+    return doc.source, doc.id
 
 
 def _options_for(options: Mapping[str, TextOptions], source: str, max_size: int | None) -> TextOptions:
@@ -232,21 +253,40 @@ class Stored:
 
     repairs: int  # paragraphs whose mojibake was undone
     removed: tuple[tuple[str, int], ...]  # per-page boilerplate removed: (rule, count)
+    outcome: str = "new"  # crawler.text.timeline: new, same (text unchanged, file kept), edited, old
+    restored: bool = False  # the article had been removed and is back
 
 
-def derive_page(capture: Capture, options: TextOptions, root: str) -> Stored | TextError:
-    """Pool entry point: derive the page and cache its Document under ``root`` here in the worker
-    (encoding the JSON and writing the file stay off the crawl's event loop, and the Document
-    does not travel back). A TextError is returned, not raised, so it crosses the process
-    boundary intact."""
+@dataclass(frozen=True)
+class Skipped:
+    """A capture that is not the article (crawler.text.pagekind): its kind, and whether it marked
+    an archived article removed."""
+
+    kind: str
+    evidence: str
+    removed: bool = False
+
+
+def derive_page(capture: Capture, options: TextOptions, root: str) -> Stored | Skipped | TextError:
+    """Pool entry point: derive the page and fold it into the document's cache under ``root``
+    here in the worker (crawler.text.store.TextStore.advance: encoding the JSON and writing the
+    file stay off the crawl's event loop, and the Document does not travel back). A TextError is
+    returned, not raised, so it crosses the process boundary intact."""
     from crawler.text import derive
 
     try:
         doc = derive(capture, options)
+    except NotArticle as exc:
+        removed = False
+        if exc.kind.removal:
+            step = TextStore(root).record_removal(capture.source, document_id(capture.url), capture.warc_date,
+                                                  exc.kind.removal)
+            removed = step.removed
+        return Skipped(exc.kind.kind, exc.kind.evidence, removed)
     except TextError as exc:
         return exc
-    TextStore(root).write_derived(doc)
-    return Stored(doc.encoding.repairs, doc.removed)
+    step = TextStore(root).advance(doc)
+    return Stored(doc.encoding.repairs, doc.removed, step.outcome, step.restored)
 
 
 def publish_archive(root: str, seeds_dir: str, pool: ProcessPoolExecutor | None = None,

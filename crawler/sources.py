@@ -244,6 +244,7 @@ def _build(data: dict, path: Path, raw: bytes) -> Source:
         boilerplate_patterns=tuple(text.get("boilerplate_patterns", ())),
         boilerplate_min_pages=text.get("boilerplate_min_pages", defaults.boilerplate_min_pages),
         boilerplate_min_share=float(text.get("boilerplate_min_share", defaults.boilerplate_min_share)),
+        list_patterns=tuple(data.get("follow", ())),
     )
     return Source(
         name=data["name"],

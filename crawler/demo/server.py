@@ -4,10 +4,12 @@
 
 Binds 127.0.0.1, prints exactly one line ``http://127.0.0.1:PORT`` and serves the resources of
 ``crawler.demo.sitegen.build_site`` until SIGTERM/SIGINT. Like real servers it answers HEAD and
-conditional GETs (ETag / If-None-Match, Last-Modified / If-Modified-Since -> 304 without a body),
+conditional GETs (ETag / If-None-Match, Last-Modified / If-Modified-Since -> 304 without a body;
+``--dynamic``: no validators, and a visit counter and the time in a sidebar, new on every request),
 sends the gzip sub-site with ``Content-Encoding: gzip`` (mtime 0, so the bytes are stable), the
 blog with real ``Transfer-Encoding: chunked`` framing, two ``Set-Cookie`` headers on ``/``, and
-404 for unknown paths. The site is rebuilt when a file of the content dir changes (checked on
+404 for unknown paths; pages that are not articles and taken-down articles with their own status
+and headers (crawler/demo/notarticles.py). The site is rebuilt when a file of the content dir changes (checked on
 every request), so tests can edit an article while the server runs. ``--log FILE`` appends
 ``METHOD PATH STATUS BODY_BYTES`` per request (payload bytes sent, chunk framing excluded).
 """
@@ -23,6 +25,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -87,6 +90,8 @@ class DemoHandler(http.server.BaseHTTPRequestHandler):
         resource = self.server.cache.get().get(path)
         if resource is None:
             self._send_simple(404, "text/html; charset=utf-8", "<h1>404 页面不存在</h1>\n".encode(), head)
+        elif resource.status != 200:
+            self._send_other(resource, head)
         elif self._not_modified(resource):
             self.send_response(304)
             self._validators(resource)
@@ -96,6 +101,8 @@ class DemoHandler(http.server.BaseHTTPRequestHandler):
             self._send_resource(resource, path, head)
 
     def _not_modified(self, resource: Resource) -> bool:
+        if not self.server.validators:
+            return False
         # RFC 9110 13.2.2: If-None-Match wins; If-Modified-Since only counts without it.
         tags = self.headers.get("If-None-Match")
         if tags is not None:
@@ -109,11 +116,25 @@ class DemoHandler(http.server.BaseHTTPRequestHandler):
             return False  # an unparsable date is ignored, as the RFC says
 
     def _validators(self, resource: Resource) -> None:
-        self.send_header("ETag", resource.etag)
-        self.send_header("Last-Modified", resource.last_modified)
+        if self.server.validators:
+            self.send_header("ETag", resource.etag)
+            self.send_header("Last-Modified", resource.last_modified)
+
+    def _send_other(self, resource: Resource, head: bool) -> None:
+        """A not-article page or a takedown (crawler/demo/notarticles.py): its status, no validators."""
+        self.send_response(resource.status)
+        for name, value in resource.headers:
+            self.send_header(name, value)
+        body = resource.body if 200 <= resource.status < 300 or resource.status >= 400 else b""
+        self.send_header("Content-Length", str(len(body)))
+        self._log(resource.status, 0 if head else len(body))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
 
     def _send_resource(self, resource: Resource, path: str, head: bool) -> None:
-        body = gzip.compress(resource.body, mtime=0) if resource.gzip else resource.body
+        body = self._dynamic(resource.body) if self.server.dynamic else resource.body
+        body = gzip.compress(body, mtime=0) if resource.gzip else body
         self.send_response(200)
         for name, value in resource.headers:
             self.send_header(name, value)
@@ -132,6 +153,21 @@ class DemoHandler(http.server.BaseHTTPRequestHandler):
             self._write_chunked(body)
         else:
             self.wfile.write(body)
+
+    def _dynamic(self, body: bytes) -> bytes:
+        """What a CMS without validators adds to every page it serves: a sidebar with a visit
+        counter and the time, different on every request (as numeric character references, so
+        it fits any of the sub-sites' encodings)."""
+        if b"</body>" not in body:
+            return body
+        with self.server.log_lock:
+            self.server.visits += 1
+            visits = self.server.visits
+        now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+        side = (f'<div class="sidebar stats"><p>本站累计访问：{visits * 37 + 100000}人次</p>'
+                f'<p>本页更新于 {now}</p></div>\n')
+        refs = "".join(c if c.isascii() else f"&#{ord(c)};" for c in side).encode("ascii")
+        return body.replace(b"</body>", refs + b"</body>", 1)
 
     def _write_chunked(self, body: bytes) -> None:
         for start in range(0, len(body), CHUNK):
@@ -156,14 +192,17 @@ class DemoHandler(http.server.BaseHTTPRequestHandler):
                 fh.flush()
 
 
-def make_server(port: int = 0, content_dir: Path | None = None, log: Path | None = None):
-    """A ThreadingHTTPServer on 127.0.0.1 serving the demo site (``server.base`` is its URL)."""
+def make_server(port: int = 0, content_dir: Path | None = None, log: Path | None = None, dynamic: bool = False):
+    """A ThreadingHTTPServer on 127.0.0.1 serving the demo site (``server.base`` is its URL).
+    ``dynamic``: like most Chinese CMSs, no ETag or Last-Modified, and a clock and a visit
+    counter that change every page on every request."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), DemoHandler)
     server.daemon_threads = True
     server.base = f"http://127.0.0.1:{server.server_address[1]}"
     server.cache = SiteCache(Path(content_dir or CONTENT_DIR), server.base)
     server.cache.get()  # fail at startup, not on the first request, if the content is bad
     server.log_path, server.log_lock = log, threading.Lock()
+    server.validators, server.dynamic, server.visits = not dynamic, dynamic, 0
     return server
 
 
@@ -173,9 +212,11 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"default {DEFAULT_PORT}, the demo seeds' default address; 0 picks a free port")
     parser.add_argument("--content", type=Path, help="content dir (default: the bundled one)")
     parser.add_argument("--log", type=Path, help="append METHOD PATH STATUS BODY_BYTES per request")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="no validators; a clock and a visit counter on every page, new on every request")
     args = parser.parse_args(argv)
     try:
-        server = make_server(args.port, args.content, args.log)
+        server = make_server(args.port, args.content, args.log, args.dynamic)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             print(f"demo site: 127.0.0.1:{args.port} is in use (another demo server?): stop it, or choose another "
@@ -201,8 +242,10 @@ def main(argv: list[str] | None = None) -> int:
 class DemoServer:
     """``with DemoServer() as url:`` runs the demo site in a subprocess for the block's duration."""
 
-    def __init__(self, content_dir: Path | None = None, log: Path | None = None, port: int = 0):
-        self.args = [sys.executable, "-m", "crawler.demo.server", "--port", str(port)]
+    def __init__(self, content_dir: Path | None = None, log: Path | None = None, dynamic: bool = False,
+                 port: int = 0):
+        self.args = [sys.executable, "-m", "crawler.demo.server", "--port", str(port),
+                     *(["--dynamic"] if dynamic else [])]
         if content_dir is not None:
             self.args += ["--content", str(Path(content_dir).resolve())]
         if log is not None:

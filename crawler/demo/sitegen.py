@@ -10,15 +10,18 @@ writes for each article. Pure and deterministic: same content -> same bytes.
 
 Content format: ``site:`` (name, title, channel, encoding = the codec of the bytes, http_label /
 meta = the labels shown, null for none, gzip, chunked, listed, menu, copyright, icp, notice,
-annotations) and ``articles:``, each with slug ``YYYY/MM/word`` (-> ``/<site>/<slug>.html``),
+annotations, not_articles: pages that look like articles and are not, crawler/demo/notarticles.py)
+and ``articles:``, each with slug ``YYYY/MM/word`` (-> ``/<site>/<slug>.html``),
 title, published (as the page shows it), source, author, optional clicks, editor, caption,
-categories, http_label (a wrong label for this page), annotated, and paragraphs: a string, or
+categories, http_label (a wrong label for this page), annotated, shows (the article taken down:
+``http-404``, ``notice``, ``wall``...), and paragraphs: a string, or
 ``{text, damage: mojibake, from, to}`` / ``{text, damage: lost-byte, at}`` (character offsets).
 ``crawler/demo/server.py`` serves these resources.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -28,6 +31,8 @@ from html import escape
 from pathlib import Path
 
 import yaml
+
+from . import notarticles
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 DEFAULT_BASE = "http://127.0.0.1:8000"
@@ -52,6 +57,7 @@ class Resource:
     last_modified: str = ""  # HTTP date
     etag: str = ""  # quoted, from the body's hash
     chunked: bool = False  # sent with Transfer-Encoding: chunked
+    status: int = 200  # not 200: sent without validators (crawler/demo/notarticles.py)
 
 
 @dataclass(frozen=True)
@@ -208,9 +214,25 @@ def _article_resource(article: Article, siblings: list[Article]) -> Resource:
     return resource(page, _html_type(label), article.when, site)
 
 
+def _page_in_template(site: dict):
+    """``page(title, main)``: a page of the sub-site's own template around ``main``."""
+    return lambda title, main: (_head(site, f"{title}_{site['title']}") + _top(site)
+                                + f'<div class="main">\n{main}\n</div>\n' + _bottom(site))
+
+
+def _odd_resource(site: dict, served: tuple, when: datetime) -> Resource:
+    status, headers, html = served
+    page = resource(_encode(site, html), _html_type(site.get("http_label")), when, site)
+    return dataclasses.replace(page, headers=page.headers + headers, status=status)
+
+
 def _site_resources(site: dict, articles: list[Article], base: str) -> dict[str, Resource]:
     name, newest = site["name"], max(a.when for a in articles)
-    out = {a.path: _article_resource(a, articles) for a in articles}
+    template = _page_in_template(site)
+    out = {a.path: (_odd_resource(site, notarticles.takedown(a.data["shows"], template), a.when) if a.data.get("shows")
+                    else _article_resource(a, articles)) for a in articles}
+    for path, served in notarticles.served(site, template).items():
+        out[path] = _odd_resource(site, served, newest)
     for number, html in list_pages(site, articles):
         page = "index.html" if number == 1 else f"list_{number}.html"
         out[f"/{name}/{page}"] = resource(_encode(site, html), _html_type(site.get("http_label")), newest, site)
@@ -401,7 +423,8 @@ def list_pages(site: dict, articles: list[Article]) -> list[tuple[int, str]]:
         pager = " ".join(f'<a href="{"index.html" if n == 1 else f"list_{n}.html"}">{n}</a>'
                          for n in range(1, len(chunks) + 1))
         private = f'<a href="{PRIVATE}">内部通知</a>\n' if site["name"] == "wenming" and number == len(chunks) else ""
-        body = (f'<div class="list"><h2>{_e(site["channel"])}</h2><ul>\n{_links(chunk, dated=True)}</ul>\n'
+        odd = notarticles.list_links(site) if number == 1 else ""
+        body = (f'<div class="list"><h2>{_e(site["channel"])}</h2><ul>\n{_links(chunk, dated=True)}{odd}</ul>\n'
                 f'<div class="pager">共{len(chunks)}页 {pager}</div>\n{private}</div>\n')
         pages.append((number, _head(site, f"{site['channel']}_{site['title']}") + _top(site) + body + _bottom(site)))
     return pages

@@ -61,11 +61,27 @@ class CrawlReport:
         logger.info(
             "crawl summary: %(pages)s responses captured, %(revisits)s revisited, %(fresh)s young articles "
             "skipped, %(docs)s articles derived, %(dropped)s without text, %(failed)s failed (due again), "
-            "%(refused)s refused; finish reason %(reason)s; report %(path)s",
+            "%(refused)s refused; %(kinds)s; %(fates)s; finish reason %(reason)s; report %(path)s",
             {"pages": stats.get("warc/records/response", 0), "revisits": stats.get("warc/records/revisit", 0),
              "fresh": stats.get("incremental/skipped/fresh", 0), "docs": stats.get("text/documents", 0),
              "dropped": _total(stats, "text/dropped/"), "failed": stats.get("incremental/failed", 0),
              "refused": _total(stats, "scope/refused/") + stats.get("hostguard/refused", 0),
-             "reason": reason, "path": path},
+             "kinds": not_articles(stats), "fates": fates(stats), "reason": reason, "path": path},
             extra={"spider": spider},
         )
+
+
+def not_articles(stats: dict) -> str:
+    """``3 not articles (notice 1, redirect-home 1, wall 1)``: captures at articles' addresses that
+    were not articles, by kind (stats ``pagekind/{kind}``)."""
+    kinds = {k.removeprefix("pagekind/"): v for k, v in sorted(stats.items()) if k.startswith("pagekind/")}
+    if not kinds:
+        return "0 not articles"
+    return f"{sum(kinds.values())} not articles ({', '.join(f'{k} {v}' for k, v in kinds.items())})"
+
+
+def fates(stats: dict) -> str:
+    """What became of archived articles in this crawl: removed, restored, edited, unchanged text."""
+    return ", ".join(f"{stats.get(f'text/{key}', 0)} {word}" for key, word in
+                     (("removed", "removed"), ("restored", "restored"), ("edited", "edited"),
+                      ("same", "recaptured with the same text")))

@@ -6,6 +6,12 @@ the record holds the bytes as received (de-chunked, still Content-Encoded). The 
 the file before the response goes on to the spider, and the request's ``meta["capture"]`` then
 carries exactly those bytes (and where they are) so the pipeline derives text from the archive.
 A write error stops the crawl and ``scrapy crawl`` exits 1 (stats ``crawl/failed``).
+
+A capture at an article's address that is not the article (crawler.text.pagekind) is archived
+all the same; the state update knows it: a wall leaves the URL's state as it was (not fresh:
+asked again next crawl), a removal drops its validators. Removals no text worker sees (404/410/451,
+HTTP redirects, a meta refresh Scrapy follows) are recorded here in the text archive's cache
+(``text/removed``, ``pagekind/{kind}``).
 """
 
 from __future__ import annotations
@@ -26,11 +32,16 @@ from typing import TYPE_CHECKING
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse
+from scrapy.utils.response import get_meta_refresh
 from scrapy.utils.defer import deferred_from_coro
 
 import crawler
 from crawler.redislost import RedisError, redis_lost
-from crawler.text.model import Capture, WarcRef
+from crawler.text.decode import decode_payload
+from crawler.text.model import Capture, TextError, WarcRef, document_id
+from crawler.text.pagekind import ARTICLE, WALL, PageKind, classify, list_rule, quick_text, wall_reason
+from crawler.text.store import TextStore
 from crawler.warc.errors import WarcWriteError
 from crawler.warc.index import update_index
 from crawler.state.base import UrlState
@@ -61,6 +72,8 @@ class WarcOptions:
     index: Path | None  # where the CDXJ index goes, None: no index
     user_agent: str
     robots_obey: bool
+    archive: Path = Path("archive")  # the text archive's root: removals are recorded in its derived/
+    meta_refresh: tuple[bool, float, tuple[str, ...]] = (True, 100, ("noscript",))  # as MetaRefreshMiddleware
 
     @classmethod
     def from_settings(cls, settings) -> WarcOptions:
@@ -74,6 +87,9 @@ class WarcOptions:
             index=archive / "index.cdxj" if settings.getbool("WARC_INDEX", True) else None,
             user_agent=settings.get("USER_AGENT", ""),
             robots_obey=settings.getbool("ROBOTSTXT_OBEY"),
+            archive=archive,
+            meta_refresh=(settings.getbool("METAREFRESH_ENABLED"), settings.getfloat("METAREFRESH_MAXDELAY"),
+                          tuple(settings.getlist("METAREFRESH_IGNORE_TAGS"))),
         )
 
 
@@ -114,12 +130,14 @@ def payload_digest(body: bytes) -> str:
 
 
 def revisit_profile(known: UrlState | None, response: Response) -> str | None:
-    """Which revisit record this download is, or None for a new response record."""
+    """Which revisit record this download is, or None for a new response record. After a
+    removal (the last fetch gave a 404, a redirect) the archived payload is not what the URL
+    showed last: the same payload again is the article back, a full record."""
     if known is None or not known.record_id:
         return None
     if response.status == 304:
         return PROFILE_NOT_MODIFIED
-    if response.status == 200 and payload_digest(response.body) == known.payload_digest:
+    if response.status == 200 and known.status == 200 and payload_digest(response.body) == known.payload_digest:
         return PROFILE_IDENTICAL
     return None
 
@@ -207,20 +225,71 @@ class WarcExtension:
             self._fail(exc, spider)
             return
         self._count(locations)
+        kind = None
         if profile:
             request.meta["revisit"] = profile
         else:
-            request.meta["capture"] = self._capture(records[0], locations[0], response, spider)
+            capture = request.meta["capture"] = self._capture(records[0], locations[0], response, spider)
+            kind = self._page_kind(capture, spider)
         if state is not None:  # archive first, then commit: the record is flushed by now
             try:
-                state.put(self._state(known, response, records[0], locations[0], profile))
+                state.put(self._state(known, response, records[0], locations[0], profile, kind))
             except RedisError as exc:  # archived; the next run fetches it again
                 redis_lost(self.crawler, exc)
 
-    def _state(self, known, response: Response, record, location: Location, profile: str | None) -> UrlState:
+    def _page_kind(self, capture: Capture, spider: Spider) -> PageKind | None:
+        """The kind of a capture at an article's address, when it is not the article and the
+        state or the text archive must know now (crawler.text.pagekind). A removal that no
+        text worker will see (a 404, a redirect, a meta refresh that Scrapy follows) is recorded
+        here; notices and walls that reach the spider are counted by the text pipeline."""
+        source = getattr(spider, "source", None)
+        if source is None or not source.is_article(capture.url):
+            return None
+        status = capture.status
+        text = self._text(capture) if status == 200 or (status >= 400 and status not in (404, 410, 451)) else ""
+        if status == 200:
+            wall = wall_reason(200, text)
+            if wall is not None:
+                return PageKind(WALL, wall)
+            if not self._meta_refresh_followed(capture, text):
+                return None
+        kind = classify(capture.url, status, capture.header("Location"), text, list_rule(source.text.list_patterns))
+        if kind.kind == ARTICLE:
+            return None
+        self.crawler.stats.inc_value(f"pagekind/{kind.kind}")
+        if kind.removal:
+            step = TextStore(self.options.archive).record_removal(
+                source.name, document_id(capture.url), capture.warc_date, kind.removal)
+            if step.removed:
+                self.crawler.stats.inc_value("text/removed")
+        return kind
+
+    def _text(self, capture: Capture) -> str:
+        """The body as text, for markers only (Content-Encoding undone, capped)."""
+        try:
+            body = decode_payload(capture, 2 * 1024 * 1024)
+        except TextError:
+            return ""
+        return quick_text(body, capture.header("Content-Type"))
+
+    def _meta_refresh_followed(self, capture: Capture, text: str) -> bool:
+        """True when Scrapy's MetaRefreshMiddleware will turn this page into a new request: the
+        spider never sees it, so no text worker classifies it."""
+        enabled, max_delay, ignore_tags = self.options.meta_refresh
+        if not enabled or "refresh" not in text.lower():
+            return False
+        interval, url = get_meta_refresh(HtmlResponse(capture.url, body=text.encode("utf-8"), encoding="utf-8"),
+                                         ignore_tags=ignore_tags)
+        return url is not None and interval < max_delay
+
+    def _state(self, known, response: Response, record, location: Location, profile: str | None,
+               kind: PageKind | None = None) -> UrlState:
         """The URL's new state. A full 200 response: everything from this record. A revisit: the
-        full payload's record kept, validators and fetch time renewed. Any other status: only the
-        status changes; validators and fetch time keep describing the archived payload (an error
+        full payload's record kept, validators and fetch time renewed. A wall: nothing changes
+        (the page is not marked fresh: the next crawl tries again). A removal (404, a redirect
+        home): the status changes and the validators go, so the next request is unconditional
+        and an article that comes back is captured whole. Any other status: only the status
+        changes; validators and fetch time keep describing the archived payload (an error
         page's ETag must not be sent for it, and a failed re-fetch does not make a page young).
         Failures and their retry time are the incremental middleware's (crawler.state.retry)."""
         etag = _header(response, b"ETag")
@@ -228,9 +297,14 @@ class WarcExtension:
         if profile:
             return dataclasses.replace(known, etag=etag or known.etag, last_modified=modified or known.last_modified,
                                        fetched_at=time.time(), failures=0, retry_at=0.0)
+        if kind is not None and kind.kind == WALL:
+            return known or UrlState(url=response.url, status=response.status)
         if response.status != 200:
-            return dataclasses.replace(known or UrlState(url=response.url, status=response.status),
-                                       status=response.status)
+            state = dataclasses.replace(known or UrlState(url=response.url, status=response.status),
+                                        status=response.status)
+            if kind is not None and kind.removal:
+                state = dataclasses.replace(state, etag=None, last_modified=None)
+            return state
         headers = record.rec_headers
         return UrlState(url=response.url, status=200, etag=etag, last_modified=modified,
                         payload_digest=headers.get_header("WARC-Payload-Digest"), warc_file=location.file,

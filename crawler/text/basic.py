@@ -17,6 +17,7 @@ from lxml import etree
 from .decode import decode_html, decode_payload
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
 from .normalize import normalize_lines, normalize_whitespace, strip_annotations
+from .pagekind import ARTICLE, NotArticle, classify, list_rule
 from .pagemeta import PageMeta
 from .repair import repair_paragraphs
 
@@ -57,6 +58,15 @@ GENERIC_RULES = {
     "print-close": re.compile(r"^(?:[【\[]?(?:打印|关闭|關閉|收藏|字号|字體|字体|大|中|小|打印本页|关闭窗口|返回顶部|返回首页)"
                               r"[】\]]?[\s:：|]*)+$"),
     "prev-next": re.compile(r"^(?!.*[。！？]).{0,4}(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：].{0,60}$"),
+    # a visit or click counter of the page or the site (本站累计访问：102146人次, 浏览次数：88): changes on every
+    # request, so it is furniture, never the article's text
+    "counter": re.compile(r"^(?!.*[。！？]).{0,12}(?:访问|訪問|浏览|瀏覽|点击|點擊|阅读|閱讀)(?:量|数|次数|人数|人次)?\s*[:：]?\s*"
+                          r"[\d,，]+\s*(?:人次|次|人)?[\s)）】\]]*$"),
+    # the page's clock: a line that is only a label and the time it was served (本页更新于 2024-05-06 10:00,
+    # 今天是2024年5月6日 星期一); the article's own date lines are metadata before this rule runs
+    "clock": re.compile(r"^(?!.*[。！？]).{0,8}(?:更新|刷新|生成|北京时间|北京時間|当前时间|現在時間|现在时间|今天是)(?:于|於|时间|時間|日期)?"
+                        r"\s*[:：]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*(?:星期|周|週)[一二三四五六日天])?"
+                        r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?$"),
     "app-prompt": re.compile(r"^(?!.*[。！？]).{0,20}(?:扫一扫|扫描二维码|掃描二維碼|关注我们|关注微信公众号|手机看新闻|下载客户端)"
                              r".{0,30}$"),
 }
@@ -306,6 +316,9 @@ def derive(capture: Capture, options: TextOptions) -> Document:
         raise TextError("not-html", f"{capture.url}: {mime} is not HTML")
     payload = decode_payload(capture, options.max_decompressed_size)
     html, encoding = decode_html(payload, header, options.fallback_encoding)
+    kind = classify(capture.url, capture.status, capture.header("Location"), html, list_rule(options.list_patterns))
+    if kind.kind != ARTICLE:  # a notice, a redirect, a wall: never a text, never replaces one
+        raise NotArticle(kind, capture.url)
     tree = _parse(html)
     if tree is None:
         raise TextError("no-text", f"{capture.url}: not parseable as HTML")

@@ -55,6 +55,7 @@ class TextOptions:
     boilerplate_min_share: float = 0.3  # ...and at least this share of the source's pages
     max_decompressed_size: int = 20 * 1024 * 1024  # bytes of decoded payload we accept
     near_duplicate_threshold: float = 0.8  # Jaccard similarity for near-duplicate clusters
+    list_patterns: tuple[str, ...] = ()  # the source's follow rules: a redirect to one is to a list page
 
 
 @dataclass(frozen=True)

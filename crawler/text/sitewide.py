@@ -176,7 +176,7 @@ def serial(load: Callable[[Any], Document | None]) -> Each:
 
 def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None], options: Mapping[str, TextOptions],
                     emit_text: Callable[[Rendered], None], emit_entry: Callable[[dict], None],
-                    history: Callable[[str, str], list[dict] | None] | None = None,
+                    history: Callable[[str, str], dict | list[dict] | None] | None = None,
                     default_options: bool = False, each: Each | None = None) -> dict[str, list[str]]:
     """Finalize the documents ``load(ref)`` gives for ``refs``; returns the boilerplate per source.
 
@@ -184,9 +184,10 @@ def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None],
     the first pass and only for the refs it answered later on, which must give the same document.
     ``each`` runs the per-document steps (default: :func:`serial` over ``load``; a process pool's
     map gives the same results). Text files come out in id order through ``emit_text``,
-    manifest entries (sorted by id) through ``emit_entry``; ``history(source, id)`` gives a
-    document's earlier captures. ``default_options``: a source without options counts as
-    TextOptions() (also for the near-duplicate threshold, the smallest of all sources').
+    manifest entries (sorted by id) through ``emit_entry``; ``history(source, id)`` gives the
+    keys its timeline adds to the manifest entry (crawler.text.timeline; a list: its history).
+    ``default_options``: a source without options counts as TextOptions() (also for the
+    near-duplicate threshold, the smallest of all sources').
     A body line equal to the title of another document of the same source is a 'related' teaser.
     """
     from .dedup import cluster_stream  # imported late: numpy
@@ -248,8 +249,9 @@ def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None],
     shared = replace(shared, clusters=clusters)
     for entry, result in checked(rendered, ordered, shared):  # pass 4: render
         emit_text(result)
-        if history and (earlier := history(entry.source, entry.id)):
-            result.entry["history"] = earlier  # earlier captures of the page, oldest first
+        if history and (fields := history(entry.source, entry.id)):
+            # what became of the page (crawler.text.timeline): history, removed, last_seen
+            result.entry.update({"history": fields} if isinstance(fields, list) else fields)
         emit_entry(result.entry)
     return boilerplate
 

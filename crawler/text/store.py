@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from .model import Document, TextOptions
+from .timeline import Step, Timeline, on_article, on_removal
 
 if TYPE_CHECKING:
     from .sitewide import Rendered
@@ -39,7 +40,7 @@ _SAFE_NAME = re.compile(r"[^a-z0-9._-]+")
 _SNAPSHOT = ".publish."  # prefix of a publish's snapshot directory in the root
 _FINALIZED = ".finalized.json"  # what the last publish read and wrote (see TextStore.publish)
 # the modules whose code decides the published bytes from the derived documents
-_PUBLISH_CODE = ("sitewide.py", "render.py", "dedup.py", "store.py")
+_PUBLISH_CODE = ("sitewide.py", "render.py", "dedup.py", "store.py", "timeline.py")
 logger = logging.getLogger(__name__)
 
 
@@ -78,30 +79,60 @@ class TextStore:
         return self.root / "derived" / safe_name(source) / f"{doc_id}.json"
 
     def write_derived(self, doc: Document) -> None:
-        """Cache ``doc``; a different earlier capture of the same page goes into its history."""
-        path = self.derived_path(doc.source, doc.id)
-        try:
-            previous = Document.from_dict(json.loads(path.read_text("utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):
-            previous = None
-        if previous is not None and previous.warc and doc.warc and previous.warc.record_id != doc.warc.record_id:
-            history = self.history(doc.source, doc.id)
-            earlier = {"fetched": previous.fetched, "payload_digest": previous.warc.payload_digest}
-            if earlier not in history:
-                self.write_history(doc.source, doc.id, sorted([*history, earlier], key=lambda h: h["fetched"]))
+        """Cache ``doc`` as the document's kept Document (its timeline is left as it is)."""
         data = json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
-        write_atomic(path, data)
+        write_atomic(self.derived_path(doc.source, doc.id), data)
+
+    def load_derived(self, source: str, doc_id: str) -> Document | None:
+        """The kept Document of a page, None when there is none (or it cannot be read)."""
+        try:
+            return load_document(self.derived_path(source, doc_id))
+        except _UNREADABLE:
+            return None
+
+    def timeline(self, source: str, doc_id: str) -> Timeline:
+        """What became of a page so far (crawler.text.timeline): events, removal, last seen."""
+        try:
+            return Timeline.from_json(json.loads(self.derived_path(source, doc_id).with_suffix(".history").read_text("utf-8")))
+        except (OSError, ValueError, AttributeError):
+            return Timeline()
 
     def history(self, source: str, doc_id: str) -> list[dict]:
-        """Earlier captures of a page (fetched, payload digest), oldest first."""
-        try:
-            return json.loads(self.derived_path(source, doc_id).with_suffix(".history").read_text("utf-8"))
-        except (OSError, ValueError):
-            return []
+        """The events of a page, oldest first."""
+        return list(self.timeline(source, doc_id).events)
 
     def write_history(self, source: str, doc_id: str, history: list[dict]) -> None:
-        data = json.dumps(history, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        write_atomic(self.derived_path(source, doc_id).with_suffix(".history"), data)
+        self.write_timeline(source, doc_id, Timeline(tuple(history)))
+
+    def write_timeline(self, source: str, doc_id: str, timeline: Timeline) -> None:
+        """Store a page's timeline; an empty one is no file."""
+        path = self.derived_path(source, doc_id).with_suffix(".history")
+        if timeline == Timeline():
+            path.unlink(missing_ok=True)
+            return
+        write_atomic(path, json.dumps(timeline.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+    def advance(self, doc: Document) -> Step:
+        """A new article capture of a page: the kept Document changes only when the text does
+        (crawler.text.timeline.on_article); the timeline records the edit or the return."""
+        previous = self.load_derived(doc.source, doc.id)
+        before = self.timeline(doc.source, doc.id)
+        step = on_article(previous, before, doc)
+        if step.doc is not previous:
+            self.write_derived(step.doc)
+        if step.timeline != before:
+            self.write_timeline(doc.source, doc.id, step.timeline)
+        return step
+
+    def record_removal(self, source: str, doc_id: str, fetched: str, evidence: str) -> Step:
+        """A capture at ``fetched`` showed the page taken down: recorded once, the text kept;
+        nothing when no article of this page is archived."""
+        doc = self.load_derived(source, doc_id)
+        before = self.timeline(source, doc_id)
+        step = on_removal(doc, before, fetched, evidence)
+        if step.timeline != before:
+            self.write_timeline(source, doc_id, step.timeline)
+        return step
 
     def derived_files(self) -> list[Path]:
         """Every cached Document's file, sorted (temp files of writes in progress are not listed)."""
@@ -225,11 +256,12 @@ class TextStore:
                 return None
             return found
 
-        def history(source: str, doc_id: str) -> list[dict]:
+        def history(source: str, doc_id: str) -> dict:
             try:
-                return json.loads((snapshot / safe_name(source) / f"{doc_id}.history").read_text("utf-8"))
-            except (OSError, ValueError):
-                return []
+                data = json.loads((snapshot / safe_name(source) / f"{doc_id}.history").read_text("utf-8"))
+                return Timeline.from_json(data).manifest_fields()
+            except (OSError, ValueError, AttributeError):
+                return {}
 
         keep = set()
         text = self.root / "text"
