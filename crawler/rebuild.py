@@ -293,10 +293,10 @@ def publish_archive(root: str, seeds_dir: str, pool: ProcessPoolExecutor | None 
                     workers: int = 1) -> dict[str, int]:
     """Finalize every cached Document of the archive and write the outputs; the per-document
     steps run in ``pool`` (of ``workers``) when one is given."""
-    from crawler.sources import SeedError, load_sources
+    from crawler.sources import SeedError, scan_sources
 
-    try:
-        options = {name: src.text for name, src in load_sources(seeds_dir).items()}
+    try:  # a broken seed costs its own source's options only, not every source's
+        options = {name: src.text for name, src in scan_sources(seeds_dir)[0].items()}
     except SeedError:
         options = {}
     return TextStore(root).publish(options, pool=pool, workers=workers)

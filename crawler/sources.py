@@ -305,16 +305,31 @@ def load_source(path: str | os.PathLike) -> Source:
     return _build(data, path, raw)
 
 
-def load_sources(directory: str | os.PathLike) -> dict[str, Source]:
-    """All sources of a seeds directory by name; duplicate names are an error."""
+def scan_sources(directory: str | os.PathLike) -> tuple[dict[str, Source], dict[Path, str]]:
+    """Every valid source of a seeds directory by name, and one error line per seed file that is
+    not valid (a duplicate name is the later file's error): a bad seed costs only itself."""
     directory = Path(directory)
     if not directory.is_dir():
         raise SeedError(f"{directory}: seeds directory not found (setting SEEDS_DIR)")
     sources: dict[str, Source] = {}
+    errors: dict[Path, str] = {}
     for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
-        source = load_source(path)
+        try:
+            source = load_source(path)
+        except SeedError as exc:
+            errors[path] = str(exc)
+            continue
         if source.name in sources:
             other = sources[source.name].path
-            raise SeedError(f"{path}: key 'name': duplicate source name {source.name!r} (also in {other})")
+            errors[path] = f"{path}: key 'name': duplicate source name {source.name!r} (also in {other})"
+            continue
         sources[source.name] = source
-    return dict(sorted(sources.items()))
+    return dict(sorted(sources.items())), errors
+
+
+def load_sources(directory: str | os.PathLike) -> dict[str, Source]:
+    """All sources of a seeds directory by name; any invalid seed file is an error (the first)."""
+    sources, errors = scan_sources(directory)
+    if errors:
+        raise SeedError(next(iter(errors.values())))
+    return sources

@@ -8,9 +8,10 @@ Setting: ``SEEDS_DIR`` (default ``"seeds"``), see docs/settings.md.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.sources import SeedError, Source, load_sources
+from crawler.sources import SeedError, Source, scan_sources
 from crawler.spiders import SourceSpider, source_settings
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class SourceSpiderLoader:
     def __init__(self, seeds_dir: str):
         self.seeds_dir = seeds_dir
         self._spiders: dict[str, type[SourceSpider]] | None = None
+        self.errors: dict[Path, str] = {}  # seed files that are not valid: each costs only itself
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Self:
@@ -46,7 +48,7 @@ class SourceSpiderLoader:
     def spiders(self) -> dict[str, type[SourceSpider]]:
         if self._spiders is None:
             try:
-                sources = load_sources(self.seeds_dir)
+                sources, self.errors = scan_sources(self.seeds_dir)
             except SeedError as exc:
                 fail(str(exc))
             self._spiders = {name: spider_class(src) for name, src in sources.items()}
@@ -54,8 +56,13 @@ class SourceSpiderLoader:
 
     def load(self, spider_name: str) -> type[SourceSpider]:
         if spider_name not in self.spiders:
+            for path, error in self.errors.items():  # its own seed is broken: that line
+                if path.stem == spider_name:
+                    fail(error)
             known = ", ".join(self.spiders) or "none"
             fail(f"{self.seeds_dir}: no source named {spider_name!r} (known: {known})")
+        for error in self.errors.values():  # other sources' broken seeds do not stop this one
+            sys.stderr.write(f"warning: {error} (that seed is skipped)\n")
         return self.spiders[spider_name]
 
     def list(self) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -170,3 +171,23 @@ def test_hostile_seeds_cost_one_line_each(tmp_path):
         path = write(tmp_path, text, f"{name}.yaml")
         assert error_of(path) == f"{path}: {problem}", name
     assert error_of(Path("/dev/zero")) == f"/dev/zero: larger than {1 << 20} bytes: not a seed file"
+
+
+def test_a_broken_seed_costs_only_itself(tmp_path, demo_url):
+    """Among good seeds, a broken one: `scrapy list` lists the others and names it (exit 2);
+    `scrapy crawl` of another source runs (one warning line); of the broken one: its error, exit 2."""
+    import shutil
+
+    shutil.copy(ROOT / "seeds" / "demo-news.yaml", tmp_path / "demo-news.yaml")
+    write(tmp_path, GOOD.replace("delay: 0.5", "delay: soon"), "town-news.yaml")
+    error = f"{tmp_path / 'town-news.yaml'}: key 'politeness.delay': 'soon' is not of type 'number'"
+    listed = scrapy("list", "-s", f"SEEDS_DIR={tmp_path}")
+    assert (listed.returncode, listed.stdout, listed.stderr) == (2, "demo-news\n", f"error: {error}\n")
+    broken = scrapy("crawl", "town-news", "-s", f"SEEDS_DIR={tmp_path}")
+    assert broken.returncode == 2 and broken.stderr.splitlines()[-1] == f"error: {error}"
+    good = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "demo-news", "-s", f"SEEDS_DIR={tmp_path}",
+                           "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", "-s", "LOG_LEVEL=WARNING"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "DEMO_SITE": demo_url})
+    assert good.returncode == 0, good.stderr[-2000:]
+    assert f"warning: {error} (that seed is skipped)" in good.stderr.splitlines()
+    assert len(list((tmp_path / "archive" / "text" / "demo-news").glob("*.txt"))) == 7
