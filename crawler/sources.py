@@ -83,6 +83,13 @@ _ENV = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+def parse_duration(text: str) -> int:
+    """Seconds of a duration like ``12h`` or ``7d`` (s, m, h, d); ValueError names the text."""
+    if not re.fullmatch(r"[0-9]{1,9}[smhd]", text or ""):
+        raise ValueError(f"{text!r} is not a duration like 12h or 7d")
+    return int(text[:-1]) * _SECONDS[text[-1]]
+
+
 class SeedError(Exception):
     """A seed file that cannot be used; the message is one line naming file, key and problem."""
 
@@ -265,7 +272,7 @@ def _build(data: dict, path: Path, raw: bytes) -> Source:
         delay=float(polite.get("delay", 1.0)),
         concurrency=polite.get("concurrency", 2),
         robots=polite.get("robots", True),
-        articles_after=int(after[:-1]) * _SECONDS[after[-1]],
+        articles_after=parse_duration(after),
         text=options,
         _article_res=tuple(re.compile(p) for p in data["articles"]),
     )

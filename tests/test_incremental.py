@@ -142,7 +142,7 @@ def test_a_second_crawl_of_a_locked_archive_refuses(site):
     with ArchiveLock(archive):
         result = run_scrapy("crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}")
     assert result.returncode == 2
-    assert result.stderr.splitlines()[-1].startswith(f"error: {archive}: another crawl (pid ")
+    assert result.stderr.splitlines()[-1].startswith(f"error: {archive}: another process (pid ")
     assert "Traceback" not in result.stderr
     assert not (archive / "warc").exists()
 

@@ -87,10 +87,14 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = 2
             return
         crawler = self._create_crawler(args[0])
-        lock = ArchiveLock(self.settings.get("ARCHIVE_DIR", "archive"), shared=bool(redis_url))
+        archive = self.settings.get("ARCHIVE_DIR", "archive")
+        locks = [ArchiveLock(archive, shared=True), ArchiveLock(archive, shared=bool(redis_url), source=args[0])]
         try:
-            lock.acquire()
+            for lock in locks:
+                lock.acquire()
         except ArchiveLocked as exc:
+            for lock in locks:
+                lock.release()
             sys.stderr.write(f"error: {exc}\n")
             self.exitcode = 2
             return
@@ -98,7 +102,8 @@ class Command(ScrapyCrawlCommand):
             self.crawler_process.crawl(crawler, **opts.spargs)
             self.crawler_process.start()
         finally:
-            lock.release()
+            for lock in locks:
+                lock.release()
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
         stats = crawler.stats.get_stats() if crawler.stats else {}

@@ -1,8 +1,10 @@
-"""One crawl per archive: an exclusive ``flock`` on ``ARCHIVE_DIR/.lock``.
+"""Who may use an archive at once: ``flock`` on ``ARCHIVE_DIR/.lock`` and ``.lock-<source>``.
 
-The workers of a distributed crawl share the archive on purpose: each holds a shared lock, so
-they run side by side while a single-machine crawl of the same archive is refused (and the other
-way round). flock is released by the kernel when the process dies, SIGKILL included, so a crashed crawl
+Every crawl holds the archive lock shared, so crawls of different sources run side by side in one
+archive (WARC names carry host and pid, the index, the state database and the publish have their
+own locks); a command that needs the whole archive to itself holds it exclusively. Each crawl also
+holds its source's lock: exclusively for a single-machine crawl, shared by the workers of a
+distributed crawl, so a second crawl of the same source is refused (and the other way round). flock is released by the kernel when the process dies, SIGKILL included, so a crashed crawl
 never leaves a stale lock behind.
 """
 
@@ -20,9 +22,10 @@ class ArchiveLocked(Exception):
 class ArchiveLock:
     """``with ArchiveLock(dir):`` or ``acquire()`` / ``release()``."""
 
-    def __init__(self, archive_dir: str | Path, shared: bool = False):
-        self.path = Path(archive_dir) / ".lock"
+    def __init__(self, archive_dir: str | Path, shared: bool = False, source: str | None = None):
+        self.path = Path(archive_dir) / (f".lock-{source}" if source else ".lock")
         self.shared = shared
+        self.source = source
         self.fd: int | None = None
 
     def acquire(self) -> None:
@@ -33,7 +36,11 @@ class ArchiveLock:
         except BlockingIOError:
             holder = os.read(fd, 32).decode("ascii", "replace").strip()
             os.close(fd)
-            who = f"another crawl (pid {holder}) is" if holder else "the workers of a distributed crawl are"
+            if self.source:
+                who = (f"another crawl of {self.source} (pid {holder}) is" if holder
+                       else f"the workers of a distributed crawl of {self.source} are")
+            else:  # an exclusive holder writes its pid; crawls hold it shared and leave it empty
+                who = f"another process (pid {holder}) is" if holder else "one or more crawls are"
             raise ArchiveLocked(f"{self.path.parent}: {who} using this archive; "
                                 "wait for it to finish or set ARCHIVE_DIR to another directory") from None
         os.ftruncate(fd, 0)
