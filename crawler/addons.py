@@ -33,3 +33,27 @@ class DistributedAddon:
         settings.set("SCHEDULER_QUEUE_CLASS", "scrapy_redis.queue.PriorityQueue", "addon")
         # cleared by the last worker of a complete crawl (crawler.schedulers), never by the first
         settings.set("SCHEDULER_PERSIST", True, "addon")
+
+
+class IdentityAddon:
+    """Scrapy add-on: an honest User-Agent and WARC operator from ``ARCHIVER_CONTACT``.
+
+    ``USER_AGENT`` becomes ``scrapy-news-archiver/<version> (+<contact>)`` (site operators can
+    reach whoever runs the crawl, as crawler etiquette asks) and ``WARC_OPERATOR`` the contact,
+    each only where not set otherwise (add-on priority: settings.py, ``-s`` and a spider's own
+    settings still win). Without a contact the agent says it is an archiver and names no one.
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls()
+
+    def update_settings(self, settings: Settings) -> None:
+        from crawler import __version__
+
+        contact = (settings.get("ARCHIVER_CONTACT") or "").strip()
+        agent = f"scrapy-news-archiver/{__version__} (+{contact})" if contact else \
+            f"scrapy-news-archiver/{__version__} (web archiver; no contact configured)"
+        settings.set("USER_AGENT", agent, "addon")
+        if contact:
+            settings.set("WARC_OPERATOR", contact, "addon")

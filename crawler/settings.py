@@ -16,7 +16,6 @@ DEMO_PORT = 8000  # `scrapy demo`: the demo site's port on 127.0.0.1 (the demo s
 WARC_ENABLED = True
 WARC_PREFIX = "news"
 WARC_MAX_SIZE = 1_000_000_000
-WARC_OPERATOR = ""
 WARC_DESCRIPTION = ""
 WARC_INDEX = True
 
@@ -34,7 +33,9 @@ REDIS_URL = ""
 REDIS_LEASE_SECONDS = 120
 REDIS_STATE_KEY = "news-archiver:state"
 REDIS_HOSTGATE_KEY = "news-archiver:hosts"
-ADDONS = {"crawler.addons.DistributedAddon": 0}
+ADDONS = {"crawler.addons.DistributedAddon": 0, "crawler.addons.IdentityAddon": 0}
+# who runs the crawls: a URL or e-mail address, put in the User-Agent and the warcinfo operator
+ARCHIVER_CONTACT = ""
 
 SCOPE_ENABLED = True
 HOSTGUARD_ENABLED = True
@@ -64,7 +65,6 @@ ITEM_PIPELINES = {
 }
 
 # --- Scrapy settings chosen for an archiver ---
-USER_AGENT = "scrapy-news-archiver/0.1 (+https://github.com/scrapy-news-archiver)"
 ROBOTSTXT_OBEY = True
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote control runs code sent over HTTP: no listening code console either.

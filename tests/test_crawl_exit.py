@@ -161,3 +161,35 @@ def test_the_report_is_named_by_source_start_host_and_pid(tmp_path, demo_url):
     stats = json.loads(report.read_text())
     assert stats["start_time"][:19].replace("-", "").replace(":", "") == match.group(1)
     assert result.returncode == 0
+
+
+def test_the_user_agent_names_the_operators_contact(tmp_path, demo_url):
+    """The User-Agent sent (and the warcinfo operator) carry ARCHIVER_CONTACT; without one the agent
+    says it is an archiver and names no one."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    from crawler import __version__
+
+    for contact, agent in (("", f"scrapy-news-archiver/{__version__} (web archiver; no contact configured)"),
+                           ("archive@example.org", f"scrapy-news-archiver/{__version__} (+archive@example.org)")):
+        archive = tmp_path / f"a{len(contact)}"
+        seeds = tmp_path / "seeds"
+        seeds.mkdir(exist_ok=True)
+        (seeds / "probe.yaml").write_text(SEED.format(start=f"{demo_url}/news/index.html", articles=r"/news/\d{4}/",
+                                                      domain="127.0.0.1", private="allow_private: true\n"))
+        result = run_scrapy("crawl", "probe", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}",
+                            "-s", f"ARCHIVER_CONTACT={contact}")
+        assert result.returncode == 0, result.stderr[-2000:]
+        agents, operators = set(), set()
+        for path in (archive / "warc").glob("*.warc.gz"):
+            with open(path, "rb") as fh:
+                for record in ArchiveIterator(fh):
+                    if record.rec_type == "request":
+                        agents.add(record.http_headers.get_header("User-Agent"))
+                    elif record.rec_type == "warcinfo":
+                        text = record.content_stream().read().decode()
+                        operators |= {line.split(":", 1)[1].strip() for line in text.splitlines()
+                                      if line.startswith("operator:")}
+        assert agents == {agent}
+        if contact:
+            assert operators == {contact}

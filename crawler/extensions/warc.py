@@ -161,7 +161,7 @@ class WarcExtension:
     - ``WARC_DIR`` (``<ARCHIVE_DIR>/warc``): where WARC files are written.
     - ``WARC_PREFIX`` (``"news"``): first part of every WARC file name.
     - ``WARC_MAX_SIZE`` (``1000000000``): a file is closed before it would grow past this many bytes.
-    - ``WARC_OPERATOR`` (``""``), ``WARC_DESCRIPTION`` (``""``): recorded in each warcinfo record.
+    - ``WARC_OPERATOR`` (``ARCHIVER_CONTACT``), ``WARC_DESCRIPTION`` (``""``): recorded in each warcinfo record.
     - ``WARC_INDEX`` (``True``): update ``ARCHIVE_DIR/index.cdxj`` when the spider closes.
     - ``USER_AGENT``, ``ROBOTSTXT_OBEY``: recorded in warcinfo (a source's own robots policy wins).
     """
