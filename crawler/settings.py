@@ -23,6 +23,7 @@ REPORT_ENABLED = True
 STATE_ENABLED = True
 STATE_RETRY_BASE = 600  # a failed URL waits 10 min, doubling per failed crawl
 STATE_RETRY_MAX = 86400  # ... up to a day
+STATE_CLOCK_OFFSET = 0  # seconds (or 8d, -1h) added to the clock of the incremental state
 
 TEXT_ENABLED = True
 TEXT_WORKERS = 0  # 0: one process per core
@@ -49,6 +50,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.hostguard.HostGuardMiddleware": 560,
     # above HttpCompressionMiddleware (590): the archived page it returns for a 304 is decoded by it
     "crawler.downloadermiddlewares.incremental.IncrementalMiddleware": 595,
+}
+SPIDER_MIDDLEWARES = {
+    # below DepthMiddleware (900) and OffsiteMiddleware (500): counts only what no other filter dropped
+    "crawler.spidermiddlewares.incremental.IncrementalFilterMiddleware": 100,
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,

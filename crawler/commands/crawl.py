@@ -5,7 +5,8 @@ Here any component that must fail the run sets the stats value ``crawl/failed`` 
 reason (a WARC write error, an open circuit breaker); the command then prints one line and
 exits 1 (docs/stats.md). A second crawl of an archive that a crawl is using refuses with one
 line and exit status 2 (``crawler/state/lock.py``); the workers of a distributed crawl
-(``REDIS_URL``) share it. A worker whose Redis server does not answer exits 2 with one line.
+(``REDIS_URL``) share it. A worker whose Redis server does not answer exits 2 with one line, and
+so does a crawl whose ``STATE_CLOCK_OFFSET`` is not a duration.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from crawler.state.clock import ClockError, parse_offset
 from crawler.state.lock import ArchiveLock, ArchiveLocked
 
 
@@ -36,6 +38,12 @@ class Command(ScrapyCrawlCommand):
     def run(self, args, opts) -> None:
         if len(args) != 1:
             super().run(args, opts)  # Scrapy's usage errors
+            return
+        try:
+            parse_offset(self.settings.get("STATE_CLOCK_OFFSET", 0))
+        except ClockError as exc:
+            sys.stderr.write(f"error: {exc}\n")
+            self.exitcode = 2
             return
         redis_url = self.settings.get("REDIS_URL")
         if redis_url and (problem := redis_problem(redis_url)):
