@@ -67,6 +67,9 @@ class DemoHandler(http.server.BaseHTTPRequestHandler):
     """Serves the demo site's resources with the HTTP behaviour real news sites show."""
 
     protocol_version = "HTTP/1.1"  # keep-alive and chunked framing need 1.1
+    # headers and body go out in two writes: with Nagle's algorithm the body waits for the
+    # client's delayed ACK of the headers (~40 ms a keep-alive request)
+    disable_nagle_algorithm = True
     server_version = "DemoSite/1.0"
 
     def log_message(self, format: str, *args) -> None:
