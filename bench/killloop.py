@@ -96,11 +96,11 @@ def main() -> None:
         verify = subprocess.run([PY, "-m", "scrapy", "verify", "-s", f"ARCHIVE_DIR={archive}"], cwd=ROOT,
                                 capture_output=True, text=True)
         check = subprocess.run([PY, "-m", "scrapy", "rebuild", "--check", "-s", f"ARCHIVE_DIR={archive}",
-                                "-s", f"SEEDS_DIR={work / 'seeds'}"], cwd=ROOT, capture_output=True, text=True)
+                                "-s", f"SEEDS_DIR={work / 'seeds'}"], cwd=ROOT, env=env, capture_output=True, text=True)
         found = texts(archive)
         print(f"{args.kills} kills, final crawl exit {final.returncode} ({resumed:.1f} s); text files: {len(found)}")
-        print(verify.stdout.strip().splitlines()[-1])
-        print(check.stdout.strip().splitlines()[-1])
+        for done in (verify, check):
+            print((done.stdout.strip() or done.stderr.strip() or "(no output)").splitlines()[-1])
         if args.large:
             same = found == texts(work / "uninterrupted")
             print(f"texts equal those of an uninterrupted crawl ({once:.1f} s): {'yes' if same else 'NO'}")

@@ -155,9 +155,16 @@ class DemoHandler(http.server.BaseHTTPRequestHandler):
                 fh.flush()
 
 
+class DemoHTTPServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return  # a client killed mid-request (the kill tests do it on purpose): not a server error
+        super().handle_error(request, client_address)
+
+
 def make_server(port: int = 0, content_dir: Path | None = None, log: Path | None = None):
     """A ThreadingHTTPServer on 127.0.0.1 serving the demo site (``server.base`` is its URL)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), DemoHandler)
+    server = DemoHTTPServer(("127.0.0.1", port), DemoHandler)
     server.daemon_threads = True
     server.base = f"http://127.0.0.1:{server.server_address[1]}"
     server.cache = SiteCache(Path(content_dir or CONTENT_DIR), server.base)
