@@ -4,7 +4,7 @@ The hand-written demo sub-sites (``content/*.yaml``) hold a few articles each; r
 resumes have to be tried at the size users run them (issue 25). A content file whose top-level
 key is ``bulk`` describes such a channel instead of listing articles::
 
-    bulk: {name: big, articles: 1000, per_page: 4, changed: [0, 1], edited_titles: false}
+    bulk: {name: big, articles: 1000, per_page: 4, changed: [0, 1]}
 
 - ``articles``: how many; article ``i`` (0 = oldest) is ``/<name>/YYYY/MM/c_<i>.html``, published
   ``i`` hours after 2024-01-01 08:00 (+08:00); its text is a deterministic function of ``i``.
