@@ -166,7 +166,8 @@ def test_recrawl_an_hour_later_then_eight_days_later(channel, first_crawl):
     assert stats["text/documents"] == 40
     assert not any(key.startswith(("hostguard/", "crawl/failed")) for key in stats)
     assert stats["finish_reason"] == "finished"
-    assert "crawl summary: 295 responses archived, 40 articles derived, 0 without text" in stderr
+    assert ("crawl summary: 295 responses archived, 40 articles derived, 0 without text, 1 revisits, "
+            "980 young articles not requested, finish reason finished") in stderr
     after = texts(archive)
     assert sorted(after) == list(range(1020))
     edited = [n for n in range(1000) if after[n] != first[n]]
@@ -175,7 +176,7 @@ def test_recrawl_an_hour_later_then_eight_days_later(channel, first_crawl):
     assert all(body(after[n]) != expected_body(spec, n) for n in range(500, 505))
 
     # +8d+1h: every article revalidated; the 5 edited ones re-derived, all else revisits
-    stats, requests, _ = channel.crawl(archive, 8 * DAY + HOUR)
+    stats, requests, stderr = channel.crawl(archive, 8 * DAY + HOUR)
     assert articles_requested(requests) == list(range(1020))
     assert sorted(status for path, status in requests if ARTICLE.match(path)) == [200] * 5 + [304] * 1015
     assert lists_requested(requests) == [(p, 304) for p in list_paths(255)]
@@ -183,6 +184,8 @@ def test_recrawl_an_hour_later_then_eight_days_later(channel, first_crawl):
     assert "incremental/skipped/fresh" not in stats
     assert stats["warc/records/revisit"] == stats["incremental/not_modified"] == 1 + 255 + 1015
     assert stats["warc/records/response"] == 5 and stats["text/documents"] == 5
+    assert ("crawl summary: 5 responses archived, 5 articles derived, 0 without text, 1271 revisits, "
+            "0 young articles not requested, finish reason finished") in stderr
     final = texts(archive)
     assert all(body(final[n]) == expected_body(spec, n) for n in range(1020))
     assert [n for n in range(1020) if final[n] != after[n]] == [500, 501, 502, 503, 504]

@@ -53,9 +53,10 @@ class CrawlReport:
         write_atomic(path, json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")
         logger.info(
             "crawl summary: %(pages)s responses archived, %(docs)s articles derived, %(dropped)s without text, "
-            "finish reason %(reason)s; report %(path)s",
+            "%(revisits)s revisits, %(fresh)s young articles not requested, finish reason %(reason)s; report %(path)s",
             {"pages": stats.get("warc/records/response", 0), "docs": stats.get("text/documents", 0),
              "dropped": sum(v for k, v in stats.items() if k.startswith("text/dropped/")),
+             "revisits": stats.get("warc/records/revisit", 0), "fresh": stats.get("incremental/skipped/fresh", 0),
              "reason": reason, "path": path},
             extra={"spider": spider},
         )
