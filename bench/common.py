@@ -23,8 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.conftest import descendants  # noqa: E402  the same /proc walk the kill tests use
 
-WORDS = ("社区志愿者 街道 居民 服务 活动 老人 儿童 防疫 物资 文明 实践 城市 乡村 公益 捐赠 医疗 "
-         "教育 交通 环境 垃圾 分类 绿化 文化 图书 体育 健康 义诊 培训 就业 帮扶").split()
+from crawler.demo.bulk import WORDS  # noqa: E402  one vocabulary for every generated page
 
 
 def make_site(directory: Path, pages: int, links: int = 140, seed: int = 7) -> Path:

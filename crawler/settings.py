@@ -23,6 +23,7 @@ REPORT_ENABLED = True
 STATE_ENABLED = True
 STATE_RETRY_BASE = 600  # a failed URL waits 10 min, doubling per failed crawl
 STATE_RETRY_MAX = 86400  # ... up to a day
+STATE_CLOCK_OFFSET = 0  # seconds (or 8d, -1h) added to the clock of the incremental state
 
 TEXT_ENABLED = True
 TEXT_WORKERS = 0  # 0: one process per core
@@ -54,6 +55,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, with the public suffix list from tldextract's bundled snapshot (never downloaded)
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "crawler.downloadermiddlewares.cookies.CookiesMiddleware": 700,
+}
+SPIDER_MIDDLEWARES = {
+    # below DepthMiddleware (900) and OffsiteMiddleware (500): counts only what no other filter dropped
+    "crawler.spidermiddlewares.incremental.IncrementalFilterMiddleware": 100,
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,

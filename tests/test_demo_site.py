@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from crawler.demo.server import DemoServer
 from crawler.demo.sitegen import (
@@ -354,3 +355,33 @@ def test_server_stops_even_when_the_block_raises():
             assert fetch(url, "/")[0] == 200
             1 / 0
     assert proc.poll() is not None and server.proc is None
+
+
+# -- the generated channel (crawler/demo/bulk.py) ------------------------------------------------
+
+def bulk_site(tmp_path, **spec):
+    (tmp_path / "big.yaml").write_text(yaml.safe_dump({"bulk": {"name": "big", **spec}}), "utf-8")
+    return build_site(tmp_path)
+
+
+def test_a_bulk_channel_grows_as_a_site_does(tmp_path):
+    before = bulk_site(tmp_path, articles=1000, per_page=4)
+    after = bulk_site(tmp_path, articles=1020, per_page=4, changed=[7])
+    articles = lambda site: {p: r for p, r in site.items() if re.match(r"^/big/\d{4}/\d{2}/c_\d+\.html$", p)}
+    lists = lambda site: sorted(p for p in site if re.match(r"^/big/(index|list_\d+)\.html$", p))
+    assert (len(articles(before)), len(lists(before))) == (1000, 250)
+    assert (len(articles(after)), len(lists(after))) == (1020, 255)
+    # an added article changes no other article's bytes; an edited one changes its own (and its ETag)
+    same = [p for p, r in articles(before).items() if after[p].body == r.body]
+    assert sorted(set(articles(before)) - set(same)) == ["/big/2024/01/c_7.html"]
+    assert after["/big/2024/01/c_7.html"].etag != before["/big/2024/01/c_7.html"].etag
+    # every list page shifts by the new articles: the newest come first
+    assert all(after[p].body != before[p].body for p in lists(before))
+    assert "/big/2024/02/c_1019.html" in after["/big/index.html"].body.decode()
+    assert "/big/2024/01/c_0.html" in after["/big/list_255.html"].body.decode()
+
+
+def test_bad_bulk_content_names_the_file(tmp_path):
+    (tmp_path / "big.yaml").write_text("bulk: {name: big, articles: 0}\n", "utf-8")
+    with pytest.raises(DemoContentError, match=r"big\.yaml: bad demo content"):
+        build_site(tmp_path)

@@ -6,10 +6,19 @@ import asyncio
 
 import pytest
 from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    NotConfigured,
+    ResponseDataLossError,
+)
 from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
+from twisted.internet.error import ConnectionLost
 
 from crawler.downloadermiddlewares.hostguard import HostGuardMiddleware, retry_after_seconds
 
@@ -76,3 +85,49 @@ def test_success_resets_the_failure_count():
 def test_not_configured():
     with pytest.raises(NotConfigured):
         build_from_crawler(HostGuardMiddleware, get_crawler(Spider, {"HOSTGUARD_ENABLED": False}))
+
+
+def test_a_hundred_refused_requests_in_a_row_leave_the_host_open():
+    """Skipped-fresh, retry-later, scope, robots, Redis: our decisions (IgnoreRequest), and a download
+    we cancelled, are no failure of the host: 100 in a row open no breaker and reset no count."""
+    crawler, middleware, _ = make({"HOSTGUARD_BREAKER_THRESHOLD": 10})
+    request = Request("https://news.example.cn/2024/05/a.html")
+    middleware.process_response(request, Response(request.url, status=503, request=request))
+    for n in range(100):
+        middleware.process_exception(request, IgnoreRequest(f"{request.url}: archived, not due yet ({n})"))
+    middleware.process_exception(request, DownloadCancelledError("larger than DOWNLOAD_MAXSIZE"))
+    assert middleware.open == set()
+    assert middleware.failures == {"news.example.cn": 1}  # the 503 before them still counts
+    asyncio.run(middleware.process_request(Request("https://news.example.cn/list_2.html")))
+    assert crawler.stats.get_value("hostguard/breaker_open") is None
+    assert crawler.stats.get_value("hostguard/refused") is None
+    assert crawler.stats.get_value("crawl/failed") is None
+
+
+def test_ten_real_503s_still_open_the_breaker():
+    crawler, middleware, _ = make({"HOSTGUARD_BREAKER_THRESHOLD": 10})
+    request = Request("https://news.example.cn/list_1.html")
+    for n in range(9):
+        middleware.process_response(request, Response(request.url, status=503, request=request))
+        middleware.process_exception(request, IgnoreRequest("skipped: fresh"))  # interleaved, not counted
+    assert middleware.open == set()
+    middleware.process_response(request, Response(request.url, status=503, request=request))
+    assert middleware.open == {"news.example.cn"}
+    assert crawler.stats.get_value("crawl/failed") == "circuit breaker open for news.example.cn after 10 failures"
+
+
+@pytest.mark.parametrize("failure", [
+    Response("https://news.example.cn/x", status=429), Response("https://news.example.cn/x", status=500),
+    DownloadTimeoutError("took longer than 30 seconds"), DownloadConnectionRefusedError("refused"),
+    CannotResolveHostError("no such host"), ResponseDataLossError("cut"), ConnectionLost(),
+])
+def test_what_counts_as_a_failure_of_the_host(failure):
+    """5xx, 429 and download errors (DNS, refused, timeout, lost or cut connections) count."""
+    _, middleware, _ = make({"HOSTGUARD_BREAKER_THRESHOLD": 2})
+    request = Request("https://news.example.cn/x")
+    for _ in range(2):
+        if isinstance(failure, Response):
+            middleware.process_response(request, failure.replace(request=request))
+        else:
+            middleware.process_exception(request, failure)
+    assert middleware.open == {"news.example.cn"}

@@ -6,7 +6,8 @@ reason (a WARC write error, an open circuit breaker); the command then prints on
 exits 1 (docs/stats.md). So does a crawl that did not do its work: nothing fetched (start URLs
 refused, site unreachable, robots.txt), no page matching ``articles``, or stopped by a signal. A second crawl of an archive that a crawl is using refuses with one
 line and exit status 2 (``crawler/state/lock.py``); the workers of a distributed crawl
-(``REDIS_URL``) share it. A worker whose Redis server does not answer exits 2 with one line.
+(``REDIS_URL``) share it. A worker whose Redis server does not answer exits 2 with one line, and
+so does a crawl whose ``STATE_CLOCK_OFFSET`` is not a duration.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from crawler.state import archive_problem
+from crawler.state.clock import ClockError, parse_offset
 from crawler.state.lock import ArchiveLock, ArchiveLocked
 
 
@@ -76,6 +78,12 @@ class Command(ScrapyCrawlCommand):
     def run(self, args, opts) -> None:
         if len(args) != 1:
             super().run(args, opts)  # Scrapy's usage errors
+            return
+        try:
+            parse_offset(self.settings.get("STATE_CLOCK_OFFSET", 0))
+        except ClockError as exc:
+            sys.stderr.write(f"error: {exc}\n")
+            self.exitcode = 2
             return
         redis_url = self.settings.get("REDIS_URL")
         if redis_url and (problem := redis_problem(redis_url)):

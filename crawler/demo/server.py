@@ -74,6 +74,9 @@ class DemoHandler(http.server.BaseHTTPRequestHandler):
     """Serves the demo site's resources with the HTTP behaviour real news sites show."""
 
     protocol_version = "HTTP/1.1"  # keep-alive and chunked framing need 1.1
+    # headers and body go out in two writes: with Nagle's algorithm the body waits for the
+    # client's delayed ACK of the headers (~40 ms a keep-alive request)
+    disable_nagle_algorithm = True
     server_version = "DemoSite/1.0"
 
     def log_message(self, format: str, *args) -> None:
@@ -192,11 +195,18 @@ class DemoHandler(http.server.BaseHTTPRequestHandler):
                 fh.flush()
 
 
+class DemoHTTPServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return  # a client killed mid-request (the kill tests do it on purpose): not a server error
+        super().handle_error(request, client_address)
+
+
 def make_server(port: int = 0, content_dir: Path | None = None, log: Path | None = None, dynamic: bool = False):
     """A ThreadingHTTPServer on 127.0.0.1 serving the demo site (``server.base`` is its URL).
     ``dynamic``: like most Chinese CMSs, no ETag or Last-Modified, and a clock and a visit
     counter that change every page on every request."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), DemoHandler)
+    server = DemoHTTPServer(("127.0.0.1", port), DemoHandler)
     server.daemon_threads = True
     server.base = f"http://127.0.0.1:{server.server_address[1]}"
     server.cache = SiteCache(Path(content_dir or CONTENT_DIR), server.base)

@@ -16,7 +16,8 @@ title, published (as the page shows it), source, author, optional clicks, editor
 categories, http_label (a wrong label for this page), annotated, shows (the article taken down:
 ``http-404``, ``notice``, ``wall``...), and paragraphs: a string, or
 ``{text, damage: mojibake, from, to}`` / ``{text, damage: lost-byte, at}`` (character offsets).
-``crawler/demo/server.py`` serves these resources.
+A content file with a top-level ``bulk:`` key is a generated channel of any size instead
+(``crawler/demo/bulk.py``). ``crawler/demo/server.py`` serves these resources.
 """
 
 from __future__ import annotations
@@ -89,19 +90,29 @@ class Article:
 
 def load_content(content_dir: Path | None = None) -> list[tuple[dict, list[Article]]]:
     """Read every ``*.yaml`` of the content dir: (site settings, its articles), sorted by site name."""
-    sites = []
+    return _read_content(content_dir)[0]
+
+
+def _read_content(content_dir: Path | None) -> tuple[list[tuple[dict, list[Article]]], list]:
+    """The hand-written sub-sites and the generated channels (``bulk:`` files, crawler.demo.bulk)."""
+    from .bulk import BulkSpec
+
+    sites, bulks = [], []
     for path in sorted(Path(content_dir or CONTENT_DIR).glob("*.yaml")):
         try:
             data = yaml.safe_load(path.read_text("utf-8"))
+            if "bulk" in data:
+                bulks.append(BulkSpec.from_data(data["bulk"]))
+                continue
             site = data["site"]
             articles = [_article(site, raw) for raw in data["articles"]]
         except (yaml.YAMLError, KeyError, TypeError, ValueError, UnicodeError) as exc:
             raise DemoContentError(f"{path}: bad demo content ({type(exc).__name__}: {exc})") from None
         sites.append((site, articles))
     sites.sort(key=lambda pair: pair[0]["name"])
-    if not sites:
+    if not sites and not bulks:
         raise DemoContentError(f"{content_dir}: no *.yaml demo content files")
-    return sites
+    return sites, sorted(bulks, key=lambda b: b.name)
 
 
 def _article(site: dict, raw: dict) -> Article:
@@ -249,12 +260,17 @@ def _site_resources(site: dict, articles: list[Article], base: str) -> dict[str,
 
 def build_site(content_dir: Path | None = None, base: str = DEFAULT_BASE) -> dict[str, Resource]:
     """Every served URL path -> Resource; ``base`` is the absolute root for sitemap and RSS links."""
-    content = load_content(content_dir)
+    from .bulk import bulk_resources
+
+    content, bulks = _read_content(content_dir)
     out: dict[str, Resource] = {}
     for site, articles in content:
         out.update(_site_resources(site, articles, base))
+    for bulk in bulks:
+        out.update(bulk_resources(bulk))
     utf8 = "text/html; charset=utf-8"
-    out["/"] = resource(root_page([s for s, _ in content]).encode(), utf8, FIXED_DATE)
+    channels = [s for s, _ in content] + [{"name": b.name, "title": "综合新闻"} for b in bulks]
+    out["/"] = resource(root_page(channels).encode(), utf8, FIXED_DATE)
     out["/robots.txt"] = resource(b"User-agent: *\nDisallow: /private/\n", "text/plain", FIXED_DATE)
     out[PRIVATE] = resource(private_page().encode(), utf8, FIXED_DATE)
     return dict(sorted(out.items()))

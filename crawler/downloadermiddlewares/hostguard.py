@@ -3,9 +3,12 @@
 Scrapy's RetryMiddleware retries a 429 or 503 at once and ignores ``Retry-After``. Here a 429 or
 503 with ``Retry-After`` (delta-seconds or an HTTP date, RFC 9110 section 10.2.3) makes the next
 request to that host wait at least that long (capped by ``HOSTGUARD_RETRY_AFTER_MAX``). After
-``HOSTGUARD_BREAKER_THRESHOLD`` consecutive failures (5xx or download errors) from one host the
-breaker opens: further requests to that host are not sent in this crawl (they stay due for the
-next one), the stats count them and the crawl exits with status 1 (``crawl/failed``).
+``HOSTGUARD_BREAKER_THRESHOLD`` consecutive failures of one host (5xx, 429, download errors:
+``crawler.failures``) the breaker opens: further requests to that host are not sent in this
+crawl (they stay due for the next one), the stats count them and the crawl exits with status 1
+(``crawl/failed``). A request we refused (``IgnoreRequest``: fresh, retry-later, scope, robots,
+the breaker itself) is a decision of ours, not a failure of the host: it neither counts nor
+resets the count; any other response resets it.
 
 In a distributed crawl (``REDIS_URL`` set) the waits are shared by every worker through
 ``crawler.state.hostgate``: a ``Retry-After`` seen by one worker pauses the host for all, and the
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.failures import is_download_error, is_failed_status
 from crawler.redislost import RedisError, redis_lost
 
 if TYPE_CHECKING:
@@ -111,14 +115,15 @@ class HostGuardMiddleware:
                     except RedisError as exc:
                         redis_lost(self.crawler, exc)
                 self.crawler.stats.inc_value("hostguard/retry_after")
-        if response.status >= 500:
+        if is_failed_status(response.status):
             self._failure(host, f"HTTP {response.status}")
         else:
             self.failures.pop(host, None)
         return response
 
     def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
-        self._failure(urlparse_cached(request).hostname or "", type(exception).__name__)
+        if is_download_error(exception):  # not an IgnoreRequest: our refusals are not the host's failures
+            self._failure(urlparse_cached(request).hostname or "", type(exception).__name__)
 
     def _failure(self, host: str, what: str) -> None:
         count = self.failures[host] = self.failures.get(host, 0) + 1

@@ -4,8 +4,10 @@ Scrapy's RFC2616 cache policy serves "fresh" copies with no request and refetche
 pages unconditionally; an archiver needs neither. From the state store (``crawler/state``):
 
 - article pages fetched less than the source's ``refresh.articles_after`` ago are not requested
-  at all (``incremental/skipped/fresh``); list pages, feeds and sitemaps are revalidated on every
-  run;
+  at all (``incremental/skipped/fresh``): the spider middleware
+  ``crawler.spidermiddlewares.incremental`` drops them before they are scheduled, and this one
+  refuses what still arrives (a redirect's target); list pages, feeds and sitemaps are
+  revalidated on every run;
 - every other known URL is sent with ``If-None-Match`` / ``If-Modified-Since``;
 - a 304 (recorded as a revisit by the WARC extension, which saw it first) is replaced by the
   archived full response read back from its WARC record, flagged ``revisit``, so the spider still
@@ -18,8 +20,12 @@ pages unconditionally; an archiver needs neither. From the state store (``crawle
 Priority 595: above HttpCompressionMiddleware (590), so the archived body, stored still
 Content-Encoded, is decoded by it on the way to the spider like any fresh response.
 
+The clock of every age and retry time is the system clock moved by ``STATE_CLOCK_OFFSET``
+(``crawler.state.clock``), shared with the WARC extension and the spider middleware as
+``crawler.archive_clock``.
+
 Settings: ``STATE_ENABLED`` (True), ``ARCHIVE_DIR``, ``STATE_RETRY_BASE`` (600 s), ``STATE_RETRY_MAX``
-(86400 s); with ``REDIS_URL`` set the state lives in
+(86400 s), ``STATE_CLOCK_OFFSET`` (0); with ``REDIS_URL`` set the state lives in
 Redis (``REDIS_STATE_KEY``) and is shared by every worker (docs/operations.md). The store is shared with the WARC extension
 as ``crawler.archive_state``. Stats: ``incremental/revalidated``, ``incremental/not_modified``,
 ``incremental/skipped/fresh``, ``incremental/skipped/retry_later``, ``incremental/failed``,
@@ -39,9 +45,12 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
 from crawler.downloadermiddlewares.hostguard import retry_after_seconds
+from crawler.failures import is_download_error
 from crawler.redislost import RedisError, redis_lost
-from crawler.state import StateStore, open_store
-from crawler.state.retry import after_failure, is_failure, is_waiting
+from crawler.state import StateStore, UrlState, open_store
+from crawler.state.clock import offset_clock, parse_offset
+from crawler.state.due import RETRY_LATER, not_due
+from crawler.state.retry import after_failure, is_failure
 from crawler.warc.errors import WarcReadError
 from crawler.warc.reader import read_record_at
 
@@ -54,6 +63,20 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def articles_after(spider, url: str) -> float | None:
+    """The source's ``refresh.articles_after`` when ``url`` is one of its article pages, else None."""
+    source = getattr(spider, "source", None)
+    return source.articles_after if source is not None and source.is_article(url) else None
+
+
+def describe(known: UrlState, reason: str) -> str:
+    """Why a request was not sent, for the IgnoreRequest message and DEBUG lines."""
+    if reason == RETRY_LATER:
+        return (f"failed {known.failures} time(s), due again at "
+                f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(known.retry_at))}")
+    return f"archived {known.warc_date}, not due yet"
+
+
 class IncrementalMiddleware:
     """Downloader middleware: conditional requests and 304 -> archived page (module docstring)."""
 
@@ -64,7 +87,8 @@ class IncrementalMiddleware:
         self.warc_dir = archive_dir / "warc"
         self.store = store
         self.clock = clock
-        crawler.archive_state = self.store
+        crawler.archive_state = self.store  # shared with the WARC extension and the spider middleware
+        crawler.archive_clock = self.clock
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -74,7 +98,7 @@ class IncrementalMiddleware:
         archive = Path(settings.get("ARCHIVE_DIR", "archive"))
         store = open_store(archive, settings.get("REDIS_URL", ""),
                            settings.get("REDIS_STATE_KEY", "news-archiver:state"))
-        middleware = cls(crawler, archive, store)
+        middleware = cls(crawler, archive, store, offset_clock(parse_offset(settings.get("STATE_CLOCK_OFFSET", 0))))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -90,16 +114,15 @@ class IncrementalMiddleware:
         except RedisError as exc:
             redis_lost(self.crawler, exc)
             raise IgnoreRequest(f"{request.url}: not sent, Redis unreachable") from None
-        if is_waiting(known, self.clock()) and not request.meta.get("retry_times"):
-            self.crawler.stats.inc_value("incremental/skipped/retry_later")
-            raise IgnoreRequest(f"{request.url}: failed {known.failures} time(s), due again at "
-                                f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(known.retry_at))}")
+        # the spider middleware (crawler.spidermiddlewares.incremental) drops these before they are
+        # scheduled; what still comes here (a redirect's target) is refused the same way
+        reason = not_due(known, self.clock(), articles_after(self.crawler.spider, request.url),
+                         retrying=bool(request.meta.get("retry_times")))
+        if reason is not None:
+            self.crawler.stats.inc_value(f"incremental/skipped/{reason}")
+            raise IgnoreRequest(f"{request.url}: {describe(known, reason)}")
         if known is None or not known.record_id:
             return None
-        source = getattr(self.crawler.spider, "source", None)
-        if source and source.is_article(request.url) and self.clock() - known.fetched_at < source.articles_after:
-            self.crawler.stats.inc_value("incremental/skipped/fresh")
-            raise IgnoreRequest(f"{request.url}: archived {known.warc_date}, not due yet")
         if known.etag:
             request.headers.setdefault("If-None-Match", known.etag)
         if known.last_modified:
@@ -135,7 +158,7 @@ class IncrementalMiddleware:
                    body=stored.payload, flags=["revisit"], request=request, protocol=response.protocol)
 
     def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
-        if not isinstance(exception, IgnoreRequest):  # a network error, not a refusal of ours
+        if is_download_error(exception):  # a network error, not a refusal or cancellation of ours
             self._failed(request, None, None)
 
     def _failed(self, request: Request, status: int | None, retry_after: float | None) -> None:

@@ -296,7 +296,7 @@ class WarcExtension:
         modified = _header(response, b"Last-Modified")
         if profile:
             return dataclasses.replace(known, etag=etag or known.etag, last_modified=modified or known.last_modified,
-                                       fetched_at=time.time(), failures=0, retry_at=0.0)
+                                       fetched_at=self._now(), failures=0, retry_at=0.0)
         if kind is not None and kind.kind == WALL:
             return known or UrlState(url=response.url, status=response.status)
         if response.status != 200:
@@ -309,7 +309,11 @@ class WarcExtension:
         return UrlState(url=response.url, status=200, etag=etag, last_modified=modified,
                         payload_digest=headers.get_header("WARC-Payload-Digest"), warc_file=location.file,
                         warc_offset=location.offset, record_id=location.record_id,
-                        warc_date=headers.get_header("WARC-Date"), fetched_at=time.time())
+                        warc_date=headers.get_header("WARC-Date"), fetched_at=self._now())
+
+    def _now(self) -> float:
+        """The state's clock (``STATE_CLOCK_OFFSET``, shared by the incremental middleware)."""
+        return getattr(self.crawler, "archive_clock", time.time)()
 
     def _capture(self, record, location: Location, response: Response, spider: Spider) -> Capture:
         """What the pipeline derives text from: the response record's own headers and body."""
