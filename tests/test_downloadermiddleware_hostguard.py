@@ -131,3 +131,31 @@ def test_what_counts_as_a_failure_of_the_host(failure):
         else:
             middleware.process_exception(request, failure)
     assert middleware.open == {"news.example.cn"}
+
+
+def test_anti_bot_walls_are_failures_of_the_host_and_articles_are_not():
+    """A 200 verification page (访问验证, 请开启JavaScript) counts toward the breaker like a 503; an
+    article that mentions verification in a long text of its own does not, and resets the count."""
+    from scrapy.http import HtmlResponse
+
+    crawler, middleware, _ = make({"HOSTGUARD_BREAKER_THRESHOLD": 3})
+    wall = ("<html><head><title>访问验证</title></head><body><p>请开启JavaScript并刷新该页</p>"
+            "<script>document.cookie='t=1';location.reload()</script></body></html>").encode("utf-8")
+    story = ("<html><head><title>网上办事如何完成身份验证</title></head><body><article>"
+             + "<p>记者从市政务服务中心了解到，今年起市民办理社保、公积金等业务时，可以在手机上完成身份验证，不必再到窗口排队。</p>" * 6
+             + "</article></body></html>").encode("utf-8")
+    request = Request("https://news.example.cn/a/1.html")
+
+    def answer(body: bytes) -> None:
+        middleware.process_response(request, HtmlResponse(request.url, status=200, body=body, request=request,
+                                                          headers={"Content-Type": "text/html; charset=utf-8"}))
+
+    answer(wall)
+    answer(wall)
+    answer(story)
+    assert middleware.failures == {}  # the article reset the count
+    for _ in range(3):
+        answer(wall)
+    assert middleware.open == {"news.example.cn"}
+    assert crawler.stats.get_value("hostguard/wall") == 5
+    assert crawler.stats.get_value("crawl/failed") == "circuit breaker open for news.example.cn after 3 failures"

@@ -28,10 +28,12 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import TextResponse
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.failures import is_download_error, is_failed_status
 from crawler.redislost import RedisError, redis_lost
+from crawler.text.pagekind import wall_in_payload
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -115,11 +117,23 @@ class HostGuardMiddleware:
                     except RedisError as exc:
                         redis_lost(self.crawler, exc)
                 self.crawler.stats.inc_value("hostguard/retry_after")
-        if is_failed_status(response.status):
-            self._failure(host, f"HTTP {response.status}")
+        wall = self._wall(response)
+        if is_failed_status(response.status) or wall:
+            self._failure(host, f"HTTP {response.status}" if not wall else f"anti-bot wall ({wall})")
         else:
             self.failures.pop(host, None)
         return response
+
+    def _wall(self, response: Response) -> str | None:
+        """The evidence that ``response`` is an anti-bot or verification wall (a failure of the
+        host: the site refuses us), or None. The body is already decompressed here (590 > 560)."""
+        if not isinstance(response, TextResponse) or response.status in (301, 302, 303, 307, 308, 304):
+            return None
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        wall = wall_in_payload(response.status, response.body, ctype)
+        if wall:
+            self.crawler.stats.inc_value("hostguard/wall")
+        return wall
 
     def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
         if is_download_error(exception):  # not an IgnoreRequest: our refusals are not the host's failures
