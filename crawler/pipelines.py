@@ -153,6 +153,10 @@ class TextPipeline:
                 # pool's workers run its per-document steps: the event loop stays free
                 counts = await asyncio.to_thread(publish_archive, str(self.store.root), self.seeds_dir,
                                                  self._pool(), self.workers)
+                if counts.get("skipped"):  # damaged derived files (set aside): derived again from the WARCs
+                    await self._catch_up()
+                    counts = await asyncio.to_thread(publish_archive, str(self.store.root), self.seeds_dir,
+                                                     self._pool(), self.workers)
                 for key, value in sorted(counts.items()):
                     self.crawler.stats.set_value(f"text/files/{key}", value)
         if self.pool is not None:

@@ -299,7 +299,14 @@ def publish_archive(root: str, seeds_dir: str, pool: ProcessPoolExecutor | None 
         options = {name: src.text for name, src in scan_sources(seeds_dir)[0].items()}
     except SeedError:
         options = {}
-    return TextStore(root).publish(options, pool=pool, workers=workers)
+    store = TextStore(root)
+    counts = store.publish(options, pool=pool, workers=workers)
+    for path in store.unreadable:  # set aside: the crawl's catch-up derives it again from its WARC record
+        try:
+            path.replace(path.with_name(path.name + ".damaged"))
+        except OSError:
+            pass
+    return counts
 
 
 def terminal_progress(done: int, total: int) -> None:

@@ -316,3 +316,24 @@ def test_rebuild_uses_one_worker_per_core_by_default(site):
     check = run_scrapy("rebuild", str(out), "--check", *common)
     assert check.returncode == 1
     assert check.stdout.splitlines() == [f"{text}: differs from the rebuild", "rebuild --check: 1 difference(s)"]
+
+
+def test_a_damaged_derived_file_never_costs_its_text(site):
+    """Issue 22 case 8: a derived document cut short (a bad disk, an editor) is set aside and derived
+    again from its WARC record at the next crawl; its text file and manifest line stay as they were."""
+    tmp_path, content, seeds = site
+    archive = tmp_path / "archive"
+    with DemoServer(content_dir=content) as url:
+        crawl(tmp_path, seeds, url)
+        before = texts(tmp_path)
+        manifest = (archive / "manifest.jsonl").read_bytes()
+        damaged = sorted((archive / "derived" / "demo-news").glob("*.json"))[0]
+        damaged.write_bytes(damaged.read_bytes()[:40])
+        result = crawl(tmp_path, seeds, url)
+    assert texts(tmp_path) == before
+    assert (archive / "manifest.jsonl").read_bytes() == manifest
+    assert f"{damaged}: unreadable derived document left out" in result.stderr
+    assert damaged.with_name(damaged.name + ".damaged").exists()
+    report = json.loads(sorted((archive / "reports").glob("*.json"))[-1].read_text())
+    assert report["text/recovered"] == 1
+    archive_is_consistent(tmp_path, seeds)

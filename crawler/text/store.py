@@ -74,6 +74,7 @@ class TextStore:
 
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
+        self.unreadable: list[Path] = []  # derived files the last publish could not read
 
     def derived_path(self, source: str, doc_id: str) -> Path:
         return self.root / "derived" / safe_name(source) / f"{doc_id}.json"
@@ -279,6 +280,8 @@ class TextStore:
                     refs, load, options, emit_text,
                     lambda entry: manifest.write(json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"),
                     history=history, default_options=True, each=each)
+                for original in skipped:  # a damaged cache never costs the text it gave
+                    keep.add(text / original.parent.name / f"{original.stem}.txt")
                 for path in sorted(text.glob("*/*.txt")):
                     if path not in keep:
                         path.unlink()
@@ -290,6 +293,7 @@ class TextStore:
             shutil.rmtree(snapshot, ignore_errors=True)
         if skipped:
             counts["skipped"] = len(skipped)
+        self.unreadable = sorted(skipped)
         return counts
 
 
