@@ -89,6 +89,29 @@ class IncrementalMiddleware:
         self.clock = clock
         crawler.archive_state = self.store  # shared with the WARC extension and the spider middleware
         crawler.archive_clock = self.clock
+        crawler.archive_holds = self.holds
+        self._present: set[str] = set()
+        self._missing: set[str] = set()
+        self._lost: set[str] = set()
+
+    def holds(self, known: UrlState) -> bool:
+        """Whether the WARC file of ``known``'s record is still in the archive. A deleted file's
+        young articles are due again (else the state would call them fresh for days): one
+        warning per missing file, ``incremental/lost_record`` per page fetched again."""
+        name = known.warc_file
+        if name in self._present:
+            return True
+        if (self.warc_dir / name).exists() or (self.warc_dir / f"{name}.open").exists():
+            self._present.add(name)
+            return True
+        if name not in self._missing:
+            self._missing.add(name)
+            logger.warning("%s: WARC file missing from the archive; the pages archived in it are fetched again",
+                           self.warc_dir / name, extra={"spider": self.crawler.spider})
+        if known.url not in self._lost:  # asked by the spider middleware and again here: counted once
+            self._lost.add(known.url)
+            self.crawler.stats.inc_value("incremental/lost_record")
+        return False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -117,7 +140,7 @@ class IncrementalMiddleware:
         # the spider middleware (crawler.spidermiddlewares.incremental) drops these before they are
         # scheduled; what still comes here (a redirect's target) is refused the same way
         reason = not_due(known, self.clock(), articles_after(self.crawler.spider, request.url),
-                         retrying=bool(request.meta.get("retry_times")))
+                         retrying=bool(request.meta.get("retry_times")), holds=self.holds)
         if reason is not None:
             self.crawler.stats.inc_value(f"incremental/skipped/{reason}")
             raise IgnoreRequest(f"{request.url}: {describe(known, reason)}")

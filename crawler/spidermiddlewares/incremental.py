@@ -56,7 +56,8 @@ class IncrementalFilterMiddleware(BaseSpiderMiddleware):
         except RedisError as exc:
             redis_lost(self.crawler, exc)
             return None  # the crawl is stopping; the request stays due for the next one
-        reason = not_due(known, self.crawler.archive_clock(), articles_after(self.crawler.spider, request.url))
+        reason = not_due(known, self.crawler.archive_clock(), articles_after(self.crawler.spider, request.url),
+                         holds=getattr(self.crawler, "archive_holds", None))
         if reason is None:
             return request
         self.crawler.stats.inc_value(f"incremental/skipped/{reason}")
