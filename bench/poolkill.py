@@ -24,15 +24,7 @@ from pathlib import Path
 
 from common import PY, ROOT
 
-from tests.conftest import descendants  # noqa: E402
-
-
-def parent_of(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return int(fh.read().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
+from tests.conftest import descendants, pool_workers  # noqa: E402
 
 
 def kill_a_worker(cmd: list[str], env: dict[str, str]) -> int | None:
@@ -41,8 +33,7 @@ def kill_a_worker(cmd: list[str], env: dict[str, str]) -> int | None:
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline:
-        below = descendants(proc.pid)
-        workers = [pid for pid in below if parent_of(pid) in below]
+        workers = pool_workers(proc.pid)
         if workers:
             os.kill(workers[0], signal.SIGKILL)
             break

@@ -91,6 +91,19 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def pool_workers(pid: int) -> list[int]:
+    """The text pool's workers below ``pid``: the children of its forkserver (itself a child)."""
+    below = descendants(pid)
+    return [child for child in below if parent_of(child) in below]
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def alive(pid: int) -> bool:
     """True while ``pid`` runs (a zombie, ended but not yet reaped, counts as gone)."""
     try:

@@ -15,7 +15,7 @@ from crawler.demo.server import DemoServer
 from crawler.demo.sitegen import CONTENT_DIR
 from crawler.state.lock import ArchiveLock
 
-from .conftest import ROOT, alive, descendants, run_scrapy
+from .conftest import ROOT, alive, descendants, pool_workers, run_scrapy
 
 ARTICLES = 7  # /news/ articles of the demo site
 
@@ -266,12 +266,8 @@ def test_a_rebuild_whose_worker_dies_says_so_in_one_line(site):
             "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}"]
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    def workers() -> list[int]:  # the forkserver's children: the pool's workers
-        below = descendants(proc.pid)
-        return [pid for pid in below if _parent(pid) in below]
-
     deadline = time.monotonic() + 60
-    while not (found := workers()) and proc.poll() is None and time.monotonic() < deadline:
+    while not (found := pool_workers(proc.pid)) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     os.kill(found[0], signal.SIGKILL)
     out, err = proc.communicate(timeout=120)
@@ -283,14 +279,6 @@ def test_a_rebuild_whose_worker_dies_says_so_in_one_line(site):
     again = run_scrapy("rebuild", "--check", "--workers", "2", "-s", f"SEEDS_DIR={seeds}",
                        "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}")
     assert again.stdout.splitlines()[-1] == "rebuild --check: 0 difference(s)"
-
-
-def _parent(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return int(fh.read().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 def test_rebuild_uses_one_worker_per_core_by_default(site):
