@@ -181,7 +181,7 @@ def test_a_single_machine_crawl_refuses_an_archive_the_workers_use(tmp_path, dem
     proc.communicate(timeout=240)
     assert proc.returncode == 0
     assert single.returncode == 2
-    assert single.stderr.splitlines()[-1] == (f"error: {archive}: the workers of a distributed crawl are using this archive; "
+    assert single.stderr.splitlines()[-1] == (f"error: {archive}: the workers of a distributed crawl of demo-news are using this archive; "
                              "wait for it to finish or set ARCHIVE_DIR to another directory")
 
 

@@ -115,7 +115,8 @@ class Command(ScrapyCrawlCommand):
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        reason = stats.get("crawl/failed") or (why_it_did_nothing(stats, args[0]) if stats else None)
+        source_spider = getattr(crawler.spider, "source", None) is not None  # not a test or plugin spider
+        reason = stats.get("crawl/failed") or (why_it_did_nothing(stats, args[0]) if stats and source_spider else None)
         if reason:
             sys.stderr.write(f"error: crawl of {args[0]} failed: {reason}\n")
             self.exitcode = 1
