@@ -185,3 +185,25 @@ def test_request_target_and_host(url, target, host):
 def test_protocol_and_date_spelling():
     assert [http_protocol(p) for p in ("HTTP/1.0", "h2", None, "weird")] == ["HTTP/1.0", "HTTP/2.0", "HTTP/1.1", "HTTP/1.1"]
     assert warc_date(datetime(2026, 1, 2, 3, 4, 5, 999999)) == "2026-01-02T03:04:05Z"
+
+
+def test_the_request_line_says_what_scrapy_sent_whatever_the_server_answered():
+    """An HTTP/1.0 server is still asked in HTTP/1.1 (Scrapy's handler); h2 answers were h2 requests."""
+    for answered, sent in (("HTTP/1.0", "HTTP/1.1"), ("HTTP/1.1", "HTTP/1.1"), ("h2", "HTTP/2.0"), (None, "HTTP/1.1")):
+        response, request, _ = fixed_factory().build_exchange(exchange(protocol=answered))
+        assert request.http_headers.to_str().splitlines()[0] == f"GET /a/2026/1122/42.html?from=home&page=2 {sent}"
+        if answered == "HTTP/1.0":
+            assert response.http_headers.protocol == "HTTP/1.0"  # the response keeps its own
+
+
+def test_a_304s_own_headers_are_kept_in_the_revisits_metadata_record():
+    factory = fixed_factory()
+    refers = RefersTo("<urn:uuid:old>", "http://news.example.cn/a/1.html", "2026-11-01T00:00:00Z", "sha1:OLD")
+    received = (("Date", "Sun, 06 Dec 2026 10:00:00 GMT"), ("ETag", '"v7"'), ("Cache-Control", "max-age=60"))
+    revisit, _, meta = factory.build_revisit(exchange(status=304, body=b"", response_headers=received),
+                                             PROFILE_NOT_MODIFIED, refers)
+    assert revisit.http_headers is None  # replay shows the referred payload, not a 304
+    fields = meta.raw_stream.getvalue().decode().splitlines()
+    assert [x for x in fields if x.startswith("received-")] == [
+        "received-status: 304", "received-header: Date: Sun, 06 Dec 2026 10:00:00 GMT",
+        'received-header: ETag: "v7"', "received-header: Cache-Control: max-age=60"]

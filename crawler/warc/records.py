@@ -186,7 +186,7 @@ class RecordFactory:
         """[revisit, request, metadata] pointing at ``refers_to``.
 
         ``PROFILE_NOT_MODIFIED``: empty block (a 304's headers replayed over the old payload would
-        break replay; they are in the metadata record). ``PROFILE_IDENTICAL``: the new response's
+        break replay; they are in the metadata record, one ``received-header`` field each). ``PROFILE_IDENTICAL``: the new response's
         headers only, ``WARC-Truncated: length``. Either way the payload
         digest is the referred record's (the caller found them identical).
         """
@@ -213,6 +213,8 @@ class RecordFactory:
         revisit_id = revisit.rec_headers.get_header("WARC-Record-ID")
         request, request_notes = self._request(exchange, date, revisit_id)
         extra = [("revisit-profile", profile), ("received-status", str(exchange.status))]
+        if http is None:  # the 304's own headers (ETag, Date, Cache-Control ...): kept here, in order
+            extra += [("received-header", f"{name}: {value}") for name, value in exchange.response_headers]
         meta = self._metadata(exchange, date, revisit_id, notes if http else set(), request_notes, extra)
         return [revisit, request, meta]
 
@@ -243,7 +245,10 @@ class RecordFactory:
         if exchange.request_body and "content-length" not in names:
             headers.append(("Content-Length", str(len(exchange.request_body))))
             notes.add("content-length")
-        line = f"{exchange.method.upper()} {request_target(exchange.url)} {http_protocol(exchange.protocol)}"
+        # the version Scrapy sent, not the one the server answered with (an HTTP/1.0 server is
+        # still asked in HTTP/1.1: Scrapy's HTTP/1.1 handler; h2 when the answer came over h2)
+        sent = "HTTP/2.0" if http_protocol(exchange.protocol) == "HTTP/2.0" else "HTTP/1.1"
+        line = f"{exchange.method.upper()} {request_target(exchange.url)} {sent}"
         http = StatusAndHeaders(line, headers, is_http_request=True)
         record = self.builder.create_warc_record(
             exchange.url, "request", payload=BytesIO(exchange.request_body),
