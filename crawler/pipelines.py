@@ -89,9 +89,11 @@ class TextPipeline:
                 self.pool.shutdown(wait=False)
                 self.pool = None
             raise DropItem(f"{item.url}: text derivation failed", log_level="INFO") from None
-        if isinstance(result, TextError):
+        if isinstance(result, TextError):  # archived, not derived: never silent (docs/formats.md)
             stats.inc_value(f"text/dropped/{result.reason}")
-            raise DropItem(f"{item.url}: {result}", log_level="INFO")
+            logger.warning("%s: archived, no text (%s): %s", item.url, result.reason,
+                           str(result).removeprefix(f"{item.url}: "), extra={"spider": self.crawler.spider})
+            raise DropItem(f"{item.url}: {result}", log_level="DEBUG")  # the line above says it
         stats.inc_value("text/documents")
         if result.repairs:
             stats.inc_value("text/encoding_repaired")

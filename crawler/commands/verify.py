@@ -3,20 +3,27 @@
 Checks every WARC file (each gzip member complete, each record's block and payload digests),
 every manifest line (its WARC record exists with the stated id and digest, its text file exists
 with the stated sha256) and every text file (listed in the manifest). Exit status 0 or 1.
+It also lists every article captured without text (the latest capture of an article URL of the
+seeds that has no manifest line), each with the reason re-derived from its record; those lines
+are facts about the pages, not problems of the archive, and leave the exit status alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.rebuild import warc_files
+from crawler.rebuild import locate, read_capture, warc_files
+from crawler.sources import SeedError, load_sources
+from crawler.text.model import TextError
 from crawler.text.store import safe_name
+from crawler.warc.errors import WarcError
 from crawler.warc.verify import verify_warc
 
 
@@ -49,6 +56,28 @@ def check_manifest_line(root: Path, entry: dict) -> list[str]:
     return problems
 
 
+def without_text(root: Path, sources, listed: set[str], max_size: int) -> list[str]:
+    """One line per article captured (its latest 200 response) that has no manifest line: why."""
+    from crawler.text import derive  # imported here: trafilatura is slow to import
+
+    lines = []
+    for doc_id, found in sorted(locate(warc_files(root / "warc"), sources).items()):
+        if doc_id in listed:
+            continue
+        where = f"{found.file}:{found.offset}"
+        try:
+            capture = read_capture(found.file, found.offset, found.source)
+            options = replace(sources[found.source].text, max_decompressed_size=max_size)
+            reason = f"derivable, not published: run `scrapy rebuild` ({derive(capture, options).id})"
+        except TextError as exc:
+            reason = f"{exc.reason}: {str(exc).removeprefix(capture.url + ': ')}"
+        except (WarcError, OSError) as exc:
+            lines.append(f"no text: {where}: unreadable record ({exc})")
+            continue
+        lines.append(f"no text: {capture.url} ({where}): {reason}")
+    return lines
+
+
 def verify_archive(root: Path) -> tuple[list[str], dict[str, int]]:
     """All problems of the archive under ``root``, and what was checked."""
     problems: list[str] = []
@@ -73,6 +102,17 @@ def verify_archive(root: Path) -> tuple[list[str], dict[str, int]]:
     return problems, {"warc files": len(files), "manifest lines": len(lines), "text files": len(texts)}
 
 
+def listed_ids(root: Path) -> set[str]:
+    """The ids of the manifest's readable lines."""
+    manifest, ids = root / "manifest.jsonl", set()
+    for line in manifest.read_text("utf-8").splitlines() if manifest.is_file() else []:
+        try:
+            ids.add(json.loads(line).get("id"))
+        except (ValueError, AttributeError):
+            continue  # reported by verify_archive
+    return ids
+
+
 class Command(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
@@ -88,6 +128,15 @@ class Command(ScrapyCommand):
         problems, checked = verify_archive(root)
         for line in problems:
             print(line)
+        try:
+            sources = load_sources(self.settings.get("SEEDS_DIR"))
+        except SeedError as exc:
+            print(f"verify: articles without text not listed: {exc}")
+        else:
+            untexted = without_text(root, sources, listed_ids(root), self.settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"))
+            for line in untexted:
+                print(line)
+            checked["captured articles without text"] = len(untexted)
         summary = ", ".join(f"{v} {k}" for k, v in checked.items())
         print(f"verify: {summary}; {len(problems)} problem(s)")
         self.exitcode = 1 if problems else 0

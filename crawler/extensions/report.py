@@ -51,11 +51,16 @@ class CrawlReport:
         stamp = start[:19].replace("-", "").replace(":", "") if start else "unknown"
         path = self.directory / f"{safe_name(spider.name)}-{stamp}.json"
         write_atomic(path, json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")
+        dropped = {k.removeprefix("text/dropped/"): v for k, v in stats.items() if k.startswith("text/dropped/")}
         logger.info(
-            "crawl summary: %(pages)s responses archived, %(docs)s articles derived, %(dropped)s without text, "
+            "crawl summary: %(pages)s responses archived, %(docs)s articles derived, %(dropped)s without text%(why)s, "
             "finish reason %(reason)s; report %(path)s",
             {"pages": stats.get("warc/records/response", 0), "docs": stats.get("text/documents", 0),
-             "dropped": sum(v for k, v in stats.items() if k.startswith("text/dropped/")),
-             "reason": reason, "path": path},
+             "dropped": sum(dropped.values()), "why": _reasons(dropped), "reason": reason, "path": path},
             extra={"spider": spider},
         )
+
+
+def _reasons(dropped: dict[str, int]) -> str:
+    """`` (too-large 1, truncated 2)``: the count per reason of the pages archived without text."""
+    return f" ({', '.join(f'{k} {v}' for k, v in sorted(dropped.items()))})" if dropped else ""

@@ -14,7 +14,8 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from .decode import decode_html, decode_payload
+from .decode import decode_html
+from .payload import decode_payload
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
 from .normalize import normalize_lines, normalize_whitespace, strip_annotations
 from .pagemeta import PageMeta

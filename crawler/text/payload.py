@@ -1,0 +1,112 @@
+"""Undo an archived payload's Content-Encoding: every coding Scrapy asks for, stacked too, capped.
+
+The crawl sends Scrapy's ``Accept-Encoding`` (``gzip, deflate, br, zstd`` in Scrapy 2.19), so the
+archive holds bodies in each of those codings, and a server may stack them (``gzip, br``: applied
+in that order, undone in reverse). Each decoder streams and never produces more than the cap
+(``TEXT_MAX_DECOMPRESSED_SIZE``): a bomb costs the cap, not memory. A compressed stream that
+stops before its end is a truncated download: refused, never published as a whole article.
+docs/formats.md lists the codings and the reasons a page gets no text.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+
+import brotli
+from backports import zstd
+
+from .model import Capture, TextError
+
+#: RFC 9659 section 3: a ``zstd`` content coding uses a window of at most 8 MB (2**23)
+ZSTD_WINDOW_LOG_MAX = 23
+
+
+def _zlib(data: bytes, wbits: int, limit: int) -> tuple[bytes, bool]:
+    """gzip (every member, as gunzip reads them) or zlib/raw deflate: (output, stream ended)."""
+    out = bytearray()
+    while True:
+        decoder = zlib.decompressobj(wbits)
+        out += decoder.decompress(data, limit + 1 - len(out))
+        if len(out) > limit or not decoder.eof:
+            return bytes(out), decoder.eof
+        data = decoder.unused_data
+        if wbits < 16 or data[:2] != b"\x1f\x8b":  # trailing padding or garbage: ignored, as browsers do
+            return bytes(out), True
+
+
+def _gzip(data: bytes, limit: int) -> tuple[bytes, bool]:
+    return _zlib(data, 16 + zlib.MAX_WBITS, limit)
+
+
+def _deflate(data: bytes, limit: int) -> tuple[bytes, bool]:
+    # RFC 9110 8.4.1.2 says zlib-wrapped; some servers send raw deflate (Scrapy reads both too)
+    try:
+        return _zlib(data, zlib.MAX_WBITS, limit)
+    except zlib.error:
+        return _zlib(data, -zlib.MAX_WBITS, limit)
+
+
+def _br(data: bytes, limit: int) -> tuple[bytes, bool]:
+    decoder = brotli.Decompressor()
+    out = decoder.process(data, output_buffer_limit=limit + 1)
+    return out, decoder.is_finished()
+
+
+def _zstd(data: bytes, limit: int) -> tuple[bytes, bool]:
+    out = bytearray()
+    while True:  # one frame after another (RFC 8878 3.1: a stream may hold several)
+        decoder = zstd.ZstdDecompressor(options={zstd.DecompressionParameter.window_log_max: ZSTD_WINDOW_LOG_MAX})
+        out += decoder.decompress(data, max_length=limit + 1 - len(out))
+        if len(out) > limit or not decoder.eof or not decoder.unused_data:
+            return bytes(out), decoder.eof
+        data = decoder.unused_data
+
+
+def _identity(data: bytes, limit: int) -> tuple[bytes, bool]:
+    return data, True
+
+
+#: Content-Encoding token -> decoder; ``x-gzip`` is RFC 9110's alias of gzip
+DECODERS: dict[str, Callable[[bytes, int], tuple[bytes, bool]]] = {
+    "gzip": _gzip, "x-gzip": _gzip, "deflate": _deflate, "br": _br, "zstd": _zstd, "identity": _identity,
+}
+#: what the decoders raise on corrupt input (brotli.error and ZstdError are plain Exceptions)
+_CORRUPT = (zlib.error, brotli.error, zstd.ZstdError, OSError, ValueError)
+
+
+def codings(capture: Capture) -> list[str]:
+    """The Content-Encoding tokens of a capture, in the order they were applied."""
+    value = capture.header("Content-Encoding") or ""
+    return [token.strip().lower() for token in value.split(",") if token.strip()]
+
+
+def undo(body: bytes, coding: str, max_size: int, url: str) -> bytes:
+    """One Content-Encoding undone, never producing more than ``max_size`` bytes."""
+    decoder = DECODERS.get(coding)
+    if decoder is None:
+        raise TextError("bad-content-encoding", f"{url}: unknown Content-Encoding {coding!r}")
+    try:
+        out, ended = decoder(body, max_size)
+    except _CORRUPT as exc:
+        raise TextError("bad-content-encoding", f"{url}: corrupt {coding} payload ({exc})") from None
+    if len(out) > max_size:
+        raise TextError("too-large", f"{url}: decoded payload exceeds {max_size} bytes")
+    if not ended:
+        raise TextError("truncated", f"{url}: the {coding} payload ends before its end (a truncated download)")
+    return out
+
+
+def decode_payload(capture: Capture, max_size: int) -> bytes:
+    """Undo the archived payload's Content-Encoding (stacked codings too), at most ``max_size`` bytes."""
+    body = capture.body
+    for coding in reversed(codings(capture)):
+        if coding in ("gzip", "x-gzip") and body[:2] != b"\x1f\x8b" and body.lstrip()[:1] == b"<":
+            continue  # servers that label plain HTML as gzip (browsers show it)
+        body = undo(body, coding, max_size, capture.url)
+    if len(body) > max_size:
+        raise TextError("too-large", f"{capture.url}: decoded payload exceeds {max_size} bytes")
+    return body
+
+
+__all__ = ["DECODERS", "codings", "decode_payload", "undo"]
