@@ -21,8 +21,8 @@ from crawler.pool import text_pool
 from crawler.sources import Source
 from crawler.text.model import Capture, Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore
-from crawler.warc.errors import WarcReadError
-from crawler.warc.reader import capture_of, iter_records, read_record_at
+from crawler.warc.errors import WarcReadError, WarcTruncatedError
+from crawler.warc.reader import OnError, capture_of, is_html_resource, iter_records, read_record_at
 
 #: stored payloads larger than this are not read back (gzip/brotli bombs, 100 MB pages)
 MAX_RECORD_PAYLOAD = 32 * 1024 * 1024
@@ -46,7 +46,10 @@ def warc_files(directory: str | os.PathLike) -> list[Path]:
 
 def _warcinfo_source(record) -> str | None:
     """The ``source:`` field of a warcinfo record, when the archiver wrote it."""
-    text = record.content_stream().read(65536).decode("utf-8", "replace")
+    try:
+        text = record.content_stream().read(65536).decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001  a damaged warcinfo names no source; iteration reports the damage
+        return None
     for line in text.splitlines():
         key, _, value = line.partition(":")
         if key.strip().lower() == "source" and value.strip():
@@ -58,24 +61,32 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "unknown").lower()
 
 
+def _page_url(record) -> str | None:
+    """The URL of a record that may hold a page: a 200 response, or HTML in a resource record."""
+    if record.rec_type == "response" and record.http_headers is not None:
+        ok = record.http_headers.get_statuscode() == "200"
+    else:
+        ok = record.rec_type == "resource" and is_html_resource(record.rec_headers)
+    return record.rec_headers.get_header("WARC-Target-URI") if ok else None
+
+
 def locate(paths: Iterable[Path], sources: Mapping[str, Source] | None,
-           earlier: dict[str, list[Located]] | None = None) -> dict[str, Located]:
+           earlier: dict[str, list[Located]] | None = None, on_error: OnError | None = None) -> dict[str, Located]:
     """Per document id, the latest article capture. ``sources`` None: every 200 response counts.
-    ``earlier``, when given, receives the other captures of each id (its manifest history)."""
+    ``earlier``, when given, receives the other captures of each id (its manifest history).
+    ``on_error`` receives each file or record that cannot be read (see ``iter_records``)."""
     latest: dict[str, Located] = {}
     every: dict[str, list[tuple[Located, str]]] = {}
     source, current = None, None
-    for path, offset, record in iter_records(paths):
+    for path, offset, record in iter_records(paths, on_error):
         if path != current:  # a warcinfo names the source of the records after it, in its file
             source, current = None, path
         if record.rec_type == "warcinfo":
             source = _warcinfo_source(record)
             continue
-        if record.rec_type != "response" or record.http_headers is None:
+        url = _page_url(record)
+        if not url:
             continue
-        if record.http_headers.get_statuscode() != "200":
-            continue
-        url = record.rec_headers.get_header("WARC-Target-URI")
         name = _document_source(url, source, sources)
         if name is not None:
             found = Located(record.rec_headers.get_header("WARC-Date"), str(path), offset, name)
@@ -113,6 +124,8 @@ def derive_located(found: Located, options: TextOptions) -> Document | TextError
 
     try:
         capture = read_capture(found.file, found.offset, found.source)
+    except WarcTruncatedError as exc:  # never derived as if it were the whole page
+        return TextError("truncated", str(exc))
     except (WarcReadError, OSError) as exc:
         return TextError("unreadable-record", str(exc))
     try:
@@ -128,15 +141,20 @@ def rebuild(
     workers: int = 1,
     max_decompressed_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    skipped: list[str] | None = None,
 ) -> dict[str, int]:
-    """Derive every document of the WARC files ``paths`` into ``target``; returns counts."""
+    """Derive every document of the WARC files ``paths`` into ``target``; returns counts.
+    ``skipped``, when given, receives one line per file or record that could not be read, and per
+    truncated record (each names its file and offset); without it the first one raises."""
+    paths = list(paths)
     earlier: dict[str, list[dict]] = {}
+    on_error = None if skipped is None else (lambda error: skipped.append(str(error)))
     store = TextStore(target)
     written: set[Path] = set()  # the derived files of this rebuild: earlier ones in target are not published
     dropped: dict[str, int] = {}
     with _executor(workers) as pool:
         warm_up(pool)
-        latest = locate(paths, sources, earlier)
+        latest = locate(paths, sources, earlier, on_error)
         options = {name: src.text for name, src in (sources or {}).items()}
         jobs = sorted(latest.items())
         del latest
@@ -147,18 +165,40 @@ def rebuild(
         results = pool.map(_store_star, args, chunksize=2)  # every job submitted now
         if workers > 1:
             import crawler.text.dedup  # noqa: F401  the publish's imports (numpy), while the workers derive
-        for done, result in enumerate(results, 1):
+        for done, ((_, found), result) in enumerate(zip(jobs, results), 1):
             if isinstance(result, TextError):
                 dropped[result.reason] = dropped.get(result.reason, 0) + 1
+                if skipped is not None and result.reason in DAMAGED:
+                    skipped.append(_where(found, result))
             else:  # each worker writes its documents: only their names come back
                 written.add(store.derived_path(*result))
             if progress:
                 progress(done, len(jobs))
         parallel = pool if isinstance(pool, ProcessPoolExecutor) else None
         counts = store.publish(options, only=written, pool=parallel, workers=workers)
+    if skipped is not None:  # in the order of the files given, then of offsets
+        order = {str(path): n for n, path in enumerate(paths)}
+        skipped.sort(key=lambda line: _line_key(line, order))
     counts["documents"] = len(written)
     counts.update({f"dropped/{k}": v for k, v in sorted(dropped.items())})
     return counts
+
+
+#: reasons of a page without text that say the WARC record itself is damaged
+DAMAGED = ("truncated", "unreadable-record")
+
+
+def _line_key(line: str, order: Mapping[str, int]) -> tuple[int, int, str]:
+    """Lines naming ``<file>: offset <n>:`` sort by the file's place in ``order``, then offset."""
+    file, _, rest = line.partition(": offset ")
+    number = rest.split(":", 1)[0]
+    return order.get(file, len(order)), int(number) if number.isdigit() else -1, line
+
+
+def _where(found: Located, error: TextError) -> str:
+    """The error's line, naming the record's file and offset."""
+    text = str(error)
+    return text if text.startswith(found.file) else f"{found.file}: offset {found.offset}: {text}"
 
 
 def derive_stored(found: Located, options: TextOptions, root: str,

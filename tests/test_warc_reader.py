@@ -67,5 +67,5 @@ def test_capture_of_a_response_record(tmp_path):
 
 def test_no_record_at_a_wrong_offset(tmp_path):
     path, locations = gzipped_page(tmp_path)
-    with pytest.raises(WarcReadError, match=rf"^{path}: no readable record at offset 5 "):
+    with pytest.raises(WarcReadError, match=rf"^{path}: offset 5: no readable record "):
         read_record_at(path, 5)

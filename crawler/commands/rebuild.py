@@ -2,7 +2,9 @@
 
 No state and no network: every text file, boilerplate set and the manifest come from the WARC
 records and the seeds. ``--check`` rebuilds into a temporary directory and compares it with the
-archive byte for byte, naming every difference (exit status 1).
+archive byte for byte, naming every difference (exit status 1). A WARC record or file that
+cannot be read (or a truncated one) costs only itself: one ``skipped:`` line on stderr naming the
+file and offset, the rest is rebuilt, exit status 1.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ class Command(ScrapyCommand):
             for line in problems:
                 print(line)
             print(f"rebuild --check: {len(problems)} difference(s)")
-            self.exitcode = 1 if problems else 0
+            self.exitcode = 1 if problems or self.exitcode else 0
             return
         target = Path(args[0]) if args else archive
         counts = self._rebuild(warc_dir, target, sources, workers)
@@ -99,6 +101,13 @@ class Command(ScrapyCommand):
               ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents"))
 
     def _rebuild(self, warc_dir: Path, target: Path, sources, workers: int) -> dict[str, int]:
-        return rebuild(warc_files(warc_dir), target, sources, workers=workers,
-                       max_decompressed_size=self.settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"),
-                       progress=terminal_progress)
+        """Rebuild; every record or file that could not be read is named on stderr (exit status 1)."""
+        skipped: list[str] = []
+        counts = rebuild(warc_files(warc_dir), target, sources, workers=workers,
+                         max_decompressed_size=self.settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"),
+                         progress=terminal_progress, skipped=skipped)
+        for line in skipped:
+            sys.stderr.write(f"skipped: {line}\n")
+        if skipped:
+            self.exitcode = 1
+        return counts

@@ -61,7 +61,8 @@ def without_text(root: Path, sources, listed: set[str], max_size: int) -> list[s
     from crawler.text import derive  # imported here: trafilatura is slow to import
 
     lines = []
-    for doc_id, found in sorted(locate(warc_files(root / "warc"), sources).items()):
+    damaged = []  # verify_warc names each damaged file already
+    for doc_id, found in sorted(locate(warc_files(root / "warc"), sources, on_error=damaged.append).items()):
         if doc_id in listed:
             continue
         where = f"{found.file}:{found.offset}"
