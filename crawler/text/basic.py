@@ -14,6 +14,8 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from . import byline
+from .byline import byline_text as _byline_text
 from .decode import decode_html
 from .payload import decode_payload
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
@@ -40,8 +42,7 @@ _BYLINE_WORD = re.compile("作者|记者|記者|来源|來源|责任编辑|責�
 assert f"(?:{_BYLINE_WORD.pattern})" in _META_PART.pattern  # the same words, or the filter is wrong
 _META_CHARS = r"\s\d|·•/_\-【】\[\]()（）:：.年月日发發布佈时時间間期点點击擊阅閱读讀量浏瀏览覽次数"
 _PROSE = re.compile(rf"(?:[{_META_CHARS}]*[^{_META_CHARS}]){{17}}")
-_AUTHOR = re.compile(r"(?:作者|记者|記者)\s*[:：]?\s*([\u4e00-\u9fff·]{2,4}(?:[、，,][\u4e00-\u9fff·]{2,4})*)")
-_ORIGIN = re.compile(r"(?:来源|來源)\s*[:：]\s*(\S+)")
+_AUTHOR, _ORIGIN = byline.AUTHOR, byline.ORIGIN
 GENERIC_RULES = {
     "share": re.compile(r"^(?!.*[。！？]).{0,10}分享到.{0,40}$"),
     # the heading of a list of other articles (the list itself goes as a 'menu': strip_menus)
@@ -171,32 +172,6 @@ def iso_date(text: str, before: str) -> str | None:
     if hour is None:
         return date
     return f"{date}T{int(hour):02d}:{int(minute):02d}:{int(second or 0):02d}+08:00"
-
-
-_TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
-
-
-def _collapse_spaces(text: str) -> str:
-    """``re.sub(r"\\s+", " ", text)``, several times faster: str.split() cuts at the same characters
-    (str.isspace is what \\s matches in a str pattern) but drops a leading or trailing run."""
-    words = text.split()
-    if not words:
-        return " " if text else ""
-    return (" " if text[0].isspace() else "") + " ".join(words) + (" " if text[-1].isspace() else "")
-
-
-def _byline_text(html: str, title: str) -> str:
-    """The 200 characters after the first title occurrence followed by a date or a byline."""
-    if not title:
-        return ""
-    text = _collapse_spaces(_TAG.sub(" ", html))
-    at = text.find(title)
-    while at >= 0:
-        segment = text[at + len(title): at + len(title) + 200]
-        if _DATE.search(segment) or _AUTHOR.search(segment) or _ORIGIN.search(segment):
-            return segment
-        at = text.find(title, at + 1)
-    return ""
 
 
 def _maybe_meta(line: str) -> bool:
@@ -333,7 +308,7 @@ def derive(capture: Capture, options: TextOptions) -> Document:
         removed["menu"] += menus
     if not lines:
         raise TextError("no-text", f"{capture.url}: nothing left after boilerplate removal")
-    byline = _byline_text(html, title)
+    byline = _byline_text(html, title, _DATE.search)
     if "author" not in meta and (author := _AUTHOR.search(byline)):
         meta["author"] = author.group(1)
     if "origin" not in meta and (origin := _ORIGIN.search(byline)):
