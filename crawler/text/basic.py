@@ -14,8 +14,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from . import byline
-from .byline import byline_text as _byline_text
+from . import byline as bylines
 from .decode import decode_html
 from .payload import decode_payload
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
@@ -42,7 +41,7 @@ _BYLINE_WORD = re.compile("作者|记者|記者|来源|來源|责任编辑|責�
 assert f"(?:{_BYLINE_WORD.pattern})" in _META_PART.pattern  # the same words, or the filter is wrong
 _META_CHARS = r"\s\d|·•/_\-【】\[\]()（）:：.年月日发發布佈时時间間期点點击擊阅閱读讀量浏瀏览覽次数"
 _PROSE = re.compile(rf"(?:[{_META_CHARS}]*[^{_META_CHARS}]){{17}}")
-_AUTHOR, _ORIGIN = byline.AUTHOR, byline.ORIGIN
+_AUTHOR, _ORIGIN = bylines.AUTHOR, bylines.ORIGIN
 GENERIC_RULES = {
     "share": re.compile(r"^(?!.*[。！？]).{0,10}分享到.{0,40}$"),
     # the heading of a list of other articles (the list itself goes as a 'menu': strip_menus)
@@ -172,6 +171,14 @@ def iso_date(text: str, before: str) -> str | None:
     if hour is None:
         return date
     return f"{date}T{int(hour):02d}:{int(minute):02d}:{int(second or 0):02d}+08:00"
+
+
+_collapse_spaces = bylines.collapse_spaces
+
+
+def _byline_text(html: str, title: str) -> str:
+    """The page's text after the title that holds its date or byline (crawler/text/byline.py)."""
+    return bylines.byline_text(html, title, _DATE.search)
 
 
 def _maybe_meta(line: str) -> bool:
@@ -308,7 +315,7 @@ def derive(capture: Capture, options: TextOptions) -> Document:
         removed["menu"] += menus
     if not lines:
         raise TextError("no-text", f"{capture.url}: nothing left after boilerplate removal")
-    byline = _byline_text(html, title, _DATE.search)
+    byline = _byline_text(html, title)
     if "author" not in meta and (author := _AUTHOR.search(byline)):
         meta["author"] = author.group(1)
     if "origin" not in meta and (origin := _ORIGIN.search(byline)):
