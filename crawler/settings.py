@@ -49,6 +49,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.hostguard.HostGuardMiddleware": 560,
     # above HttpCompressionMiddleware (590): the archived page it returns for a 304 is decoded by it
     "crawler.downloadermiddlewares.incremental.IncrementalMiddleware": 595,
+    # Scrapy's, at its place, but a body it cannot decode goes on as received: the text pipeline says why
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.downloadermiddlewares.compression.HttpCompressionMiddleware": 590,
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,

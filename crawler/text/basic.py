@@ -26,7 +26,8 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?")
 # the pieces a byline/date/counter line is made of; a line that is nothing but these is metadata
 _META_PART = re.compile(
-    r"(?:作者|记者|記者|来源|來源|责任编辑|責任編輯|编辑|編輯|通讯员|通訊員|摄影|攝影)\s*[:：]?\s*[^\s　|·:：]{1,20}"
+    r"(?:作者|记者|記者|来源|來源|责任编辑|責任編輯|编辑|編輯|通讯员|通訊員|摄影|攝影)\s*[:：]?\s*"
+    rf"(?:(?!{bylines.LABELS})[^\s　|·:：]){{1,20}}"  # a value ends where the next label begins
     r"|(?:发布时间|發布時間|發佈時間|发布日期|时间|時間|日期)\s*[:：]?"
     r"|(?:点击|點擊|阅读|閱讀|阅读量|浏览|瀏覽|浏览次数)\s*(?:量|次数)?\s*[:：]?\s*\d+"
     r"|\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
