@@ -54,6 +54,8 @@ class Handler(BaseHTTPRequestHandler):
         route = ROUTES.get(parts.path)
         if parts.path == "/enc/index.html":
             enc_index(self, query)
+        elif parts.path.startswith("/sm/"):
+            sitemaps(self, parts.path)
         elif parts.path.startswith("/enc/"):
             enc_get(self, parts.path)
         elif route is None:
@@ -192,6 +194,29 @@ def enc_get(self, path: str) -> None:
         body = encode(body, coding)
     headers = [("Content-Type", "text/html; charset=utf-8")]
     self.send(200, body, headers + ([("Content-Encoding", ", ".join(codings))] if codings else []))
+
+
+_BOMB: list[bytes] = []
+
+
+def sitemaps(self, path: str) -> None:
+    """/sm/: feeds and sitemaps good and bad (tests/test_crawl_encodings.py)."""
+    base = f"http://{self.headers.get('Host')}"
+    urlset = ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+              f"<url><loc>{base}/enc/a0.html</loc></url><url><loc>{base}/enc/a1.html</loc></url></urlset>").encode()
+    if path == "/sm/bomb.xml.gz" and not _BOMB:
+        _BOMB.append(gzip.compress(urlset[:-9] + b" " * (51 * 1024 * 1024) + b"</urlset>", 1, mtime=0))
+    bodies = {
+        "/sm/good.xml": (urlset, "application/xml"),
+        "/sm/damaged.xml.gz": (gzip.compress(urlset, mtime=0)[:-30], "application/gzip"),
+        "/sm/bomb.xml.gz": (_BOMB[0] if _BOMB else b"", "application/gzip"),
+        "/sm/page.html": (b"<html><body><p>not a sitemap</p></body></html>", "text/html"),
+        "/sm/feed.xml": (f"<rss version='2.0'><channel><item><link>{base}/enc/a2.html</link></item></channel></rss>".encode(),
+                         "application/rss+xml"),
+        "/sm/notfeed.xml": (b"<html><body><a href='/enc/a3.html'>x</a></body></html>", "application/xml"),
+    }
+    body, kind = bodies[path]
+    self.send(200, body, [("Content-Type", kind)])
 
 
 ROUTES = {

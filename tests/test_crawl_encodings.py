@@ -130,3 +130,43 @@ def test_extract_under_a_name_with_brackets_commas_and_spaces(crawled, tmp_path)
         assert body == crawl_texts[url][1]
         assert {k: v for k, v in front.items() if k != "warc"} == {k: v for k, v in crawl_texts[url][0].items() if k != "warc"}
     assert len(texts(out)) == enc_count(ACCEPT)
+
+
+SITEMAP_SEED = """\
+name: maps
+start_urls: ['{base}/enc/a5.html']
+sitemaps: ['{base}/sm/damaged.xml.gz', '{base}/sm/bomb.xml.gz', '{base}/sm/page.html', '{base}/sm/good.xml']
+feeds: ['{base}/sm/notfeed.xml', '{base}/sm/feed.xml']
+allowed_domains: [127.0.0.1]
+allow_private: true
+articles: ['/enc/a\\d+\\.html$']
+politeness: {{delay: 0, concurrency: 4, robots: false}}
+"""
+
+
+def test_bad_feeds_and_sitemaps_cost_one_line_each_and_the_crawl_goes_on(tmp_path):
+    proc = subprocess.Popen([sys.executable, str(HERE / "mockserver.py")], stdout=subprocess.PIPE, text=True)
+    try:
+        base = proc.stdout.readline().strip()
+        (tmp_path / "seeds").mkdir()
+        (tmp_path / "seeds" / "maps.yaml").write_text(SITEMAP_SEED.format(base=base), "utf-8")
+        archive = tmp_path / "archive"
+        result = run_scrapy("crawl", "maps", "-s", f"SEEDS_DIR={tmp_path / 'seeds'}", "-s", f"ARCHIVE_DIR={archive}",
+                            "-s", "TEXT_WORKERS=1", timeout=300)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    warnings = sorted(re.sub(r"^.*\[crawler\.spiders\] WARNING: ", "", line)
+                      for line in result.stderr.splitlines() if "[crawler.spiders] WARNING" in line)
+    assert warnings == sorted([
+        f"{base}/sm/damaged.xml.gz: sitemap: damaged gzip data (the gzip payload ends before its end "
+        "(a truncated download)), ignored",
+        f"{base}/sm/bomb.xml.gz: sitemap: larger than 52428800 bytes decompressed, ignored",
+        f"{base}/sm/page.html: sitemap: not a sitemap, ignored",
+        f"{base}/sm/notfeed.xml: feed: not an RSS or Atom feed, ignored",
+    ])
+    assert sorted(texts(archive)) == [f"{base}/enc/a{n}.html" for n in (0, 1, 2, 5)]
+    report = json.loads(sorted((archive / "reports").glob("maps-*.json"))[-1].read_text())
+    assert (report["spider/ignored/sitemap"], report["spider/ignored/feed"]) == (3, 1)
