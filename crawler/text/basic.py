@@ -116,6 +116,7 @@ def _link_heavy(table) -> bool:
 _BLOCKS = ("p", "div", "td", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "section", "article")
 
 
+# hand-written, not trafilatura.baseline: on the 36 demo articles and 3 fragments baseline gave the same lines for 1 of 39 (it runs a page's blocks together into one line)
 def fallback_text(html: str) -> str:
     """The second extractor, when trafilatura finds nothing (fragments, odd markup): the page's
     visible text cut at block elements, lines of at least 10 characters, scripts and styles out."""
