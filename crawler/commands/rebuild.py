@@ -20,6 +20,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.rebuild import rebuild, terminal_progress, warc_files
 from crawler.sources import SeedError, load_sources
+from crawler.state.lock import ArchiveLock, ArchiveLocked
 
 #: what a rebuild produces and --check compares (derived/ is a cache, not compared)
 COMPARED = ("text", "boilerplate", "manifest.jsonl")
@@ -79,7 +80,10 @@ class Command(ScrapyCommand):
             raise UsageError(str(exc)) from None
         workers = opts.workers or self.settings.getint("TEXT_WORKERS") or 1
         try:
-            self._run(archive, warc_dir, args, opts, sources, workers)
+            with ArchiveLock(archive):  # never alongside a crawl (or another rebuild) of the archive
+                self._run(archive, warc_dir, args, opts, sources, workers)
+        except ArchiveLocked as exc:
+            raise UsageError(str(exc)) from None
         except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal): no traceback
             sys.stderr.write(f"error: rebuild from {warc_dir} stopped: a text worker process died ({exc}); "
                              "the WARC files are untouched and every file written so far is whole: run it again\n")
