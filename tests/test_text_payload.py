@@ -82,6 +82,18 @@ def test_corrupt_streams_name_the_url_and_coding(coding):
     assert str(info.value).startswith(f"http://x.cn/a: corrupt {coding} payload (")
 
 
+def test_repeated_content_encoding_headers_are_one_list():
+    body = encode(PAGE, ["gzip", "br"])
+    both = Capture("http://x.cn/a", 200, (("Content-Encoding", "gzip"), ("Content-Type", "text/html"),
+                                          ("content-encoding", "br")), body, "2026-01-01T00:00:00Z", "s")
+    assert decode_payload(both, 1 << 20) == PAGE
+
+
+@pytest.mark.parametrize("coding", ["gzip", "x-gzip", "zstd", "none", "utf-8", "gzip, zstd"])
+def test_plain_html_under_a_label_it_does_not_have_is_read_as_browsers_show_it(coding):
+    assert decode_payload(capture(b"  <html><p>hi</p></html>", coding), 1000) == b"  <html><p>hi</p></html>"
+
+
 def test_an_unknown_coding_is_named():
     with pytest.raises(TextError) as info:
         decode_payload(capture(b"xx", "compress"), 100)

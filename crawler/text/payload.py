@@ -76,9 +76,23 @@ _CORRUPT = (zlib.error, brotli.error, zstd.ZstdError, OSError, ValueError)
 
 
 def codings(capture: Capture) -> list[str]:
-    """The Content-Encoding tokens of a capture, in the order they were applied."""
-    value = capture.header("Content-Encoding") or ""
-    return [token.strip().lower() for token in value.split(",") if token.strip()]
+    """The Content-Encoding tokens of a capture, in the order they were applied; a header repeated
+    (``Content-Encoding: gzip`` then ``Content-Encoding: br``) is one list (RFC 9110 5.3)."""
+    values = [value for name, value in capture.headers if name.lower() == "content-encoding"]
+    return [token.strip().lower() for value in values for token in value.split(",") if token.strip()]
+
+
+#: the first bytes of a stream in each coding that has them (RFC 1952, RFC 8878)
+_MAGIC = {"gzip": b"\x1f\x8b", "x-gzip": b"\x1f\x8b", "zstd": b"\x28\xb5\x2f\xfd"}
+
+
+def _plain_html(body: bytes, coding: str) -> bool:
+    """A body that is plain HTML under a label it does not have: a known coding whose magic bytes
+    are missing, or a token no decoder knows (``none``, ``utf-8``): browsers show the page."""
+    if body.lstrip()[:1] != b"<":
+        return False
+    magic = _MAGIC.get(coding)
+    return coding not in DECODERS or (magic is not None and not body.startswith(magic))
 
 
 def undo(body: bytes, coding: str, max_size: int, url: str) -> bytes:
@@ -101,8 +115,8 @@ def decode_payload(capture: Capture, max_size: int) -> bytes:
     """Undo the archived payload's Content-Encoding (stacked codings too), at most ``max_size`` bytes."""
     body = capture.body
     for coding in reversed(codings(capture)):
-        if coding in ("gzip", "x-gzip") and body[:2] != b"\x1f\x8b" and body.lstrip()[:1] == b"<":
-            continue  # servers that label plain HTML as gzip (browsers show it)
+        if _plain_html(body, coding):
+            continue  # servers that label plain HTML with a coding (browsers show it)
         body = undo(body, coding, max_size, capture.url)
     if len(body) > max_size:
         raise TextError("too-large", f"{capture.url}: decoded payload exceeds {max_size} bytes")
