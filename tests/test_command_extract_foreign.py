@@ -202,6 +202,18 @@ def test_a_file_that_is_not_an_archive_costs_only_itself(tmp_path):
     assert texts(out) == expected(0)
 
 
+def test_a_warc_gzipped_whole_says_how_to_fix_it(tmp_path):
+    plain = tmp_path / "plain.warc"
+    write_warc(plain, lambda w: [response(w, n) for n in range(3)], gz=False)
+    whole = tmp_path / "whole.warc.gz"
+    whole.write_bytes(gzip.compress(plain.read_bytes(), mtime=0))
+    result, out = extract(tmp_path, whole)
+    assert result.returncode == 1
+    assert result.stderr == (f"skipped: {whole}: offset 0: records from here skipped: the file is one gzip stream, "
+                             "not a member per record: run `warcio recompress` on it\n")
+    assert texts(out) == expected(0)  # the first record is at offset 0 and read; the others have no offset
+
+
 def test_several_warcs_keep_their_own_warcinfo_sources(tmp_path):
     def with_source(name: str, numbers: list[int]):
         def records(w):

@@ -14,7 +14,11 @@ import zlib
 from collections.abc import Callable
 
 import brotli
-from backports import zstd
+
+try:  # Python 3.14's standard library, else its backport (what Scrapy itself uses)
+    from compression import zstd
+except ImportError:
+    from backports import zstd
 
 from .model import Capture, TextError
 

@@ -95,15 +95,19 @@ def _file_records(path: Path, fh: BinaryIO, on_error: OnError | None) -> Iterato
     start, reported = 0, False
     while start is not None:
         fh.seek(start)
-        iterator = ArchiveIterator(fh, arc2warc=True)
+        iterator, last = ArchiveIterator(fh, arc2warc=True), start
         try:
             for record in iterator:
-                reported = False  # a record read: the next damage is news again
+                reported, last = False, iterator.offset  # a record read: the next damage is news again
                 # not get_record_offset(): it reads the record to its end to find its length
                 yield path, iterator.offset, record
             return
         except Exception as exc:  # noqa: BLE001  warcio raises many types on damaged bytes
-            failed = iterator.offset
+            failed = max(iterator.offset, last)  # warcio's offset is off inside a gzip member
+            if "non-chunked gzip" in str(exc):  # warcio's GZIP_ERR_MSG, as its own hint says
+                why = "the file is one gzip stream, not a member per record: run `warcio recompress` on it"
+                _report(on_error, WarcReadError(f"{path}: offset {failed}: records from here skipped: {why}"))
+                return
             if not reported:  # the first failure of a damaged stretch; resync attempts stay quiet
                 _report(on_error, WarcReadError(f"{path}: offset {failed}: unreadable record skipped ({_line(exc)})"))
                 reported = True
