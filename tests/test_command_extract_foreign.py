@@ -235,3 +235,16 @@ def test_warcio_check_accepts_the_good_files_written_here(tmp_path):
     write_warc(tmp_path / "v.warc.gz", lambda w: [response(w, 0)])
     warcio = str(Path(sys.executable).parent / "warcio")
     assert subprocess.run([warcio, "check", str(tmp_path / "v.warc.gz")]).returncode == 0
+
+
+def test_a_wrong_record_length_is_one_line_not_warcios_warning(tmp_path):
+    path = tmp_path / "short-length.warc"
+    offsets = write_warc(path, lambda w: [response(w, n) for n in range(3)], gz=False)
+    data = path.read_bytes()
+    at = data.index(b"Content-Length: ", offsets[1])
+    end = data.index(b"\r\n", at)
+    path.write_bytes(data[:at] + b"Content-Length: %d" % (int(data[at + 16:end]) - 50) + data[end:])
+    result, out = extract(tmp_path, path)
+    assert result.returncode == 1
+    assert result.stderr == f"skipped: {path}: offset {offsets[1]}: truncated record: payload {len(page(1)) - 50} of {len(page(1))} bytes\n"
+    assert texts(out) == expected(0, 2)

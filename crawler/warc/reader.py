@@ -43,6 +43,13 @@ class StoredRecord:
     payload: bytes
 
 
+class _ArchiveIterator(ArchiveIterator):
+    """warcio's iterator without its multi-line stderr warning for a record not followed by blank
+    lines: the record's own check (``_check_whole``) says what is wrong, in one line."""
+
+    INC_RECORD = ""
+
+
 OnError = Callable[[WarcReadError], None]
 #: where a record can start, to resume after a damaged one: a gzip member, a WARC header line
 _GZIP_MAGIC, _WARC_LINE = b"\x1f\x8b\x08", b"\nWARC/1."
@@ -95,7 +102,7 @@ def _file_records(path: Path, fh: BinaryIO, on_error: OnError | None) -> Iterato
     start, reported = 0, False
     while start is not None:
         fh.seek(start)
-        iterator, last = ArchiveIterator(fh, arc2warc=True), start
+        iterator, last = _ArchiveIterator(fh, arc2warc=True), start
         try:
             for record in iterator:
                 reported, last = False, iterator.offset  # a record read: the next damage is news again
@@ -175,7 +182,7 @@ def read_record_at(path: str | os.PathLike, offset: int, limit: int = DEFAULT_LI
         arc = archive_kind(fh) == "arc"
         fh.seek(offset)
         try:
-            record = next(iter(ArchiveIterator(fh, arc2warc=True)))
+            record = next(iter(_ArchiveIterator(fh, arc2warc=True)))
             payload = _capped(record.raw_stream, limit, f"{path}: offset {offset}")
         except WarcReadError:
             raise
