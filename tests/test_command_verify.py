@@ -76,3 +76,36 @@ def test_rebuild_refuses_an_archive_in_use(tmp_path):
         busy = run_scrapy("rebuild", "--check", "-s", f"ARCHIVE_DIR={archive}", "-s", f"SEEDS_DIR={tmp_path / 'seeds'}")
     assert (busy.returncode, busy.stdout) == (2, "")
     assert f"{archive}: another crawl (pid " in busy.stderr.strip().splitlines()[-1]
+
+
+SEED = """\
+name: hepan
+start_urls: ['http://www.hepan.example.cn/']
+allowed_domains: [www.hepan.example.cn]
+articles: ['/news/2023/10/a\\d+\\.html$']
+"""
+
+
+def test_rebuild_of_an_archive_with_a_damaged_member_costs_only_that_record(tmp_path):
+    from .test_command_extract_foreign import expected, texts
+
+    archive = tmp_path / "archive"
+    (archive / "warc").mkdir(parents=True)
+    path = archive / "warc" / "hepan-1.warc.gz"
+
+    def records(w):
+        info = w.create_warcinfo_record(path.name, {"software": "scrapy-news-archiver", "source": "hepan"})
+        return [info, *(response(w, n) for n in range(4))]
+
+    offsets = write_warc(path, records)
+    data = bytearray(path.read_bytes())
+    for i in range(offsets[2] + 30, offsets[2] + 60):  # the second page's member
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "hepan.yaml").write_text(SEED, "utf-8")
+    result = run_scrapy("rebuild", "-s", f"ARCHIVE_DIR={archive}", "-s", f"SEEDS_DIR={tmp_path / 'seeds'}")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"skipped: {path}: offset {offsets[2]}: unreadable record skipped (")
+    assert len(result.stderr.splitlines()) == 1
+    assert texts(archive) == expected(0, 2, 3)

@@ -12,6 +12,7 @@ record it can find; a payload shorter than its record says is reported as trunca
 
 from __future__ import annotations
 
+import logging
 import os
 import zlib
 from collections.abc import Callable
@@ -41,6 +42,15 @@ class StoredRecord:
     rec_headers: StatusAndHeaders
     http_headers: StatusAndHeaders | None
     payload: bytes
+
+
+def _not_a_uri_repair(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("Replacing spaces in invalid WARC-Target-URI")
+
+
+# warcio logs each URI it repairs (spaces percent-encoded), once per read: on damaged bytes that
+# it tries as an ARC header, a line of binary noise. The repaired URI is what is used.
+logging.getLogger("warcio.recordloader").addFilter(_not_a_uri_repair)
 
 
 class _ArchiveIterator(ArchiveIterator):
