@@ -49,3 +49,6 @@ def test_fields_of_byline_lines():
     assert fields("来源：新华网&nbsp;作者：王小明") == {"origin": "新华网", "author": "王小明"}
     assert fields("记者 王小明 摄影：赵六") == {"author": "王小明"}
     assert fields("责任编辑：李华") == {}
+    assert fields("来源：新华网丨作者：王小明") == {"origin": "新华网", "author": "王小明"}
+    assert fields("来源：新华网·作者：王小明") == {"origin": "新华网", "author": "王小明"}
+    assert fields("来源：新华社·客户端 作者：王小明") == {"origin": "新华社·客户端", "author": "王小明"}

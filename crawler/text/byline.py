@@ -15,9 +15,10 @@ from html import unescape
 LABELS = ("责任编辑|責任編輯|来源|來源|作者|记者|記者|编辑|編輯|通讯员|通訊員|摄影|攝影|发布时间|發布時間|發佈時間"
           "|发布日期|时间|時間|日期|点击|點擊|阅读|閱讀|浏览|瀏覽")
 # what separates two fields of a byline; an entity left as text (a page escaped twice) too
-_SEPARATORS = r"\s|｜,，;；\]】"
+_SEPARATORS = r"\s|｜丨,，;；\]】"
 _ENTITY = r"&(?:nbsp|ensp|emsp|thinsp|#160|#x[aA]0|#12288|#x3000);"
-_VALUE = rf"(?:(?!{LABELS}|{_ENTITY})[^{_SEPARATORS}])+"
+_CHAR = rf"(?!{LABELS}|{_ENTITY})[^{_SEPARATORS}]"
+_VALUE = rf"(?:{_CHAR})*(?:(?![·•\-_—]){_CHAR})"  # not ending in a dot or dash that only separates
 _NAME = rf"(?:(?!{LABELS})[\u4e00-\u9fff·]){{2,4}}"
 AUTHOR = re.compile(rf"(?:作者|记者|記者)\s*[:：]?\s*({_NAME}(?:[、，,]{_NAME})*)")
 ORIGIN = re.compile(rf"(?:来源|來源)\s*[:：]\s*({_VALUE})")
