@@ -93,9 +93,11 @@ class TextPipeline:
             if result.removed:
                 stats.inc_value("text/removed")
             raise DropItem(f"{item.url}: not an article ({result.kind}: {result.evidence})", log_level="INFO")
-        if isinstance(result, TextError):
+        if isinstance(result, TextError):  # archived, not derived: never silent (docs/formats.md)
             stats.inc_value(f"text/dropped/{result.reason}")
-            raise DropItem(f"{item.url}: {result}", log_level="INFO")
+            logger.warning("%s: archived, no text (%s): %s", item.url, result.reason,
+                           str(result).removeprefix(f"{item.url}: "), extra={"spider": self.crawler.spider})
+            raise DropItem(f"{item.url}: {result}", log_level="DEBUG")  # the line above says it
         stats.inc_value("text/documents")
         if result.outcome == "same":
             stats.inc_value("text/same")  # a new capture, the same text: its file is left as it is

@@ -25,8 +25,8 @@ from crawler.text.model import Capture, Document, TextError, TextOptions, docume
 from crawler.text.pagekind import NotArticle, classify, list_rule
 from crawler.text.store import TextStore
 from crawler.text.timeline import Timeline, on_article, on_removal
-from crawler.warc.errors import WarcReadError
-from crawler.warc.reader import capture_of, iter_records, read_record_at
+from crawler.warc.errors import WarcReadError, WarcTruncatedError
+from crawler.warc.reader import OnError, capture_of, is_html_resource, iter_records, read_record_at
 
 #: stored payloads larger than this are not read back (gzip/brotli bombs, 100 MB pages)
 MAX_RECORD_PAYLOAD = 32 * 1024 * 1024
@@ -51,7 +51,10 @@ def warc_files(directory: str | os.PathLike) -> list[Path]:
 
 def _warcinfo_source(record) -> str | None:
     """The ``source:`` field of a warcinfo record, when the archiver wrote it."""
-    text = record.content_stream().read(65536).decode("utf-8", "replace")
+    try:
+        text = record.content_stream().read(65536).decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001  a damaged warcinfo names no source; iteration reports the damage
+        return None
     for line in text.splitlines():
         key, _, value = line.partition(":")
         if key.strip().lower() == "source" and value.strip():
@@ -63,31 +66,45 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "unknown").lower()
 
 
-def locate(paths: Iterable[Path], sources: Mapping[str, Source] | None) -> dict[str, Located]:
+def locate(paths: Iterable[Path], sources: Mapping[str, Source] | None,
+           on_error: OnError | None = None) -> dict[str, Located]:
     """Per document id, its latest 200 response (the capture a plain extraction would use)."""
     return {doc_id: max(c for c in found if c.removal is None)
-            for doc_id, found in locate_all(paths, sources).items() if any(c.removal is None for c in found)}
+            for doc_id, found in locate_all(paths, sources, on_error).items() if any(c.removal is None for c in found)}
 
 
-def locate_all(paths: Iterable[Path], sources: Mapping[str, Source] | None) -> dict[str, list[Located]]:
+def _status(record) -> int | None:
+    """A response's status; 200 for HTML in a resource record (as browser-based tools store
+    pages); None for a record that holds no page."""
+    if record.rec_type == "response" and record.http_headers is not None:
+        return int(record.http_headers.get_statuscode() or 0)
+    if record.rec_type == "resource" and is_html_resource(record.rec_headers):
+        return 200
+    return None
+
+
+def locate_all(paths: Iterable[Path], sources: Mapping[str, Source] | None,
+               on_error: OnError | None = None) -> dict[str, list[Located]]:
     """Per document id, every capture that can change its text or its state, oldest first: each
-    200 response, and each other response that shows a removal (crawler.text.pagekind). Only
-    record headers are read. ``sources`` None: every response counts as an article's."""
+    200 response (or HTML resource record), and each other response that shows a removal
+    (crawler.text.pagekind). Only record headers are read. ``sources`` None: every response
+    counts as an article's. ``on_error`` receives each file or record that cannot be read (see
+    ``iter_records``)."""
     every: dict[str, list[Located]] = {}
     source, current = None, None
-    for path, offset, record in iter_records(paths):
+    for path, offset, record in iter_records(paths, on_error):
         if path != current:  # a warcinfo names the source of the records after it, in its file
             source, current = None, path
         if record.rec_type == "warcinfo":
             source = _warcinfo_source(record)
             continue
-        if record.rec_type != "response" or record.http_headers is None:
+        status = _status(record)
+        if status is None:
             continue
         url = record.rec_headers.get_header("WARC-Target-URI")
         name = _document_source(url, source, sources)
         if name is None:
             continue
-        status = int(record.http_headers.get_statuscode() or 0)
         removal = None
         if status != 200:
             seed = (sources or {}).get(name)
@@ -124,6 +141,8 @@ def derive_located(found: Located, options: TextOptions) -> Document | TextError
 
     try:
         capture = read_capture(found.file, found.offset, found.source)
+    except WarcTruncatedError as exc:  # never derived as if it were the whole page
+        return TextError("truncated", str(exc))
     except (WarcReadError, OSError) as exc:
         return TextError("unreadable-record", str(exc))
     try:
@@ -139,22 +158,29 @@ def rebuild(
     workers: int = 1,
     max_decompressed_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    skipped: list[str] | None = None,
 ) -> dict[str, int]:
-    """Derive every document of the WARC files ``paths`` into ``target``; returns counts."""
+    """Derive every document of the WARC files ``paths`` into ``target``; returns counts.
+    ``skipped``, when given, receives one line per file or record that could not be read, and per
+    truncated record (each names its file and offset); without it the first one raises."""
+    paths = list(paths)
+    on_error = None if skipped is None else (lambda error: skipped.append(str(error)))
     store = TextStore(target)
     written: set[Path] = set()  # the derived files of this rebuild: earlier ones in target are not published
     dropped: dict[str, int] = {}
     with _executor(workers) as pool:
         warm_up(pool)
         options = {name: src.text for name, src in (sources or {}).items()}
-        jobs = sorted(locate_all(paths, sources).items())
+        jobs = sorted(locate_all(paths, sources, on_error).items())
         root = str(store.root)
         args = [(found, _options_for(options, found[0].source, max_decompressed_size), root) for _, found in jobs]
         del jobs
         results = pool.map(_store_star, args, chunksize=2)  # every job submitted now
         if workers > 1:
             import crawler.text.dedup  # noqa: F401  the publish's imports (numpy), while the workers derive
-        for done, result in enumerate(results, 1):
+        for done, (result, damaged) in enumerate(results, 1):
+            if skipped is not None:
+                skipped.extend(damaged)
             if isinstance(result, TextError):
                 dropped[result.reason] = dropped.get(result.reason, 0) + 1
             elif result is not None:  # each worker writes its documents: only their names come back
@@ -163,17 +189,39 @@ def rebuild(
                 progress(done, len(args))
         parallel = pool if isinstance(pool, ProcessPoolExecutor) else None
         counts = store.publish(options, only=written, pool=parallel, workers=workers)
+    if skipped is not None:  # in the order of the files given, then of offsets
+        order = {str(path): n for n, path in enumerate(paths)}
+        skipped.sort(key=lambda line: _line_key(line, order))
     counts["documents"] = len(written)
     counts.update({f"dropped/{k}": v for k, v in sorted(dropped.items())})
     return counts
 
 
-def derive_stored(captures: list[Located], options: TextOptions, root: str) -> tuple[str, str] | TextError | None:
+#: reasons of a page without text that say the WARC record itself is damaged
+DAMAGED = ("truncated", "unreadable-record")
+
+
+def _line_key(line: str, order: Mapping[str, int]) -> tuple[int, int, str]:
+    """Lines naming ``<file>: offset <n>:`` sort by the file's place in ``order``, then offset."""
+    file, _, rest = line.partition(": offset ")
+    number = rest.split(":", 1)[0]
+    return order.get(file, len(order)), int(number) if number.isdigit() else -1, line
+
+
+def _where(found: Located, error: TextError) -> str:
+    """The error's line, naming the record's file and offset."""
+    text = str(error)
+    return text if text.startswith(found.file) else f"{found.file}: offset {found.offset}: {text}"
+
+
+def derive_stored(captures: list[Located], options: TextOptions,
+                  root: str) -> tuple[tuple[str, str] | TextError | None, tuple[str, ...]]:
     """Pool entry point of a rebuild: fold every capture of one document, oldest first, as the
     crawl did one at a time (crawler.text.timeline), and write its kept Document and timeline
     under ``root`` here in the worker; (source, id) comes back, not the Document. A document no
-    article capture gave gives the last capture's TextError (None: only removals)."""
-    doc, timeline, error = None, Timeline(), None
+    article capture gave gives the last capture's TextError (None: only removals). Second: one
+    line per capture whose record is damaged (truncated, unreadable), naming file and offset."""
+    doc, timeline, error, damaged = None, Timeline(), None, []
     for found in captures:
         if found.removal is not None:
             step = on_removal(doc, timeline, found.warc_date, found.removal)
@@ -184,16 +232,18 @@ def derive_stored(captures: list[Located], options: TextOptions, root: str) -> t
                 error = result
             elif isinstance(result, TextError):
                 error = result
+                if result.reason in DAMAGED:
+                    damaged.append(_where(found, result))
                 continue
             else:
                 step = on_article(doc, timeline, result)
         doc, timeline = step.doc, step.timeline
     if doc is None:
-        return error
+        return error, tuple(damaged)
     store = TextStore(root)
     store.write_derived(doc)
     store.write_timeline(doc.source, doc.id, timeline)
-    return doc.source, doc.id
+    return (doc.source, doc.id), tuple(damaged)
 
 
 def _options_for(options: Mapping[str, TextOptions], source: str, max_size: int | None) -> TextOptions:

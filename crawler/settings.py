@@ -55,6 +55,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, with the public suffix list from tldextract's bundled snapshot (never downloaded)
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "crawler.downloadermiddlewares.cookies.CookiesMiddleware": 700,
+    # Scrapy's, at its place, but a body it cannot decode goes on as received: the text pipeline says why
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.downloadermiddlewares.compression.HttpCompressionMiddleware": 590,
 }
 SPIDER_MIDDLEWARES = {
     # below DepthMiddleware (900) and OffsiteMiddleware (500): counts only what no other filter dropped

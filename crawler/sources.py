@@ -187,10 +187,8 @@ def _expand_env(value, where: str):
 
 
 def _key_path(error: jsonschema.ValidationError) -> str:
-    parts = ""
-    for part in error.absolute_path:
-        parts += f"[{part}]" if isinstance(part, int) else (f".{part}" if parts else str(part))
-    return parts
+    """``politeness.delay``, ``start_urls[0]``: jsonschema's JSON path without its ``$.``."""
+    return error.json_path.removeprefix("$").removeprefix(".")
 
 
 def _describe(error: jsonschema.ValidationError) -> tuple[str, str]:

@@ -17,7 +17,6 @@ from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.selector import Selector
-from scrapy.utils.gz import gunzip
 from scrapy.utils.response import get_base_url
 from scrapy.utils.sitemap import Sitemap
 from scrapy.utils.url import url_has_any_extension
@@ -26,6 +25,8 @@ from w3lib.url import safe_url_string
 
 from crawler.items import Page
 from crawler.sources import Source
+from crawler.text.model import TextError
+from crawler.text.payload import undo
 from crawler.traps import trap
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,17 @@ def source_settings(source: Source) -> dict[str, Any]:
         "DEPTH_LIMIT": source.max_depth,
         "CLOSESPIDER_PAGECOUNT": source.max_pages,
     }
+
+
+#: root elements of the feeds read (namespaces removed): RSS 2.0, Atom, RSS 1.0 (RDF)
+FEED_ROOTS = ("rss", "feed", "RDF")
+
+
+def _xml_text(response: Response, body: bytes) -> str:
+    """A feed's text: the response's own decoding, or UTF-8 for a body that was gunzipped here."""
+    if isinstance(response, TextResponse) and body is response.body:
+        return response.text
+    return body.decode("utf-8", "replace")
 
 
 class SourceSpider(Spider):
@@ -157,20 +169,32 @@ class SourceSpider(Spider):
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """RSS 2.0 ``<item><link>`` and Atom ``<entry><link href>``: every entry in scope."""
-        selector = Selector(text=self._xml_text(response), type="xml")
-        selector.remove_namespaces()
+        body = self._xml_body(response, "feed")
+        if body is None:
+            return
+        try:
+            selector = Selector(text=_xml_text(response, body), type="xml")
+            selector.remove_namespaces()
+            root = selector.xpath("name(/*)").get()
+        except Exception:  # noqa: BLE001  lxml raises several types on non-XML bodies
+            root = None
+        if root not in FEED_ROOTS:
+            self._refuse(response, "feed", "not an RSS or Atom feed")
+            return
         urls = selector.xpath("//item/link/text() | //entry/link/@href").getall()
         yield from self._follow(self._in_scope(response, urls))
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Sitemaps and sitemap indexes (docs: sitemaps.org protocol), gzipped or not."""
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            body = gunzip(body, max_size=MAX_SITEMAP_SIZE)
+        body = self._xml_body(response, "sitemap")
+        if body is None:
+            return
         try:
             sitemap = Sitemap(body)
-        except Exception:  # lxml raises several types on non-XML bodies
-            logger.warning("%s: not a sitemap, ignored", response.url, extra={"spider": self})
+        except Exception:  # noqa: BLE001  lxml raises several types on non-XML bodies
+            sitemap = None
+        if sitemap is None or sitemap.type not in ("urlset", "sitemapindex"):
+            self._refuse(response, "sitemap", "not a sitemap")
             return
         urls = [entry["loc"] for entry in sitemap if "loc" in entry]
         if sitemap.type == "sitemapindex":
@@ -180,8 +204,28 @@ class SourceSpider(Spider):
             return
         yield from self._follow(self._in_scope(response, urls))
 
-    def _xml_text(self, response: Response) -> str:
-        return response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+    def _xml_body(self, response: Response, what: str) -> bytes | None:
+        """The body of a feed or sitemap, gunzipped when it is a .gz file (at most
+        MAX_SITEMAP_SIZE bytes); None, after one warning line, when it cannot be had."""
+        body = response.body
+        try:
+            if body[:2] == b"\x1f\x8b":  # scrapy's gunzip would give a cut file's first part silently
+                body = undo(body, "gzip", MAX_SITEMAP_SIZE, response.url)
+        except TextError as exc:
+            detail = str(exc).removeprefix(f"{response.url}: ")
+            why = (f"larger than {MAX_SITEMAP_SIZE} bytes decompressed" if exc.reason == "too-large"
+                   else f"damaged gzip data ({detail})")
+            self._refuse(response, what, why)
+            return None
+        if len(body) > MAX_SITEMAP_SIZE:
+            self._refuse(response, what, f"larger than {MAX_SITEMAP_SIZE} bytes")
+            return None
+        return body
+
+    def _refuse(self, response: Response, what: str, why: str) -> None:
+        """One warning line naming the feed or sitemap; the crawl goes on with its other start points."""
+        logger.warning("%s: %s: %s, ignored", response.url, what, why, extra={"spider": self})
+        self.crawler.stats.inc_value(f"spider/ignored/{what}")
 
     def _in_scope(self, response: Response, urls: list[str]) -> list[str]:
         """Absolute URLs of feed/sitemap entries that the source's rules admit."""

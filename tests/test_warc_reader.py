@@ -67,5 +67,18 @@ def test_capture_of_a_response_record(tmp_path):
 
 def test_no_record_at_a_wrong_offset(tmp_path):
     path, locations = gzipped_page(tmp_path)
-    with pytest.raises(WarcReadError, match=rf"^{path}: no readable record at offset 5 "):
+    with pytest.raises(WarcReadError, match=rf"^{path}: offset 5: no readable record "):
         read_record_at(path, 5)
+
+
+def test_payload_digest_is_warcios_and_the_hand_written_one_it_replaced(tmp_path):
+    import base64
+    import hashlib
+
+    from crawler.extensions.warc import payload_digest
+
+    path, locations = gzipped_page(tmp_path)
+    stored = read_record_at(path, locations[0].offset)
+    assert payload_digest(stored.payload) == stored.rec_headers.get_header("WARC-Payload-Digest")
+    for body in (b"", stored.payload, HTML, bytes(range(256)) * 100):
+        assert payload_digest(body) == "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")

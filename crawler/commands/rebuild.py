@@ -2,7 +2,9 @@
 
 No state and no network: every text file, boilerplate set and the manifest come from the WARC
 records and the seeds. ``--check`` rebuilds into a temporary directory and compares it with the
-archive byte for byte, naming every difference (exit status 1).
+archive byte for byte, naming every difference (exit status 1). A WARC record or file that
+cannot be read (or a truncated one) costs only itself: one ``skipped:`` line on stderr naming the
+file and offset, the rest is rebuilt, exit status 1.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from scrapy.exceptions import UsageError
 from crawler.pool import pool_size
 from crawler.rebuild import rebuild, terminal_progress, warc_files
 from crawler.sources import SeedError, load_sources
+from crawler.state.lock import ArchiveLock, ArchiveLocked
 
 #: what a rebuild produces and --check compares (derived/ is a cache, not compared)
 COMPARED = ("text", "boilerplate", "manifest.jsonl")
@@ -78,7 +81,10 @@ class Command(ScrapyCommand):
             raise UsageError(str(exc)) from None
         workers = pool_size(opts.workers or self.settings.getint("TEXT_WORKERS"))
         try:
-            self._run(archive, warc_dir, args, opts, sources, workers)
+            with ArchiveLock(archive):  # never alongside a crawl (or another rebuild) of the archive
+                self._run(archive, warc_dir, args, opts, sources, workers)
+        except ArchiveLocked as exc:
+            raise UsageError(str(exc)) from None
         except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal): no traceback
             sys.stderr.write(f"error: rebuild from {warc_dir} stopped: a text worker process died ({exc}); "
                              "the WARC files are untouched and every file written so far is whole: run it again\n")
@@ -93,13 +99,20 @@ class Command(ScrapyCommand):
             for line in problems:
                 print(line)
             print(f"rebuild --check: {len(problems)} difference(s)")
-            self.exitcode = 1 if problems else 0
+            self.exitcode = 1 if problems or self.exitcode else 0
             return
         counts = self._rebuild(warc_dir, target, sources, workers)
         print(f"rebuilt {counts['documents']} documents into {target} with {workers} worker(s): " +
               ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents"))
 
     def _rebuild(self, warc_dir: Path, target: Path, sources, workers: int) -> dict[str, int]:
-        return rebuild(warc_files(warc_dir), target, sources, workers=workers,
-                       max_decompressed_size=self.settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"),
-                       progress=terminal_progress)
+        """Rebuild; every record or file that could not be read is named on stderr (exit status 1)."""
+        skipped: list[str] = []
+        counts = rebuild(warc_files(warc_dir), target, sources, workers=workers,
+                         max_decompressed_size=self.settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"),
+                         progress=terminal_progress, skipped=skipped)
+        for line in skipped:
+            sys.stderr.write(f"skipped: {line}\n")
+        if skipped:
+            self.exitcode = 1
+        return counts

@@ -58,13 +58,14 @@ class CrawlReport:
         # host and pid: workers of a distributed crawl started in the same second write their own
         path = self.directory / f"{safe_name(spider.name)}-{stamp}-{safe_name(socket.gethostname())}-{os.getpid()}.json"
         write_atomic(path, json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")
+        dropped = {k.removeprefix("text/dropped/"): v for k, v in stats.items() if k.startswith("text/dropped/")}
         logger.info(
             "crawl summary: %(pages)s responses captured, %(revisits)s revisited, %(fresh)s young articles "
-            "skipped, %(docs)s articles derived, %(dropped)s without text, %(failed)s failed (due again), "
+            "skipped, %(docs)s articles derived, %(dropped)s without text%(why)s, %(failed)s failed (due again), "
             "%(refused)s refused; %(kinds)s; %(fates)s; finish reason %(reason)s; report %(path)s",
             {"pages": stats.get("warc/records/response", 0), "revisits": stats.get("warc/records/revisit", 0),
              "fresh": stats.get("incremental/skipped/fresh", 0), "docs": stats.get("text/documents", 0),
-             "dropped": _total(stats, "text/dropped/"), "failed": stats.get("incremental/failed", 0),
+             "dropped": sum(dropped.values()), "why": _reasons(dropped), "failed": stats.get("incremental/failed", 0),
              "refused": _total(stats, "scope/refused/") + stats.get("hostguard/refused", 0),
              "kinds": not_articles(stats), "fates": fates(stats), "reason": reason, "path": path},
             extra={"spider": spider},
@@ -85,3 +86,8 @@ def fates(stats: dict) -> str:
     return ", ".join(f"{stats.get(f'text/{key}', 0)} {word}" for key, word in
                      (("removed", "removed"), ("restored", "restored"), ("edited", "edited"),
                       ("same", "recaptured with the same text")))
+
+
+def _reasons(dropped: dict[str, int]) -> str:
+    """`` (too-large 1, truncated 2)``: the count per reason of the pages archived without text."""
+    return f" ({', '.join(f'{k} {v}' for k, v in sorted(dropped.items()))})" if dropped else ""

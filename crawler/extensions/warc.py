@@ -16,9 +16,7 @@ HTTP redirects, a meta refresh Scrapy follows) are recorded here in the text arc
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import hashlib
 import logging
 import os
 import time
@@ -35,6 +33,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 from scrapy.utils.response import get_meta_refresh
 from scrapy.utils.defer import deferred_from_coro
+from warcio.utils import Digester
 
 import crawler
 from crawler.redislost import RedisError, redis_lost
@@ -125,8 +124,10 @@ def exchange_of(request: Request, response: Response) -> Exchange:
 
 
 def payload_digest(body: bytes) -> str:
-    """WARC-Payload-Digest of a stored body: sha1, base32."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+    """WARC-Payload-Digest of a stored body: sha1, base32, by warcio's own Digester (what its writer puts in the record)."""
+    digester = Digester("sha1")
+    digester.update(body)
+    return str(digester)
 
 
 def revisit_profile(known: UrlState | None, response: Response) -> str | None:

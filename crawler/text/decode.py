@@ -1,4 +1,4 @@
-"""Bytes to text: undo Content-Encoding (capped), then choose the charset like a careful browser.
+"""Bytes to text: choose the charset like a careful browser (Content-Encoding: payload.py).
 
 Charset order (docs/formats.md, ``encoding.reason``):
 
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import codecs
 import re
-import zlib
 
-from .model import Capture, EncodingInfo, TextError
+from .model import EncodingInfo, TextError
+from .payload import decode_payload  # noqa: F401  (moved there; imported from here too)
 from .plausibility import score, scores
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
@@ -29,45 +29,6 @@ _BIG5 = {"big5", "big5-hkscs", "x-x-big5", "cn-big5", "csbig5", "cp950", "big5hk
 _LATIN = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "windows-1252", "cp1252"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-
-
-def _inflate(data: bytes, coding: str, max_size: int, url: str) -> bytes:
-    """One Content-Encoding undone, streaming, never producing more than ``max_size`` bytes."""
-    if coding in ("identity", ""):
-        return data
-    if coding == "br":
-        import brotli
-
-        out = brotli.Decompressor().process(data, output_buffer_limit=max_size + 1)
-    elif coding in ("gzip", "x-gzip", "deflate"):
-        wbits = 16 + zlib.MAX_WBITS if coding != "deflate" else (zlib.MAX_WBITS if data[:1] == b"\x78" else -zlib.MAX_WBITS)
-        decoder = zlib.decompressobj(wbits)
-        out = decoder.decompress(data, max_size + 1)
-    else:
-        raise TextError("bad-content-encoding", f"{url}: unknown Content-Encoding {coding!r}")
-    if len(out) > max_size:
-        raise TextError("too-large", f"{url}: decoded payload exceeds {max_size} bytes")
-    return out
-
-
-def decode_payload(capture: Capture, max_size: int) -> bytes:
-    """Undo the archived payload's Content-Encoding (chains too), refusing more than ``max_size`` bytes."""
-    body = capture.body
-    codings = [c.strip().lower() for c in (capture.header("Content-Encoding") or "").split(",") if c.strip()]
-    for coding in reversed(codings):
-        if coding in ("gzip", "x-gzip") and body[:2] != b"\x1f\x8b" and body.lstrip()[:1] == b"<":
-            continue  # servers that label plain HTML as gzip
-        try:
-            body = _inflate(body, coding, max_size, capture.url)
-        except (zlib.error, OSError) as exc:
-            raise TextError("bad-content-encoding", f"{capture.url}: corrupt {coding} payload ({exc})") from None
-        except Exception as exc:  # brotli.error has no stable import path across versions
-            if isinstance(exc, TextError):
-                raise
-            raise TextError("bad-content-encoding", f"{capture.url}: corrupt {coding} payload ({exc})") from None
-    if len(body) > max_size:
-        raise TextError("too-large", f"{capture.url}: decoded payload exceeds {max_size} bytes")
-    return body
 
 
 def codec_for(label: str | None) -> str | None:

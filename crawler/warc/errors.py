@@ -15,6 +15,10 @@ class WarcReadError(WarcError):
     """A record could not be read, or its payload is larger than the cap the caller gave."""
 
 
+class WarcTruncatedError(WarcReadError):
+    """A record's payload is shorter than its record says: never derived as a whole page."""
+
+
 class WarcGzipError(WarcError):
     """A gzip member is truncated or corrupt; ``offset`` is where the bad member starts."""
 
