@@ -117,5 +117,5 @@ def test_extract_out_naming_a_file_and_a_directory_in_use(tmp_path):
     with ArchiveLock(out):
         busy = run_scrapy("extract", str(warc), "--out", str(out))
     assert busy.returncode == 2
-    assert f": error: {out}: another crawl (pid " in busy.stderr.strip().splitlines()[-1]
+    assert f": error: {out}: another process (pid " in busy.stderr.strip().splitlines()[-1]
     assert not (out / "text").exists() and "Traceback" not in busy.stderr + result.stderr

@@ -58,9 +58,9 @@ def test_bad_manifest_lines_open_and_empty_warcs_are_problems(tmp_path):
 
 def test_a_missing_warc_directory_and_an_archive_in_use(tmp_path):
     archive = archive_with_one_text(tmp_path)
-    with ArchiveLock(archive):
+    with ArchiveLock(archive, shared=True):  # as a crawl holds it
         busy = verify(archive, tmp_path)
-    assert busy.returncode == 2 and f"{archive}: another crawl (pid " in busy.stderr.strip().splitlines()[-1]
+    assert busy.returncode == 2 and f"{archive}: one or more crawls are using" in busy.stderr.strip().splitlines()[-1]
     for path in (archive / "warc").iterdir():
         path.unlink()
     (archive / "warc").rmdir()
@@ -72,10 +72,10 @@ def test_a_missing_warc_directory_and_an_archive_in_use(tmp_path):
 def test_rebuild_refuses_an_archive_in_use(tmp_path):
     archive = archive_with_one_text(tmp_path)
     (tmp_path / "seeds").mkdir()
-    with ArchiveLock(archive):
+    with ArchiveLock(archive, shared=True):  # as a crawl holds it
         busy = run_scrapy("rebuild", "--check", "-s", f"ARCHIVE_DIR={archive}", "-s", f"SEEDS_DIR={tmp_path / 'seeds'}")
     assert (busy.returncode, busy.stdout) == (2, "")
-    assert f"{archive}: another crawl (pid " in busy.stderr.strip().splitlines()[-1]
+    assert f"{archive}: one or more crawls are using this archive" in busy.stderr.strip().splitlines()[-1]
 
 
 SEED = """\
