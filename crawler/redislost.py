@@ -10,23 +10,30 @@ worker held bring them back once Redis and a worker are back (docs/operations.md
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import redis
 from scrapy.utils.defer import deferred_from_coro
 
 logger = logging.getLogger(__name__)
 
-RedisError = redis.RedisError  # what callers catch
+#: what callers catch: the state store failed, Redis (unreachable) or SQLite (a full or failing
+#: disk: one line and a stopped crawl, not a traceback per page)
+RedisError = (redis.RedisError, sqlite3.Error)
 
 
 def redis_lost(crawler, exc: Exception) -> None:
-    """Stop the crawl once, with one error line, at the first Redis failure."""
+    """Stop the crawl once, with one error line, at the first failure of the state store."""
     stats = crawler.stats
-    if stats.get_value("crawl/failed", "").startswith("redis"):
+    if stats.get_value("crawl/failed", "").startswith(("redis", "state database")):
         return
-    reason = f"redis unreachable ({exc})"
-    logger.error("%(reason)s; stopping the crawl (what is archived stays; restart when Redis is back)",
-                 {"reason": reason}, extra={"spider": crawler.spider})
+    if isinstance(exc, sqlite3.Error):
+        reason = f"state database failed ({exc})"
+        hint = "free disk space or move ARCHIVE_DIR/state.sqlite away, then run it again"
+    else:
+        reason, hint = f"redis unreachable ({exc})", "restart when Redis is back"
+    logger.error("%(reason)s; stopping the crawl (what is archived stays; %(hint)s)",
+                 {"reason": reason, "hint": hint}, extra={"spider": crawler.spider})
     stats.set_value("crawl/failed", reason)
     engine = getattr(crawler, "engine", None)
     if engine is not None and engine.spider is not None:
