@@ -35,6 +35,9 @@ def redis_lost(crawler, exc: Exception) -> None:
     logger.error("%(reason)s; stopping the crawl (what is archived stays; %(hint)s)",
                  {"reason": reason, "hint": hint}, extra={"spider": crawler.spider})
     stats.set_value("crawl/failed", reason)
-    engine = getattr(crawler, "engine", None)
+    try:
+        engine = crawler.engine
+    except (AttributeError, RuntimeError):  # Scrapy 2.19 raises until the crawl has started
+        engine = None
     if engine is not None and engine.spider is not None:
         deferred_from_coro(engine.close_spider_async(reason="redis_unreachable"))
