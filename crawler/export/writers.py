@@ -24,7 +24,7 @@ from crawler.export import COLUMNS, INTEGER_COLUMNS, ExportError
 
 FORMATS = ("jsonl", "csv", "parquet")
 EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
-ROW_GROUP = 2048  # rows per Parquet row group: a few MB of text at a time
+ROW_GROUP = 1024  # rows per Parquet row group: a few MB of text in memory at a time
 
 
 def output_format(path: Path, given: str | None) -> str:
@@ -95,12 +95,14 @@ def write_parquet(rows: Iterable[dict], fh: BinaryIO) -> int:
     import pyarrow.parquet as pq
 
     schema = parquet_schema()
+    pool = pa.default_memory_pool()
     count = 0
     rows = iter(rows)
     with pq.ParquetWriter(fh, schema, compression="snappy") as writer:
         while batch := list(islice(rows, ROW_GROUP)):
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
             count += len(batch)
+            pool.release_unused()  # else the allocator keeps what each row group freed, and grows
     return count
 
 
