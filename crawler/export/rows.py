@@ -127,7 +127,8 @@ def document_row(doc: Document) -> dict:
     values.update({f"encoding_{key}": getattr(doc.encoding, key)
                    for key in ("declared", "used", "reason", "repairs", "losses", "annotations_removed")})
     if doc.warc is not None:
-        values.update({f"warc_{key}": getattr(doc.warc, key) for key in ("file", "offset", "record_id", "payload_digest")})
+        values.update({f"warc_{key}": getattr(doc.warc, key)
+                       for key in ("file", "offset", "record_id", "payload_digest")})
     return _row(values)
 
 
