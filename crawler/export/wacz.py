@@ -3,7 +3,9 @@
 Layout (docs/formats.md, "WACZ")::
 
     archive/<name>.warc.gz     the archive's closed WARC files, byte for byte (stored, not deflated)
-    indexes/index.cdxj         the CDXJ lines of those files (ARCHIVE_DIR/index.cdxj, completed)
+    indexes/index.cdx          the CDXJ lines of those files (ARCHIVE_DIR/index.cdxj, completed);
+                               named .cdx as the WACZ spec names a plain CDXJ index (pywb looks for it);
+                               without the lines of metadata records (see ``replayable``)
     pages/pages.jsonl          a json-pages-1.0 header, then one line per article: id, url, ts,
                                title and text (the text file's body: ReplayWeb.page searches it)
     datapackage.json           every file above with its sha256 and size, wacz_version 1.1.1
@@ -62,13 +64,25 @@ def select_warcs(root: Path, sources: Collection[str]) -> list[Path]:
     return [p for p in files if not sources or warc_source(p) in sources]
 
 
+def _fields(line: str) -> dict:
+    return json.loads(line.split(" ", 2)[2])
+
+
+def replayable(line: str) -> bool:
+    """Not the line of a ``metadata`` record. Ours share the URL and WARC-Date of their response
+    and sort before it (``application/warc-fields`` < ``text/html``): pywb, given the package's
+    index, replays the first line of a URL and time, which would be the metadata record."""
+    fields = _fields(line)
+    return "status" in fields or fields.get("mime") != "application/warc-fields"
+
+
 def cdxj_lines(root: Path, warcs: list[Path]) -> list[str]:
-    """The CDXJ lines of ``warcs``: the archive's index, completed for any file it lacks."""
+    """The replayable CDXJ lines of ``warcs``: the archive's index, completed for any file it lacks."""
     names = {p.name for p in warcs}
-    kept = [line for line in read_index(root / "index.cdxj")
-            if json.loads(line.split(" ", 2)[2]).get("filename") in names]
-    indexed = {json.loads(line.split(" ", 2)[2]).get("filename") for line in kept}
-    return sorted(set(kept) | set(index_lines(p for p in warcs if p.name not in indexed)))
+    kept = [line for line in read_index(root / "index.cdxj") if _fields(line).get("filename") in names]
+    indexed = {_fields(line).get("filename") for line in kept}
+    lines = set(kept) | set(index_lines(p for p in warcs if p.name not in indexed))
+    return sorted(line for line in lines if replayable(line))
 
 
 class _Package:
@@ -142,7 +156,7 @@ def write_wacz(root: Path, out: Path, sources: Collection[str], problem: Callabl
         for path in warcs:
             with open(path, "rb") as warc:
                 package.add(f"archive/{path.name}", warc, path.stat().st_size, deflate=False)
-        package.add("indexes/index.cdxj", index, index_size, deflate=True)
+        package.add("indexes/index.cdx", index, index_size, deflate=True)
         package.add("pages/pages.jsonl", pages, pages_size, deflate=True)
         datapackage = {"profile": "data-package", "resources": package.resources, "wacz_version": WACZ_VERSION,
                        "title": f"{', '.join(sorted(sources)) or root.name}: news archive",
