@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import DropItem, NotConfigured
 
+from crawler.export.rows import document_row
 from crawler.items import Page
 from crawler.redislost import RedisError, redis_lost
 from crawler.pool import pool_size, text_pool
 from crawler.rebuild import Located, Skipped, derive_located, derive_page, publish_archive
 from crawler.text.model import Document, TextError, TextOptions, document_id
-from crawler.text.store import TextStore
+from crawler.text.store import TextStore, load_document
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -110,7 +111,11 @@ class TextPipeline:
         for rule, count in result.removed:
             stats.inc_value(f"text/boilerplate/removed/{rule}", count)
         self.derived += 1
-        return item
+        # what Scrapy's feed exports (-o items.jsonl) write: the derived document's row, JSON-safe
+        return await asyncio.to_thread(self._row, item.capture)
+
+    def _row(self, capture) -> dict:
+        return document_row(load_document(self.store.derived_path(capture.source, document_id(capture.url))))
 
     async def _catch_up(self) -> None:
         """Derive archived articles that have no document yet: a crash (SIGKILL) can fall between

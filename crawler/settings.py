@@ -89,3 +89,8 @@ CONCURRENT_ITEMS = 8
 COOKIES_ENABLED = True
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+# `-o items.jsonl` / `-o items.csv`: the columns of `scrapy export`, in its order (a Page that
+# reaches a feed unconverted, with TEXT_ENABLED off, gives its url and source, never its bytes)
+from crawler import export as _export  # noqa: E402  (a lowercase name: not a setting)
+
+FEED_EXPORT_FIELDS = list(_export.COLUMNS)

@@ -74,6 +74,19 @@ def why_it_did_nothing(stats: dict, source: str) -> str | None:
     return None
 
 
+def feed_problem(stats: dict, feeds: dict) -> str | None:
+    """Why the feeds asked for (``-o``/``FEEDS``) hold nothing, in one line, or None: a feed that
+    could not be stored, or no item at all (an unchanged re-crawl derives no article again)."""
+    if not feeds:
+        return None
+    if failed := sorted(k.rsplit("/", 1)[1] for k in stats if k.startswith("feedexport/failed_count/")):
+        return f"the feed could not be stored ({', '.join(failed)}; see the log)"
+    if not stats.get("item_scraped_count"):
+        return (f"no item written to {', '.join(sorted(feeds))}: no article was derived in this crawl "
+                "(`scrapy export` writes every article of the archive)")
+    return None
+
+
 class Command(ScrapyCrawlCommand):
     def run(self, args, opts) -> None:
         if len(args) != 1:
@@ -117,6 +130,7 @@ class Command(ScrapyCrawlCommand):
         stats = crawler.stats.get_stats() if crawler.stats else {}
         source_spider = getattr(crawler.spider, "source", None) is not None  # not a test or plugin spider
         reason = stats.get("crawl/failed") or (why_it_did_nothing(stats, args[0]) if stats and source_spider else None)
+        reason = reason or feed_problem(stats, self.settings.getdict("FEEDS"))
         if reason:
             sys.stderr.write(f"error: crawl of {args[0]} failed: {reason}\n")
             self.exitcode = 1
