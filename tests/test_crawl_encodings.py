@@ -99,8 +99,9 @@ def test_a_page_archived_without_text_is_never_silent(crawled):
     assert len(warnings) == 1 and re.search(
         rf"\[crawler\.pipelines\] WARNING: {re.escape(broken)}: archived, no text \(bad-content-encoding\): "
         r"corrupt zstd payload \(.+\)$", warnings[0]), warnings
-    assert re.search(r"crawl summary: \d+ responses archived, 10 articles derived, 1 without text "
-                     r"\(bad-content-encoding 1\), finish reason finished", result.stderr)
+    assert re.search(r"crawl summary: \d+ responses captured, 0 revisited, 0 young articles skipped, 10 articles "
+                     r"derived, 1 without text \(bad-content-encoding 1\), 0 failed \(due again\), 0 refused; .*"
+                     r"finish reason finished", result.stderr)
     report = json.loads(sorted((archive / "reports").glob("enc-*.json"))[-1].read_text())
     assert report["text/dropped/bad-content-encoding"] == 1 and report["text/documents"] == enc_count(ACCEPT)
     assert report["httpcompression/undecodable"] == 1
