@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.text.decode import codec_for, decode_html, decode_payload, realign
+from crawler.text.decode import decode_html, decode_payload, realign
+from crawler.text.labels import codec_for, hint_codec
 from crawler.text.model import Capture, TextError
 from crawler.text.normalize import normalize_lines, normalize_whitespace, strip_annotations
 from crawler.text.plausibility import score, scores
@@ -118,10 +119,54 @@ def test_binary_is_undecodable():
 @pytest.mark.parametrize(
     ("label", "codec"),
     [("GB2312", "gb18030"), ("gbk", "gb18030"), ("x-gbk", "gb18030"), ("big5", "cp950"), ("Big5-HKSCS", "cp950"),
-     ("latin1", "cp1252"), ("utf8", "utf-8"), ("shift_jis", "shift_jis"), ("nonsense", None), (None, None)],
+     ("latin1", "cp1252"), ("utf8", "utf-8"), ("shift_jis", "cp932"), ("sjis", "cp932"), ("euc-kr", "cp949"),
+     ("tis-620", "cp874"), ("us-ascii", "cp1252"), (" KOI8-R ", "koi8_r"), ("ISO-8859-8-I", "iso8859_8"),
+     ("nonsense", None), (None, None), ("", None),
+     # Python codecs that are no text encoding browsers accept: no label at all
+     ("undefined", None), ("idna", None), ("rot13", None), ("rot_13", None), ("base64", None), ("hex", None),
+     ("zlib", None), ("uu", None), ("punycode", None), ("utf-7", None), ("utf7", None), ("unicode_escape", None),
+     ("replacement", None), ("iso-2022-kr", None), ("x-user-defined", None),
+     # Python-only spellings are not labels either
+     ("cp936", None), ("euc_kr", None), ("shift_jisx0213", None)],
 )
 def test_label_mapping(label, codec):
     assert codec_for(label) == codec
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [("johab", "johab"), ("IBM855", "cp855"), ("cp737", "cp737"), ("rot13", None), ("undefined", None),
+     ("utf-7", None), ("gbk", None), ("x-klingon", None)],
+)
+def test_labels_outside_the_table_are_only_hints_of_text_codecs(label, codec):
+    assert hint_codec(label) == codec
+
+
+HOSTILE = ["undefined", "idna", "rot13", "base64", "hex", "zlib", "uu", "punycode", "bz2", "quopri",
+           "unicode_escape", "raw_unicode_escape", "utf-7", "replacement", "x-user-defined", "x-klingon"]
+
+
+@pytest.mark.parametrize("label", HOSTILE)
+def test_a_hostile_label_counts_as_absent_and_the_bytes_decide(label):
+    for where in ("header", "meta"):
+        meta = f'<meta charset="{label}">' if where == "meta" else ""
+        ctype = f"text/html; charset={label}" if where == "header" else "text/html"
+        text, info = decode_html(html(meta, "utf-8"), ctype, None)
+        assert (TEXT in text, info.used, info.reason) == (True, "utf-8", "utf8-valid")
+        text, info = decode_html(html(meta), ctype, "gbk")
+        assert (TEXT in text, info.used, info.reason) == (True, "gb18030", "fallback")
+
+
+def test_utf7_is_never_decoded():
+    body = b"<html><body><p>+ADw-script+AD4-alert(1)+ADw-/script+AD4-</p></body></html>"
+    text, info = decode_html(body, "text/html; charset=utf-7", None)
+    assert text == body.decode("ascii") and info.used != "utf-7"
+
+
+def test_a_utf16_meta_on_ascii_compatible_bytes_means_utf8():
+    body = '<meta charset="utf-16"><p>居民</p>'.encode("utf-8")
+    assert decoded(body)[1] == ("utf-16", "utf-8", "utf8-valid", 0)
+    assert decoded(b'<meta charset="utf-16"><p>ok</p>')[0] == '<meta charset="utf-16"><p>ok</p>'
 
 
 def capture(body: bytes, coding: str) -> Capture:

@@ -4,9 +4,11 @@ Charset order (docs/formats.md, ``encoding.reason``):
 
 - ``bom``: a byte-order mark wins;
 - ``utf8-valid``: a body with non-ASCII bytes that is valid UTF-8 is UTF-8, whatever the label;
-- ``http-charset`` / ``meta-charset``: the declared label, mapped as WHATWG does (gb2312/gbk ->
-  gb18030, big5 -> cp950 then big5hkscs, latin-1 -> windows-1252), used only when it decodes
-  strictly; a Latin-1/windows-1252 label on a body full of high bytes is distrusted;
+- ``http-charset`` / ``meta-charset``: the declared label, looked up in the WHATWG label table
+  (crawler/text/labels.py: gb2312/gbk -> gb18030, big5 -> cp950 then big5hkscs, shift_jis ->
+  cp932, latin-1 -> windows-1252; ``rot13``, ``undefined``, ``utf-7`` and other Python-only codec
+  names are no label), used only when it decodes strictly; a Latin-1/windows-1252 label on a
+  body full of high bytes is distrusted;
 - ``fallback``: the source's fallback encoding, when it decodes strictly;
 - ``detected``: charset-normalizer, last resort;
 - ``least-errors``: nothing decodes cleanly: the candidate with the fewest invalid bytes, each
@@ -19,14 +21,12 @@ import codecs
 import re
 import zlib
 
+from .labels import codec_for, hint_codec
 from .model import Capture, EncodingInfo, TextError
 from .plausibility import score, scores
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _HTTP = re.compile(r"charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.I)
-_GB = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "csgb2312", "chinese", "gb18030", "iso-ir-58", "csgb231280", "cp936"}
-_BIG5 = {"big5", "big5-hkscs", "x-x-big5", "cn-big5", "csbig5", "cp950", "big5hkscs"}
-_LATIN = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "windows-1252", "cp1252"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
@@ -70,30 +70,11 @@ def decode_payload(capture: Capture, max_size: int) -> bytes:
     return body
 
 
-def codec_for(label: str | None) -> str | None:
-    """The Python codec a browser would use for a charset label, or None for an unknown label."""
-    if not label:
-        return None
-    name = label.strip().lower()
-    if name in _GB:
-        return "gb18030"
-    if name in _BIG5:
-        return "cp950"
-    if name in _LATIN:
-        return "cp1252"
-    if name in ("utf8", "utf-8", "unicode-1-1-utf-8", "x-unicode20utf8"):
-        return "utf-8"
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
 def _strict(body: bytes, codec: str) -> tuple[str, str] | None:
     """(text, codec actually used) when ``body`` decodes without error; Big5 falls back to HKSCS."""
     try:
         return body.decode(codec), codec
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):
         if codec == "cp950":
             return _strict(body, "big5hkscs")
         return None
@@ -221,7 +202,7 @@ def _decode_html(body: bytes, content_type: str | None, fallback: str | None) ->
                 "meta-charset" if codec_for(meta_label) == "utf-8" and not http_label else "utf8-valid")
             return decoded[0], EncodingInfo(declared, "utf-8", reason)
     for label, reason in ((http_label, "http-charset"), (meta_label, "meta-charset"), (fallback, "fallback")):
-        codec = codec_for(label)
+        codec = _label_codec(label, body)
         if codec is None or (codec == "cp1252" and _high_share(body) > 0.3):
             continue
         decoded = _strict(body, codec)
@@ -230,7 +211,21 @@ def _decode_html(body: bytes, content_type: str | None, fallback: str | None) ->
     detected = _detect(body)
     if detected:
         return detected[0], EncodingInfo(declared, detected[1], "detected")
-    return _least_errors(body, declared, [codec_for(x) for x in (http_label, meta_label, fallback)])
+    labelled = [_label_codec(x, body) for x in (http_label, meta_label, fallback)]
+    # only codecs that keep ASCII bytes as ASCII can resume after an error
+    return _least_errors(body, declared, [c for c in labelled if c and not c.startswith(("utf-16", "utf-32", "iso2022"))])
+
+
+def _label_codec(label: str | None, body: bytes) -> str | None:
+    """The codec a label asks for: the WHATWG table's, or a legacy text codec as a hint.
+
+    A UTF-16 label on bytes without NULs is a <meta> that cannot be true (an ASCII-compatible
+    document read it): browsers then use UTF-8, and so do we.
+    """
+    codec = codec_for(label) or hint_codec(label)
+    if codec and codec.startswith(("utf-16", "utf-32")) and b"\x00" not in body[:4096]:
+        return "utf-8"
+    return codec
 
 
 def _detect(body: bytes) -> tuple[str, str] | None:
@@ -239,7 +234,9 @@ def _detect(body: bytes) -> tuple[str, str] | None:
     best = from_bytes(body[:200_000]).best()
     if best is None or best.encoding is None:
         return None
-    return _strict(body, codec_for(best.encoding) or best.encoding)
+    # charset-normalizer names Python codecs: through the table where it has them (big5 -> cp950)
+    name = best.encoding
+    return _strict(body, codec_for(name) or codec_for(name.replace("_", "-")) or name)
 
 
 def _least_errors(body: bytes, declared: str | None, codecs_: list[str | None]) -> tuple[str, EncodingInfo]:
