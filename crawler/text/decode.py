@@ -130,6 +130,17 @@ _ESCAPED = re.compile("[\udc80-\udcff]")
 _BATCH_CHARS = 1 << 20  # characters of realign candidates scored at once (bounds their memory)
 
 
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _mostly_han(run: str) -> bool:
+    """A shifted GBK/Big5 run decodes to ideographs (most of both codecs' pairs are): a run of
+    box drawing, kana or Cyrillic is the page's own text, never realigned (a GBK frame drawn
+    with ┏━━┓ is not a lost byte)."""
+    han = len(_HAN.findall(run))
+    return han >= 2 and 3 * han >= len(run)
+
+
 def realign(text: str, codec: str) -> tuple[str, int]:
     """Re-pair double-byte runs shifted by a lost or extra byte; returns (text, runs repaired).
 
@@ -168,7 +179,7 @@ def realign(text: str, codec: str) -> tuple[str, int]:
     runs = list(_NON_ASCII_RUN.finditer(text))
     pieces, last = [], 0
     for match, before in zip(runs, scores([m.group(0) for m in runs])):
-        if before < 0.75:
+        if before < 0.75 and _mostly_han(match.group(0)):
             pieces += [text[last:match.start()], fix(match.group(0), before)]
             last = match.end()
     return "".join(pieces) + text[last:], repaired
