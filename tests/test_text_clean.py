@@ -129,7 +129,7 @@ def test_the_generator_covers_many_scripts():
 FRAMES = ["┏━━━━━━━━┓", "┃ 通知公告 ┃", "┗━━━━━━━━┛", "○○公司、○○街道：", "※注意事項※ ■□▲△◆◇★☆"]
 
 
-@pytest.mark.parametrize("label", ["gbk"])
+@pytest.mark.parametrize("label", ["gbk", None])
 def test_a_gbk_page_drawing_a_frame_keeps_it(label):
     body = _page(FRAMES, "gbk")
     assert _through_the_steps(body, f"text/html; charset={label}" if label else "text/html") == FRAMES

@@ -95,13 +95,13 @@ def test_a_lost_byte_realigns_the_rest_of_the_run():
 
 def test_a_lost_byte_realigns_the_same_in_small_batches(monkeypatch):
     """Candidates are scored a batch at a time (bounded memory); the batch size changes nothing."""
-    import crawler.text.decode as decode
+    import crawler.text.realign as realign_module
 
     body = html()
     at = body.index("张".encode("gbk")) + 1
     damaged = body[:at] + body[at + 1:]
     whole = decode_html(damaged, "text/html; charset=gbk", None)
-    monkeypatch.setattr(decode, "_BATCH_CHARS", 7)
+    monkeypatch.setattr(realign_module, "_BATCH_CHARS", 7)
     assert decode_html(damaged, "text/html; charset=gbk", None) == whole
     assert whole[1].repairs == 1
 

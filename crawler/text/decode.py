@@ -23,7 +23,8 @@ import zlib
 
 from .labels import codec_for, hint_codec
 from .model import Capture, EncodingInfo, TextError
-from .plausibility import score, scores
+from .realign import realign  # also registers the 'crawler-resync' error handler
+from .sniff import CJK_CODECS, MIN_CHARS, best_cjk, fitness, normalizer_guess, text_bytes
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _HTTP = re.compile(r"charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.I)
@@ -80,109 +81,12 @@ def _strict(body: bytes, codec: str) -> tuple[str, str] | None:
         return None
 
 
-_TAGS = re.compile(rb"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
-
-
-def _high_share(body: bytes) -> float:
-    """Share of high bytes in the page's text (markup removed): Western text has a few, CJK most."""
-    text = _TAGS.sub(b"", body[:200_000])
-    return sum(1 for b in text if b >= 0x80) / max(1, len(text))
-
-
-def _escaped(data: bytes) -> str:
-    """Bytes kept as lone surrogates (as 'surrogateescape' does), ASCII as itself: realign() can
-    re-encode them exactly; whatever stays unpaired becomes U+FFFD at the end."""
-    return "".join(chr(0xDC00 + b) if b >= 0x80 else chr(b) for b in data)
-
-
-def _resync(error: UnicodeDecodeError) -> tuple[str, int]:
-    """Keep the bad byte (escaped), then resume where the following text reads best.
-
-    Python's 'replace' handler resumes right after the bad sequence; in a double-byte codec a lost
-    or extra byte then pairs every following byte with the wrong partner (whole-paragraph
-    mojibake). Here the decoder resumes one or two bytes on, whichever decodes the next 40 bytes
-    into more common characters (crawler/text/plausibility.py): the text re-aligns at once.
-    """
-    data, start = error.object, error.start
-    best, best_score = start + 1, -1.0
-    for skip in (1, 2):
-        window = data[start + skip:start + skip + 40].decode(error.encoding, errors="ignore")
-        current = score(window) * len(window)
-        if current > best_score + 0.5:
-            best, best_score = start + skip, current
-    return _escaped(data[start:best]), best
-
-
-codecs.register_error("crawler-resync", _resync)
-
-
-
-
-
 def _is_binary(body: bytes) -> bool:
     sample = body[:8192]
     return b"\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) / 100
 
 
-_DOUBLE_BYTE = {"gb18030", "cp950", "big5hkscs", "gbk"}
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\ufffd]{4,}")
 _ESCAPED = re.compile("[\udc80-\udcff]")
-_BATCH_CHARS = 1 << 20  # characters of realign candidates scored at once (bounds their memory)
-
-
-_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def _mostly_han(run: str) -> bool:
-    """A shifted GBK/Big5 run decodes to ideographs (most of both codecs' pairs are): a run of
-    box drawing, kana or Cyrillic is the page's own text, never realigned (a GBK frame drawn
-    with ┏━━┓ is not a lost byte)."""
-    han = len(_HAN.findall(run))
-    return han >= 2 and 3 * han >= len(run)
-
-
-def realign(text: str, codec: str) -> tuple[str, int]:
-    """Re-pair double-byte runs shifted by a lost or extra byte; returns (text, runs repaired).
-
-    A lost byte in a GBK/Big5 page rarely raises a decode error (most misaligned pairs are valid
-    codes), it turns the rest of the run into rare characters. For a run that reads badly, try
-    every split point: keep the head, mark the lost byte with U+FFFD, re-decode the tail one
-    byte on; take the best candidate when it reads clearly better (crawler/text/plausibility.py).
-    """
-    if codec not in _DOUBLE_BYTE:
-        return text, 0
-    repaired = 0
-
-    def fix(run: str, before: float) -> str:
-        nonlocal repaired
-        best, best_score = run, before
-        # the candidates are scored together, a batch of about _BATCH_CHARS characters at a time:
-        # a run of n characters has n candidates of n characters each
-        batch = max(1, _BATCH_CHARS // len(run))
-        for first in range(0, len(run) - 3, batch):
-            candidates = []
-            for k in range(first, min(first + batch, len(run) - 3)):
-                try:
-                    tail = run[k:].encode(codec, errors="surrogateescape")[1:].decode(codec, errors="crawler-resync")
-                except UnicodeEncodeError:
-                    return run
-                candidates.append(run[:k] + "\ufffd" + tail)
-            for candidate, current in zip(candidates, scores(candidates)):
-                if current > best_score:
-                    best, best_score = candidate, current
-        if best_score >= 0.85 and best_score - before >= 0.2:
-            repaired += 1
-            return best
-        return run
-
-    # every run is scored in one pass (most read well and stay as they are)
-    runs = list(_NON_ASCII_RUN.finditer(text))
-    pieces, last = [], 0
-    for match, before in zip(runs, scores([m.group(0) for m in runs])):
-        if before < 0.75 and _mostly_han(match.group(0)):
-            pieces += [text[last:match.start()], fix(match.group(0), before)]
-            last = match.end()
-    return "".join(pieces) + text[last:], repaired
 
 
 def decode_html(body: bytes, content_type: str | None, fallback: str | None) -> tuple[str, EncodingInfo]:
@@ -212,17 +116,70 @@ def _decode_html(body: bytes, content_type: str | None, fallback: str | None) ->
             reason = "http-charset" if codec_for(http_label) == "utf-8" else (
                 "meta-charset" if codec_for(meta_label) == "utf-8" and not http_label else "utf8-valid")
             return decoded[0], EncodingInfo(declared, "utf-8", reason)
+    sample = text_bytes(body)
     for label, reason in ((http_label, "http-charset"), (meta_label, "meta-charset"), (fallback, "fallback")):
         codec = _label_codec(label, body)
-        if codec is None or (codec == "cp1252" and _high_share(body) > 0.3):
+        if codec is None or _bytes_disagree(codec, sample):
             continue
         decoded = _strict(body, codec)
         if decoded is not None:
             return decoded[0], EncodingInfo(declared, decoded[1], reason)
-    detected = _detect(body)
-    if detected:
-        return detected[0], EncodingInfo(declared, detected[1], "detected")
-    labelled = [_label_codec(x, body) for x in (http_label, meta_label, fallback)]
+    return _sniffed(body, sample, declared, [_label_codec(x, body) for x in (http_label, meta_label, fallback)])
+
+
+def _bytes_disagree(codec: str, sample: bytes) -> bool:
+    """A label the bytes contradict: a single-byte label on text that is clearly CJK (or, for
+    windows-1252, clearly another script), a CJK label on text that reads as rare characters
+    where another CJK codec reads it as common ones. Thin evidence never overrules a label."""
+    if codec in ("utf-8", "utf-16-le", "utf-16-be"):
+        return False
+    if codec in CJK_CODECS or codec == "big5hkscs":
+        decoded = sample.decode(codec, errors="replace")
+        own, wide = fitness(decoded.replace("\ufffd", ""), codec)
+        if own >= 0.5 or wide < 2 * MIN_CHARS:
+            return False
+        other = best_cjk(sample)
+        return other is not None and other[0] != codec and other[1] - own >= 0.4
+    if _mostly_high(sample):
+        cjk = best_cjk(sample)
+        if cjk is not None and cjk[1] >= 0.9:
+            return True
+    return codec == "cp1252" and _foreign_script(sample)
+
+
+def _mostly_high(sample: bytes) -> bool:
+    """Enough high bytes, and more of them than ASCII letters: CJK text (or another script's),
+    never a Western page with a few accented letters."""
+    high = sum(1 for b in sample if b >= 0x80)
+    letters = sum(1 for b in sample if 0x41 <= (b | 0x20) <= 0x7A)
+    return high >= 4 * MIN_CHARS and high >= letters
+
+
+def _foreign_script(sample: bytes) -> bool:
+    """Windows-1252 text whose letters are mostly accented is no Western language: Cyrillic,
+    Greek, Hebrew, Arabic or Thai bytes; charset-normalizer names which (Latin answers don't count)."""
+    text = sample.decode("cp1252", errors="replace")
+    letters = [ch for ch in text if ch.isalpha()]
+    accented = sum(1 for ch in letters if ch >= "\x80")
+    if accented < MIN_CHARS or accented * 2 < len(letters):
+        return False
+    guess = normalizer_guess(sample)
+    return guess is not None and _FOREIGN.match(guess) is not None
+
+
+_FOREIGN = re.compile(r"cp125[1356]$|cp874$|koi8|iso8859_[5678]$|cp866$|mac_cyrillic$|iso8859_11$")
+
+
+def _sniffed(body: bytes, sample: bytes, declared: str | None, labelled: list[str | None]) -> tuple[str, EncodingInfo]:
+    """No label that fits: a CJK codec the text is plainly in, else charset-normalizer's guess,
+    else the candidate with the fewest invalid bytes."""
+    cjk = best_cjk(sample)
+    guess = cjk[0] if cjk else normalizer_guess(sample)
+    if guess:
+        decoded = _strict(body, guess)
+        if decoded is not None:
+            return decoded[0], EncodingInfo(declared, decoded[1], "detected")
+        labelled = [guess, *labelled]
     # only codecs that keep ASCII bytes as ASCII can resume after an error
     return _least_errors(body, declared, [c for c in labelled if c and not c.startswith(("utf-16", "utf-32", "iso2022"))])
 
@@ -237,17 +194,6 @@ def _label_codec(label: str | None, body: bytes) -> str | None:
     if codec and codec.startswith(("utf-16", "utf-32")) and b"\x00" not in body[:4096]:
         return "utf-8"
     return codec
-
-
-def _detect(body: bytes) -> tuple[str, str] | None:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(body[:200_000]).best()
-    if best is None or best.encoding is None:
-        return None
-    # charset-normalizer names Python codecs: through the table where it has them (big5 -> cp950)
-    name = best.encoding
-    return _strict(body, codec_for(name) or codec_for(name.replace("_", "-")) or name)
 
 
 def _least_errors(body: bytes, declared: str | None, codecs_: list[str | None]) -> tuple[str, EncodingInfo]:

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import re
 
+from .realign import realign_text
 from .plausibility import (
     cjk_score, damaged_as_cjk, gbk_extension_share, is_common, japanese_like, non_ascii, score, score_in, scores,
 )
 
-UTF8_CHAINS = (("gb18030", "utf-8"), ("cp950", "utf-8"))
-CJK_CHAINS = UTF8_CHAINS + (("cp950", "gb18030"), ("gb18030", "cp950"))  # (wrong, right)
+# (wrong, right): the UTF-8 chains first (the only ones tried on a window inside a segment)
+CJK_CHAINS = (("gb18030", "utf-8"), ("cp950", "utf-8"), ("cp950", "gb18030"), ("gb18030", "cp950"))
 CONFUSION_MIN = 6  # GBK/Big5 confusions: whole segments of at least this many characters...
 CONFUSION_SCORE = 0.9  # ...that become the right codec's own common characters
 LATIN_TARGETS = ("gb18030", "cp950", "utf-8")
@@ -48,6 +49,7 @@ _TO_LATIN_BYTES = str.maketrans({ch: chr(ch.encode("cp1252")[0]) for ch in _CP12
 _UNIT = rf"[{_LATIN}][\x40-\x7e]?"
 _LATIN_RUN = re.compile(rf"(?:{_UNIT})+(?:[\x20-\x40\x5b-\x60\x7b-\x7e]*(?:{_UNIT})+)*")
 _LETTERS = re.compile("[\xc0-\xd6\xd8-\xf6\xf8-\xff]")
+_ASCII_TRAIL = re.compile(rf"[{_LATIN}][A-Za-z]")
 _LATIN_PAIR = re.compile(rf"[\xa0-\xff][{_LATIN}]|[{_LATIN}][\xa0-\xff]")  # cheap trigger
 
 
@@ -81,13 +83,19 @@ def _clearly_better(candidate: str, before: float) -> float | None:
     return current if current >= MIN_SCORE and current - before >= MIN_GAIN else None
 
 
-def _undo_cjk(text: str, chains=UTF8_CHAINS) -> str | None:
-    """The best re-decoding of a span a CJK decoder garbled, when clearly better; else None."""
+def _undo_cjk(text: str, window: bool = False) -> str | None:
+    """The best re-decoding of a span a CJK decoder garbled, when clearly better; else None.
+
+    GBK/Big5 confusions need more: a whole segment (never a window inside one: every pair of
+    bytes decodes in both codecs, so a window's edges cannot be told and a clean neighbour would
+    be "repaired" too) of ``CONFUSION_MIN`` characters, whose result is common text of the codec
+    it is decoded with.
+    """
     if not damaged_as_cjk(text):
         return None
     before = cjk_score(text.replace("\ufffd", ""))
     best, best_score = None, before
-    for wrong, right in chains:
+    for wrong, right in CJK_CHAINS[:2] if window else CJK_CHAINS:
         if right != "utf-8" and not _confused(text, wrong):
             continue
         candidate = _redecode(text, wrong, right)
@@ -114,22 +122,24 @@ def _confused(text: str, wrong: str) -> bool:
 def _repair_segment(segment: str) -> str:
     """Undo CJK-decoder mojibake in a segment, also when clean text sits on either side of it.
 
-    The mojibake span is searched around its rare characters: the window from a little before
-    the first to a little after the last uncommon character, each edge moved by up to three
-    characters; the best window that re-decodes clearly better wins.
+    The mojibake span is searched around its rare characters: the window from the first to the
+    last uncommon character, each edge moved out by up to three characters; the best window that
+    re-decodes clearly better wins, the narrowest among equals.
     """
-    whole = _undo_cjk(segment, CJK_CHAINS)
+    whole = _undo_cjk(segment)
     if whole is not None:
         return whole
     rare = [i for i, ch in enumerate(segment) if not is_common(ch)]
     if not rare:
         return segment
     best, best_score = segment, score(segment)
-    for start in range(max(0, rare[0] - 3), rare[0] + 1):
-        for end in range(min(len(segment), rare[-1] + 4), rare[-1], -1):
+    # narrowest first, and only a strictly better window replaces it: a clean neighbour whose
+    # bytes happen to re-decode into a common character too is left alone
+    for start in range(rare[0], max(0, rare[0] - 3) - 1, -1):
+        for end in range(rare[-1] + 1, min(len(segment), rare[-1] + 4) + 1):
             if end - start < 4:
                 continue
-            fixed = _undo_cjk(segment[start:end])
+            fixed = _undo_cjk(segment[start:end], window=True)
             if fixed is not None:
                 candidate = segment[:start] + fixed + segment[end:]
                 current = score(candidate)  # U+FFFD counts against: don't eat clean neighbours
@@ -142,9 +152,10 @@ def _undo_latin(run: str) -> str:
     """A run of Latin-1 characters that is GBK, Big5 or UTF-8 (once or twice) read as
     windows-1252/Latin-1, decoded right when that is clearly CJK text; else the run itself."""
     high = non_ascii(run)
-    # GBK, Big5 and UTF-8 bytes read as Latin-1 are mostly its letters (0xC0-0xFF as a lead or
-    # trail byte); a run of symbols (×÷±§¶°) is clean text, however well it decodes
-    if high < 4 or 4 * len(_LETTERS.findall(run)) < high:
+    # GBK and UTF-8 bytes read as Latin-1 are mostly its letters (0xC0-0xFF as a lead or trail
+    # byte), Big5 bytes show ASCII letters as trail bytes (``¤H``); a run of symbols (×÷±§¶°)
+    # is clean text, however well it decodes
+    if high < 4 or (4 * len(_LETTERS.findall(run)) < high and len(_ASCII_TRAIL.findall(run)) < 2):
         return run
     best, best_score = run, cjk_score(run)
     data = run.translate(_TO_LATIN_BYTES).encode("latin-1")
@@ -164,7 +175,9 @@ def _undo_latin(run: str) -> str:
 def _repair_unclean(paragraph: str) -> str:
     # clean punctuation and ASCII only survive in the clean parts (mojibake garbles them), so
     # repairing segment by segment never touches a clean neighbour
-    return _SEGMENT.sub(lambda m: _repair_segment(m.group(0)) if score(m.group(0)) < CLEAN else m.group(0), paragraph)
+    paragraph = _SEGMENT.sub(lambda m: _repair_segment(m.group(0)) if score(m.group(0)) < CLEAN else m.group(0),
+                             paragraph)
+    return realign_text(paragraph)[0]
 
 
 def repair_paragraph(paragraph: str, clean: float | None = None) -> str:
@@ -174,7 +187,9 @@ def repair_paragraph(paragraph: str, clean: float | None = None) -> str:
         clean = None
     if clean is None:
         clean = score(paragraph)
-    return paragraph if clean >= CLEAN else _repair_unclean(paragraph)
+    # a paragraph of common characters only has nothing to repair; one with a few rare ones is
+    # examined segment by segment (a short span of mojibake in a long clean paragraph)
+    return paragraph if clean == 1.0 else _repair_unclean(paragraph)
 
 
 def repair_paragraphs(paragraphs: list[str]) -> tuple[list[str], int, int]:

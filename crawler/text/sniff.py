@@ -1,0 +1,112 @@
+"""Which legacy codec the bytes are in: CJK by plausibility, other scripts by charset-normalizer.
+
+Used for pages without a usable label and to check a label against the bytes (decode.py). For
+each CJK codec that decodes the page's text (a couple of stray invalid bytes allowed), the
+*fitness* is the share of its non-ASCII characters that are common in that codec's own script:
+GB2312 level 1 for GB18030, Big5 level 1 for Big5, kana and level-1 kanji for Shift_JIS and
+EUC-JP (never half-width katakana, what Chinese bytes read as Shift_JIS show), the 2,350 hangul of
+KS X 1001 for EUC-KR (never the UHC extension syllables random bytes give). Bytes in one of these
+codecs read in another give rare characters, symbols, kana or extension syllables: a fitness far
+below the right codec's. Deterministic, a few array operations a codec.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import numpy as np
+
+from .labels import codec_for
+
+CJK_CODECS = ("gb18030", "cp950", "cp932", "euc_jp", "cp949")
+FIT = 0.85  # a CJK codec fits when this share of the text's non-ASCII characters is common in it
+MIN_CHARS = 8  # fewer non-ASCII characters than this are too thin to overrule a label
+_TAGS = re.compile(rb"<(script|style)\b.*?</\1\s*>|<[^>]*>|&#?\w+;", re.S | re.I)
+_PUNCT = "".join(chr(c) for c in range(0x3000, 0x3040)) + "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "‘’“”…—·"
+
+
+def _pairs(codec: str, leads, trails: range) -> str:
+    data = b"".join(bytes((a, b, 0x20)) for a in leads for b in trails)
+    return data.decode(codec, errors="replace").replace("\ufffd", "").replace(" ", "")
+
+
+@functools.cache
+def _tables() -> dict[str, np.ndarray]:
+    # each codec's level-1 characters, with its punctuation and symbol rows (box drawing, ○, ※,
+    # ①) but not the rows of other scripts (kana, Greek, Cyrillic) that its bytes read wrongly give
+    gb = _pairs("gb2312", [*range(0xB0, 0xD8), 0xA1, 0xA2, 0xA3, 0xA9], range(0xA1, 0xFF))
+    big5 = "".join(bytes.fromhex(f"{c:04x}").decode("big5", "ignore") for c in range(0xA140, 0xC67F)
+                   if c < 0xA3C0 or c >= 0xA440)
+    kana = "".join(chr(c) for c in range(0x3041, 0x3097)) + "".join(chr(c) for c in range(0x30A1, 0x30FF))
+    jis1 = _pairs("euc_jp", [*range(0xB0, 0xD0), *range(0xA1, 0xA9)], range(0xA1, 0xFF))
+    hangul = _pairs("euc_kr", [*range(0xB0, 0xC9), *range(0xA1, 0xAD)], range(0xA1, 0xFF))
+    sets = {"gb18030": gb, "cp950": big5, "cp932": kana + jis1 + "ー", "euc_jp": kana + jis1 + "ー",
+            "cp949": hangul}
+    tables = {}
+    for codec, chars in sets.items():
+        table = np.zeros(0x10000, dtype=bool)
+        table[[ord(ch) for ch in chars + _PUNCT]] = True
+        tables[codec] = table
+    tables["big5hkscs"] = tables["cp950"]
+    return tables
+
+
+def text_bytes(body: bytes) -> bytes:
+    """The page's text without markup (what a detector should judge), at most 64 kB of it."""
+    return _TAGS.sub(b" ", body[:400_000])[:65_536]
+
+
+def fitness(text: str, codec: str) -> tuple[float, int]:
+    """(share of the non-ASCII characters common in ``codec``'s script, how many there are)."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = points[points >= 0x80]
+    if not len(points):
+        return 1.0, 0
+    common = _tables()[codec][points & 0xFFFF] & (points <= 0xFFFF)
+    return float(common.mean()), len(points)
+
+
+def _lenient(sample: bytes, codec: str) -> tuple[str, int] | None:
+    """``sample`` decoded with ``codec``, with how many bytes were invalid (None: too many)."""
+    try:
+        return sample.decode(codec), 0
+    except UnicodeDecodeError:
+        pass
+    text = sample.decode(codec, errors="replace")
+    bad = text.count("\ufffd")
+    return (text, bad) if bad <= max(2, len(sample) // 500) else None
+
+
+def cjk_candidates(sample: bytes) -> list[tuple[float, int, int, str]]:
+    """(fitness, non-ASCII characters, invalid bytes, codec) of each CJK codec, best first."""
+    out = []
+    for codec in CJK_CODECS:
+        decoded = _lenient(sample, codec)
+        if decoded is not None:
+            fit, wide = fitness(decoded[0].replace("\ufffd", ""), codec)
+            out.append((fit, wide, decoded[1], codec))
+    out.sort(key=lambda c: (-c[0] + 0.05 * c[2], CJK_CODECS.index(c[3])))
+    return out
+
+
+def best_cjk(sample: bytes) -> tuple[str, float, int] | None:
+    """The CJK codec the text clearly is in, as (codec, fitness, invalid bytes), or None."""
+    candidates = cjk_candidates(sample)
+    if not candidates:
+        return None
+    fit, wide, bad, codec = candidates[0]
+    if fit < FIT or wide < MIN_CHARS:
+        return None
+    return codec, fit, bad
+
+
+def normalizer_guess(sample: bytes) -> str | None:
+    """charset-normalizer's codec for the text (mapped as browsers map it), or None."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None or best.encoding is None:
+        return None
+    name = best.encoding
+    return codec_for(name) or codec_for(name.replace("_", "-")) or name
