@@ -5,7 +5,9 @@ parentheses: ``集團(tuán)``, ``發(fā)佈``. In ``auto`` mode they are remov
 shows the converter pattern: at least ``MIN_ANNOTATIONS`` single toned syllables, each right
 after one CJK character, and consistent (a character annotated twice is annotated the same
 way). ``北京(Beijing)``, ``(记者 王某)``, ``(2022)`` and a pinyin lesson such as
-``你好(nǐ hǎo)`` (several syllables) never match. Digits and punctuation are never changed.
+``你好(nǐ hǎo)`` (several syllables) never match. Where the annotated character's bytes were
+lost the converter left ``?`` (``黨?(wěi)``): on such a page that ``?`` becomes U+FFFD (a lost
+character, no guess) and its annotation goes too. Digits and punctuation are never changed.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import re
 MIN_ANNOTATIONS = 3
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
 _ANNOTATION = re.compile(
-    rf"([\u4e00-\u9fff])[(（]([a-zü]*[{_TONED}][a-zü]*)[)）]"
+    rf"([\u4e00-\u9fff\ufffd])[(（]([a-zü]*[{_TONED}][a-zü]*)[)）]"
 )
+# '字?(dān)': the converter's '?' where the annotated character's bytes were lost
+_LOST_BEFORE_ANNOTATION = re.compile(rf"(?<=[\u4e00-\u9fff\ufffd])\?(?=[(（][a-zü]*[{_TONED}][a-zü]*[)）])")
 _SPACE = re.compile(r"[ \t\u00a0\u2002\u2003\u3000]+")
 
 
@@ -54,6 +58,11 @@ def strip_annotations(paragraphs: list[str], mode: str = "auto") -> tuple[list[s
     out = []
     for paragraph in paragraphs:
         cleaned, n = _ANNOTATION.subn(r"\1", paragraph)
+        if "?" in cleaned:
+            cleaned, lost = _LOST_BEFORE_ANNOTATION.subn("\ufffd", cleaned)
+            if lost:
+                cleaned, more = _ANNOTATION.subn(r"\1", cleaned)
+                n += more
         out.append(cleaned)
         total += n
     return out, total

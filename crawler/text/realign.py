@@ -117,7 +117,7 @@ def realign_text(paragraph: str) -> tuple[str, int]:
     and for each split point the tail is decoded one byte on: the lost character becomes U+FFFD
     (and so does an orphan byte at the end, where the converter left a '?' for it). A
     candidate is kept only when the tail decodes strictly into common characters of Chinese
-    prose only, where the shifted text was at least half rare characters, two or more (random
+    prose only, where the shifted text was at least a third rare characters, two or more (random
     pairs mostly are; clean text is not); the split that makes the
     most rare characters common wins, the latest among equals (a clean character is never
     re-paired on a guess: an earlier split could turn it into another common one).
@@ -135,7 +135,7 @@ def realign_text(paragraph: str) -> tuple[str, int]:
         for codec in _TEXT_CODECS:
             for k, tail in _shifted_tails(run, trail or "", codec, orphan=bool(after_mark)):
                 rare = _rare(run[k:])
-                if (_rare(tail) == 0 and (rare, k) > best_key and 2 * rare >= len(run) - k
+                if (_rare(tail) == 0 and (rare, k) > best_key and 3 * rare >= len(run) - k
                         and _mostly_han(run[k:]) and _prose(tail)):
                     best, best_key = run[:k] + "\ufffd" + tail, (rare, k)
         if best is None:
@@ -159,7 +159,9 @@ def _prose(text: str) -> bool:
 
 
 def _rare(text: str) -> int:
-    return sum(1 for ch in text if ch != "\ufffd" and not is_common(ch))
+    """Characters of ``text`` uncommon in Chinese prose (kana among them: re-paired GBK bytes
+    give some, Chinese prose none)."""
+    return sum(1 for ch in text if ch != "\ufffd" and (not is_common(ch) or "\u3040" <= ch <= "\u30ff"))
 
 
 def _shifted_tails(run: str, trail: str, codec: str, orphan: bool) -> list[tuple[int, str]]:
