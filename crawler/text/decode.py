@@ -24,7 +24,9 @@ import zlib
 from .labels import codec_for, hint_codec
 from .model import Capture, EncodingInfo, TextError
 from .realign import realign  # also registers the 'crawler-resync' error handler
-from .sniff import CJK_CODECS, MIN_CHARS, best_cjk, fitness, normalizer_guess, text_bytes
+from .sniff import (
+    CJK_CODECS, FIT, MIN_CHARS, best_cjk, cjk_candidates, normalizer_guess, normalizer_prefers, normalizer_results, text_bytes,
+)
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _HTTP = re.compile(r"charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.I)
@@ -74,7 +76,7 @@ def decode_payload(capture: Capture, max_size: int) -> bytes:
 def _strict(body: bytes, codec: str) -> tuple[str, str] | None:
     """(text, codec actually used) when ``body`` decodes without error; Big5 falls back to HKSCS."""
     try:
-        return body.decode(codec), codec
+        return body.decode(codec, errors="crawler-gbk-euro" if codec == "gb18030" else "strict"), codec
     except (UnicodeError, LookupError):
         if codec == "cp950":
             return _strict(body, "big5hkscs")
@@ -87,6 +89,17 @@ def _is_binary(body: bytes) -> bool:
 
 
 _ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def _gbk_euro(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Byte 0x80 alone in a GBK page is € (cp936, and WHATWG's GBK decoder); GB18030 has no
+    such byte. Any other invalid byte stays an error."""
+    if error.object[error.start] == 0x80:
+        return "€", error.start + 1
+    raise error
+
+
+codecs.register_error("crawler-gbk-euro", _gbk_euro)
 
 
 def decode_html(body: bytes, content_type: str | None, fallback: str | None) -> tuple[str, EncodingInfo]:
@@ -119,7 +132,7 @@ def _decode_html(body: bytes, content_type: str | None, fallback: str | None) ->
     sample = text_bytes(body)
     for label, reason in ((http_label, "http-charset"), (meta_label, "meta-charset"), (fallback, "fallback")):
         codec = _label_codec(label, body)
-        if codec is None or _bytes_disagree(codec, sample):
+        if codec is None or _bytes_disagree(codec, sample, body, label):
             continue
         decoded = _strict(body, codec)
         if decoded is not None:
@@ -127,24 +140,68 @@ def _decode_html(body: bytes, content_type: str | None, fallback: str | None) ->
     return _sniffed(body, sample, declared, [_label_codec(x, body) for x in (http_label, meta_label, fallback)])
 
 
-def _bytes_disagree(codec: str, sample: bytes) -> bool:
-    """A label the bytes contradict: a single-byte label on text that is clearly CJK (or, for
-    windows-1252, clearly another script), a CJK label on text that reads as rare characters
-    where another CJK codec reads it as common ones. Thin evidence never overrules a label."""
+def _bytes_disagree(codec: str, sample: bytes, body: bytes, label: str = "") -> bool:
+    """A label the bytes contradict: windows-1252 (``iso-8859-1``, ``us-ascii`` ...) on text
+    that is clearly CJK, another script or another Latin codec, a CJK label on text that another
+    CJK codec reads clearly better. Thin evidence never overrules a label; another single-byte
+    label on bytes that decode in it stands."""
     if codec in ("utf-8", "utf-16-le", "utf-16-be"):
         return False
     if codec in CJK_CODECS or codec == "big5hkscs":
-        decoded = sample.decode(codec, errors="replace")
-        own, wide = fitness(decoded.replace("\ufffd", ""), codec)
-        if own >= 0.5 or wide < 2 * MIN_CHARS:
+        ranked = cjk_candidates(sample)
+        own = next((c for c in ranked if c[3] == ("cp950" if codec == "big5hkscs" else codec)), None)
+        best = ranked[0] if ranked else None
+        if best is None or best[3] == codec or best[1] < 2 * MIN_CHARS or best[0] < FIT:
             return False
-        other = best_cjk(sample)
-        return other is not None and other[0] != codec and other[1] - own >= 0.4
+        # another CJK codec reads the bytes as its common text, this one as rare characters or
+        # as text without its language's frequent characters (EUC-KR hangul read as GB2312)
+        return own is None or own[0] < 0.5 or best[4] - own[4] >= 0.1
+    if codec != "cp1252":
+        return False  # a Cyrillic, Greek, Thai ... label on bytes that decode in it stands
     if _mostly_high(sample):
         cjk = best_cjk(sample)
         if cjk is not None and cjk[1] >= 0.9:
             return True
-    return codec == "cp1252" and _foreign_script(sample)
+    return _foreign_script(sample, body) or _another_latin(sample, body, _weak(label))
+
+
+def _weak(label: str) -> bool:
+    """``iso-8859-1``, ``us-ascii`` and their aliases: the labels servers send by default, whatever
+    the bytes (an explicit ``windows-1252`` was chosen by someone)."""
+    return label.strip().lower() not in ("windows-1252", "cp1252", "x-cp1252")
+
+
+# what Central European, Baltic or Turkish letters look like read as windows-1252: a symbol
+# inside a word (mo¿e, ch³opak, pou»); the apostrophes and the acute accent are real punctuation
+_ODD = re.compile("(?<=[A-Za-z\u00c0-\u00ff])[\u0080-\u00bf\u02c6-\u02dc\u2013-\u2022\u2026-\u203a\u20ac\u2122]"
+                  "(?=[A-Za-z\u00c0-\u00ff])")
+_NOT_ODD = "\u2018\u2019\u00b4\u00b7\u2013\u2014"
+
+
+def _odd(text: str) -> int:
+    return sum(1 for m in _ODD.finditer(text) if m.group(0) not in _NOT_ODD)
+
+
+def _another_latin(sample: bytes, body: bytes, weak: bool) -> bool:
+    """Windows-1252 text with symbols inside its words (or any, under a default label), where
+    charset-normalizer's codec reads the same bytes with none: ISO-8859-2, windows-1250 and the
+    like under a Latin-1 label."""
+    latin = sample.decode("cp1252", errors="replace")
+    odd = _odd(latin)
+    if (odd < 2 and not weak) or sample.isascii():
+        return False
+    guess = normalizer_guess(body)
+    if guess in (None, "cp1252"):
+        return False
+    try:
+        other = sample.decode(guess)
+    except (UnicodeError, LookupError):
+        return False
+    # the same text either way, or a decoding charset-normalizer only lists first among equals:
+    # the label stands
+    thin = sum(1 for b in sample if b >= 0x80) < 2 * MIN_CHARS
+    return other != latin and (_odd(other) <= odd if weak else _odd(other) < odd) and (
+        odd >= 2 or (not thin and normalizer_prefers(body, guess, "cp1252")))
 
 
 def _mostly_high(sample: bytes) -> bool:
@@ -155,7 +212,7 @@ def _mostly_high(sample: bytes) -> bool:
     return high >= 4 * MIN_CHARS and high >= letters
 
 
-def _foreign_script(sample: bytes) -> bool:
+def _foreign_script(sample: bytes, body: bytes) -> bool:
     """Windows-1252 text whose letters are mostly accented is no Western language: Cyrillic,
     Greek, Hebrew, Arabic or Thai bytes; charset-normalizer names which (Latin answers don't count)."""
     text = sample.decode("cp1252", errors="replace")
@@ -163,18 +220,39 @@ def _foreign_script(sample: bytes) -> bool:
     accented = sum(1 for ch in letters if ch >= "\x80")
     if accented < MIN_CHARS or accented * 2 < len(letters):
         return False
-    guess = normalizer_guess(sample)
+    guess = normalizer_guess(body)
     return guess is not None and _FOREIGN.match(guess) is not None
 
 
 _FOREIGN = re.compile(r"cp125[1356]$|cp874$|koi8|iso8859_[5678]$|cp866$|mac_cyrillic$|iso8859_11$")
 
 
+# single-byte codecs of bicameral scripts that read each other's bytes as letters
+_CASED = ("cp1251", "koi8_r", "iso8859_5", "cp866", "cp1253", "iso8859_7")
+_CASE_BREAK = re.compile(r"(?<=[^\W\d_])(?<=[a-z\u00df-\u00ff\u03ac-\u03ce\u0430-\u045f])[A-Z\u00c0-\u00de\u0386-\u03ab\u0400-\u042f]")
+
+
+def _cased(sample: bytes, body: bytes, guess: str | None) -> str | None:
+    """Among Cyrillic and Greek codecs, the one whose words are cased as words are (an uppercase
+    letter after a lowercase one is the other script's bytes: ``фЭт``); among equals, the one
+    charset-normalizer ranks first."""
+    if guess not in _CASED:
+        return guess
+    ranked = [name for name, _, _ in normalizer_results(body)]
+    breaks = {}
+    for codec in (guess, *_CASED):
+        try:
+            breaks.setdefault(codec, len(_CASE_BREAK.findall(sample.decode(codec))))
+        except UnicodeDecodeError:
+            continue
+    return min(breaks, key=lambda c: (breaks[c], ranked.index(c) if c in ranked else len(ranked)))
+
+
 def _sniffed(body: bytes, sample: bytes, declared: str | None, labelled: list[str | None]) -> tuple[str, EncodingInfo]:
     """No label that fits: a CJK codec the text is plainly in, else charset-normalizer's guess,
     else the candidate with the fewest invalid bytes."""
     cjk = best_cjk(sample)
-    guess = cjk[0] if cjk else normalizer_guess(sample)
+    guess = cjk[0] if cjk else _cased(sample, body, normalizer_guess(body))
     if guess:
         decoded = _strict(body, guess)
         if decoded is not None:

@@ -118,7 +118,8 @@ def realign_text(paragraph: str) -> tuple[str, int]:
     (and so does an orphan byte at the end, where the converter left a '?' for it). A
     candidate is kept only when the tail decodes strictly into common characters of Chinese
     prose only, where the shifted text was at least a third rare characters, two or more (random
-    pairs mostly are; clean text is not); the split that makes the
+    pairs mostly are; clean text is not; with only a '?' to show the shift, half and three);
+    the split that makes the
     most rare characters common wins, the latest among equals (a clean character is never
     re-paired on a guess: an earlier split could turn it into another common one).
     """
@@ -131,12 +132,14 @@ def realign_text(paragraph: str) -> tuple[str, int]:
         # converter left for an orphan byte; without either it is no shift
         if not (trail or after_mark or before_mark) or not _mostly_han(run) or score(run) == 1.0:
             return match.group(0)
-        best, best_key = None, (1, 0)
+        # an ASCII '?' after Chinese text is often just a question mark: alone it needs more
+        need, share = (2, 3) if trail else (3, 2)
+        best, best_key = None, (need - 1, 0)
         for codec in _TEXT_CODECS:
             for k, tail in _shifted_tails(run, trail or "", codec, orphan=bool(after_mark)):
                 rare = _rare(run[k:])
-                if (_rare(tail) == 0 and (rare, k) > best_key and 3 * rare >= len(run) - k
-                        and _mostly_han(run[k:]) and _prose(tail)):
+                if (_rare(tail) == 0 and (rare, k) > best_key and share * rare >= len(run) - k
+                        and len(tail.replace("\ufffd", "")) >= need and _mostly_han(run[k:]) and _prose(tail)):
                     best, best_key = run[:k] + "\ufffd" + tail, (rare, k)
         if best is None:
             return match.group(0)

@@ -78,15 +78,39 @@ def _lenient(sample: bytes, codec: str) -> tuple[str, int] | None:
     return (text, bad) if bad <= max(2, len(sample) // 500) else None
 
 
-def cjk_candidates(sample: bytes) -> list[tuple[float, int, int, str]]:
-    """(fitness, non-ASCII characters, invalid bytes, codec) of each CJK codec, best first."""
-    out = []
+@functools.cache
+def _top() -> dict[str, frozenset[str]]:
+    """The most frequent characters of each language (charset-normalizer's own lists)."""
+    from charset_normalizer.constant import FREQUENCIES
+
+    zh = "".join(FREQUENCIES["Chinese"])
+    ja = "".join(FREQUENCIES["Japanese"] + FREQUENCIES["Japanese——"])
+    traditional = zh.translate(str.maketrans("这们来为国对时说过发后里经么现当动还进样实", "這們來為國對時說過發後裡經麼現當動還進樣實"))
+    return {"gb18030": frozenset(zh), "cp950": frozenset(traditional), "cp932": frozenset(ja),
+            "euc_jp": frozenset(ja), "cp949": frozenset("".join(FREQUENCIES["Korean"]))}
+
+
+def _frequent_share(text: str, codec: str) -> float:
+    """Share of the non-ASCII characters among the language's most frequent ones: real text has
+    many (的, の, 이); another CJK codec's bytes read in this one have few, even when they fall in
+    its level-1 rows (EUC-KR hangul and GB2312 level 1 share their byte range)."""
+    wide = [ch for ch in text if ch >= "\x80"]
+    top = _top()[codec]
+    return sum(1 for ch in wide if ch in top) / len(wide) if wide else 0.0
+
+
+def cjk_candidates(sample: bytes) -> list[tuple[float, int, int, str, float]]:
+    """(fitness, non-ASCII characters, invalid bytes, codec, rank) of each CJK codec, best first
+    (rank: fitness, each invalid byte costing 0.05, plus half the frequent-character share)."""
+    out, rank = [], {}
     for codec in CJK_CODECS:
         decoded = _lenient(sample, codec)
         if decoded is not None:
-            fit, wide = fitness(decoded[0].replace("\ufffd", ""), codec)
-            out.append((fit, wide, decoded[1], codec))
-    out.sort(key=lambda c: (-c[0] + 0.05 * c[2], CJK_CODECS.index(c[3])))
+            text = decoded[0].replace("\ufffd", "")
+            fit, wide = fitness(text, codec)
+            rank[codec] = fit - 0.05 * decoded[1] + 0.5 * _frequent_share(text, codec)
+            out.append((fit, wide, decoded[1], codec, rank[codec]))
+    out.sort(key=lambda c: (-c[4], CJK_CODECS.index(c[3])))
     return out
 
 
@@ -95,18 +119,42 @@ def best_cjk(sample: bytes) -> tuple[str, float, int] | None:
     candidates = cjk_candidates(sample)
     if not candidates:
         return None
-    fit, wide, bad, codec = candidates[0]
+    fit, wide, bad, codec, _ = candidates[0]
     if fit < FIT or wide < MIN_CHARS:
         return None
     return codec, fit, bad
 
 
-def normalizer_guess(sample: bytes) -> str | None:
-    """charset-normalizer's codec for the text (mapped as browsers map it), or None."""
+@functools.lru_cache(maxsize=4)  # a page's label check and its detection ask about the same bytes
+def normalizer_results(body: bytes) -> tuple[tuple[str, float, float], ...]:
+    """charset-normalizer's candidates for the page, best first: (codec as browsers map it, chaos,
+    coherence)."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample).best()
-    if best is None or best.encoding is None:
-        return None
-    name = best.encoding
-    return codec_for(name) or codec_for(name.replace("_", "-")) or name
+    results = from_bytes(body[:200_000])
+    best = results.best()
+    ordered = ([best] if best is not None else []) + [m for m in results if m is not best]
+    out = []
+    for match in ordered:
+        name = match.encoding
+        if name:
+            out.append((codec_for(name) or codec_for(name.replace("_", "-")) or name, match.chaos, match.coherence))
+    return tuple(out)
+
+
+def normalizer_guess(body: bytes) -> str | None:
+    """charset-normalizer's codec for the page (mapped as browsers map it), or None."""
+    results = normalizer_results(body)
+    return results[0][0] if results else None
+
+
+def normalizer_prefers(body: bytes, codec: str, over: str) -> bool:
+    """Whether charset-normalizer finds ``codec`` clearly better than ``over`` (less chaos or
+    more language coherence), not merely listed first among equals."""
+    found = {name: (chaos, coherence) for name, chaos, coherence in reversed(normalizer_results(body))}
+    if codec not in found:
+        return False
+    if over not in found:
+        return True
+    (chaos, coherence), (other_chaos, other_coherence) = found[codec], found[over]
+    return chaos < other_chaos - 0.01 or coherence > other_coherence + 0.02

@@ -1,0 +1,104 @@
+"""The codec decision on real bytes of every script family: labelled, unlabelled, mislabelled.
+
+Each text is the team's own, encoded in the legacy codecs of its script and served as pages
+are served: with the right label, with none (a legacy server), with ``iso-8859-1`` (the commonest
+wrong label) or ``windows-1252``, and, for CJK, labelled as another CJK codec.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.text.decode import decode_html
+
+TEXTS = {
+    "zh-hans": "街道办事处组织志愿者为独居老人送去年夜饭，共有十二名党员参加了这次活动。大家都说这样的服务很贴心，希望明年继续。",
+    "zh-hant": "街道辦事處組織志願者為獨居老人送去年夜飯，共有十二名黨員參加了這次活動。大家都說這樣的服務很貼心，希望明年繼續。",
+    "ja": "町内会のボランティアが一人暮らしのお年寄りに年越しの食事を届けました。参加した十二人は来年も続けたいと話しています。",
+    "ko": "주민센터 자원봉사자들이 혼자 사는 어르신들께 설날 음식을 전해 드렸습니다. 참가한 열두 명은 내년에도 계속하고 싶다고 말했습니다.",
+    "ru": "Волонтёры района принесли праздничный ужин одиноким пожилым людям. Двенадцать участников хотят продолжить в следующем году.",
+    "el": "Οι εθελοντές της γειτονιάς έφεραν γιορτινό δείπνο σε ηλικιωμένους που ζουν μόνοι. Δώδεκα συμμετέχοντες θέλουν να συνεχίσουν.",
+    "he": "המתנדבים של השכונה הביאו ארוחת חג לקשישים שגרים לבד. שנים עשר משתתפים רוצים להמשיך גם בשנה הבאה.",
+    "th": "อาสาสมัครในชุมชนนำอาหารมื้อพิเศษไปมอบให้ผู้สูงอายุที่อยู่คนเดียว ผู้เข้าร่วมสิบสองคนอยากทำต่อในปีหน้า",
+    "pl": "Wolontariusze z dzielnicy przynieśli świąteczną kolację samotnym starszym osobom. Dwanaścioro uczestników chce to kontynuować.",
+}
+# (text, WHATWG label, what the page must decode as)
+CASES = [
+    ("zh-hans", "gbk"), ("zh-hans", "gb18030"), ("zh-hant", "big5"), ("ja", "shift_jis"), ("ja", "euc-jp"),
+    ("ko", "euc-kr"), ("ru", "windows-1251"), ("ru", "koi8-r"), ("el", "iso-8859-7"), ("he", "windows-1255"),
+    ("th", "tis-620"), ("pl", "iso-8859-2"),
+]
+WAYS = {"labelled": "text/html; charset={label}", "unlabelled": "text/html",
+        "iso-8859-1": "text/html; charset=iso-8859-1", "windows-1252": "text/html; charset=windows-1252"}
+
+
+def page(text: str, label: str) -> bytes:
+    from crawler.text.labels import codec_for
+
+    return f"<html><head><title>t</title></head><body><p>{text}</p><p>{text}</p></body></html>".encode(codec_for(label))
+
+
+# Greek and Latin-2 pages without a label (or under Latin-1's) are left to charset-normalizer,
+# which tells them from Cyrillic and Latin-1 only on longer text (bench/charset.py measures it)
+LABEL_ONLY = {"el", "pl"}
+
+
+@pytest.mark.parametrize(("lang", "label"), CASES)
+@pytest.mark.parametrize("way", sorted(WAYS))
+def test_each_family_decodes_faithfully_however_it_is_served(lang, label, way):
+    text = TEXTS[lang]
+    ctype = WAYS["labelled" if lang in LABEL_ONLY else way].format(label=label)
+    decoded, info = decode_html(page(text, label), ctype, None)
+    assert f"<p>{text}</p><p>{text}</p>" in decoded, (info.used, info.reason)
+
+
+@pytest.mark.parametrize(("lang", "label", "wrong"), [
+    ("zh-hans", "gbk", "big5"), ("zh-hant", "big5", "gbk"), ("ja", "shift_jis", "euc-jp"),
+    ("ja", "euc-jp", "shift_jis"), ("ko", "euc-kr", "gbk"),
+])
+def test_a_cjk_page_labelled_as_another_cjk_codec(lang, label, wrong):
+    text = TEXTS[lang]
+    decoded, info = decode_html(page(text, label), f"text/html; charset={wrong}", None)
+    assert f"<p>{text}</p>" in decoded, (info.used, info.reason)
+
+
+def test_shift_jis_label_with_windows_extensions_is_windows_31j():
+    text = "①第一会議室㈱髙﨑商店で≒百人が集合、Ⅲ期の説明を受けた。"
+    body = page(text, "windows-31j")
+    decoded, info = decode_html(body, "text/html; charset=shift_jis", None)
+    assert (f"<p>{text}</p>" in decoded, info.used, info.reason) == (True, "cp932", "http-charset")
+
+
+def test_tis_620_label_decodes_windows_874_quotes():
+    text = "ผู้ใหญ่บ้านกล่าวว่า “ขอบคุณทุกคน” ในงานวันเด็ก"
+    decoded, info = decode_html(page(text, "windows-874"), "text/html; charset=tis-620", None)
+    assert (f"<p>{text}</p>" in decoded, info.used) == (True, "cp874")
+
+
+def test_byte_0x80_in_a_gbk_page_is_the_euro_sign():
+    body = "<p>票价每人".encode("gbk") + b"\x80" + "20元</p>".encode("gbk")
+    decoded, info = decode_html(body, "text/html; charset=gbk", None)
+    assert (decoded, info.used, info.invalid_bytes) == ("<p>票价每人€20元</p>", "gb18030", 0)
+
+
+@pytest.mark.parametrize("ctype", ["text/html; charset=big5", "text/html"])
+def test_big5_hkscs_cantonese_decodes(ctype):
+    text = "佢話琴日冇去，今日先至去咗街市買餸。佢話琴日冇去，今日先至去咗街市買餸。"
+    decoded, info = decode_html(f"<p>{text}</p>".encode("big5hkscs"), ctype, None)
+    assert (decoded, info.used) == (f"<p>{text}</p>", "big5hkscs")
+
+
+def test_a_gbk_page_with_stray_bad_bytes_costs_only_those_bytes():
+    text = TEXTS["zh-hans"]
+    body = f"<p>{text}</p>".encode("gbk")
+    at = body.index("老人".encode("gbk"))
+    damaged = body[:at] + b"\xff" + body[at:at + 10] + b"\xff" + body[at + 10:]
+    decoded, info = decode_html(damaged, "text/html", None)
+    assert decoded.replace("\ufffd", "") == f"<p>{text}</p>" and info.used == "gb18030" and info.invalid_bytes == 2
+
+
+def test_thin_evidence_never_overrules_a_label():
+    """Six non-ASCII bytes are too few to say a Latin-1 label is wrong."""
+    body = "<p>Prix: 20 € — très bien, à bientôt</p>".encode("cp1252")
+    decoded, info = decode_html(body, "text/html; charset=iso-8859-1", None)
+    assert (decoded, info.used, info.reason) == ("<p>Prix: 20 € — très bien, à bientôt</p>", "cp1252", "http-charset")
