@@ -295,3 +295,33 @@ def test_page_scores_equal_paragraph_scores(texts):
 @settings(max_examples=300, deadline=None)
 def test_normalize_lines_is_normalize_whitespace_per_line(text):
     assert normalize_lines(text) == [x for x in (normalize_whitespace(x) for x in text.splitlines()) if x]
+
+
+def _pairs(text: str, first, second) -> bool:
+    return any(first(a) and second(b) or second(a) and first(b) for a, b in zip(text, text[1:]))
+
+
+@given(st.lists(st.text(st.sampled_from("ab?中社ÔÂé×·鐓袝悦誌\ufffd😀 ‚€"), max_size=12), max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_page_profile_equals_its_per_paragraph_definition(texts):
+    from crawler.text.plausibility import is_common, page_profile
+
+    def rare(ch):
+        return ch >= "\x80" and not is_common(ch) and ch <= "\uffff"
+
+    def latin(ch):
+        return "\x80" <= ch <= "\xff" or ch in "‚€"
+
+    def wide(ch):
+        return ch >= "\x80" and ch != "\ufffd"
+
+    def mark(text):
+        return (_pairs(text, wide, lambda c: c == "?")
+                or any(wide(a) and "\x40" <= b <= "\x7e" and wide(c) for a, b, c in zip(text, text[1:], text[2:])))
+
+    assert page_profile(texts) == (
+        [score(t) for t in texts],
+        [any(rare(a) and rare(b) for a, b in zip(t, t[1:])) for t in texts],
+        [_pairs(t, latin, lambda c: "\xa0" <= c <= "\xff") for t in texts],
+        [mark(t) for t in texts],
+    )

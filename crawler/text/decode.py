@@ -106,7 +106,9 @@ def decode_html(body: bytes, content_type: str | None, fallback: str | None) -> 
     """Decode an HTML body to str; the EncodingInfo says which label was seen, what was used and why."""
     text, info = _decode_html(body, content_type, fallback)
     text, repaired = realign(text, info.used)
-    text, invalid = _ESCAPED.subn("\ufffd", text)  # bytes that stayed invalid: really gone
+    invalid = info.invalid_bytes
+    if info.reason == "least-errors":  # only a lenient decoding leaves bytes escaped
+        text, invalid = _ESCAPED.subn("\ufffd", text)  # bytes that stayed invalid: really gone
     if repaired or invalid != info.invalid_bytes:
         info = EncodingInfo(info.declared, info.used, info.reason, invalid, repairs=repaired)
     return text, info

@@ -154,3 +154,53 @@ def gbk_extension_share(text: str) -> float:
 
 _GB2312 = frozenset(ch for ch in (bytes((a, b)).decode("gb2312", "ignore") for a in range(0xB0, 0xF8)
                                   for b in range(0xA1, 0xFF)) if ch)
+
+
+_CP1252_HIGH = np.zeros(0x10000, dtype=bool)
+_CP1252_HIGH[[ord(ch) for ch in bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")]] = True
+
+
+def page_profile(texts: list[str]) -> tuple[list[float], list[bool], list[bool], list[bool]]:
+    """For each text, in one pass over the page: its :func:`score`, whether two uncommon
+    non-ASCII characters stand side by side (mojibake's mark; clean text has its rare
+    characters apart), and whether two Latin-1 characters do, one of them a letter-half one
+    (``ÔÂ``, ``äº``: CJK bytes read as Latin-1), and whether a shifted GBK run's mark shows (an
+    ASCII letter or symbol between two non-ASCII characters, or a '?' beside one: realign.py).
+    Regexes over the page cost more than this."""
+    if not texts:
+        return [], [], [], []
+    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bmp = points & 0xFFFF
+    common = (points > 0xFFFF) | _COMMON_BMP[bmp]
+    rare = ~common & (points >= 0x80)
+    high = (points >= 0xA0) & (points <= 0xFF)
+    latin = (points >= 0x80) & (points <= 0xFF) | ((points <= 0xFFFF) & _CP1252_HIGH[bmp])
+    lengths = np.array([len(text) for text in texts], dtype=np.int64)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+
+    def within(found: np.ndarray, span: int = 1) -> list[bool]:
+        # a find at i joins characters i to i+span: it counts for the text holding them all
+        at = np.flatnonzero(found)
+        owner = np.searchsorted(ends, at, side="right")
+        inside = at + span < ends[np.minimum(owner, len(ends) - 1)]
+        return (np.bincount(owner[inside], minlength=len(texts)) > 0).tolist()
+
+    running = np.concatenate(([0], np.cumsum(common, dtype=np.int64)))
+    counts = (running[ends] - running[starts]).tolist()
+    found = [count / len(text) if text else 1.0 for count, text in zip(counts, texts)]
+    wide = (points >= 0x80) & (points != 0xFFFD)
+    question = points == 0x3F
+    trail = (points >= 0x40) & (points <= 0x7E)
+    beside = within((wide[:-1] & question[1:]) | (question[:-1] & wide[1:]))
+    between = within(wide[:-2] & trail[1:-1] & wide[2:], 2)
+    return (found, within(rare[:-1] & rare[1:]), within((latin[:-1] & high[1:]) | (high[:-1] & latin[1:])),
+            [a or b for a, b in zip(beside, between)])
+
+
+def running_common(text: str) -> np.ndarray:
+    """Running count of common characters: ``r[end] - r[start]`` is how many of
+    ``text[start:end]`` are common (the score of many spans of one text at array cost)."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    common = (points > 0xFFFF) | _COMMON_BMP[points & 0xFFFF]
+    return np.concatenate(([0], np.cumsum(common, dtype=np.int64)))

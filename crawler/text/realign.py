@@ -104,10 +104,15 @@ def realign(text: str, codec: str) -> tuple[str, int]:
 
 # A shifted run in published text: ideographs (a '?' the converter left may stand on either
 # side), ending where an ASCII byte re-aligned the pairs; that byte, a GBK/Big5 trail byte in
-# 0x40-0x7E, shows as an ASCII character between ideographs (``兎e極``).
-_SHIFTED = re.compile(r"(\?)?([^\x00-\x7f\ufffd]{3,})(?:([\x40-\x7e])(?=[^\x00-\x7f])|(\?))?")
+# 0x40-0x7E, shows as an ASCII character between ideographs (``兎e極``). Found from its mark:
+# the trail byte, or a '?' beside ideographs.
+_MARK = re.compile(r"(?<=[^\x00-\x7f\ufffd])(?:[\x40-\x7e](?=[^\x00-\x7f])|\?)|\?(?=[^\x00-\x7f\ufffd])")
 _TEXT_CODECS = ("gb18030", "cp950")
 _ASCII = re.compile("[\x00-\x7f]")
+
+
+def _wide(ch: str) -> bool:
+    return ch >= "\x80" and ch != "\ufffd"
 
 
 def realign_text(paragraph: str) -> tuple[str, int]:
@@ -119,38 +124,57 @@ def realign_text(paragraph: str) -> tuple[str, int]:
     candidate is kept only when the tail decodes strictly into common characters of Chinese
     prose only, where the shifted text was at least a third rare characters, two or more (random
     pairs mostly are; clean text is not; with only a '?' to show the shift, half and three);
-    the split that makes the
-    most rare characters common wins, the latest among equals (a clean character is never
-    re-paired on a guess: an earlier split could turn it into another common one).
+    the split that makes the most rare characters common wins, the latest among equals (a
+    clean character is never re-paired on a guess: an earlier split could turn it into
+    another common one).
     """
-    repaired = 0
+    pieces, last, repaired = [], 0, 0
+    for mark in _MARK.finditer(paragraph):
+        at = mark.start()
+        if at < last:
+            continue
+        ch = paragraph[at]
+        if at > 0 and _wide(paragraph[at - 1]):  # a run ends at this mark
+            start = at
+            while start > last and _wide(paragraph[start - 1]):
+                start -= 1
+            before = "?" if start > last and paragraph[start - 1] == "?" else None
+            end, trail, after = at + 1, (None if ch == "?" else ch), ("?" if ch == "?" else None)
+        else:  # a '?' before a run (and no mark after it)
+            start = end = at + 1
+            while end < len(paragraph) and _wide(paragraph[end]):
+                end += 1
+            if end - start < 3 or _MARK.match(paragraph, end):
+                continue  # too short, or the run's own end mark comes next
+            before, trail, after, at = "?", None, None, end
+        fixed = _fix(before, paragraph[start:at], trail, after) if at - start >= 3 else None
+        if fixed is not None:
+            pieces += [paragraph[last:start - (1 if before else 0)], fixed]
+            last = end
+            repaired += 1
+    return "".join(pieces) + paragraph[last:], repaired
 
-    def fix(match: re.Match) -> str:
-        nonlocal repaired
-        before_mark, run, trail, after_mark = match.groups()
-        # a shift ends at an ASCII byte: the trail byte shown between ideographs, or the '?' a
-        # converter left for an orphan byte; without either it is no shift
-        if not (trail or after_mark or before_mark) or not _mostly_han(run) or score(run) == 1.0:
-            return match.group(0)
-        # an ASCII '?' after Chinese text is often just a question mark: alone it needs more
-        need, share = (2, 3) if trail else (3, 2)
-        best, best_key = None, (need - 1, 0)
-        for codec in _TEXT_CODECS:
-            for k, tail in _shifted_tails(run, trail or "", codec, orphan=bool(after_mark)):
-                rare = _rare(run[k:])
-                if (_rare(tail) == 0 and (rare, k) > best_key and share * rare >= len(run) - k
-                        and len(tail.replace("\ufffd", "")) >= need and _mostly_han(run[k:]) and _prose(tail)):
-                    best, best_key = run[:k] + "\ufffd" + tail, (rare, k)
-        if best is None:
-            return match.group(0)
-        repaired += 1
-        if before_mark and best_key[1] > 0:
-            best = before_mark + best
-        if after_mark and not best.endswith("\ufffd"):
-            best += after_mark
-        return best
 
-    return _SHIFTED.sub(fix, paragraph), repaired
+def _fix(before_mark: str | None, run: str, trail: str | None, after_mark: str | None) -> str | None:
+    """The run re-paired (marks consumed where a lost character explains them), or None."""
+    if not _mostly_han(run) or score(run) == 1.0:
+        return None
+    # an ASCII '?' after Chinese text is often just a question mark: alone it needs more
+    need, share = (2, 3) if trail else (3, 2)
+    best, best_key = None, (need - 1, 0)
+    for codec in _TEXT_CODECS:
+        for k, tail in _shifted_tails(run, trail or "", codec, orphan=bool(after_mark)):
+            rare = _rare(run[k:])
+            if (_rare(tail) == 0 and (rare, k) > best_key and share * rare >= len(run) - k
+                    and len(tail.replace("\ufffd", "")) >= need and _mostly_han(run[k:]) and _prose(tail)):
+                best, best_key = run[:k] + "\ufffd" + tail, (rare, k)
+    if best is None:
+        return None
+    if before_mark and best_key[1] > 0:
+        best = before_mark + best
+    if after_mark and not best.endswith("\ufffd"):
+        best += after_mark
+    return best
 
 
 _PROSE = re.compile("[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef‘’“”…—·\ufffd]")

@@ -24,7 +24,8 @@ import re
 
 from .realign import realign_text
 from .plausibility import (
-    cjk_score, damaged_as_cjk, gbk_extension_share, is_common, japanese_like, non_ascii, score, score_in, scores,
+    cjk_score, damaged_as_cjk, gbk_extension_share, is_common, japanese_like, non_ascii, page_profile, running_common, score,
+    score_in,
 )
 
 # (wrong, right): the UTF-8 chains first (the only ones tried on a window inside a segment)
@@ -50,9 +51,6 @@ _UNIT = rf"[{_LATIN}][\x40-\x7e]?"
 _LATIN_RUN = re.compile(rf"(?:{_UNIT})+(?:[\x20-\x40\x5b-\x60\x7b-\x7e]*(?:{_UNIT})+)*")
 _LETTERS = re.compile("[\xc0-\xd6\xd8-\xf6\xf8-\xff]")
 _ASCII_TRAIL = re.compile(rf"[{_LATIN}][A-Za-z]")
-_LATIN_PAIR = re.compile(rf"[\xa0-\xff][{_LATIN}]|[{_LATIN}][\xa0-\xff]")  # cheap trigger
-
-
 def _redecode(text: str, wrong: str, right: str) -> str | None:
     """``text`` re-encoded with ``wrong`` and decoded with ``right``.
 
@@ -119,6 +117,19 @@ def _confused(text: str, wrong: str) -> bool:
     return not japanese_like(text) and (gbk_extension_share(text) >= 0.25 or _SYMBOLS.search(text) is not None)
 
 
+_UTF8_CHAR = re.compile(rb"[\xe0-\xef][\x80-\xbf][\x80-\xbf]")
+
+
+def _utf8_inside(segment: str) -> bool:
+    """Whether the segment's GBK or Big5 bytes hold UTF-8 sequences at all: only then can a
+    window inside it be UTF-8 read wrongly (spares the window search on clean text)."""
+    for codec in ("gb18030", "cp950"):
+        data = segment.encode(codec, errors="ignore")
+        if len(_UTF8_CHAR.findall(data)) >= 2:
+            return True
+    return False
+
+
 def _repair_segment(segment: str) -> str:
     """Undo CJK-decoder mojibake in a segment, also when clean text sits on either side of it.
 
@@ -130,7 +141,7 @@ def _repair_segment(segment: str) -> str:
     if whole is not None:
         return whole
     rare = [i for i, ch in enumerate(segment) if not is_common(ch)]
-    if not rare:
+    if not rare or not _utf8_inside(segment):
         return segment
     best, best_score = segment, score(segment)
     # narrowest first, and only a strictly better window replaces it: a clean neighbour whose
@@ -172,29 +183,38 @@ def _undo_latin(run: str) -> str:
     return best
 
 
-def _repair_unclean(paragraph: str) -> str:
+def _repair_segments(paragraph: str) -> str:
     # clean punctuation and ASCII only survive in the clean parts (mojibake garbles them), so
     # repairing segment by segment never touches a clean neighbour
-    paragraph = _SEGMENT.sub(lambda m: _repair_segment(m.group(0)) if score(m.group(0)) < CLEAN else m.group(0),
-                             paragraph)
-    return realign_text(paragraph)[0]
+    running = running_common(paragraph).tolist()
+
+    def fix(m: re.Match) -> str:
+        start, end = m.span()
+        clean = (running[end] - running[start]) / (end - start)
+        return _repair_segment(m.group(0)) if clean < CLEAN else m.group(0)
+
+    return _SEGMENT.sub(fix, paragraph)
 
 
-def repair_paragraph(paragraph: str, clean: float | None = None) -> str:
+def repair_paragraph(paragraph: str) -> str:
     """The paragraph with its mojibake undone where a chain gives clearly better text."""
-    if _LATIN_PAIR.search(paragraph):
+    return repair_paragraphs([paragraph])[0][0]
+
+
+def _repair(paragraph: str, latin: bool, unclean: bool, mark: bool) -> str:
+    # examined: a paragraph that reads badly, or has two rare characters side by side (a short
+    # span of mojibake in a long clean paragraph), Latin-1 pairs, or a shifted run's mark
+    if latin:
         paragraph = _LATIN_RUN.sub(lambda m: _undo_latin(m.group(0)), paragraph)
-        clean = None
-    if clean is None:
-        clean = score(paragraph)
-    # a paragraph of common characters only has nothing to repair; one with a few rare ones is
-    # examined segment by segment (a short span of mojibake in a long clean paragraph)
-    return paragraph if clean == 1.0 else _repair_unclean(paragraph)
+    if unclean and score(paragraph) < 1.0:
+        paragraph = _repair_segments(paragraph)
+    return realign_text(paragraph)[0] if mark else paragraph
 
 
 def repair_paragraphs(paragraphs: list[str]) -> tuple[list[str], int, int]:
     """Return (paragraphs, repairs, losses): mojibake undone where plausible, U+FFFD counted."""
-    out = [repair_paragraph(p, clean) for p, clean in zip(paragraphs, scores(paragraphs))]
+    out = [p if clean >= CLEAN and not (rare or latin or mark) else _repair(p, latin, clean < CLEAN or rare, mark)
+           for p, clean, rare, latin, mark in zip(paragraphs, *page_profile(paragraphs))]
     repairs = sum(1 for a, b in zip(paragraphs, out) if a != b)
     losses = sum(p.count("\ufffd") for p in out)
     return out, repairs, losses
