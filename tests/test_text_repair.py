@@ -145,3 +145,27 @@ def test_a_question_mark_before_parentheses_that_are_no_annotation_stays():
     page = ["你去哪里?(笑)", "问题?(see below)", "集團(tuán)綜合部發(fā)布通知，小區(qū)。"]
     out, count = strip_annotations(page)
     assert out[:2] == page[:2] and count == 3
+
+
+def test_on_a_converter_page_only_the_converter_annotations_go():
+    """The page shows the converter pattern, so its single toned syllables after a character go;
+    parenthesised text that is no such annotation stays exactly as written."""
+    page = [
+        "市場監管局發(fā)布通知，社區(qū)服務(wù)中心照常開放。",
+        "（一）報名時間(2024年5月)；（二）地點：北京(Beijing)；（三）聯繫人(記者 王某)。",
+        "拼音課：你好(nǐ hǎo)、北京(Běijīng)、謝謝(xièxie)、(a)(b)(c)、函數f(x)、银行(háng)、床(chuáng)。",
+        "他說(笑)：「這(zhè)個(gè)」不是(búshì)問題(?)",
+    ]
+    out, count = strip_annotations(page)
+    assert out == [
+        "市場監管局發布通知，社區服務中心照常開放。",
+        page[1],
+        page[2],
+        "他說(笑)：「這個」不是(búshì)問題(?)",
+    ]
+    assert count == 5
+
+
+def test_a_pinyin_lesson_in_simplified_characters_stays():
+    lesson = ["床(chuáng)前(qián)明(míng)月(yuè)光(guāng)，疑(yí)是(shì)地(dì)上(shàng)霜(shuāng)。", "银行(háng)的行(xíng)走"]
+    assert strip_annotations(lesson) == (lesson, 0)
