@@ -133,3 +133,24 @@ FRAMES = ["┏━━━━━━━━┓", "┃ 通知公告 ┃", "┗━━�
 def test_a_gbk_page_drawing_a_frame_keeps_it(label):
     body = _page(FRAMES, "gbk")
     assert _through_the_steps(body, f"text/html; charset={label}" if label else "text/html") == FRAMES
+
+
+@pytest.mark.parametrize("locale", ["ru_RU", "el_GR", "ja_JP", "zh_TW", "zh_CN", "he_IL", "ar_AA", "th_TH",
+                                    "hu_HU", "vi_VN", "pl_PL", "hy_AM", "ko_KR", "ka_GE", "hi_IN", "tr_TR"])
+def test_clean_text_of_any_script_survives_the_whole_derivation(locale):
+    """The same law through everything `scrapy extract` runs (trafilatura included)."""
+    from crawler.text import derive
+    from crawler.text.model import Capture, TextOptions
+
+    fake = _faker(locale)
+    fake.seed_instance(11)
+    paragraphs = [normalize_whitespace(" ".join([fake.name(), fake.address(), fake.text(300), fake.company(),
+                                                 EXTRAS[(i * 7 + len(locale)) % len(EXTRAS)]]).replace("\n", " "))
+                  for i in range(3)]
+    html_page = ("<html><head><title>t</title></head><body><article><h1>" + html.escape(fake.city()) + "</h1>"
+                 + "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs) + "</article></body></html>")
+    capture = Capture("https://example.org/a/1.html", 200, (("Content-Type", "text/html; charset=utf-8"),),
+                      html_page.encode("utf-8"), "2026-01-01T00:00:00Z", "example")
+    document = derive(capture, TextOptions())
+    assert list(document.paragraphs) == paragraphs
+    assert (document.encoding.repairs, document.encoding.annotations_removed) == (0, 0)
