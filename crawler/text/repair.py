@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from .realign import realign_text
 from .plausibility import (
     cjk_score, damaged_as_cjk, gbk_extension_share, is_common, japanese_like, non_ascii, page_profile, running_common, score,
@@ -36,7 +38,9 @@ LATIN_TARGETS = ("gb18030", "cp950", "utf-8")
 CLEAN = 0.9  # paragraphs scoring at least this are not examined for CJK-decoder damage
 MIN_SCORE = 0.85
 MIN_GAIN = 0.25
-_SEGMENT = re.compile(r"[^\x00-\x7f，。！？；：、“”‘’（）《》]{4,}")  # shorter runs are too easy to "repair"
+# a segment: a run of 4+ characters that are neither ASCII nor CJK punctuation (shorter runs are
+# too easy to "repair"; clean punctuation and ASCII only survive outside mojibake)
+_NOT_SEGMENT = frozenset(map(chr, range(0x80))) | frozenset("，。！？；：、“”‘’（）《》")
 _FFFD_RUN = re.compile("\ufffd+")
 _SYMBOLS = re.compile("[\u0391-\u03c9\u0401-\u0451\u2500-\u257f\u3100-\u312f\ue000-\uf8ff]")
 
@@ -186,14 +190,26 @@ def _undo_latin(run: str) -> str:
 def _repair_segments(paragraph: str) -> str:
     # clean punctuation and ASCII only survive in the clean parts (mojibake garbles them), so
     # repairing segment by segment never touches a clean neighbour
-    running = running_common(paragraph).tolist()
-
-    def fix(m: re.Match) -> str:
-        start, end = m.span()
-        clean = (running[end] - running[start]) / (end - start)
-        return _repair_segment(m.group(0)) if clean < CLEAN else m.group(0)
-
-    return _SEGMENT.sub(fix, paragraph)
+    # only segments holding an uncommon character can read badly: found from those characters
+    # (a long navigation line has thousands of clean segments and a few rare characters)
+    running = running_common(paragraph)
+    uncommon = np.flatnonzero(np.diff(running) == 0).tolist()
+    running = running.tolist()
+    pieces, last = [], 0
+    for at in uncommon:
+        if at < last or paragraph[at] in _NOT_SEGMENT:
+            continue
+        start, end = at, at + 1
+        while start > last and paragraph[start - 1] not in _NOT_SEGMENT:
+            start -= 1
+        while end < len(paragraph) and paragraph[end] not in _NOT_SEGMENT:
+            end += 1
+        if end - start >= 4 and (running[end] - running[start]) / (end - start) < CLEAN:
+            pieces += [paragraph[last:start], _repair_segment(paragraph[start:end])]
+        else:
+            pieces.append(paragraph[last:end])
+        last = end
+    return "".join(pieces) + paragraph[last:]
 
 
 def repair_paragraph(paragraph: str) -> str:
