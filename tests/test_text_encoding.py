@@ -325,3 +325,26 @@ def test_page_profile_equals_its_per_paragraph_definition(texts):
         [_pairs(t, latin, lambda c: "\xa0" <= c <= "\xff") for t in texts],
         [mark(t) for t in texts],
     )
+
+
+_LABELS = st.sampled_from(["", "utf-8", "gbk", "big5", "shift_jis", "euc-jp", "euc-kr", "iso-8859-1", "windows-1252",
+                           "utf-16", "utf-16be", "iso-2022-jp", "johab", "cp855", "undefined", "rot13", "x-user-defined",
+                           "replacement", "koi8-r", "tis-620", "x-mac-cyrillic", "ISO-8859-8-I", "é", "utf-32"])
+_BODIES = st.one_of(st.binary(max_size=300), st.text(max_size=100).map(lambda t: t.encode("utf-8")),
+                    st.text(max_size=100).map(lambda t: t.encode("gb18030")))
+
+
+@given(_BODIES, _LABELS, _LABELS, st.sampled_from([None, "gbk", "big5", "utf-8"]))
+@settings(max_examples=300, deadline=None)
+def test_any_bytes_under_any_label_give_text_or_one_text_error_and_the_same_twice(body, header, meta, fallback):
+    page = f'<html><head><meta charset="{meta}"></head><body><p>'.encode() + body + b"</p></body></html>"
+    for ctype in (f"text/html; charset={header}", None):
+        try:
+            text, info = decode_html(page, ctype, fallback)
+        except TextError as error:
+            assert error.reason == "undecodable"
+            continue
+        assert not any("\udc80" <= ch <= "\udcff" for ch in text)  # no escaped byte left behind
+        assert decode_html(page, ctype, fallback) == (text, info)
+        paragraphs = text.split("<p>")
+        assert repair_paragraphs(paragraphs) == repair_paragraphs(paragraphs)
