@@ -125,3 +125,25 @@ def test_a_hostile_label_costs_nothing_through_the_whole_derivation(label):
     document = _derive(html.encode("gbk"), f"text/html; charset={label}")
     assert list(document.paragraphs) == ARTICLE
     assert (document.encoding.declared, document.encoding.used, document.encoding.repairs) == (label, "gb18030", 0)
+
+
+TEMPLATE = ("<html><head><meta charset='{label}'><title>社区新闻网</title></head><body>"
+            "<div>首页 | 社区动态 | 志愿服务 | 联系我们</div><article>{article}</article>"
+            "<div>版权所有 社区新闻网</div></body></html>")
+
+
+@pytest.mark.parametrize(("outer", "inner", "label"), [("utf-8", "gbk", "utf-8"), ("gbk", "utf-8", "gbk"),
+                                                       ("utf-8", "gbk", "")])
+def test_a_page_mixing_utf8_and_gbk_runs_decodes_each_in_its_own(outer, inner, label):
+    article = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    head, tail = TEMPLATE.format(label=label, article="\0").split("\0")
+    body = head.encode(outer) + article.encode(inner) + tail.encode(outer)
+    decoded, info = decode_html(body, "text/html", None)
+    assert decoded == TEMPLATE.format(label=label, article=article)
+    assert (info.used, info.reason, info.invalid_bytes) == ("utf-8+gb18030", "mixed", 0)
+
+
+@pytest.mark.parametrize("text", [TEXTS["zh-hans"], TEXTS["zh-hant"], "首页 | 社区动态 | 志愿服务 | 联系我们 " * 3])
+def test_a_pure_gbk_page_is_never_taken_for_a_mixed_one(text):
+    decoded, info = decode_html(f"<p>{text}</p>".encode("gbk"), "text/html; charset=gbk", None)
+    assert (decoded, info.used, info.reason) == (f"<p>{text}</p>", "gb18030", "http-charset")

@@ -9,8 +9,11 @@ Charset order (docs/formats.md, ``encoding.reason``):
   cp932, latin-1 -> windows-1252; ``rot13``, ``undefined``, ``utf-7`` and other Python-only codec
   names are no label), used only when it decodes strictly; a Latin-1/windows-1252 label on a
   body full of high bytes is distrusted;
+- ``mixed``: not valid UTF-8, but its text runs are UTF-8 and GBK (a UTF-8 template around a
+  GBK article, or the reverse): each run in its own encoding (``used``: ``utf-8+gb18030``);
 - ``fallback``: the source's fallback encoding, when it decodes strictly;
-- ``detected``: charset-normalizer, last resort;
+- ``detected``: no label the bytes agree with: a CJK codec the text plainly is in
+  (crawler/text/sniff.py), else charset-normalizer's guess;
 - ``least-errors``: nothing decodes cleanly: the candidate with the fewest invalid bytes, each
   invalid byte becoming U+FFFD (a few bad bytes never turn the whole page into mojibake).
 """
@@ -25,7 +28,8 @@ from .labels import codec_for, hint_codec
 from .model import Capture, EncodingInfo, TextError
 from .realign import realign  # also registers the 'crawler-resync' error handler
 from .sniff import (
-    CJK_CODECS, FIT, MIN_CHARS, best_cjk, cjk_candidates, normalizer_guess, normalizer_prefers, normalizer_results, text_bytes,
+    CJK_CODECS, FIT, MIN_CHARS, best_cjk, cjk_candidates, mixed_utf8_gbk, normalizer_guess, normalizer_prefers,
+    normalizer_results, text_bytes,
 )
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
@@ -131,6 +135,10 @@ def _decode_html(body: bytes, content_type: str | None, fallback: str | None) ->
             reason = "http-charset" if codec_for(http_label) == "utf-8" else (
                 "meta-charset" if codec_for(meta_label) == "utf-8" and not http_label else "utf8-valid")
             return decoded[0], EncodingInfo(declared, "utf-8", reason)
+        if codec_for(http_label or meta_label or fallback) in (None, "utf-8", "gb18030"):
+            mixed = mixed_utf8_gbk(body)
+            if mixed is not None:
+                return mixed, EncodingInfo(declared, "utf-8+gb18030", "mixed")
     sample = text_bytes(body)
     for label, reason in ((http_label, "http-charset"), (meta_label, "meta-charset"), (fallback, "fallback")):
         codec = _label_codec(label, body)

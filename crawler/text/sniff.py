@@ -158,3 +158,37 @@ def normalizer_prefers(body: bytes, codec: str, over: str) -> bool:
         return True
     (chaos, coherence), (other_chaos, other_coherence) = found[codec], found[over]
     return chaos < other_chaos - 0.01 or coherence > other_coherence + 0.02
+
+
+# two UTF-8 encoded ideographs in a row: a page that is not valid UTF-8 but holds UTF-8 text
+_UTF8_PAIR = re.compile(rb"[\xe3-\xe9][\x80-\xbf]{2}[\xe3-\xe9][\x80-\xbf]{2}")
+# a run of non-ASCII bytes (a GBK trail byte may be ASCII: it stays with its lead)
+_HIGH_RUN = re.compile(rb"(?:[\x81-\xfe][\x40-\x7e\x80-\xfe]|[\x80-\xff])+")
+
+
+def mixed_utf8_gbk(body: bytes) -> str | None:
+    """A page whose text runs are some UTF-8 and some GBK (a UTF-8 template around a GBK article,
+    or the reverse), each run decoded in its own encoding; None unless it is plainly that: both
+    kinds present, every run valid in one of them, the GBK runs common Chinese text."""
+    if _UTF8_PAIR.search(body) is None:
+        return None
+    pieces, last, kinds = [], 0, {"utf-8": [], "gb18030": []}
+    for match in _HIGH_RUN.finditer(body):
+        readings = []
+        for codec in ("utf-8", "gb18030"):
+            try:
+                text = match.group(0).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            readings.append((-fitness(text, "gb18030")[0], len(readings), codec, text))
+        if not readings:
+            return None
+        _, _, codec, text = min(readings)  # valid in both: the one that reads as common text
+        kinds[codec].append(text)
+        pieces += [body[last:match.start()].decode("ascii"), text]
+        last = match.end()
+    for codec, texts in kinds.items():
+        fit, wide = fitness("".join(texts), "gb18030")
+        if fit < FIT or wide < MIN_CHARS // 2:
+            return None
+    return "".join(pieces) + body[last:].decode("ascii")
