@@ -4,13 +4,14 @@ Charset order (docs/formats.md, ``encoding.reason``):
 
 - ``bom``: a byte-order mark wins;
 - ``utf8-valid``: a body with non-ASCII bytes that is valid UTF-8 is UTF-8, whatever the label;
+- ``mixed``: not valid UTF-8, but its text runs are UTF-8 and GBK (a UTF-8 template around a
+  GBK article, or the reverse): each run in its own encoding (``used``: ``utf-8+gb18030``);
 - ``http-charset`` / ``meta-charset``: the declared label, looked up in the WHATWG label table
   (crawler/text/labels.py: gb2312/gbk -> gb18030, big5 -> cp950 then big5hkscs, shift_jis ->
   cp932, latin-1 -> windows-1252; ``rot13``, ``undefined``, ``utf-7`` and other Python-only codec
-  names are no label), used only when it decodes strictly; a Latin-1/windows-1252 label on a
-  body full of high bytes is distrusted;
-- ``mixed``: not valid UTF-8, but its text runs are UTF-8 and GBK (a UTF-8 template around a
-  GBK article, or the reverse): each run in its own encoding (``used``: ``utf-8+gb18030``);
+  names are no label), used only when it decodes strictly and the bytes agree with it
+  (``_bytes_disagree``: a Latin-1 label on CJK or other-script bytes, a CJK label on another
+  CJK codec's bytes);
 - ``fallback``: the source's fallback encoding, when it decodes strictly;
 - ``detected``: no label the bytes agree with: a CJK codec the text plainly is in
   (crawler/text/sniff.py), else charset-normalizer's guess;
