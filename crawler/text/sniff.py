@@ -90,13 +90,30 @@ def _top() -> dict[str, frozenset[str]]:
             "euc_jp": frozenset(ja), "cp949": frozenset("".join(FREQUENCIES["Korean"]))}
 
 
+@functools.cache
+def _top_table(codec: str) -> np.ndarray:
+    table = np.zeros(0x10000, dtype=bool)
+    table[[ord(ch) for ch in _top()[codec]]] = True
+    return table
+
+
 def _frequent_share(text: str, codec: str) -> float:
     """Share of the non-ASCII characters among the language's most frequent ones: real text has
     many (的, の, 이); another CJK codec's bytes read in this one have few, even when they fall in
     its level-1 rows (EUC-KR hangul and GB2312 level 1 share their byte range)."""
-    wide = [ch for ch in text if ch >= "\x80"]
-    top = _top()[codec]
-    return sum(1 for ch in wide if ch in top) / len(wide) if wide else 0.0
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = points[(points >= 0x80) & (points <= 0xFFFF)]
+    return float(_top_table(codec)[points].mean()) if len(points) else 0.0
+
+
+def trusted_cjk(sample: bytes, codec: str) -> bool:
+    """Whether text labelled ``codec`` plainly is in it: its common characters, with the
+    language's frequent ones among them (the cheap check that spares ranking the others)."""
+    decoded = _lenient(sample, codec)
+    if decoded is None:
+        return False
+    text = decoded[0].replace("\ufffd", "")
+    return fitness(text, codec)[0] >= 0.9 and _frequent_share(text, codec) >= 0.1
 
 
 def cjk_candidates(sample: bytes) -> list[tuple[float, int, int, str, float]]:
