@@ -18,6 +18,7 @@ import re
 import numpy as np
 
 from .labels import codec_for
+from .plausibility import score
 
 CJK_CODECS = ("gb18030", "cp950", "cp932", "euc_jp", "cp949")
 FIT = 0.85  # a CJK codec fits when this share of the text's non-ASCII characters is common in it
@@ -197,9 +198,9 @@ def mixed_utf8_gbk(body: bytes) -> str | None:
                 text = match.group(0).decode(codec)
             except UnicodeDecodeError:
                 continue
-            readings.append((-fitness(text, "gb18030")[0], len(readings), codec, text))
+            readings.append((-score(text), len(readings), codec, text))
         if not readings:
-            return None
+            return None  # a run in neither: not this kind of page
         _, _, codec, text = min(readings)  # valid in both: the one that reads as common text
         kinds[codec].append(text)
         pieces += [body[last:match.start()].decode("ascii"), text]
