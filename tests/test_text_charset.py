@@ -147,3 +147,13 @@ def test_a_page_mixing_utf8_and_gbk_runs_decodes_each_in_its_own(outer, inner, l
 def test_a_pure_gbk_page_is_never_taken_for_a_mixed_one(text):
     decoded, info = decode_html(f"<p>{text}</p>".encode("gbk"), "text/html; charset=gbk", None)
     assert (decoded, info.used, info.reason) == (f"<p>{text}</p>", "gb18030", "http-charset")
+
+
+@pytest.mark.parametrize(("lang", "label", "hint", "used"), [
+    ("ru", "cp855", "ibm855", "cp855"), ("el", "cp737", "cp737", "cp737"), ("ko", "johab", "johab", "johab"),
+    ("zh-hans", "gbk", "ibm855", "gb18030"), ("zh-hant", "big5", "cp737", "cp950"),
+])
+def test_a_label_outside_the_table_is_a_hint_the_bytes_must_confirm(lang, label, hint, used):
+    body = f"<p>{TEXTS[lang]}</p>".encode(label)
+    decoded, info = decode_html(body, f"text/html; charset={hint}", None)
+    assert (decoded, info.used) == (f"<p>{TEXTS[lang]}</p>", used)

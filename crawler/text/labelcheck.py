@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .labels import codec_for
 from .sniff import (
     CJK_CODECS, FIT, MIN_CHARS, best_cjk, cjk_candidates, normalizer_guess, normalizer_prefers, normalizer_results,
     text_bytes, trusted_cjk,
@@ -20,7 +21,8 @@ def bytes_disagree(codec: str, body: bytes, label: str = "") -> bool:
     """A label the bytes contradict: windows-1252 (``iso-8859-1``, ``us-ascii`` ...) on text
     that is clearly CJK, another script or another Latin codec, a CJK label on text that another
     CJK codec reads clearly better. Thin evidence never overrules a label; another single-byte
-    label on bytes that decode in it stands."""
+    label on bytes that decode in it stands, unless it is only a hint (a legacy codec outside the
+    WHATWG table) on bytes that are plainly CJK."""
     if codec in ("utf-8", "utf-16-le", "utf-16-be"):
         return False
     if codec in CJK_CODECS or codec == "big5hkscs":
@@ -35,9 +37,12 @@ def bytes_disagree(codec: str, body: bytes, label: str = "") -> bool:
         # another CJK codec reads the bytes as its common text, this one as rare characters or
         # as text without its language's frequent characters (EUC-KR hangul read as GB2312)
         return own is None or own[0] < 0.5 or best[4] - own[4] >= 0.1
-    if codec != "cp1252":
+    if codec != "cp1252" and codec_for(label):
         return False  # a Cyrillic, Greek, Thai ... label on bytes that decode in it stands
     sample = text_bytes(body)
+    if codec != "cp1252":  # a hint outside the WHATWG table (ibm855, cp737): CJK bytes overrule it
+        cjk = best_cjk(sample)
+        return cjk is not None and cjk[0] != codec
     if _mostly_high(sample):
         cjk = best_cjk(sample)
         if cjk is not None and cjk[1] >= 0.9:
