@@ -205,7 +205,8 @@ def _repair_segments(paragraph: str) -> str:
         while end < len(paragraph) and paragraph[end] not in _NOT_SEGMENT:
             end += 1
         if end - start >= 4 and (running[end] - running[start]) / (end - start) < CLEAN:
-            pieces += [paragraph[last:start], _repair_segment(paragraph[start:end])]
+            span = paragraph[start:end]
+            pieces += [paragraph[last:start], _unless_quoted(_repair_segment(span), span, paragraph)]
         else:
             pieces.append(paragraph[last:end])
         last = end
@@ -217,11 +218,24 @@ def repair_paragraph(paragraph: str) -> str:
     return repair_paragraphs([paragraph])[0][0]
 
 
+def _unless_quoted(fixed: str, span: str, paragraph: str) -> str:
+    """``fixed``, unless the text it would give already stands in the paragraph: text that talks
+    about encodings shows its mojibake beside what it means (``中文 shows as ä¸­æ–‡``)."""
+    if fixed == span:
+        return span
+    for piece in fixed.split("\ufffd"):
+        common = piece.strip(" ") if len(piece.strip(" ")) >= 2 else ""
+        if common and common not in span and common in paragraph:
+            return span
+    return fixed
+
+
 def _repair(paragraph: str, latin: bool, unclean: bool, mark: bool) -> str:
     # examined: a paragraph that reads badly, or has two rare characters side by side (a short
     # span of mojibake in a long clean paragraph), Latin-1 pairs, or a shifted run's mark
     if latin:
-        paragraph = _LATIN_RUN.sub(lambda m: _undo_latin(m.group(0)), paragraph)
+        original = paragraph
+        paragraph = _LATIN_RUN.sub(lambda m: _unless_quoted(_undo_latin(m.group(0)), m.group(0), original), paragraph)
     if unclean and score(paragraph) < 1.0:
         paragraph = _repair_segments(paragraph)
     return realign_text(paragraph)[0] if mark else paragraph
