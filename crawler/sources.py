@@ -7,7 +7,6 @@ key and the problem (:class:`SeedError`), never a traceback. The seed reference 
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import os
 import re
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 import jsonschema
 import yaml
 
+from crawler.text.labels import whatwg_name
 from crawler.text.model import TextOptions
 
 _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
@@ -212,7 +212,7 @@ def _describe(error: jsonschema.ValidationError) -> tuple[str, str]:
 
 def _check_semantics(data: dict) -> tuple[str, str] | None:
     """Checks jsonschema cannot express: start points within allowed_domains, regexes compile,
-    the encoding exists."""
+    the encoding is a WHATWG label."""
     domains = tuple(data["allowed_domains"])
     for key in ("start_urls", "feeds", "sitemaps"):
         for i, url in enumerate(data.get(key, [])):
@@ -230,11 +230,9 @@ def _check_semantics(data: dict) -> tuple[str, str] | None:
             re.compile(pattern)
         except re.error as exc:
             return f"text.boilerplate_patterns[{i}]", f"invalid regex {pattern!r}: {exc}"
-    if "encoding" in data:
-        try:
-            codecs.lookup(data["encoding"])
-        except LookupError:
-            return "encoding", f"unknown encoding {data['encoding']!r}"
+    if "encoding" in data and whatwg_name(data["encoding"]) in (None, "replacement", "x-user-defined"):
+        return "encoding", (f"unknown encoding {data['encoding']!r} (use a WHATWG label such as gbk, gb18030, "
+                            "big5, shift_jis, euc-kr, windows-1251, utf-8)")
     return None
 
 

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.text.decode import codec_for, decode_html, decode_payload, realign
+from crawler.text.decode import decode_html, decode_payload, realign
+from crawler.text.labels import codec_for, hint_codec
 from crawler.text.model import Capture, TextError
 from crawler.text.normalize import normalize_lines, normalize_whitespace, strip_annotations
 from crawler.text.plausibility import score, scores
@@ -94,13 +95,13 @@ def test_a_lost_byte_realigns_the_rest_of_the_run():
 
 def test_a_lost_byte_realigns_the_same_in_small_batches(monkeypatch):
     """Candidates are scored a batch at a time (bounded memory); the batch size changes nothing."""
-    import crawler.text.decode as decode
+    import crawler.text.realign as realign_module
 
     body = html()
     at = body.index("张".encode("gbk")) + 1
     damaged = body[:at] + body[at + 1:]
     whole = decode_html(damaged, "text/html; charset=gbk", None)
-    monkeypatch.setattr(decode, "_BATCH_CHARS", 7)
+    monkeypatch.setattr(realign_module, "_BATCH_CHARS", 7)
     assert decode_html(damaged, "text/html; charset=gbk", None) == whole
     assert whole[1].repairs == 1
 
@@ -118,10 +119,54 @@ def test_binary_is_undecodable():
 @pytest.mark.parametrize(
     ("label", "codec"),
     [("GB2312", "gb18030"), ("gbk", "gb18030"), ("x-gbk", "gb18030"), ("big5", "cp950"), ("Big5-HKSCS", "cp950"),
-     ("latin1", "cp1252"), ("utf8", "utf-8"), ("shift_jis", "shift_jis"), ("nonsense", None), (None, None)],
+     ("latin1", "cp1252"), ("utf8", "utf-8"), ("shift_jis", "cp932"), ("sjis", "cp932"), ("euc-kr", "cp949"),
+     ("tis-620", "cp874"), ("us-ascii", "cp1252"), (" KOI8-R ", "koi8_r"), ("ISO-8859-8-I", "iso8859_8"),
+     ("nonsense", None), (None, None), ("", None),
+     # Python codecs that are no text encoding browsers accept: no label at all
+     ("undefined", None), ("idna", None), ("rot13", None), ("rot_13", None), ("base64", None), ("hex", None),
+     ("zlib", None), ("uu", None), ("punycode", None), ("utf-7", None), ("utf7", None), ("unicode_escape", None),
+     ("replacement", None), ("iso-2022-kr", None), ("x-user-defined", None),
+     # Python-only spellings are not labels either
+     ("cp936", None), ("euc_kr", None), ("shift_jisx0213", None)],
 )
 def test_label_mapping(label, codec):
     assert codec_for(label) == codec
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [("johab", "johab"), ("IBM855", "cp855"), ("cp737", "cp737"), ("rot13", None), ("undefined", None),
+     ("utf-7", None), ("gbk", None), ("x-klingon", None)],
+)
+def test_labels_outside_the_table_are_only_hints_of_text_codecs(label, codec):
+    assert hint_codec(label) == codec
+
+
+HOSTILE = ["undefined", "idna", "rot13", "base64", "hex", "zlib", "uu", "punycode", "bz2", "quopri",
+           "unicode_escape", "raw_unicode_escape", "utf-7", "replacement", "x-user-defined", "x-klingon"]
+
+
+@pytest.mark.parametrize("label", HOSTILE)
+def test_a_hostile_label_counts_as_absent_and_the_bytes_decide(label):
+    for where in ("header", "meta"):
+        meta = f'<meta charset="{label}">' if where == "meta" else ""
+        ctype = f"text/html; charset={label}" if where == "header" else "text/html"
+        text, info = decode_html(html(meta, "utf-8"), ctype, None)
+        assert (TEXT in text, info.used, info.reason) == (True, "utf-8", "utf8-valid")
+        text, info = decode_html(html(meta), ctype, "gbk")
+        assert (TEXT in text, info.used, info.reason) == (True, "gb18030", "fallback")
+
+
+def test_utf7_is_never_decoded():
+    body = b"<html><body><p>+ADw-script+AD4-alert(1)+ADw-/script+AD4-</p></body></html>"
+    text, info = decode_html(body, "text/html; charset=utf-7", None)
+    assert text == body.decode("ascii") and info.used != "utf-7"
+
+
+def test_a_utf16_meta_on_ascii_compatible_bytes_means_utf8():
+    body = '<meta charset="utf-16"><p>居民</p>'.encode("utf-8")
+    assert decoded(body)[1] == ("utf-16", "utf-8", "utf8-valid", 0)
+    assert decoded(b'<meta charset="utf-16"><p>ok</p>')[0] == '<meta charset="utf-16"><p>ok</p>'
 
 
 def capture(body: bytes, coding: str) -> Capture:
@@ -250,3 +295,56 @@ def test_page_scores_equal_paragraph_scores(texts):
 @settings(max_examples=300, deadline=None)
 def test_normalize_lines_is_normalize_whitespace_per_line(text):
     assert normalize_lines(text) == [x for x in (normalize_whitespace(x) for x in text.splitlines()) if x]
+
+
+def _pairs(text: str, first, second) -> bool:
+    return any(first(a) and second(b) or second(a) and first(b) for a, b in zip(text, text[1:]))
+
+
+@given(st.lists(st.text(st.sampled_from("ab?中社ÔÂé×·鐓袝悦誌\ufffd😀 ‚€"), max_size=12), max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_page_profile_equals_its_per_paragraph_definition(texts):
+    from crawler.text.plausibility import is_common, page_profile
+
+    def rare(ch):
+        return ch >= "\x80" and not is_common(ch) and ch <= "\uffff"
+
+    def latin(ch):
+        return "\x80" <= ch <= "\xff" or ch in "‚€"
+
+    def wide(ch):
+        return ch >= "\x80" and ch != "\ufffd"
+
+    def mark(text):
+        return (_pairs(text, wide, lambda c: c == "?")
+                or any(wide(a) and "\x40" <= b <= "\x7e" and wide(c) for a, b, c in zip(text, text[1:], text[2:])))
+
+    assert page_profile(texts) == (
+        [score(t) for t in texts],
+        [any(rare(a) and rare(b) for a, b in zip(t, t[1:])) for t in texts],
+        [_pairs(t, latin, lambda c: "\xa0" <= c <= "\xff") for t in texts],
+        [mark(t) for t in texts],
+    )
+
+
+_LABELS = st.sampled_from(["", "utf-8", "gbk", "big5", "shift_jis", "euc-jp", "euc-kr", "iso-8859-1", "windows-1252",
+                           "utf-16", "utf-16be", "iso-2022-jp", "johab", "cp855", "undefined", "rot13", "x-user-defined",
+                           "replacement", "koi8-r", "tis-620", "x-mac-cyrillic", "ISO-8859-8-I", "é", "utf-32"])
+_BODIES = st.one_of(st.binary(max_size=300), st.text(max_size=100).map(lambda t: t.encode("utf-8")),
+                    st.text(max_size=100).map(lambda t: t.encode("gb18030")))
+
+
+@given(_BODIES, _LABELS, _LABELS, st.sampled_from([None, "gbk", "big5", "utf-8"]))
+@settings(max_examples=300, deadline=None)
+def test_any_bytes_under_any_label_give_text_or_one_text_error_and_the_same_twice(body, header, meta, fallback):
+    page = f'<html><head><meta charset="{meta}"></head><body><p>'.encode() + body + b"</p></body></html>"
+    for ctype in (f"text/html; charset={header}", None):
+        try:
+            text, info = decode_html(page, ctype, fallback)
+        except TextError as error:
+            assert error.reason == "undecodable"
+            continue
+        assert not any("\udc80" <= ch <= "\udcff" for ch in text)  # no escaped byte left behind
+        assert decode_html(page, ctype, fallback) == (text, info)
+        paragraphs = text.split("<p>")
+        assert repair_paragraphs(paragraphs) == repair_paragraphs(paragraphs)

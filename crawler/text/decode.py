@@ -4,11 +4,17 @@ Charset order (docs/formats.md, ``encoding.reason``):
 
 - ``bom``: a byte-order mark wins;
 - ``utf8-valid``: a body with non-ASCII bytes that is valid UTF-8 is UTF-8, whatever the label;
-- ``http-charset`` / ``meta-charset``: the declared label, mapped as WHATWG does (gb2312/gbk ->
-  gb18030, big5 -> cp950 then big5hkscs, latin-1 -> windows-1252), used only when it decodes
-  strictly; a Latin-1/windows-1252 label on a body full of high bytes is distrusted;
+- ``mixed``: not valid UTF-8, but its text runs are UTF-8 and GBK (a UTF-8 template around a
+  GBK article, or the reverse): each run in its own encoding (``used``: ``utf-8+gb18030``);
+- ``http-charset`` / ``meta-charset``: the declared label, looked up in the WHATWG label table
+  (crawler/text/labels.py: gb2312/gbk -> gb18030, big5 -> cp950 then big5hkscs, shift_jis ->
+  cp932, latin-1 -> windows-1252; ``rot13``, ``undefined``, ``utf-7`` and other Python-only codec
+  names are no label), used only when it decodes strictly and the bytes agree with it
+  (crawler/text/labelcheck.py: a Latin-1 label on CJK or other-script bytes, a CJK label on another
+  CJK codec's bytes);
 - ``fallback``: the source's fallback encoding, when it decodes strictly;
-- ``detected``: charset-normalizer, last resort;
+- ``detected``: no label the bytes agree with: a CJK codec the text plainly is in
+  (crawler/text/sniff.py), else charset-normalizer's guess;
 - ``least-errors``: nothing decodes cleanly: the candidate with the fewest invalid bytes, each
   invalid byte becoming U+FFFD (a few bad bytes never turn the whole page into mojibake).
 """
@@ -18,85 +24,29 @@ from __future__ import annotations
 import codecs
 import re
 
-from .model import EncodingInfo, TextError
+from .labels import codec_for, hint_codec
+from .model import Capture, EncodingInfo, TextError
 from .payload import decode_payload  # noqa: F401  (moved there; imported from here too)
-from .plausibility import score, scores
+from .realign import realign  # also registers the 'crawler-resync' error handler
+from .labelcheck import bytes_disagree, cased
+from .sniff import best_cjk, mixed_utf8_gbk, normalizer_guess, text_bytes
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _HTTP = re.compile(r"charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.I)
-_GB = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "csgb2312", "chinese", "gb18030", "iso-ir-58", "csgb231280", "cp936"}
-_BIG5 = {"big5", "big5-hkscs", "x-x-big5", "cn-big5", "csbig5", "cp950", "big5hkscs"}
-_LATIN = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "windows-1252", "cp1252"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
-def codec_for(label: str | None) -> str | None:
-    """The Python codec a browser would use for a charset label, or None for an unknown label."""
-    if not label:
-        return None
-    name = label.strip().lower()
-    if name in _GB:
-        return "gb18030"
-    if name in _BIG5:
-        return "cp950"
-    if name in _LATIN:
-        return "cp1252"
-    if name in ("utf8", "utf-8", "unicode-1-1-utf-8", "x-unicode20utf8"):
-        return "utf-8"
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
 
 
 def _strict(body: bytes, codec: str) -> tuple[str, str] | None:
     """(text, codec actually used) when ``body`` decodes without error; Big5 falls back to HKSCS."""
     try:
-        return body.decode(codec), codec
-    except (UnicodeDecodeError, LookupError):
+        return body.decode(codec, errors="crawler-gbk-euro" if codec == "gb18030" else "strict"), codec
+    except (UnicodeError, LookupError):
         if codec == "cp950":
             return _strict(body, "big5hkscs")
         return None
-
-
-_TAGS = re.compile(rb"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
-
-
-def _high_share(body: bytes) -> float:
-    """Share of high bytes in the page's text (markup removed): Western text has a few, CJK most."""
-    text = _TAGS.sub(b"", body[:200_000])
-    return sum(1 for b in text if b >= 0x80) / max(1, len(text))
-
-
-def _escaped(data: bytes) -> str:
-    """Bytes kept as lone surrogates (as 'surrogateescape' does), ASCII as itself: realign() can
-    re-encode them exactly; whatever stays unpaired becomes U+FFFD at the end."""
-    return "".join(chr(0xDC00 + b) if b >= 0x80 else chr(b) for b in data)
-
-
-def _resync(error: UnicodeDecodeError) -> tuple[str, int]:
-    """Keep the bad byte (escaped), then resume where the following text reads best.
-
-    Python's 'replace' handler resumes right after the bad sequence; in a double-byte codec a lost
-    or extra byte then pairs every following byte with the wrong partner (whole-paragraph
-    mojibake). Here the decoder resumes one or two bytes on, whichever decodes the next 40 bytes
-    into more common characters (crawler/text/plausibility.py): the text re-aligns at once.
-    """
-    data, start = error.object, error.start
-    best, best_score = start + 1, -1.0
-    for skip in (1, 2):
-        window = data[start + skip:start + skip + 40].decode(error.encoding, errors="ignore")
-        current = score(window) * len(window)
-        if current > best_score + 0.5:
-            best, best_score = start + skip, current
-    return _escaped(data[start:best]), best
-
-
-codecs.register_error("crawler-resync", _resync)
-
-
-
 
 
 def _is_binary(body: bytes) -> bool:
@@ -104,61 +54,27 @@ def _is_binary(body: bytes) -> bool:
     return b"\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) / 100
 
 
-_DOUBLE_BYTE = {"gb18030", "cp950", "big5hkscs", "gbk"}
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\ufffd]{4,}")
 _ESCAPED = re.compile("[\udc80-\udcff]")
-_BATCH_CHARS = 1 << 20  # characters of realign candidates scored at once (bounds their memory)
 
 
-def realign(text: str, codec: str) -> tuple[str, int]:
-    """Re-pair double-byte runs shifted by a lost or extra byte; returns (text, runs repaired).
+def _gbk_euro(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Byte 0x80 alone in a GBK page is € (cp936, and WHATWG's GBK decoder); GB18030 has no
+    such byte. Any other invalid byte stays an error."""
+    if error.object[error.start] == 0x80:
+        return "€", error.start + 1
+    raise error
 
-    A lost byte in a GBK/Big5 page rarely raises a decode error (most misaligned pairs are valid
-    codes), it turns the rest of the run into rare characters. For a run that reads badly, try
-    every split point: keep the head, mark the lost byte with U+FFFD, re-decode the tail one
-    byte on; take the best candidate when it reads clearly better (crawler/text/plausibility.py).
-    """
-    if codec not in _DOUBLE_BYTE:
-        return text, 0
-    repaired = 0
 
-    def fix(run: str, before: float) -> str:
-        nonlocal repaired
-        best, best_score = run, before
-        # the candidates are scored together, a batch of about _BATCH_CHARS characters at a time:
-        # a run of n characters has n candidates of n characters each
-        batch = max(1, _BATCH_CHARS // len(run))
-        for first in range(0, len(run) - 3, batch):
-            candidates = []
-            for k in range(first, min(first + batch, len(run) - 3)):
-                try:
-                    tail = run[k:].encode(codec, errors="surrogateescape")[1:].decode(codec, errors="crawler-resync")
-                except UnicodeEncodeError:
-                    return run
-                candidates.append(run[:k] + "\ufffd" + tail)
-            for candidate, current in zip(candidates, scores(candidates)):
-                if current > best_score:
-                    best, best_score = candidate, current
-        if best_score >= 0.85 and best_score - before >= 0.2:
-            repaired += 1
-            return best
-        return run
-
-    # every run is scored in one pass (most read well and stay as they are)
-    runs = list(_NON_ASCII_RUN.finditer(text))
-    pieces, last = [], 0
-    for match, before in zip(runs, scores([m.group(0) for m in runs])):
-        if before < 0.75:
-            pieces += [text[last:match.start()], fix(match.group(0), before)]
-            last = match.end()
-    return "".join(pieces) + text[last:], repaired
+codecs.register_error("crawler-gbk-euro", _gbk_euro)
 
 
 def decode_html(body: bytes, content_type: str | None, fallback: str | None) -> tuple[str, EncodingInfo]:
     """Decode an HTML body to str; the EncodingInfo says which label was seen, what was used and why."""
     text, info = _decode_html(body, content_type, fallback)
     text, repaired = realign(text, info.used)
-    text, invalid = _ESCAPED.subn("\ufffd", text)  # bytes that stayed invalid: really gone
+    invalid = info.invalid_bytes
+    if info.reason == "least-errors":  # only a lenient decoding leaves bytes escaped
+        text, invalid = _ESCAPED.subn("\ufffd", text)  # bytes that stayed invalid: really gone
     if repaired or invalid != info.invalid_bytes:
         info = EncodingInfo(info.declared, info.used, info.reason, invalid, repairs=repaired)
     return text, info
@@ -182,25 +98,44 @@ def _decode_html(body: bytes, content_type: str | None, fallback: str | None) ->
                 "meta-charset" if codec_for(meta_label) == "utf-8" and not http_label else "utf8-valid")
             return decoded[0], EncodingInfo(declared, "utf-8", reason)
     for label, reason in ((http_label, "http-charset"), (meta_label, "meta-charset"), (fallback, "fallback")):
-        codec = codec_for(label)
-        if codec is None or (codec == "cp1252" and _high_share(body) > 0.3):
+        codec = _label_codec(label, body)
+        if codec is None or bytes_disagree(codec, body, label):
             continue
         decoded = _strict(body, codec)
         if decoded is not None:
             return decoded[0], EncodingInfo(declared, decoded[1], reason)
-    detected = _detect(body)
-    if detected:
-        return detected[0], EncodingInfo(declared, detected[1], "detected")
-    return _least_errors(body, declared, [codec_for(x) for x in (http_label, meta_label, fallback)])
+    # no label decodes it: a page of UTF-8 and GBK runs? (checked only now: a valid GBK page never pays for it)
+    if not body.isascii() and codec_for(http_label or meta_label or fallback) in (None, "utf-8", "gb18030"):
+        mixed = mixed_utf8_gbk(body)
+        if mixed is not None:
+            return mixed, EncodingInfo(declared, "utf-8+gb18030", "mixed")
+    return _sniffed(body, text_bytes(body), declared, [_label_codec(x, body) for x in (http_label, meta_label, fallback)])
 
 
-def _detect(body: bytes) -> tuple[str, str] | None:
-    from charset_normalizer import from_bytes
+def _sniffed(body: bytes, sample: bytes, declared: str | None, labelled: list[str | None]) -> tuple[str, EncodingInfo]:
+    """No label that fits: a CJK codec the text is plainly in, else charset-normalizer's guess,
+    else the candidate with the fewest invalid bytes."""
+    cjk = best_cjk(sample)
+    guess = cjk[0] if cjk else cased(sample, body, normalizer_guess(body))
+    if guess:
+        decoded = _strict(body, guess)
+        if decoded is not None:
+            return decoded[0], EncodingInfo(declared, decoded[1], "detected")
+        labelled = [guess, *labelled]
+    # only codecs that keep ASCII bytes as ASCII can resume after an error
+    return _least_errors(body, declared, [c for c in labelled if c and not c.startswith(("utf-16", "utf-32", "iso2022"))])
 
-    best = from_bytes(body[:200_000]).best()
-    if best is None or best.encoding is None:
-        return None
-    return _strict(body, codec_for(best.encoding) or best.encoding)
+
+def _label_codec(label: str | None, body: bytes) -> str | None:
+    """The codec a label asks for: the WHATWG table's, or a legacy text codec as a hint.
+
+    A UTF-16 label on bytes without NULs is a <meta> that cannot be true (an ASCII-compatible
+    document read it): browsers then use UTF-8, and so do we.
+    """
+    codec = codec_for(label) or hint_codec(label)
+    if codec and codec.startswith(("utf-16", "utf-32")) and b"\x00" not in body[:4096]:
+        return "utf-8"
+    return codec
 
 
 def _least_errors(body: bytes, declared: str | None, codecs_: list[str | None]) -> tuple[str, EncodingInfo]:

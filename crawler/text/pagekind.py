@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
+from .labels import codec_for
 from .model import TextError
 
 ARTICLE = "article"
@@ -228,10 +229,10 @@ _CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.I)
 def quick_text(body: bytes, content_type: str | None) -> str:
     """The body as text, good enough to look for markers (never for an archived text)."""
     found = _CHARSET.search((content_type or "").encode("latin-1", "replace")) or _CHARSET.search(body[:4096])
-    labels = [found.group(1).decode("ascii", "replace")] if found else []
-    for label in [*labels, "utf-8"]:
+    codec = codec_for(found.group(1).decode("ascii", "replace")) if found else None  # WHATWG labels only
+    for label in [codec, "utf-8"] if codec else ["utf-8"]:
         try:
-            return body.decode("gb18030" if label.lower() in ("gb2312", "gbk") else label)
+            return body.decode(label)
         except (LookupError, UnicodeDecodeError):
             continue
     return body.decode("gb18030", errors="replace")

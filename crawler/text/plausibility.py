@@ -9,32 +9,49 @@ ones), plus ASCII, CJK punctuation, full-width forms, kana, hangul and character
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
 
 
-def _table() -> frozenset[str]:
+def _base() -> set[str]:
     chars = {chr(c) for c in range(0x80)}
     chars |= {chr(c) for c in range(0x3000, 0x3040)} | {chr(c) for c in range(0xFF01, 0xFF5F)}
     chars |= set("‘’“”…—·")
     # kana and hangul: clean Japanese and Korean text must never look like mojibake
     chars |= {chr(c) for c in range(0x3040, 0x3100)} | {chr(c) for c in range(0xAC00, 0xD7A4)}
+    return chars
+
+
+def _gb_level1() -> set[str]:
+    chars = set()
     for lead in range(0xB0, 0xD8):
         for trail in range(0xA1, 0xFF):
             try:
                 chars.add(bytes((lead, trail)).decode("gb2312"))
             except UnicodeDecodeError:
                 pass
+    return chars
+
+
+def _big5_level1() -> set[str]:
+    chars = set()
     for code in range(0xA440, 0xC67F):
         try:
             chars.add(code.to_bytes(2, "big").decode("big5"))
         except UnicodeDecodeError:
             pass
-    return frozenset(chars)
+    return chars
+
+
+def _table() -> frozenset[str]:
+    return frozenset(_base() | _gb_level1() | _big5_level1())
 
 
 COMMON = _table()
+# one codec's own common characters: a GBK/Big5 confusion undone must give that codec's common text
+COMMON_IN = {"gb18030": frozenset(_base() | _gb_level1()), "cp950": frozenset(_base() | _big5_level1())}
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # the same set as a lookup table over the BMP (every COMMON character is in the BMP)
 _COMMON_BMP = np.zeros(0x10000, dtype=bool)
@@ -71,3 +88,119 @@ def scores(texts: list[str]) -> list[float]:
     running = np.concatenate(([0], np.cumsum(common, dtype=np.int64)))
     counts = (running[ends] - running[ends - lengths]).tolist()
     return [count / len(text) if text else 1.0 for count, text in zip(counts, texts)]
+
+
+# What a wrong CJK decoder makes of bytes: the characters of GBK and Big5 (ideographs, and their
+# symbol rows: kana, Greek, Cyrillic, box drawing, pinyin and bopomofo letters, full-width forms),
+# private use (GB18030's user rows) and U+FFFD. Clean Cyrillic, Greek or kana text is made of
+# these too, so mojibake is told apart by its ideographs: see damaged_as_cjk().
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+@functools.cache
+def _cjk_decoder_output() -> frozenset[str]:
+    chars = {"\ufffd"} | {chr(c) for c in range(0xE000, 0xF900)}
+    for codec in ("gbk", "cp950"):
+        pairs = b"".join(bytes((a, b, 0x20)) for a in range(0x81, 0xFF) for b in range(0x40, 0xFF))
+        chars |= set(pairs.decode(codec, errors="replace"))
+    return frozenset(ch for ch in chars if ch >= "\x80")
+
+
+# Big5 read as GBK turns Big5's most common characters into kana and also into Greek,
+# Cyrillic, box drawing, pinyin/bopomofo letters and private use: clean Japanese shows kana without those
+_NOT_JAPANESE = re.compile("[\u0391-\u03c9\u0401-\u0451\u2500-\u257f\u3100-\u312f\ue000-\uf8ff\u0101-\u01dc]")
+
+
+def non_ascii(text: str) -> int:
+    """How many characters of ``text`` are not ASCII."""
+    return len(text) - len(text.encode("ascii", "ignore"))
+
+
+def damaged_as_cjk(text: str) -> bool:
+    """True when ``text`` could be what a GBK or Big5 decoder made of the wrong bytes: nothing
+    but those codecs' characters (ASCII aside), with at least two ideographs making a third of
+    it. Clean Cyrillic, Greek, Latin, Arabic, Thai ... text never is."""
+    wide = [ch for ch in text if ch >= "\x80"]
+    han = len(_HAN.findall(text))
+    if han < 2 or han * 3 < len(wide):
+        return False
+    output = _cjk_decoder_output()
+    return all(ch in output for ch in wide)
+
+
+def japanese_like(text: str) -> bool:
+    """Kana without Big5-as-GBK's other tell-tale symbols: text a Japanese reader could have written."""
+    return bool(re.search("[\u3040-\u30ff]", text)) and not _NOT_JAPANESE.search(text)
+
+
+def cjk_score(text: str) -> float:
+    """:func:`score` over the non-ASCII characters only (ASCII says nothing about CJK mojibake)."""
+    wide = [ch for ch in text if ch >= "\x80"]
+    return score("".join(wide)) if wide else 1.0
+
+
+def score_in(text: str, codec: str) -> float:
+    """Share of the non-ASCII characters of ``text`` common in ``codec``'s own level-1 table."""
+    wide = [ch for ch in text if ch >= "\x80"]
+    table = COMMON_IN[codec]
+    return sum(1 for ch in wide if ch in table) / len(wide) if wide else 1.0
+
+
+def gbk_extension_share(text: str) -> float:
+    """Share of the ideographs of ``text`` outside GB2312 (Big5 bytes read as GBK are ~40% these)."""
+    han = _HAN.findall(text)
+    return sum(1 for ch in han if ch not in _GB2312) / len(han) if han else 0.0
+
+
+_GB2312 = frozenset(ch for ch in (bytes((a, b)).decode("gb2312", "ignore") for a in range(0xB0, 0xF8)
+                                  for b in range(0xA1, 0xFF)) if ch)
+
+
+_CP1252_HIGH = np.zeros(0x10000, dtype=bool)
+_CP1252_HIGH[[ord(ch) for ch in bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")]] = True
+
+
+def page_profile(texts: list[str]) -> tuple[list[float], list[bool], list[bool], list[bool]]:
+    """For each text, in one pass over the page: its :func:`score`, whether two uncommon
+    non-ASCII characters stand side by side (mojibake's mark; clean text has its rare
+    characters apart), and whether two Latin-1 characters do, one of them a letter-half one
+    (``ÔÂ``, ``äº``: CJK bytes read as Latin-1), and whether a shifted GBK run's mark shows (an
+    ASCII letter or symbol between two non-ASCII characters, or a '?' beside one: realign.py).
+    Regexes over the page cost more than this."""
+    if not texts:
+        return [], [], [], []
+    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bmp = points & 0xFFFF
+    common = (points > 0xFFFF) | _COMMON_BMP[bmp]
+    rare = ~common & (points >= 0x80)
+    high = (points >= 0xA0) & (points <= 0xFF)
+    latin = (points >= 0x80) & (points <= 0xFF) | ((points <= 0xFFFF) & _CP1252_HIGH[bmp])
+    lengths = np.array([len(text) for text in texts], dtype=np.int64)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+
+    def within(found: np.ndarray, span: int = 1) -> list[bool]:
+        # a find at i joins characters i to i+span: it counts for the text holding them all
+        at = np.flatnonzero(found)
+        owner = np.searchsorted(ends, at, side="right")
+        inside = at + span < ends[np.minimum(owner, len(ends) - 1)]
+        return (np.bincount(owner[inside], minlength=len(texts)) > 0).tolist()
+
+    running = np.concatenate(([0], np.cumsum(common, dtype=np.int64)))
+    counts = (running[ends] - running[starts]).tolist()
+    found = [count / len(text) if text else 1.0 for count, text in zip(counts, texts)]
+    wide = (points >= 0x80) & (points != 0xFFFD)
+    question = points == 0x3F
+    trail = (points >= 0x40) & (points <= 0x7E)
+    beside = within((wide[:-1] & question[1:]) | (question[:-1] & wide[1:]))
+    between = within(wide[:-2] & trail[1:-1] & wide[2:], 2)
+    return (found, within(rare[:-1] & rare[1:]), within((latin[:-1] & high[1:]) | (high[:-1] & latin[1:])),
+            [a or b for a, b in zip(beside, between)])
+
+
+def running_common(text: str) -> np.ndarray:
+    """Running count of common characters: ``r[end] - r[start]`` is how many of
+    ``text[start:end]`` are common (the score of many spans of one text at array cost)."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    common = (points > 0xFFFF) | _COMMON_BMP[points & 0xFFFF]
+    return np.concatenate(([0], np.cumsum(common, dtype=np.int64)))

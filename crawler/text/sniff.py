@@ -1,0 +1,212 @@
+"""Which legacy codec the bytes are in: CJK by plausibility, other scripts by charset-normalizer.
+
+Used for pages without a usable label and to check a label against the bytes (decode.py). For
+each CJK codec that decodes the page's text (a couple of stray invalid bytes allowed), the
+*fitness* is the share of its non-ASCII characters that are common in that codec's own script:
+GB2312 level 1 for GB18030, Big5 level 1 for Big5, kana and level-1 kanji for Shift_JIS and
+EUC-JP (never half-width katakana, what Chinese bytes read as Shift_JIS show), the 2,350 hangul of
+KS X 1001 for EUC-KR (never the UHC extension syllables random bytes give). Bytes in one of these
+codecs read in another give rare characters, symbols, kana or extension syllables: a fitness far
+below the right codec's. Deterministic, a few array operations a codec.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import numpy as np
+
+from .labels import codec_for
+from .plausibility import score
+
+CJK_CODECS = ("gb18030", "cp950", "cp932", "euc_jp", "cp949")
+FIT = 0.85  # a CJK codec fits when this share of the text's non-ASCII characters is common in it
+MIN_CHARS = 8  # fewer non-ASCII characters than this are too thin to overrule a label
+_TAGS = re.compile(rb"<(script|style)\b.*?</\1\s*>|<[^>]*>|&#?\w+;", re.S | re.I)
+_PUNCT = "".join(chr(c) for c in range(0x3000, 0x3040)) + "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "‘’“”…—·"
+
+
+def _pairs(codec: str, leads, trails: range) -> str:
+    data = b"".join(bytes((a, b, 0x20)) for a in leads for b in trails)
+    return data.decode(codec, errors="replace").replace("\ufffd", "").replace(" ", "")
+
+
+@functools.cache
+def _tables() -> dict[str, np.ndarray]:
+    # each codec's level-1 characters, with its punctuation and symbol rows (box drawing, ○, ※,
+    # ①) but not the rows of other scripts (kana, Greek, Cyrillic) that its bytes read wrongly give
+    gb = _pairs("gb2312", [*range(0xB0, 0xD8), 0xA1, 0xA2, 0xA3, 0xA9], range(0xA1, 0xFF))
+    big5 = "".join(bytes.fromhex(f"{c:04x}").decode("big5", "ignore") for c in range(0xA140, 0xC67F)
+                   if c < 0xA3C0 or c >= 0xA440)
+    kana = "".join(chr(c) for c in range(0x3041, 0x3097)) + "".join(chr(c) for c in range(0x30A1, 0x30FF))
+    jis1 = _pairs("euc_jp", [*range(0xB0, 0xD0), *range(0xA1, 0xA9)], range(0xA1, 0xFF))
+    hangul = _pairs("euc_kr", [*range(0xB0, 0xC9), *range(0xA1, 0xAD)], range(0xA1, 0xFF))
+    sets = {"gb18030": gb, "cp950": big5, "cp932": kana + jis1 + "ー", "euc_jp": kana + jis1 + "ー",
+            "cp949": hangul}
+    tables = {}
+    for codec, chars in sets.items():
+        table = np.zeros(0x10000, dtype=bool)
+        table[[ord(ch) for ch in chars + _PUNCT]] = True
+        tables[codec] = table
+    tables["big5hkscs"] = tables["cp950"]
+    return tables
+
+
+def text_bytes(body: bytes) -> bytes:
+    """The page's text without markup (what a detector should judge), at most 64 kB of it."""
+    return _TAGS.sub(b" ", body[:400_000])[:65_536]
+
+
+def fitness(text: str, codec: str) -> tuple[float, int]:
+    """(share of the non-ASCII characters common in ``codec``'s script, how many there are)."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = points[points >= 0x80]
+    if not len(points):
+        return 1.0, 0
+    common = _tables()[codec][points & 0xFFFF] & (points <= 0xFFFF)
+    return float(common.mean()), len(points)
+
+
+def _lenient(sample: bytes, codec: str) -> tuple[str, int] | None:
+    """``sample`` decoded with ``codec``, with how many bytes were invalid (None: too many)."""
+    try:
+        return sample.decode(codec), 0
+    except UnicodeDecodeError:
+        pass
+    text = sample.decode(codec, errors="replace")
+    bad = text.count("\ufffd")
+    return (text, bad) if bad <= max(2, len(sample) // 500) else None
+
+
+@functools.cache
+def _top() -> dict[str, frozenset[str]]:
+    """The most frequent characters of each language (charset-normalizer's own lists)."""
+    from charset_normalizer.constant import FREQUENCIES
+
+    zh = "".join(FREQUENCIES["Chinese"])
+    ja = "".join(FREQUENCIES["Japanese"] + FREQUENCIES["Japanese——"])
+    traditional = zh.translate(str.maketrans("这们来为国对时说过发后里经么现当动还进样实", "這們來為國對時說過發後裡經麼現當動還進樣實"))
+    return {"gb18030": frozenset(zh), "cp950": frozenset(traditional), "cp932": frozenset(ja),
+            "euc_jp": frozenset(ja), "cp949": frozenset("".join(FREQUENCIES["Korean"]))}
+
+
+@functools.cache
+def _top_table(codec: str) -> np.ndarray:
+    table = np.zeros(0x10000, dtype=bool)
+    table[[ord(ch) for ch in _top()[codec]]] = True
+    return table
+
+
+def _frequent_share(text: str, codec: str) -> float:
+    """Share of the non-ASCII characters among the language's most frequent ones: real text has
+    many (的, の, 이); another CJK codec's bytes read in this one have few, even when they fall in
+    its level-1 rows (EUC-KR hangul and GB2312 level 1 share their byte range)."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = points[(points >= 0x80) & (points <= 0xFFFF)]
+    return float(_top_table(codec)[points].mean()) if len(points) else 0.0
+
+
+def trusted_cjk(sample: bytes, codec: str) -> bool:
+    """Whether text labelled ``codec`` plainly is in it: its common characters, with the
+    language's frequent ones among them (the cheap check that spares ranking the others)."""
+    decoded = _lenient(sample, codec)
+    if decoded is None:
+        return False
+    text = decoded[0].replace("\ufffd", "")
+    return fitness(text, codec)[0] >= 0.9 and _frequent_share(text, codec) >= 0.1
+
+
+def cjk_candidates(sample: bytes) -> list[tuple[float, int, int, str, float]]:
+    """(fitness, non-ASCII characters, invalid bytes, codec, rank) of each CJK codec, best first
+    (rank: fitness, each invalid byte costing 0.05, plus half the frequent-character share)."""
+    out, rank = [], {}
+    for codec in CJK_CODECS:
+        decoded = _lenient(sample, codec)
+        if decoded is not None:
+            text = decoded[0].replace("\ufffd", "")
+            fit, wide = fitness(text, codec)
+            rank[codec] = fit - 0.05 * decoded[1] + 0.5 * _frequent_share(text, codec)
+            out.append((fit, wide, decoded[1], codec, rank[codec]))
+    out.sort(key=lambda c: (-c[4], CJK_CODECS.index(c[3])))
+    return out
+
+
+def best_cjk(sample: bytes) -> tuple[str, float, int] | None:
+    """The CJK codec the text clearly is in, as (codec, fitness, invalid bytes), or None."""
+    candidates = cjk_candidates(sample)
+    if not candidates:
+        return None
+    fit, wide, bad, codec, _ = candidates[0]
+    if fit < FIT or wide < MIN_CHARS:
+        return None
+    return codec, fit, bad
+
+
+@functools.lru_cache(maxsize=4)  # a page's label check and its detection ask about the same bytes
+def normalizer_results(body: bytes) -> tuple[tuple[str, float, float], ...]:
+    """charset-normalizer's candidates for the page, best first: (codec as browsers map it, chaos,
+    coherence)."""
+    from charset_normalizer import from_bytes
+
+    results = from_bytes(body[:200_000])
+    best = results.best()
+    ordered = ([best] if best is not None else []) + [m for m in results if m is not best]
+    out = []
+    for match in ordered:
+        name = match.encoding
+        if name:
+            out.append((codec_for(name) or codec_for(name.replace("_", "-")) or name, match.chaos, match.coherence))
+    return tuple(out)
+
+
+def normalizer_guess(body: bytes) -> str | None:
+    """charset-normalizer's codec for the page (mapped as browsers map it), or None."""
+    results = normalizer_results(body)
+    return results[0][0] if results else None
+
+
+def normalizer_prefers(body: bytes, codec: str, over: str) -> bool:
+    """Whether charset-normalizer finds ``codec`` clearly better than ``over`` (less chaos or
+    more language coherence), not merely listed first among equals."""
+    found = {name: (chaos, coherence) for name, chaos, coherence in reversed(normalizer_results(body))}
+    if codec not in found:
+        return False
+    if over not in found:
+        return True
+    (chaos, coherence), (other_chaos, other_coherence) = found[codec], found[over]
+    return chaos < other_chaos - 0.01 or coherence > other_coherence + 0.02
+
+
+# two UTF-8 encoded ideographs in a row: a page that is not valid UTF-8 but holds UTF-8 text
+_UTF8_PAIR = re.compile(rb"[\xe3-\xe9][\x80-\xbf]{2}[\xe3-\xe9][\x80-\xbf]{2}")
+# a run of non-ASCII bytes (a GBK trail byte may be ASCII: it stays with its lead)
+_HIGH_RUN = re.compile(rb"(?:[\x81-\xfe][\x40-\x7e\x80-\xfe]|[\x80-\xff])+")
+
+
+def mixed_utf8_gbk(body: bytes) -> str | None:
+    """A page whose text runs are some UTF-8 and some GBK (a UTF-8 template around a GBK article,
+    or the reverse), each run decoded in its own encoding; None unless it is plainly that: both
+    kinds present, every run valid in one of them, the GBK runs common Chinese text."""
+    if _UTF8_PAIR.search(body) is None:
+        return None
+    pieces, last, kinds = [], 0, {"utf-8": [], "gb18030": []}
+    for match in _HIGH_RUN.finditer(body):
+        readings = []
+        for codec in ("utf-8", "gb18030"):
+            try:
+                text = match.group(0).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            readings.append((-score(text), len(readings), codec, text))
+        if not readings:
+            return None  # a run in neither: not this kind of page
+        _, _, codec, text = min(readings)  # valid in both: the one that reads as common text
+        kinds[codec].append(text)
+        pieces += [body[last:match.start()].decode("ascii"), text]
+        last = match.end()
+    for codec, texts in kinds.items():
+        fit, wide = fitness("".join(texts), "gb18030")
+        if fit < FIT or wide < MIN_CHARS // 2:
+            return None
+    return "".join(pieces) + body[last:].decode("ascii")
