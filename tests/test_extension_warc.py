@@ -209,13 +209,13 @@ def test_capture_in_request_meta_is_the_archived_record(edge):
         assert (capture["url"], capture["status"], capture["source"]) == (entry["url"], entry["status"], "warcedge")
 
 
-def test_cdxj_index_written_without_request_lines(edge):
+def test_cdxj_index_written_without_request_or_metadata_lines(edge):
     archive, _, _, records = edge
     lines = (archive / "index.cdxj").read_text().splitlines()
     assert lines == sorted(lines)
     fields = [json.loads(line.split(" ", 2)[2]) for line in lines]
     offsets = sorted(int(f["offset"]) for f in fields)
-    assert offsets == sorted(r[1] for r in records if r[2] in ("response", "metadata"))
+    assert offsets == sorted(r[1] for r in records if r[2] == "response")
 
 
 def limit_file_size():
