@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.items import Page
+from crawler.items import Archived, Page
 from crawler.redislost import RedisError, redis_lost
 from crawler.pool import pool_size, text_pool
 from crawler.rebuild import Located, Skipped, derive_located, derive_page, publish_archive
@@ -74,12 +74,17 @@ class TextPipeline:
         if not isinstance(item, Page):
             return item
         stats = self.crawler.stats
-        if item.capture is None:
+        pages = tuple(self._located(p, item.source) if isinstance(p, Archived) else p for p in item.pages)
+        first = item.capture or (pages[0] if pages else None)
+        if first is None:
             stats.inc_value("text/dropped/no-capture")
             raise DropItem(f"{item.url}: not archived (WARC_ENABLED off?), no text", log_level="INFO")
+        if len(pages) > 1:
+            stats.inc_value("text/multipage")
+            stats.inc_value("text/multipage_pages", len(pages))
         try:
             result = await asyncio.wrap_future(
-                self._pool().submit(derive_page, item.capture, self._options(), str(self.store.root)))
+                self._pool().submit(derive_page, first, self._options(), str(self.store.root), pages))
         except Exception as exc:  # a worker crash must cost this page's text only, not the crawl
             logger.error("%s: text derivation failed (%r); page archived, no text", item.url, exc,
                          extra={"spider": self.crawler.spider})
@@ -109,6 +114,10 @@ class TextPipeline:
             stats.inc_value(f"text/boilerplate/removed/{rule}", count)
         self.derived += 1
         return item
+
+    def _located(self, page: Archived, source: str) -> Located:
+        """A revisited page of a multi-page article: the archived record it stands for."""
+        return Located(page.warc_date, str(self.store.root / "warc" / page.file), page.offset, source, url=page.url)
 
     async def _catch_up(self) -> None:
         """Derive archived articles that have no document yet: a crash (SIGKILL) can fall between

@@ -111,14 +111,18 @@ def _stem_name(first: str) -> tuple[str, str]:
     return (stem, ext) if dot else (name, "")
 
 
+_PARAM_IN_PAGE = re.compile(r"[?&;](?:%s)=\d" % "|".join(sorted(_PAGE_PARAMS)), re.I)
+
+
 def worth_parsing(url: str, html: str) -> bool:
-    """A cheap test: could this page have a page bar or a single-page version at all? (Its stem,
-    or its first page's, followed by a suffix; a page parameter; 全文.)"""
+    """A cheap test: could this page have a page bar or a single-page version at all? (Its stem
+    followed by a suffix, its first page's stem, a page parameter, 全文.)"""
     own = key(url)
-    stems = [_stem_name(url)[0], *([_stem_name(own.first)[0]] if own else [])]
-    return (any(stem and stem in html for stem in stems[1:])
-            or any(stem and (f"{stem}_" in html or f"{stem}-" in html) for stem in stems[:1])
-            or "page" in html or "全文" in html)
+    stem = _stem_name(url)[0]
+    if own is not None and _stem_name(own.first)[0] in html:
+        return True
+    return (bool(stem) and any(f"{stem}{c}" in html for c in "_-\"'")) or "全文" in html \
+        or _PARAM_IN_PAGE.search(html) is not None
 
 
 def find(url: str, html: str, tree=None) -> Pages | None:

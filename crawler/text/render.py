@@ -32,6 +32,12 @@ def render(doc: Document, paragraphs: Iterable[str], removed: int, cluster: tupl
         w = doc.warc
         lines.append("warc: " + _flow([("file", w.file), ("offset", w.offset), ("record_id", w.record_id),
                                        ("payload_digest", w.payload_digest)]))
+    for page in doc.pages:  # a multi-page article: every page's address and record, in order
+        if page is doc.pages[0]:
+            lines.append("pages:")
+        w = page.warc
+        record = [("file", w.file), ("offset", w.offset), ("record_id", w.record_id)] if w else []
+        lines.append("- " + _flow([("url", page.url), ("fetched", page.fetched), *record]))
     e = doc.encoding
     lines.append("encoding: " + _flow([("declared", e.declared), ("used", e.used), ("reason", e.reason),
                                        ("repairs", e.repairs), ("losses", e.losses),
