@@ -133,11 +133,13 @@ class TextPipeline:
         except RedisError as exc:  # the next crawl (or `scrapy rebuild`) catches up instead
             redis_lost(self.crawler, exc)
             return
+        joined = self.store.continuation_ids()  # pages of multi-page articles: in their article's text
         missing = [
             Located(known.warc_date, str(warc_dir / known.warc_file), known.warc_offset, source.name)
             for known in known_urls
             if known.record_id and source.allows(known.url) and source.is_article(known.url)
-            and not self.store.derived_path(source.name, document_id(known.url)).exists()
+            and not (path := self.store.derived_path(source.name, document_id(known.url))).exists()
+            and (path.parent.name, path.stem) not in joined
         ]
         for found in missing:
             try:

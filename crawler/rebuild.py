@@ -95,11 +95,11 @@ def locate_pages(paths: Iterable[Path], sources: Mapping[str, Source] | None
         if record.rec_type == "warcinfo":
             source = _warcinfo_source(record)
             continue
-        if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+        revisit = record.rec_type == "revisit"  # (its HTTP headers are not parsed: not needed)
+        if not revisit and (record.rec_type != "response" or record.http_headers is None):
             continue
         url = record.rec_headers.get_header("WARC-Target-URI")
-        status = int(record.http_headers.get_statuscode() or 0)
-        revisit = record.rec_type == "revisit"
+        status = 0 if revisit else int(record.http_headers.get_statuscode() or 0)
         page = key(url)
         if page is not None and (status == 200 or revisit):
             pages.setdefault(page.first, []).append(

@@ -14,7 +14,9 @@ annotations, not_articles: pages that look like articles and are not, crawler/de
 and ``articles:``, each with slug ``YYYY/MM/word`` (-> ``/<site>/<slug>.html``),
 title, published (as the page shows it), source, author, optional clicks, editor, caption,
 categories, http_label (a wrong label for this page), annotated, shows (the article taken down:
-``http-404``, ``notice``, ``wall``...), and paragraphs: a string, or
+``http-404``, ``notice``, ``wall``...), address (under the sub-site, instead of ``<slug>.html``),
+pages / paging / single (a multi-page article: crawler/demo/paging.py), extra (markup added
+before the footer: links that look like a next page and are not), and paragraphs: a string, or
 ``{text, damage: mojibake, from, to}`` / ``{text, damage: lost-byte, at}`` (character offsets).
 A content file with a top-level ``bulk:`` key is a generated channel of any size instead
 (``crawler/demo/bulk.py``). ``crawler/demo/server.py`` serves these resources.
@@ -73,6 +75,7 @@ class ExpectedArticle:
     site: str = ""
     damage: tuple[str, ...] = ()  # "index:kind" of each damaged paragraph, kinds as damage_label
     annotated: bool = False  # the page shows converter pinyin annotations
+    pages: tuple[str, ...] = ()  # a multi-page article's other addresses (its single-page version first)
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,8 @@ def _html_type(label: str | None) -> str:
 def _article_resource(article: Article, siblings: list[Article], bar: str = "") -> Resource:
     site = article.site
     html = article_page(article, siblings)
-    if bar:  # a multi-page article's page bar, after the text and its furniture
+    bar += article.data.get("extra", "")
+    if bar:  # a multi-page article's page bar, and the article's ``extra`` markup, before the footer
         at = html.rindex('<div class="footer">')
         html = html[:at] + bar + html[at:]
     page = _encode(site, html)
@@ -254,6 +258,15 @@ def _paged_resources(article: Article, siblings: list[Article]) -> dict[str, Res
     if data.get("single"):
         out[paging.single_path(article.path, style)] = _article_resource(article, siblings)
     return out
+
+
+def _other_pages(article: Article) -> tuple[str, ...]:
+    data = article.data
+    if not data.get("pages"):
+        return ()
+    style = paging.style_of(data)
+    single = (paging.single_path(article.path, style),) if data.get("single") else ()
+    return single + tuple(paging.page_path(article.path, style, i) for i in range(1, len(data["pages"]) + 1))
 
 
 def _site_resources(site: dict, articles: list[Article], base: str) -> dict[str, Resource]:
@@ -309,7 +322,7 @@ def expected_articles(content_dir: Path | None = None) -> list[ExpectedArticle]:
             damage = tuple(f"{i}:{damage_label(p)}" for i, p in enumerate(a.paragraphs) if p.get("damage"))
             out.append(ExpectedArticle(
                 a.path, a.title, tuple(expected_paragraph(p) for p in a.paragraphs), a.iso,
-                str(a.data["author"]), a.site["name"], damage, bool(a.data.get("annotated"))))
+                str(a.data["author"]), a.site["name"], damage, bool(a.data.get("annotated")), _other_pages(a)))
     return out
 
 

@@ -139,6 +139,8 @@ def find(url: str, html: str, tree=None) -> Pages | None:
     links = _pager_links(tree, url)
     scripts = "\n".join(s.text or "" for s in tree.iter("script"))  # script text: itertext leaves it in
     text = " ".join(_text(tree).split())
+    if own is not None and own.raw == "all" and not _is_list(own.first):
+        return Pages(own.first, (), url, True)  # abc_all.html is abc.html's single-page version
     if own is not None and own.raw != "all" and not _is_list(own.first):
         found = _pages_of(own.first, links, scripts, text, (own, url))
         if found is not None and found.continuation:
@@ -212,7 +214,7 @@ def _pages_of(first: str, links, scripts: str, text: str, this: tuple[Key, str] 
         return None  # pages in two styles: not one page bar
     if bar.raws:
         bar.complete(text, call is not None)
-    confirmed = bool(bar.raws) and (bar.numbered or bar.next or call is not None)
+    confirmed = bool(bar.raws) and (bar.numbered or bar.next or call is not None or own is not None and bar.to_first)
     if own is not None:
         if not (confirmed and (bar.to_first or bar.numbered or call is not None)) or own.raw not in bar.raws:
             return None  # a next/previous link alone does not make a page a continuation

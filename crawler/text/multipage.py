@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from .continuation import MAX_PAGES, Pages, find, key
 from .decode import decode_html, decode_payload
@@ -38,6 +38,8 @@ _BAR_WORD = (r"上一?页|下一?页|上一?頁|下一?頁|前一?页|后一?页
              r"|共\s*\d+\s*页|第\s*\d+\s*页|当前\s*第?\s*\d+\s*页|页次\s*[:：]?\s*\d+\s*/\s*\d+|分页|跳转到?|转到")
 _BAR_LINE = re.compile(rf"^(?:{_BAR_WORD}|GO|go|确定|\d{{1,3}}|[\[\]【】()（）<>《》‹›«»…/|:：,，.\s·　-])+$")
 _HAS_BAR_WORD = re.compile(_BAR_WORD)
+_BLOCKS = ("p", "div", "td", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "section", "article", "dd", "dt")
+_PIECE = 20  # characters: a shorter paragraph inside a line another page shows is furniture
 _NUMBER_RUN = re.compile(r"^[\[【]?\d{1,3}[\]】]?(?:[\s　·|]+[\[【]?\d{1,3}[\]】]?)+$")
 
 
@@ -52,14 +54,32 @@ def html_of(capture: Capture, options: TextOptions) -> str:
     return decode_html(payload, capture.header("Content-Type"), options.fallback_encoding)[0]
 
 
-def pages_of(capture: Capture, options: TextOptions) -> Pages | None:
+def pages_of(capture: Capture, options: TextOptions, html: str | None = None) -> Pages | None:
     """What the capture's page bar says (None: not part of a multi-page article, or unreadable)."""
     if capture.status != 200:
         return None
     try:
-        return find(capture.url, html_of(capture, options))
+        return find(capture.url, html if html is not None else html_of(capture, options))
     except TextError:
         return None
+
+
+def visible_lines(html: str) -> set[str]:
+    """Every line of a page's visible text (cut at block elements; scripts and styles out) and
+    every link's text, whitespace collapsed: what a reader sees, furniture included."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return set()
+    for element in tree.xpath("//script|//style|//noscript"):
+        element.drop_tree()
+    links = {" ".join(a.text_content().split()) for a in tree.iter("a")}  # a link's text alone is a line too
+    for element in tree.iter(*_BLOCKS):
+        element.tail = "\n" + (element.tail or "")
+    return ({" ".join(line.split()) for line in tree.text_content().splitlines()} | links) - {""}
 
 
 def derive_article(first: Capture, lookup: Callable[[str], Capture | None], options: TextOptions) -> Document:
@@ -67,41 +87,54 @@ def derive_article(first: Capture, lookup: Callable[[str], Capture | None], opti
     from .basic import derive
 
     doc = derive(first, options)  # a notice, a wall ... raises here, as for any page
-    found = pages_of(first, options)
+    try:
+        html = html_of(first, options)
+    except TextError:
+        return doc
+    found = pages_of(first, options, html)
     if found is None or not (found.pages or found.single):
         return doc
     if found.continuation:
         raise NotArticle(PageKind(CONTINUATION, f"page of {found.first}"), first.url)
-    parts = [(first, doc)]
+    parts = [_Part(first, doc, html)]
     if found.single and (single := _derived(lookup(found.single), options)) is not None:
-        parts.append(single)
-    else:
-        parts += _walk(first.url, list(found.pages), lookup, options)
+        # the whole text on one page: its paragraphs, after the first page's title and metadata
+        return _joined([replace(parts[0], doc=replace(doc, paragraphs=())), single])
+    parts += _walk(first.url, list(found.pages), lookup, options)
     return _joined(parts) if len(parts) > 1 else doc
 
 
-def _derived(capture: Capture | None, options: TextOptions) -> tuple[Capture, Document] | None:
+@dataclass(frozen=True)
+class _Part:
+    """One page: its capture, its Document (as any page is derived) and its decoded HTML."""
+
+    capture: Capture
+    doc: Document
+    html: str
+
+
+def _derived(capture: Capture | None, options: TextOptions) -> _Part | None:
     from .basic import derive
 
     if capture is None:
         return None
     try:
-        return capture, derive(capture, options)
+        return _Part(capture, derive(capture, options), html_of(capture, options))
     except TextError:
         return None
 
 
-def _walk(first: str, order: list[str], lookup, options: TextOptions) -> list[tuple[Capture, Document]]:
+def _walk(first: str, order: list[str], lookup, options: TextOptions) -> list[_Part]:
     """The continuation pages in page order, each page's bar adding the pages it names."""
     out, seen, i = [], set(order), 0
     while i < len(order) and len(out) < MAX_PAGES - 1:
         url = order[i]
         i += 1
-        derived = _derived(lookup(url), options)
-        if derived is None:
+        part = _derived(lookup(url), options)
+        if part is None:
             continue
-        out.append(derived)
-        more = pages_of(derived[0], options)
+        out.append(part)
+        more = pages_of(part.capture, options, part.html)
         if more is not None and more.first == first and set(more.pages) - seen:
             seen |= set(more.pages)
             rest = sorted(set(order[i:]) | (set(more.pages) - set(order[:i])), key=_page_number)
@@ -114,30 +147,51 @@ def _page_number(url: str) -> tuple[int, str]:
     return (k.raw if k is not None and isinstance(k.raw, int) else 0), url
 
 
-def _joined(parts: list[tuple[Capture, Document]]) -> Document:
-    """One Document from the pages' Documents: the first page's title and metadata, every
-    page's paragraphs (page bars, repeated pages and repeated paragraphs out)."""
-    first = parts[0][1]
-    paragraphs, seen_pages, seen, used, removed = [], set(), set(), [], {}
-    for capture, doc in parts:
-        own = tuple(p for p in doc.paragraphs if not page_bar_line(p))
-        for rule, count in doc.removed:
-            removed[rule] = removed.get(rule, 0) + count
-        if len(own) < len(doc.paragraphs):
-            removed["page-bar"] = removed.get("page-bar", 0) + len(doc.paragraphs) - len(own)
-        if own in seen_pages:
-            removed["repeated-page"] = removed.get("repeated-page", 0) + 1
+def _joined(parts: list[_Part]) -> Document:
+    """One Document from the pages: the first page's title and metadata, every page's paragraphs
+    without page bars, a page that repeats an earlier one dropped, then what another page of the
+    article also shows (the template's furniture, which the extractor may take for text on a
+    short page: the site name, a breadcrumb) and paragraphs an earlier page gave."""
+    first, removed = parts[0].doc, {}
+
+    def count(rule: str, n: int) -> None:
+        if n:
+            removed[rule] = removed.get(rule, 0) + n
+
+    pages, seen_pages = [], set()
+    for part in parts:
+        for rule, n in part.doc.removed:
+            count(rule, n)
+        own = tuple(p for p in part.doc.paragraphs if not page_bar_line(p))
+        count("page-bar", len(part.doc.paragraphs) - len(own))
+        if own and own in seen_pages:
+            count("repeated-page", 1)
             continue
         seen_pages.add(own)
-        kept = [p for p in own if p not in seen and p != first.title]
-        if len(kept) < len(own):
-            removed["repeated"] = removed.get("repeated", 0) + len(own) - len(kept)
-        seen.update(kept)
-        paragraphs += kept
-        used.append((capture, doc))
-    return replace(first, paragraphs=tuple(paragraphs), fetched=max(c.warc_date for c, _ in used),
-                   encoding=_encoding([d.encoding for _, d in used]), removed=tuple(sorted(removed.items())),
-                   pages=tuple(PageRef(c.url, c.warc_date, c.warc) for c, _ in used))
+        pages.append((part, own))
+    # only pages that give text are compared (a single-page version: the first page gives none)
+    shown = [visible_lines(part.html) if own else set() for part, own in pages]
+    paragraphs, seen = [], {first.title}
+    for k, (part, own) in enumerate(pages):
+        others = set().union(*(lines for j, lines in enumerate(shown) if j != k))
+        blob = "\n".join(sorted(others))
+        kept = [p for p in own if not _furniture(p, others, blob)]
+        count("page-furniture", len(own) - len(kept))
+        fresh = [p for p in kept if p not in seen]
+        count("repeated", len(kept) - len(fresh))
+        seen.update(fresh)
+        paragraphs += fresh
+    used = [part for part, _ in pages]
+    return replace(first, paragraphs=tuple(paragraphs), fetched=max(p.capture.warc_date for p in used),
+                   encoding=_encoding([p.doc.encoding for p in used]), removed=tuple(sorted(removed.items())),
+                   pages=tuple(PageRef(p.capture.url, p.capture.warc_date, p.capture.warc) for p in used))
+
+
+def _furniture(paragraph: str, others: set[str], blob: str) -> bool:
+    """A line another page of the article shows too, or a short piece of one (``> 正文`` of a
+    breadcrumb the extractor cut at its links)."""
+    line = " ".join(paragraph.split())
+    return line in others or (len(line) <= _PIECE and line in blob)
 
 
 def _encoding(infos: list[EncodingInfo]) -> EncodingInfo:

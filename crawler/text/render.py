@@ -17,6 +17,12 @@ def _scalar(value) -> str:
     return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9).strip().removesuffix("\n...").strip()
 
 
+@lru_cache(maxsize=4096, typed=True)
+def _in_flow(value) -> str:
+    """A scalar as YAML writes it inside a flow collection (an address with ``?`` or ``,`` quoted)."""
+    return yaml.safe_dump([value], allow_unicode=True, default_flow_style=True, width=10**9).strip()[1:-1]
+
+
 def _flow(pairs: list[tuple[str, object]]) -> str:
     return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in pairs) + "}"
 
@@ -37,7 +43,8 @@ def render(doc: Document, paragraphs: Iterable[str], removed: int, cluster: tupl
             lines.append("pages:")
         w = page.warc
         record = [("file", w.file), ("offset", w.offset), ("record_id", w.record_id)] if w else []
-        lines.append("- " + _flow([("url", page.url), ("fetched", page.fetched), *record]))
+        lines.append("- {" + ", ".join(f"{k}: {_in_flow(v)}" for k, v in [("url", page.url), ("fetched", page.fetched),
+                                                                          *record]) + "}")
     e = doc.encoding
     lines.append("encoding: " + _flow([("declared", e.declared), ("used", e.used), ("reason", e.reason),
                                        ("repairs", e.repairs), ("losses", e.losses),
