@@ -118,7 +118,7 @@ class SourceSpider(Spider):
     def _pages(self, response: Response) -> Pages | None:
         if not isinstance(response, TextResponse):
             return None
-        found = find(response.url, response.text, Selector(response).root)
+        found = find(response.url, response.text)  # parsed only when it may have a page bar
         return found if found is not None and (found.pages or found.single or found.continuation) else None
 
     def _start_article(self, response: Response, found: Pages, fresh: bool) -> Iterator[Page | Request]:
