@@ -105,11 +105,8 @@ class Document:
         data = {f.name: getattr(self, f.name) for f in _DOC_FIELDS}
         data["encoding"] = dict(vars(self.encoding))
         data["warc"] = dict(vars(self.warc)) if self.warc is not None else None
-        if self.pages:
-            data["pages"] = [{"url": p.url, "fetched": p.fetched, "warc": dict(vars(p.warc)) if p.warc else None}
-                             for p in self.pages]
-        else:
-            del data["pages"]  # a single page's cache stays as it was
+        data["pages"] = [{"url": p.url, "fetched": p.fetched, "warc": dict(vars(p.warc)) if p.warc else None}
+                         for p in self.pages]
         return data
 
     @classmethod
