@@ -24,7 +24,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler.items import Archived, Page
 from crawler.redislost import RedisError, redis_lost
 from crawler.pool import pool_size, text_pool
-from crawler.rebuild import Located, Skipped, derive_located, derive_page, publish_archive
+from crawler.rebuild import Located, Skipped, derive_page, derive_with_pages, publish_archive
+from crawler.text.continuation import key
 from crawler.text.model import Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore
 
@@ -134,8 +135,14 @@ class TextPipeline:
             redis_lost(self.crawler, exc)
             return
         joined = self.store.continuation_ids()  # pages of multi-page articles: in their article's text
+        pages: dict[str, list[Located]] = {}  # the archived records that may be continuation pages, by first page
+        for known in known_urls:
+            if known.record_id and (found := key(known.url)) is not None:
+                pages.setdefault(found.first, []).append(
+                    Located(known.warc_date, str(warc_dir / known.warc_file), known.warc_offset, source.name,
+                            url=known.url))
         missing = [
-            Located(known.warc_date, str(warc_dir / known.warc_file), known.warc_offset, source.name)
+            Located(known.warc_date, str(warc_dir / known.warc_file), known.warc_offset, source.name, url=known.url)
             for known in known_urls
             if known.record_id and source.allows(known.url) and source.is_article(known.url)
             and not (path := self.store.derived_path(source.name, document_id(known.url))).exists()
@@ -143,7 +150,8 @@ class TextPipeline:
         ]
         for found in missing:
             try:
-                result = await asyncio.wrap_future(self._pool().submit(derive_located, found, self._options()))
+                result = await asyncio.wrap_future(self._pool().submit(
+                    derive_with_pages, found, self._options(), tuple(pages.get(found.url, ()))))
             except Exception as exc:  # recovery is best effort: `scrapy rebuild` can always redo it
                 logger.warning("%s: archived page not derived (%r)", found.file, exc, extra={"spider": self.crawler.spider})
                 continue

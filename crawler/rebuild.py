@@ -333,6 +333,21 @@ def derive_page(capture: Capture | Located, options: TextOptions, root: str,
     return Stored(doc.encoding.repairs, doc.removed, step.outcome, step.restored)
 
 
+def derive_with_pages(found: Located, options: TextOptions, pages: tuple[Located, ...]) -> Document | TextError:
+    """Pool entry point: :func:`derive_located` of a first page with the archived records of the
+    addresses that may be its continuation pages (the crawl's catch-up, from the state)."""
+    by_url = {page.url: page for page in pages}
+
+    def lookup(url: str) -> Capture | None:
+        page = by_url.get(url)
+        try:
+            return _read(page) if page is not None else None
+        except (WarcReadError, OSError):
+            return None
+
+    return derive_located(found, options, lookup)
+
+
 def _read(page: Capture | Located) -> Capture:
     return page if isinstance(page, Capture) else read_capture(page.file, page.offset, page.source)
 

@@ -198,3 +198,22 @@ def test_recrawls_skip_and_revalidate_continuation_pages_with_their_article(tmp_
         assert matter["pages"][0]["fetched"] < matter["pages"][1]["fetched"] == matter["fetched"]
         assert stats["text/edited"] == 1 and stats["text/multipage"] == 1
         rebuild_check(tmp_path, seeds)
+
+
+def test_a_multi_page_article_not_derived_before_a_crash_is_caught_up_whole(tmp_path):
+    """A crawl killed between archiving an article and deriving it: the next crawl finds it young
+    (not fetched again) and derives it from the archive, its continuation pages included."""
+    content, seeds = make_site(tmp_path, EVERY_PAGE)
+    with DemoServer(content_dir=content) as url:
+        crawl(tmp_path, seeds, url)
+        first = f"{url}/news/{PAGED['trs-script'][0]}"
+        path = tmp_path / "archive" / "text" / "demo-news" / f"{document_id(first)}.txt"
+        before = path.read_bytes()
+        derived = tmp_path / "archive" / "derived" / "demo-news"
+        for suffix in (".json", ".pages"):
+            (derived / f"{document_id(first)}{suffix}").unlink()
+        stats = crawl(tmp_path, seeds, url)
+        assert stats["text/recovered"] == 1 and "spider/continuation_requests" not in stats
+        assert path.read_bytes() == before
+        assert len(list(path.parent.glob("*.txt"))) == 7 + len(PAGED) + len(PITFALLS)
+        rebuild_check(tmp_path, seeds)
