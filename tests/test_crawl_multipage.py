@@ -91,13 +91,15 @@ def make_site(tmp_path: Path, rule: list[str]) -> tuple[Path, Path]:
 
 
 def crawl(tmp_path: Path, seeds: Path, url: str, offset: str = "0") -> dict:
+    """Crawl; the report's stats (the summary line under ``"summary"``)."""
     archive = tmp_path / "archive"
     before = set((archive / "reports").glob("*.json")) if (archive / "reports").is_dir() else set()
     result = run_scrapy("crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}",
                         "-s", f"STATE_CLOCK_OFFSET={offset}", env={"DEMO_SITE": url})
     assert result.returncode == 0, result.stderr[-3000:]
     [report] = set((archive / "reports").glob("*.json")) - before
-    return json.loads(report.read_text("utf-8"))
+    [summary] = [line for line in result.stderr.splitlines() if "crawl summary:" in line]
+    return {**json.loads(report.read_text("utf-8")), "summary": summary}
 
 
 def text_of(tmp_path: Path, url: str) -> tuple[dict, list[str]]:
@@ -154,6 +156,8 @@ def test_one_text_per_multi_page_article(tmp_path, rule):
         assert stats["spider/multipage_articles"] == len(PAGED)
         assert stats["spider/continuation_requests"] == sum(len(continuation_paths(s)) for s in PAGED)
         assert stats["text/multipage"] == len(PAGED)
+        pages = len(PAGED) + sum(len(continuation_paths(s)) for s in PAGED)
+        assert f"{7 + len(PAGED) + len(PITFALLS)} articles derived ({len(PAGED)} multi-page, {pages} pages)" in stats["summary"]
         assert "text/dropped/no-text" not in stats
         rebuild_check(tmp_path, seeds)
 
