@@ -125,3 +125,21 @@ def test_next_page_to_another_host_or_stem():
 def test_a_single_page_article_is_none():
     assert find(f"{H}/gn/abc.shtml", page("<a href='abc_2.shtml'>相关新闻：另一件事</a>")) is None
     assert find(f"{H}/gn/abc.shtml", "") is None
+
+
+def test_page_one_with_a_suffix_too():
+    url = f"{H}/html/2024/show-12-345-1.html"
+    bar = "<div class='pages'><span>1</span> <a href='show-12-345-2.html'>2</a> <a href='show-12-345-3.html'>3</a></div>"
+    assert find(url, page(bar)) == Pages(url, (f"{H}/html/2024/show-12-345-2.html", f"{H}/html/2024/show-12-345-3.html"))
+    second = f"{H}/html/2024/show-12-345-2.html"
+    found = find(second, page("<a href='show-12-345-1.html'>1</a> <span>2</span> <a href='show-12-345-3.html'>3</a>"))
+    assert found.continuation and found.pages == (second, f"{H}/html/2024/show-12-345-3.html")
+
+
+def test_labels_in_brackets_and_arrows():
+    url = f"{H}/gn/abc.shtml"
+    assert find(url, page("<a href='abc_2.shtml'>【下一页】</a>")) == Pages(url, (f"{H}/gn/abc_2.shtml",))
+    assert find(url, page("<a href='abc_2.shtml'>下一页&gt;&gt;</a>")) == Pages(url, (f"{H}/gn/abc_2.shtml",))
+    assert find(url, page("<a href='abc_2.shtml'>[2]</a> <a href='abc_3.shtml'>[3]</a>")) == Pages(
+        url, (f"{H}/gn/abc_2.shtml", f"{H}/gn/abc_3.shtml"))
+    assert find(url, page("<a href='abc_2.shtml'>&raquo;</a>")) == Pages(url, (f"{H}/gn/abc_2.shtml",))

@@ -32,6 +32,7 @@ _PREV = re.compile(r"^(?:上一?页|上一?頁|前一?页|前一?頁|prev(?:ious
 _FIRST = re.compile(r"^(?:首页|首頁|第一页|第一頁|first(?:\s*page)?)$", re.I)
 _ALL = re.compile(r"^[\[【(（]?\s*(?:在本页)?(?:阅读|閱讀|显示|顯示|查看|浏览)?\s*(?:全文|全部|单页|單頁|单页阅读|不分页)"
                   r"(?:阅读|閱讀|显示|顯示|浏览)?\s*[\]】)）>»]*$")
+_BRACKETS = " []【】()（）<>《》‹›«»"
 _ARTICLE_NAV = re.compile(r"上一篇|下一篇|上一條|下一條|上一条|下一条|上篇|下篇")
 _COMMENT = re.compile(r"comment|pinglun|reply|review|discuss|gentie|评论|跟帖|留言", re.I)
 _COUNT = re.compile(r"共\s*(\d{1,3})\s*页")
@@ -147,7 +148,19 @@ def find(url: str, html: str, tree=None) -> Pages | None:
             return found
     if _is_list(url):
         return None
-    return _pages_of(url, links, scripts, text, None)
+    found = _pages_of(url, links, scripts, text, None)
+    if found is None and own is not None and own.raw == 1 and not _is_list(own.first):
+        found = _numbered_from_one(url, own.first, links, scripts, text)
+    return found
+
+
+def _numbered_from_one(url: str, stem: str, links, scripts: str, text: str) -> Pages | None:
+    """Page 1 that has a suffix too (PHPCMS ``show-12-345-1.html``, then ``-2``, ``-3``): the
+    pages its bar gives the bare stem, this page first."""
+    found = _pages_of(stem, links, scripts, text, None)
+    if found is None or not found.pages:
+        return None
+    return Pages(url, tuple(p for p in found.pages if p != url), found.single, False)
 
 
 def _tree(html: str):
@@ -170,6 +183,7 @@ def _pager_links(tree, url: str) -> list[tuple[str, str]]:
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
         label = " ".join(_text(a).split())
+        label = label.strip(_BRACKETS) or label  # 【下一页】, [2], 下一页>> ; a bare » stays
         if _ARTICLE_NAV.search(label) or _in_comments(a):
             continue
         out.append((_strip(urljoin(root, href)), label))
