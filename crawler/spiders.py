@@ -27,7 +27,7 @@ from w3lib.url import safe_url_string
 
 from crawler.items import Archived, Page
 from crawler.sources import Source
-from crawler.text.continuation import Pages, find, key
+from crawler.text.continuation import MAX_PAGES, Pages, find, key
 from crawler.traps import trap
 
 logger = logging.getLogger(__name__)
@@ -160,7 +160,8 @@ class SourceSpider(Spider):
             found = self._pages(response)
             if found is not None and found.first == article.url:
                 known = {article.url, *article.todo, *(p.url for p in article.got if p is not None)}
-                new = [url for url in found.pages if url not in known and self.source.allows(url)]
+                room = MAX_PAGES - len(known)  # a bar that keeps naming new pages ends here
+                new = [url for url in found.pages if url not in known and self.source.allows(url)][:max(room, 0)]
                 article.todo = sorted([*article.todo, *new], key=_page_number)
                 self._seen.update(new)
         yield from self._next_page(article)
