@@ -7,10 +7,25 @@ from dataclasses import dataclass
 from crawler.text.model import Capture
 
 
+@dataclass(frozen=True)
+class Archived:
+    """A page of a multi-page article that was revalidated, not fetched again (a revisit): the
+    archived response record its text is read from (``file``: a name under the archive's
+    ``warc/``)."""
+
+    url: str
+    file: str
+    offset: int
+    warc_date: str
+
+
 @dataclass
 class Page:
-    """An article page, as archived: the pipeline derives its text from ``capture``."""
+    """An article page, as archived: the pipeline derives its text from ``capture``. A multi-page
+    article also has ``pages``: every page captured with it (the first included), new captures
+    and revisited ones; ``capture`` is then None when the first page was a revisit."""
 
     url: str
     source: str
     capture: Capture | None
+    pages: tuple[Capture | Archived, ...] = ()

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.export.rows import document_row
-from crawler.items import Page
+from crawler.items import Archived, Page
 from crawler.redislost import RedisError, redis_lost
 from crawler.pool import pool_size, text_pool
-from crawler.rebuild import Located, Skipped, derive_located, derive_page, publish_archive
+from crawler.rebuild import Located, Skipped, derive_page, derive_with_pages, publish_archive
+from crawler.text.continuation import key
 from crawler.text.model import Document, TextError, TextOptions, document_id
 from crawler.text.store import TextStore, load_document
 
@@ -75,12 +76,17 @@ class TextPipeline:
         if not isinstance(item, Page):
             return item
         stats = self.crawler.stats
-        if item.capture is None:
+        pages = tuple(self._located(p, item.source) if isinstance(p, Archived) else p for p in item.pages)
+        first = item.capture or (pages[0] if pages else None)
+        if first is None:
             stats.inc_value("text/dropped/no-capture")
             raise DropItem(f"{item.url}: not archived (WARC_ENABLED off?), no text", log_level="INFO")
+        if len(pages) > 1:
+            stats.inc_value("text/multipage")
+            stats.inc_value("text/multipage_pages", len(pages))
         try:
             result = await asyncio.wrap_future(
-                self._pool().submit(derive_page, item.capture, self._options(), str(self.store.root)))
+                self._pool().submit(derive_page, first, self._options(), str(self.store.root), pages))
         except Exception as exc:  # a worker crash must cost this page's text only, not the crawl
             logger.error("%s: text derivation failed (%r); page archived, no text", item.url, exc,
                          extra={"spider": self.crawler.spider})
@@ -117,6 +123,10 @@ class TextPipeline:
     def _row(self, capture) -> dict:
         return document_row(load_document(self.store.derived_path(capture.source, document_id(capture.url))))
 
+    def _located(self, page: Archived, source: str) -> Located:
+        """A revisited page of a multi-page article: the archived record it stands for."""
+        return Located(page.warc_date, str(self.store.root / "warc" / page.file), page.offset, source, url=page.url)
+
     async def _catch_up(self) -> None:
         """Derive archived articles that have no document yet: a crash (SIGKILL) can fall between
         archiving a page and deriving it, and the next crawl, finding the page archived and
@@ -131,15 +141,24 @@ class TextPipeline:
         except RedisError as exc:  # the next crawl (or `scrapy rebuild`) catches up instead
             redis_lost(self.crawler, exc)
             return
+        joined = self.store.continuation_ids()  # pages of multi-page articles: in their article's text
+        pages: dict[str, list[Located]] = {}  # the archived records that may be continuation pages, by first page
+        for known in known_urls:
+            if known.record_id and (found := key(known.url)) is not None:
+                pages.setdefault(found.first, []).append(
+                    Located(known.warc_date, str(warc_dir / known.warc_file), known.warc_offset, source.name,
+                            url=known.url))
         missing = [
-            Located(known.warc_date, str(warc_dir / known.warc_file), known.warc_offset, source.name)
+            Located(known.warc_date, str(warc_dir / known.warc_file), known.warc_offset, source.name, url=known.url)
             for known in known_urls
             if known.record_id and source.allows(known.url) and source.is_article(known.url)
-            and not self.store.derived_path(source.name, document_id(known.url)).exists()
+            and not (path := self.store.derived_path(source.name, document_id(known.url))).exists()
+            and (path.parent.name, path.stem) not in joined
         ]
         for found in missing:
             try:
-                result = await asyncio.wrap_future(self._pool().submit(derive_located, found, self._options()))
+                result = await asyncio.wrap_future(self._pool().submit(
+                    derive_with_pages, found, self._options(), tuple(pages.get(found.url, ()))))
             except Exception as exc:  # recovery is best effort: `scrapy rebuild` can always redo it
                 logger.warning("%s: archived page not derived (%r)", found.file, exc, extra={"spider": self.crawler.spider})
                 continue

@@ -19,8 +19,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.pagewindow import windows
 from crawler.pool import text_pool
 from crawler.sources import Source
+from crawler.text.continuation import key
 from crawler.text.model import Capture, Document, TextError, TextOptions, document_id
 from crawler.text.pagekind import NotArticle, classify, list_rule
 from crawler.text.store import TextStore
@@ -41,6 +43,8 @@ class Located:
     offset: int
     source: str
     removal: str | None = None  # a response that shows a removal (404, a redirect home): its evidence
+    url: str = ""
+    revisit: bool = False  # a revisit record: the page was revalidated, its payload is an earlier record's
 
 
 def warc_files(directory: str | os.PathLike) -> list[Path]:
@@ -73,16 +77,6 @@ def locate(paths: Iterable[Path], sources: Mapping[str, Source] | None,
             for doc_id, found in locate_all(paths, sources, on_error).items() if any(c.removal is None for c in found)}
 
 
-def _status(record) -> int | None:
-    """A response's status; 200 for HTML in a resource record (as browser-based tools store
-    pages); None for a record that holds no page."""
-    if record.rec_type == "response" and record.http_headers is not None:
-        return int(record.http_headers.get_statuscode() or 0)
-    if record.rec_type == "resource" and is_html_resource(record.rec_headers):
-        return 200
-    return None
-
-
 def locate_all(paths: Iterable[Path], sources: Mapping[str, Source] | None,
                on_error: OnError | None = None) -> dict[str, list[Located]]:
     """Per document id, every capture that can change its text or its state, oldest first: each
@@ -90,7 +84,29 @@ def locate_all(paths: Iterable[Path], sources: Mapping[str, Source] | None,
     (crawler.text.pagekind). Only record headers are read. ``sources`` None: every response
     counts as an article's. ``on_error`` receives each file or record that cannot be read (see
     ``iter_records``)."""
+    every, _ = locate_pages(paths, sources, on_error)
+    return {doc_id: [c for c in found if not c.revisit] for doc_id, found in every.items()}
+
+
+def _status(record) -> int | None:
+    """A response's status; 200 for HTML in a resource record (as browser-based tools store
+    pages); 0 for a revisit (its HTTP headers are not needed); None for a record without a page."""
+    if record.rec_type == "revisit":
+        return 0
+    if record.rec_type == "response" and record.http_headers is not None:
+        return int(record.http_headers.get_statuscode() or 0)
+    if record.rec_type == "resource" and is_html_resource(record.rec_headers):
+        return 200
+    return None
+
+
+def locate_pages(paths: Iterable[Path], sources: Mapping[str, Source] | None, on_error: OnError | None = None,
+                 ) -> tuple[dict[str, list[Located]], dict[str, list[Located]]]:
+    """:func:`locate_all`, with the revisits of every article page, and per first-page address
+    the 200 responses and revisits of the addresses that may be its continuation pages (a page
+    suffix or parameter on its stem: crawler.text.continuation.key), oldest first."""
     every: dict[str, list[Located]] = {}
+    pages: dict[str, list[Located]] = {}
     source, current = None, None
     for path, offset, record in iter_records(paths, on_error):
         if path != current:  # a warcinfo names the source of the records after it, in its file
@@ -101,21 +117,30 @@ def locate_all(paths: Iterable[Path], sources: Mapping[str, Source] | None,
         status = _status(record)
         if status is None:
             continue
+        revisit = record.rec_type == "revisit"
         url = record.rec_headers.get_header("WARC-Target-URI")
+        page = key(url)
+        if page is not None and (status == 200 or revisit):
+            pages.setdefault(page.first, []).append(
+                Located(record.rec_headers.get_header("WARC-Date"), str(path), offset, source or _host(url), None,
+                        url, revisit))
         name = _document_source(url, source, sources)
         if name is None:
             continue
         removal = None
-        if status != 200:
+        if revisit:
+            pass
+        elif status != 200:
             seed = (sources or {}).get(name)
             kind = classify(url, status, record.http_headers.get_header("Location"), None,
                             list_rule(seed.text.list_patterns) if seed else None)
             if kind.removal is None:
                 continue
             removal = kind.removal
-        found = Located(record.rec_headers.get_header("WARC-Date"), str(path), offset, name, removal)
+        found = Located(record.rec_headers.get_header("WARC-Date"), str(path), offset, name, removal, url, revisit)
         every.setdefault(document_id(url), []).append(found)
-    return {doc_id: sorted(found) for doc_id, found in every.items()}
+    return ({doc_id: sorted(found) for doc_id, found in every.items()},
+            {first: sorted(found) for first, found in pages.items()})
 
 
 def _document_source(url: str, source: str | None, sources: Mapping[str, Source] | None) -> str | None:
@@ -135,9 +160,11 @@ def read_capture(path: str | os.PathLike, offset: int, source: str) -> Capture:
     return capture_of(read_record_at(path, offset, MAX_RECORD_PAYLOAD), source)
 
 
-def derive_located(found: Located, options: TextOptions) -> Document | TextError:
-    """Pool entry point: read one record and derive it."""
-    from crawler.text import derive  # imported here: trafilatura is slow to import for every command
+def derive_located(found: Located, options: TextOptions,
+                   lookup: Callable[[str], Capture | None] = lambda url: None) -> Document | TextError:
+    """Pool entry point: read one record and derive it (``lookup``: the captures of its other
+    pages, when it is the first page of a multi-page article; crawler.text.multipage)."""
+    from crawler.text.multipage import derive_article  # imported here: trafilatura is slow to import
 
     try:
         capture = read_capture(found.file, found.offset, found.source)
@@ -146,7 +173,7 @@ def derive_located(found: Located, options: TextOptions) -> Document | TextError
     except (WarcReadError, OSError) as exc:
         return TextError("unreadable-record", str(exc))
     try:
-        return derive(capture, options)
+        return derive_article(capture, lookup, options)
     except TextError as exc:
         return exc
 
@@ -171,10 +198,16 @@ def rebuild(
     with _executor(workers) as pool:
         warm_up(pool)
         options = {name: src.text for name, src in (sources or {}).items()}
-        jobs = sorted(locate_all(paths, sources, on_error).items())
+        every, pages = locate_pages(paths, sources, on_error)
         root = str(store.root)
-        args = [(found, _options_for(options, found[0].source, max_decompressed_size), root) for _, found in jobs]
-        del jobs
+        args = []
+        for _, found in sorted(every.items()):
+            candidates = tuple(pages.get(found[0].url, ()))
+            if not candidates:  # a single-page article: its revisits change nothing
+                found = [c for c in found if not c.revisit]
+            if found:
+                args.append((found, _options_for(options, found[0].source, max_decompressed_size), root, candidates))
+        del every, pages
         results = pool.map(_store_star, args, chunksize=2)  # every job submitted now
         if workers > 1:
             import crawler.text.dedup  # noqa: F401  the publish's imports (numpy), while the workers derive
@@ -214,19 +247,21 @@ def _where(found: Located, error: TextError) -> str:
     return text if text.startswith(found.file) else f"{found.file}: offset {found.offset}: {text}"
 
 
-def derive_stored(captures: list[Located], options: TextOptions,
-                  root: str) -> tuple[tuple[str, str] | TextError | None, tuple[str, ...]]:
+def derive_stored(captures: list[Located], options: TextOptions, root: str, pages: tuple[Located, ...] = (),
+                  ) -> tuple[tuple[str, str] | TextError | None, tuple[str, ...]]:
     """Pool entry point of a rebuild: fold every capture of one document, oldest first, as the
     crawl did one at a time (crawler.text.timeline), and write its kept Document and timeline
     under ``root`` here in the worker; (source, id) comes back, not the Document. A document no
-    article capture gave gives the last capture's TextError (None: only removals). Second: one
-    line per capture whose record is damaged (truncated, unreadable), naming file and offset."""
+    article capture gave gives the last capture's TextError (None: only removals). ``pages``:
+    the captures of its possible continuation pages (crawler.pagewindow: which go with each
+    capture of the first page). Second: one line per capture whose record is damaged
+    (truncated, unreadable), naming file and offset."""
     doc, timeline, error, damaged = None, Timeline(), None, []
-    for found in captures:
+    for found, lookup in windows(captures, pages, read_capture):
         if found.removal is not None:
             step = on_removal(doc, timeline, found.warc_date, found.removal)
         else:
-            result = derive_located(found, options)
+            result = derive_located(found, options, lookup)
             if isinstance(result, NotArticle) and result.kind.removal:
                 step = on_removal(doc, timeline, found.warc_date, result.kind.removal)
                 error = result
@@ -317,15 +352,25 @@ class Skipped:
     removed: bool = False
 
 
-def derive_page(capture: Capture, options: TextOptions, root: str) -> Stored | Skipped | TextError:
+def derive_page(capture: Capture | Located, options: TextOptions, root: str,
+                pages: tuple[Capture | Located, ...] = ()) -> Stored | Skipped | TextError:
     """Pool entry point: derive the page and fold it into the document's cache under ``root``
     here in the worker (crawler.text.store.TextStore.advance: encoding the JSON and writing the
     file stay off the crawl's event loop, and the Document does not travel back). A TextError is
-    returned, not raised, so it crosses the process boundary intact."""
-    from crawler.text import derive
+    returned, not raised, so it crosses the process boundary intact. ``pages``: every page of a
+    multi-page article captured with it (revisited ones as the Located record they stand for),
+    read here; ``capture`` is then its first page."""
+    from crawler.text.multipage import derive_article
 
     try:
-        doc = derive(capture, options)
+        captures = [_read(p) for p in pages]
+        if isinstance(capture, Located):
+            capture = _read(capture)
+    except (WarcReadError, OSError) as exc:
+        return TextError("unreadable-record", str(exc))
+    by_url = {c.url: c for c in captures}
+    try:
+        doc = derive_article(capture, by_url.get, options)
     except NotArticle as exc:
         removed = False
         if exc.kind.removal:
@@ -337,6 +382,25 @@ def derive_page(capture: Capture, options: TextOptions, root: str) -> Stored | S
         return exc
     step = TextStore(root).advance(doc)
     return Stored(doc.encoding.repairs, doc.removed, step.outcome, step.restored)
+
+
+def derive_with_pages(found: Located, options: TextOptions, pages: tuple[Located, ...]) -> Document | TextError:
+    """Pool entry point: :func:`derive_located` of a first page with the archived records of the
+    addresses that may be its continuation pages (the crawl's catch-up, from the state)."""
+    by_url = {page.url: page for page in pages}
+
+    def lookup(url: str) -> Capture | None:
+        page = by_url.get(url)
+        try:
+            return _read(page) if page is not None else None
+        except (WarcReadError, OSError):
+            return None
+
+    return derive_located(found, options, lookup)
+
+
+def _read(page: Capture | Located) -> Capture:
+    return page if isinstance(page, Capture) else read_capture(page.file, page.offset, page.source)
 
 
 def publish_archive(root: str, seeds_dir: str, pool: ProcessPoolExecutor | None = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -23,10 +24,11 @@ from scrapy.utils.url import url_has_any_extension
 from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
-from crawler.items import Page
+from crawler.items import Archived, Page
 from crawler.sources import Source
 from crawler.text.model import TextError
 from crawler.text.payload import undo
+from crawler.text.continuation import MAX_PAGES, Pages, find, key
 from crawler.traps import trap
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,17 @@ MAX_SITEMAP_SIZE = 50 * 1024 * 1024
 #: Verdicts on links remembered (see SourceSpider.links); the memo is emptied when it reaches this.
 LINK_MEMO_SIZE = 200_000
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass
+class Article:
+    """A multi-page article being captured: its pages are requested one after another, and the
+    Page is yielded after the last (request meta ``article``; docs/architecture.md)."""
+
+    url: str
+    todo: list[str]
+    got: list = field(default_factory=list)  # Capture | Archived of each page, the first included
+    fresh: bool = False  # some page is a new capture: there is something to derive
 
 
 def source_settings(source: Source) -> dict[str, Any]:
@@ -98,10 +111,76 @@ class SourceSpider(Spider):
         # a revisit (304, or the same payload again) has the text it had: nothing to derive
         revisit = "revisit" in response.flags or response.meta.get("revisit")
         self._count(response.url)
-        if response.status == 200 and not revisit and self.source.is_article(response.url):
-            yield Page(url=response.url, source=self.name, capture=response.meta.get("capture"))
+        if response.status == 200 and self.source.is_article(response.url):
+            found = self._pages(response)
+            if found is not None and found.continuation:  # never a text of its own: its article is
+                self.crawler.stats.inc_value("spider/continuation_pages")
+                if found.first not in self._seen and self.source.allows(found.first):
+                    yield self._request(found.first, self.parse)
+            elif found is not None:
+                yield from self._start_article(response, found, not revisit)
+            elif not revisit:
+                yield Page(url=response.url, source=self.name, capture=response.meta.get("capture"))
         if isinstance(response, TextResponse):
             yield from self._follow(self.links(response))
+
+    # -- multi-page articles: continuation pages are requested with their article, one after the
+    # other (never dropped as young or already seen: they follow their first page's verdict)
+
+    def _pages(self, response: Response) -> Pages | None:
+        if not isinstance(response, TextResponse):
+            return None
+        found = find(response.url, response.text)  # parsed only when it may have a page bar
+        return found if found is not None and (found.pages or found.single or found.continuation) else None
+
+    def _start_article(self, response: Response, found: Pages, fresh: bool) -> Iterator[Page | Request]:
+        todo = [url for url in [*([found.single] if found.single else []), *found.pages]
+                if url != response.url and self.source.allows(url)]
+        article = Article(response.url, todo, [self._captured(response)], fresh)
+        self._seen.update(todo)
+        self.crawler.stats.inc_value("spider/multipage_articles")
+        yield from self._next_page(article)
+
+    def _captured(self, response: Response) -> Any:
+        """The page's new capture, or the archived record of a revisit."""
+        capture = response.meta.get("capture")
+        known = response.meta.get("incremental_known")
+        if capture is None and known is not None and known.record_id:
+            return Archived(response.url, known.warc_file, known.warc_offset, known.warc_date)
+        return capture
+
+    def _next_page(self, article: Article) -> Iterator[Page | Request]:
+        if article.todo:
+            url = article.todo.pop(0)
+            self.crawler.stats.inc_value("spider/continuation_requests")
+            yield Request(url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
+                          meta={"article": article})
+        elif article.fresh:
+            first = article.got[0]
+            yield Page(url=article.url, source=self.name, capture=None if isinstance(first, Archived) else first,
+                       pages=tuple(p for p in article.got if p is not None))
+
+    def parse_page(self, response: Response) -> Iterator[Page | Request]:
+        """A continuation page (or the single-page version) of ``meta["article"]``."""
+        article: Article = response.meta["article"]
+        self._count(response.url)
+        if response.status == 200:
+            captured = self._captured(response)
+            if captured is not None:
+                article.got.append(captured)
+                article.fresh |= not ("revisit" in response.flags or response.meta.get("revisit"))
+            found = self._pages(response)
+            if found is not None and found.first == article.url:
+                known = {article.url, *article.todo, *(p.url for p in article.got if p is not None)}
+                room = MAX_PAGES - len(known)  # a bar that keeps naming new pages ends here
+                new = [url for url in found.pages if url not in known and self.source.allows(url)][:max(room, 0)]
+                article.todo = sorted([*article.todo, *new], key=_page_number)
+                self._seen.update(new)
+        yield from self._next_page(article)
+
+    def page_failed(self, failure) -> Iterator[Page | Request]:
+        """A continuation page that could not be fetched costs only itself."""
+        yield from self._next_page(failure.request.meta["article"])
 
     def _count(self, url: str) -> None:
         """Pages that reached the spider, and how many were article pages: an empty crawl says
@@ -234,3 +313,8 @@ class SourceSpider(Spider):
             for url in (response.urljoin(u.strip()) for u in urls)
             if self._links.matches(url) and self.source.allows(url)
         ]
+
+
+def _page_number(url: str) -> tuple[int, str]:
+    found = key(url)
+    return (found.raw if found is not None and isinstance(found.raw, int) else 0), url

@@ -109,6 +109,7 @@ def normalized(data: str, base: str) -> str:
     """Replace what changes from run to run (port, WARC location, fetch time) by placeholders."""
     data = data.replace(base, "http://DEMO")
     data = re.sub(r"^fetched: .*$", "fetched: FETCHED", data, flags=re.M)
+    data = re.sub(r"^- \{url: (\S+), fetched: .*\}$", r"- {url: \1, fetched: FETCHED, record: WARC}", data, flags=re.M)
     return re.sub(r"^warc: \{.*\}$", "warc: WARC", data, flags=re.M)
 
 

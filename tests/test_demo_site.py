@@ -88,7 +88,9 @@ def test_at_least_seven_realistic_articles_per_sub_site():
 
 def test_url_shapes(site):
     articles = {a.path for a in expected_articles()}
-    assert {p for p in site if ARTICLE_URL.match(p)} == articles
+    pages = {p for a in expected_articles() for p in a.pages}  # a multi-page article's other pages
+    assert pages == {"/wenming/2023/10/t20231001_3290_1.html", "/wenming/2023/10/t20231001_3290_2.html"}
+    assert {p for p in site if ARTICLE_URL.match(p)} == articles | pages
     assert {p for p in site if LIST_URL.match(p)} == {
         f"/{s}/{n}.html" for s in ("news", "wenming", "gongyi", "corp", "blog") for n in ("index", "list_2")}
 

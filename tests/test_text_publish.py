@@ -16,7 +16,7 @@ import pytest
 
 from crawler.pool import text_context
 from crawler.text.dedup import shingles
-from crawler.text.model import Document, EncodingInfo, TextOptions, WarcRef
+from crawler.text.model import Document, EncodingInfo, PageRef, TextOptions, WarcRef
 from crawler.text.render import render
 from crawler.text.sitewide import finalize
 from crawler.text.store import TextStore
@@ -246,7 +246,9 @@ def test_document_json_form_is_the_dataclass_form_and_round_trips():
     full = document("00ab", "a", STORY, published="2026-01-02", author="李明",
                     meta=(("origin", "东湖在线"),), removed=(("generic", 2),))
     bare = dataclasses.replace(full, warc=None, published=None, author=None, meta=(), removed=())
-    for doc in (full, bare):
+    paged = dataclasses.replace(full, pages=(PageRef(full.url, "2026-01-02T00:00:00Z", full.warc),
+                                             PageRef(full.url + "_1", "2026-01-02T00:00:01Z", None)))
+    for doc in (full, bare, paged):
         encoded = json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True)
         assert encoded == json.dumps(dataclasses.asdict(doc), ensure_ascii=False, sort_keys=True)
         assert Document.from_dict(json.loads(encoded)) == doc

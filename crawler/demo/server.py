@@ -89,8 +89,10 @@ class DemoHandler(http.server.BaseHTTPRequestHandler):
         self._respond(head=False)
 
     def _respond(self, head: bool) -> None:
-        path = self.path.split("?", 1)[0].split("#", 1)[0]
-        resource = self.server.cache.get().get(path)
+        full = self.path.split("#", 1)[0]
+        path = full.split("?", 1)[0]
+        site = self.server.cache.get()
+        resource = site.get(full) or site.get(path)  # show.php?id=7&page=2 is a page of its own
         if resource is None:
             self._send_simple(404, "text/html; charset=utf-8", "<h1>404 页面不存在</h1>\n".encode(), head)
         elif resource.status != 200:

@@ -14,7 +14,9 @@ annotations, not_articles: pages that look like articles and are not, crawler/de
 and ``articles:``, each with slug ``YYYY/MM/word`` (-> ``/<site>/<slug>.html``),
 title, published (as the page shows it), source, author, optional clicks, editor, caption,
 categories, http_label (a wrong label for this page), annotated, shows (the article taken down:
-``http-404``, ``notice``, ``wall``...), and paragraphs: a string, or
+``http-404``, ``notice``, ``wall``...), address (under the sub-site, instead of ``<slug>.html``),
+pages / paging / single (a multi-page article: crawler/demo/paging.py), extra (markup added
+before the footer: links that look like a next page and are not), and paragraphs: a string, or
 ``{text, damage: mojibake, from, to}`` / ``{text, damage: lost-byte, at}`` (character offsets).
 A content file with a top-level ``bulk:`` key is a generated channel of any size instead
 (``crawler/demo/bulk.py``). ``crawler/demo/server.py`` serves these resources.
@@ -33,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-from . import notarticles
+from . import notarticles, paging
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 DEFAULT_BASE = "http://127.0.0.1:8000"
@@ -73,6 +75,7 @@ class ExpectedArticle:
     site: str = ""
     damage: tuple[str, ...] = ()  # "index:kind" of each damaged paragraph, kinds as damage_label
     annotated: bool = False  # the page shows converter pinyin annotations
+    pages: tuple[str, ...] = ()  # a multi-page article's other addresses (its single-page version first)
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class Article:
     paragraphs: tuple[dict, ...] = ()
     when: datetime = FIXED_DATE
     iso: str = ""
+    shown: tuple[int, int] | None = field(default=None, compare=False)  # one page's paragraphs (crawler/demo/paging.py)
 
 
 def load_content(content_dir: Path | None = None) -> list[tuple[dict, list[Article]]]:
@@ -120,8 +124,10 @@ def _article(site: dict, raw: dict) -> Article:
         raise ValueError(f"slug {raw['slug']!r} is not YYYY/MM/word")
     paragraphs = tuple(p if isinstance(p, dict) else {"text": p} for p in raw["paragraphs"])
     when, iso = parse_shown_date(str(raw["published"]))
-    return Article(site, f"/{site['name']}/{raw['slug']}.html", raw, str(raw["title"]),
-                   paragraphs, when, iso)
+    path = f"/{site['name']}/{raw['address']}" if raw.get("address") else f"/{site['name']}/{raw['slug']}.html"
+    if raw.get("pages"):
+        paging.style_of(raw), paging.ranges(raw, len(paragraphs))  # checked here: a bad file is named
+    return Article(site, path, raw, str(raw["title"]), paragraphs, when, iso)
 
 
 def parse_shown_date(shown: str) -> tuple[datetime, str]:
@@ -215,10 +221,15 @@ def _html_type(label: str | None) -> str:
     return f"text/html; charset={label}" if label else "text/html"
 
 
-def _article_resource(article: Article, siblings: list[Article]) -> Resource:
+def _article_resource(article: Article, siblings: list[Article], bar: str = "") -> Resource:
     site = article.site
-    page = _encode(site, article_page(article, siblings))
-    for para in article.paragraphs:
+    html = article_page(article, siblings)
+    bar += article.data.get("extra", "")
+    if bar:  # a multi-page article's page bar, and the article's ``extra`` markup, before the footer
+        at = html.rindex('<div class="footer">')
+        html = html[:at] + bar + html[at:]
+    page = _encode(site, html)
+    for para in _shown(article):
         if para.get("damage") == "lost-byte":
             page = _lose_byte(page, article, para)
     label = article.data.get("http_label", site.get("http_label"))
@@ -237,11 +248,38 @@ def _odd_resource(site: dict, served: tuple, when: datetime) -> Resource:
     return dataclasses.replace(page, headers=page.headers + headers, status=status)
 
 
+def _paged_resources(article: Article, siblings: list[Article]) -> dict[str, Resource]:
+    """Every page of a multi-page article (and its single-page version), crawler/demo/paging.py."""
+    data = article.data
+    style, spans = paging.style_of(data), paging.ranges(data, len(article.paragraphs))
+    out = {paging.page_path(article.path, style, i): _article_resource(
+        dataclasses.replace(article, shown=span), siblings,
+        paging.bar(article.path, style, i, len(spans), bool(data.get("single")))) for i, span in enumerate(spans)}
+    if data.get("single"):
+        out[paging.single_path(article.path, style)] = _article_resource(article, siblings)
+    return out
+
+
+def _other_pages(article: Article) -> tuple[str, ...]:
+    data = article.data
+    if not data.get("pages"):
+        return ()
+    style = paging.style_of(data)
+    single = (paging.single_path(article.path, style),) if data.get("single") else ()
+    return single + tuple(paging.page_path(article.path, style, i) for i in range(1, len(data["pages"]) + 1))
+
+
 def _site_resources(site: dict, articles: list[Article], base: str) -> dict[str, Resource]:
     name, newest = site["name"], max(a.when for a in articles)
     template = _page_in_template(site)
-    out = {a.path: (_odd_resource(site, notarticles.takedown(a.data["shows"], template), a.when) if a.data.get("shows")
-                    else _article_resource(a, articles)) for a in articles}
+    out = {}
+    for a in articles:
+        if a.data.get("shows"):
+            out[a.path] = _odd_resource(site, notarticles.takedown(a.data["shows"], template), a.when)
+        elif a.data.get("pages"):
+            out.update(_paged_resources(a, articles))
+        else:
+            out[a.path] = _article_resource(a, articles)
     for path, served in notarticles.served(site, template).items():
         out[path] = _odd_resource(site, served, newest)
     for number, html in list_pages(site, articles):
@@ -284,7 +322,7 @@ def expected_articles(content_dir: Path | None = None) -> list[ExpectedArticle]:
             damage = tuple(f"{i}:{damage_label(p)}" for i, p in enumerate(a.paragraphs) if p.get("damage"))
             out.append(ExpectedArticle(
                 a.path, a.title, tuple(expected_paragraph(p) for p in a.paragraphs), a.iso,
-                str(a.data["author"]), a.site["name"], damage, bool(a.data.get("annotated"))))
+                str(a.data["author"]), a.site["name"], damage, bool(a.data.get("annotated")), _other_pages(a)))
     return out
 
 
@@ -333,8 +371,13 @@ def _related(article: Article, siblings: list[Article]) -> str:
     return "".join(f'<li><a href="{p}">{_e(t)}</a></li>\n' for p, t in items)
 
 
+def _shown(article: Article) -> tuple[dict, ...]:
+    """The paragraphs this page shows: one page's share of a multi-page article, else all."""
+    return article.paragraphs[slice(*article.shown)] if article.shown else article.paragraphs
+
+
 def _paragraphs(article: Article, indent: str = "") -> list[str]:
-    return [f"<p>{indent}{_e(shown_paragraph(article, p))}</p>\n" for p in article.paragraphs]
+    return [f"<p>{indent}{_e(shown_paragraph(article, p))}</p>\n" for p in _shown(article)]
 
 
 def _news(article: Article, siblings: list[Article]) -> str:

@@ -139,7 +139,8 @@ class IncrementalMiddleware:
             raise IgnoreRequest(f"{request.url}: not sent, Redis unreachable") from None
         # the spider middleware (crawler.spidermiddlewares.incremental) drops these before they are
         # scheduled; what still comes here (a redirect's target) is refused the same way
-        reason = not_due(known, self.clock(), articles_after(self.crawler.spider, request.url),
+        young = None if "article" in request.meta else articles_after(self.crawler.spider, request.url)
+        reason = not_due(known, self.clock(), young,  # a continuation page is due with its article
                          retrying=bool(request.meta.get("retry_times")), holds=self.holds)
         if reason is not None:
             self.crawler.stats.inc_value(f"incremental/skipped/{reason}")

@@ -61,15 +61,22 @@ class CrawlReport:
         dropped = {k.removeprefix("text/dropped/"): v for k, v in stats.items() if k.startswith("text/dropped/")}
         logger.info(
             "crawl summary: %(pages)s responses captured, %(revisits)s revisited, %(fresh)s young articles "
-            "skipped, %(docs)s articles derived, %(dropped)s without text%(why)s, %(failed)s failed (due again), "
+            "skipped, %(docs)s articles derived%(multipage)s, %(dropped)s without text%(why)s, %(failed)s failed (due again), "
             "%(refused)s refused; %(kinds)s; %(fates)s; finish reason %(reason)s; report %(path)s",
             {"pages": stats.get("warc/records/response", 0), "revisits": stats.get("warc/records/revisit", 0),
              "fresh": stats.get("incremental/skipped/fresh", 0), "docs": stats.get("text/documents", 0),
+             "multipage": multipage(stats),
              "dropped": sum(dropped.values()), "why": _reasons(dropped), "failed": stats.get("incremental/failed", 0),
              "refused": _total(stats, "scope/refused/") + stats.get("hostguard/refused", 0),
              "kinds": not_articles(stats), "fates": fates(stats), "reason": reason, "path": path},
             extra={"spider": spider},
         )
+
+
+def multipage(stats: dict) -> str:
+    """`` (2 multi-page, 7 pages)`` after the articles derived, when some had several pages."""
+    count = stats.get("text/multipage", 0)
+    return f" ({count} multi-page, {stats.get('text/multipage_pages', 0)} pages)" if count else ""
 
 
 def not_articles(stats: dict) -> str:

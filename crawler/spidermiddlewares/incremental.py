@@ -8,7 +8,9 @@ download slot, no middleware pass and no log line; they are only counted
 incremental downloader middleware applies to what still reaches it (``crawler.state.due``), with
 the same state store and clock (``crawler.archive_state``, ``crawler.archive_clock``, set by
 that middleware). A skipped request is a decision of ours: it is not a request, and nothing
-counts it as a failure of the site (docs/guarantees.md).
+counts it as a failure of the site (docs/guarantees.md). The continuation pages of a multi-page
+article (request meta ``article``, crawler/spiders.py) are never dropped here: they are requested
+because their article was due, and its text needs every page.
 
 Priority 100: below Scrapy's DepthMiddleware (900) and OffsiteMiddleware (500), which see the
 output first, so a request another filter drops is not counted here.
@@ -49,8 +51,8 @@ class IncrementalFilterMiddleware(BaseSpiderMiddleware):
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         store = getattr(self.crawler, "archive_state", None)
-        if store is None or request.meta.get("incremental") is False:
-            return request
+        if store is None or request.meta.get("incremental") is False or "article" in request.meta:
+            return request  # a continuation page goes with its article, which was due
         try:
             known = store.get(request.url)
         except RedisError as exc:

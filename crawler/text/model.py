@@ -22,6 +22,15 @@ class WarcRef:
 
 
 @dataclass(frozen=True)
+class PageRef:
+    """One page of a multi-page article: its address, the WARC-Date and record of its capture."""
+
+    url: str
+    fetched: str
+    warc: WarcRef | None = None
+
+
+@dataclass(frozen=True)
 class Capture:
     """One archived HTTP response, exactly as the WARC response record holds it."""
 
@@ -87,6 +96,7 @@ class Document:
     meta: tuple[tuple[str, str], ...] = ()  # other front-matter facts: ("origin", "新华网"), ...
     removed: tuple[tuple[str, int], ...] = ()  # per-page boilerplate removed: (rule, count), sorted
     warc: WarcRef | None = None
+    pages: tuple[PageRef, ...] = ()  # a multi-page article's pages in order, the first included; () for one page
 
     def to_dict(self) -> dict:
         """The JSON form (docs/formats.md): what ``dataclasses.asdict`` gives, with tuples left as
@@ -95,6 +105,8 @@ class Document:
         data = {f.name: getattr(self, f.name) for f in _DOC_FIELDS}
         data["encoding"] = dict(vars(self.encoding))
         data["warc"] = dict(vars(self.warc)) if self.warc is not None else None
+        data["pages"] = [{"url": p.url, "fetched": p.fetched, "warc": dict(vars(p.warc)) if p.warc else None}
+                         for p in self.pages]
         return data
 
     @classmethod
@@ -105,6 +117,8 @@ class Document:
         data["paragraphs"] = tuple(data["paragraphs"])
         data["meta"] = tuple(tuple(kv) for kv in data.get("meta", ()))
         data["removed"] = tuple(tuple(kv) for kv in data.get("removed", ()))
+        data["pages"] = tuple(PageRef(p["url"], p["fetched"], WarcRef(**p["warc"]) if p.get("warc") else None)
+                              for p in data.get("pages", ()))
         return cls(**data)
 
 

@@ -54,6 +54,11 @@ def front_matter(doc: Document, removed: int, cluster: tuple[str, str] | None = 
     if doc.warc:
         w = doc.warc
         data["warc"] = _Inline(file=w.file, offset=w.offset, record_id=w.record_id, payload_digest=w.payload_digest)
+    if doc.pages:  # a multi-page article: every page's address and record, in order
+        data["pages"] = [_Inline(url=page.url, fetched=page.fetched,
+                                 **({"file": page.warc.file, "offset": page.warc.offset,
+                                     "record_id": page.warc.record_id} if page.warc else {}))
+                         for page in doc.pages]
     e = doc.encoding
     data["encoding"] = _Inline(declared=e.declared, used=e.used, reason=e.reason, repairs=e.repairs,
                                losses=e.losses, annotations_removed=e.annotations_removed)

@@ -30,7 +30,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from .model import Document, TextOptions
+from .model import Document, TextOptions, document_id
 from .timeline import Step, Timeline, on_article, on_removal
 
 if TYPE_CHECKING:
@@ -80,9 +80,27 @@ class TextStore:
         return self.root / "derived" / safe_name(source) / f"{doc_id}.json"
 
     def write_derived(self, doc: Document) -> None:
-        """Cache ``doc`` as the document's kept Document (its timeline is left as it is)."""
+        """Cache ``doc`` as the document's kept Document (its timeline is left as it is). A
+        multi-page article also names its continuation pages (``<id>.pages``): they are never
+        texts of their own, whatever else derived them."""
         data = json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
-        write_atomic(self.derived_path(doc.source, doc.id), data)
+        path = self.derived_path(doc.source, doc.id)
+        write_atomic(path, data)
+        pages = sorted({document_id(p.url) for p in doc.pages[1:]} - {doc.id})
+        if pages:
+            write_atomic(path.with_suffix(".pages"), json.dumps(pages).encode("utf-8"))
+        else:
+            path.with_suffix(".pages").unlink(missing_ok=True)
+
+    def continuation_ids(self) -> set[tuple[str, str]]:
+        """(source directory, id) of every page that a multi-page article of the archive joined."""
+        found = set()
+        for path in sorted((self.root / "derived").glob("*/*.pages")):
+            try:
+                found.update((path.parent.name, doc_id) for doc_id in json.loads(path.read_text("utf-8")))
+            except (OSError, ValueError, TypeError):
+                continue
+        return found
 
     def load_derived(self, source: str, doc_id: str) -> Document | None:
         """The kept Document of a page, None when there is none (or it cannot be read)."""
@@ -161,8 +179,9 @@ class TextStore:
         snapshot = Path(tempfile.mkdtemp(prefix=_SNAPSHOT, dir=self.root))
         derived = self.root / "derived"
         refs = []
+        joined = self.continuation_ids()  # pages of a multi-page article: in its text, not texts
         for path in self.derived_files():
-            if only is not None and path not in only:
+            if only is not None and path not in only or (path.parent.name, path.stem) in joined:
                 continue
             (snapshot / path.parent.name).mkdir(exist_ok=True)
             for suffix in (".json", ".history"):
@@ -217,7 +236,7 @@ class TextStore:
         for name in _PUBLISH_CODE:
             digest.update(Path(__file__).with_name(name).read_bytes())
         for path in sorted((self.root / "derived").glob("*/*")):
-            if path.suffix in (".json", ".history"):
+            if path.suffix in (".json", ".history", ".pages"):
                 digest.update(_stat_line(path, self.root))
         return digest.hexdigest()
 
