@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import cache
 
 import lxml.html
 import trafilatura
@@ -18,6 +19,7 @@ from .decode import decode_html, decode_payload
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
 from .normalize import normalize_lines, normalize_whitespace, strip_annotations
 from .pagemeta import PageMeta
+from .title import choose_title
 from .repair import repair_paragraphs
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
@@ -39,7 +41,7 @@ _BYLINE_WORD = re.compile("作者|记者|記者|来源|來源|责任编辑|責�
 assert f"(?:{_BYLINE_WORD.pattern})" in _META_PART.pattern  # the same words, or the filter is wrong
 _META_CHARS = r"\s\d|·•/_\-【】\[\]()（）:：.年月日发發布佈时時间間期点點击擊阅閱读讀量浏瀏览覽次数"
 _PROSE = re.compile(rf"(?:[{_META_CHARS}]*[^{_META_CHARS}]){{17}}")
-_AUTHOR = re.compile(r"(?:作者|记者|記者)\s*[:：]?\s*([\u4e00-\u9fff·]{2,4}(?:[、，,][\u4e00-\u9fff·]{2,4})*)")
+_AUTHOR = re.compile(r"(?<!原创)(?:作者|记者|記者)\s*[:：]?\s*([\u4e00-\u9fff·]{2,4}(?:[、，,][\u4e00-\u9fff·]{2,4})*)")
 _ORIGIN = re.compile(r"(?:来源|來源)\s*[:：]\s*(\S+)")
 GENERIC_RULES = {
     "share": re.compile(r"^(?!.*[。！？]).{0,10}分享到.{0,40}$"),
@@ -70,7 +72,6 @@ assert all(rx.groups == 0 for rx in GENERIC_RULES.values())  # lastgroup names t
 
 _ORIGINAL_TITLE = re.compile(r"^(?:原标题|原標題)\s*[:：]\s*(.{2,80})$")
 _FRONT_MATTER = re.compile(r"^(title|date|updated|author|categories|tags|comments|headimg|thumbnail|permalink|layout)\s*:\s*(.*)$")
-_TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——)\s*")
 _LAYOUT_TAGS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th"}
 _LABELLED_DATE = re.compile(r"(?:发布时间|發布時間|發佈時間|发布日期)\s*[:：]?\s*\d{4}")
 _COUNTER = re.compile(r"(?:点击|點擊|阅读|閱讀|浏览|瀏覽)\S{0,3}\s*[:：]?\s*\d+")
@@ -146,16 +147,6 @@ def split_short_date(title: str, url: str, warc_date: str) -> tuple[str, str | N
     if not in_url and date > warc_date[:10]:
         date = f"{year - 1:04d}-{month:02d}-{day:02d}"
     return match.group(3), (date if date <= warc_date[:10] else None)
-
-
-def clean_title(title: str, page_text: Callable[[], str]) -> str:
-    """The title without a trailing site name (``标题_某某网``, ``标题 - 某某网``), when the page
-    itself shows the shorter title (its heading). ``page_text`` gives the page's text; it is
-    called only when the title has such a suffix."""
-    parts = _TITLE_SEPARATOR.split(title)
-    if len(parts) >= 2 and len(parts[0]) >= 4 and page_text().count(parts[0]) >= 2:
-        return parts[0]
-    return title
 
 
 def iso_date(text: str, before: str) -> str | None:
@@ -311,7 +302,7 @@ def derive(capture: Capture, options: TextOptions) -> Document:
         raise TextError("no-text", f"{capture.url}: not parseable as HTML")
     page = PageMeta(tree, html, capture.url, capture.warc_date)  # title now; author, date if asked
     # here, before trafilatura sees the tree; the page's text is made only for a title with a suffix
-    page_title = clean_title(normalize_whitespace(page.title or ""), tree.text_content)
+    page_title = choose_title(page.html_title, page.title, tree, cache(tree.text_content))
     result = trafilatura.bare_extraction(tree, url=capture.url, include_comments=False, deduplicate=False,
                                          include_tables=True)  # works on a copy of the tree
     text = result.text if result is not None and result.text else fallback_text(html)
