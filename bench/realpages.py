@@ -13,11 +13,12 @@ figures only; tests/test_text_realpages.py holds the floors.
 from __future__ import annotations
 
 import argparse
+import json
 
 from common import ROOT  # noqa: F401  (puts the project on sys.path)
 
 from crawler.text.model import Capture  # noqa: E402
-from tests.realpages import (CHECKS, FLOORS, WARC_DATE, expectations, extract, floors_of, floors_text, page_path,  # noqa: E402
+from tests.realpages import (CHECKS, FLOORS, WARC_DATE, below_floors, expectations, extract, floors_of, floors_text, page_path,  # noqa: E402
                              score, url_of)
 
 
@@ -64,6 +65,9 @@ def main() -> None:
     print(f"CPU a page: trafilatura alone {alone * 1000:.1f} ms, text.derive {ours * 1000:.1f} ms "
           f"(our steps add {(ours - alone) / alone:.0%})")
     if args.write_floors:
+        worse = below_floors(scores, json.loads(FLOORS.read_text("utf-8")))
+        if worse:
+            raise SystemExit("floors only go up; these pages got worse:\n" + "\n".join(worse))
         FLOORS.write_text(floors_text(floors_of(scores)), "utf-8")
         print(f"floors written to {FLOORS}")
 

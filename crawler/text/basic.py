@@ -18,6 +18,7 @@ from lxml import etree
 from .decode import decode_html, decode_payload
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
 from .normalize import normalize_lines, normalize_whitespace, strip_annotations
+from .furniture import trim_tail, unglue_credits
 from .pagemeta import PageMeta
 from .title import choose_title
 from .repair import repair_paragraphs
@@ -317,7 +318,10 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     title, lines = lines[0], lines[1:]
     title, short_date = split_short_date(title, capture.url, capture.warc_date)
     lines, meta = split_meta([x for x in lines if x], capture.warc_date)
+    lines, tail = trim_tail(lines)  # before the line rules: the closing markers are among their lines
+    lines, glued = unglue_credits(lines)
     lines, removed = remove_generic(lines, title, options.boilerplate_patterns)
+    removed.update({rule: n for rule, n in (("tail", tail), ("editor", glued)) if n})
     lines, menus = strip_menus(lines, lambda: _link_texts(tree))
     if menus:
         removed["menu"] += menus

@@ -1,0 +1,74 @@
+"""Closing furniture after the article and editor credits glued to a paragraph (crawler/text/furniture.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.text.furniture import trim_tail, unglue_credits
+
+ARTICLE = ["5月3日上午，东湖街道开展邻里节活动，三百多位居民带着自家做的菜来到广场，拼成了一张长桌。",
+           "街道负责人说，邻里节已经办了五年，今年第一次请来了社区里的外国居民，和大家一起包饺子、写春联。"]
+COMMENTS = ["这个活动很好，希望明年还能参加，我们小区也想办一个类似的活动，大家一起热闹热闹。", "赞", "支持一下"]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        ["网友评论仅供其表达个人看法，并不表明本站立场。", *COMMENTS],  # the comments are prose: all go
+        ["3条评论|25人参与", *COMMENTS],
+        ["更多精彩！欢迎扫描下方二维码关注东湖发布（donghu-fabu）", "推荐新闻", "- 【 社会 】 一条别的新闻"],
+        ["东湖发布公众号", "24小时滚动播报本地资讯"],
+        ["关键词 >> 邻里节,东湖街道"],
+        ["责编|王小明", "校对|李四", "1、回复【公租房】查看最新消息", "本文为机构在本平台上传并发布，仅代表该机构观点，不代表本平台的观点或立场。"],
+        ["【免责声明】本文仅代表作者本人观点，与本站无关。本站对文中陈述、观点判断保持中立，不对所包含内容的准确性提供保证。"],
+        ["违法和不良信息举报电话：000-00000000", "举报邮箱：jubao@example.cn"],
+        ["相关推荐", "另一条新闻的标题", "再一条新闻的标题"],  # a related list with no prose after it
+        ["- 相关文章", "- 最新报道", "微博关注"],  # list marks do not hide a heading
+    ],
+)
+def test_closing_furniture_goes_with_all_after_it(tail):
+    assert trim_tail([*ARTICLE, *tail]) == (ARTICLE, len(tail))
+
+
+def test_a_related_box_inside_the_article_stays():
+    lines = [ARTICLE[0], "相关阅读", "另一条新闻的标题", ARTICLE[1]]  # article prose follows the box
+    assert trim_tail(lines) == (lines, 0)
+
+
+def test_markers_before_any_article_text_do_not_cut():
+    lines = ["扫描二维码关注我们", "推荐新闻", *ARTICLE]
+    assert trim_tail(lines) == (lines, 0)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "网友纷纷跟帖表示，邻里节让大家重新认识了住在对门的邻居，也让老人们多了说话的人。",
+        "声明：本次活动不收取任何费用，居民可以自带餐具参加。",  # a notice's own statement
+        "记者扫描活动现场的二维码后，看到了邻里节五年来的照片墙和每一届的菜单。",
+        "编辑部的同事们也来到了现场，和居民一起包饺子。",
+    ],
+)
+def test_article_sentences_that_look_like_markers_stay(line):
+    lines = [*ARTICLE, line, ARTICLE[0] + "又一段。"]
+    assert trim_tail(lines) == (lines, 0)
+
+
+def test_a_bracketed_credit_after_the_editor_line_stays():
+    assert trim_tail([*ARTICLE, "责编：王小明", "（综合整理自东湖发布、东湖日报）"]) == (
+        [*ARTICLE, "（综合整理自东湖发布、东湖日报）"], 1)
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("邻里节在歌声中结束。责任编辑张某某", "邻里节在歌声中结束。"),
+        ("邻里节在歌声中结束！！！编辑|王小明", "邻里节在歌声中结束！！！"),
+        ("邻里节在歌声中结束。（责任编辑：王小明）", "邻里节在歌声中结束。"),
+        ("邻里节在歌声中结束。编辑部表示明年继续办", None),  # no separator: a sentence, not a credit
+        ("邻里节在歌声中结束，编辑：王小明", None),  # not after a sentence's end
+        ("责任编辑：王小明", None),  # a line of its own is the line rules' (basic.GENERIC_RULES)
+    ],
+)
+def test_an_editor_credit_glued_to_the_last_sentence_is_cut(line, kept):
+    assert unglue_credits([ARTICLE[0], line]) == ([ARTICLE[0], kept or line], int(kept is not None))
