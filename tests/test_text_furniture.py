@@ -72,3 +72,42 @@ def test_a_bracketed_credit_after_the_editor_line_stays():
 )
 def test_an_editor_credit_glued_to_the_last_sentence_is_cut(line, kept):
     assert unglue_credits([ARTICLE[0], line]) == ([ARTICLE[0], kept or line], int(kept is not None))
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("您所在的位置：", "breadcrumb"),
+        ("| | 位置：首页 > 新闻动态 |", "breadcrumb"),
+        ("| 版权所有 东湖街道办事处 Copyright © 2024 All rights reserved. 鄂ICP备00000000号-1 鄂公网安备00000000000000号 "
+         "地址：东湖路1号 电话：000-00000000 传真：000-00000000 邮箱：donghu@example.cn", "copyright"),
+        ("东湖发布报料：000-0000-0000 东湖发布，未经授权不得转载", "copyright"),
+        ("请支持本站，转发请注明本文链接：http://x.cn/a/1.html", "copyright"),
+        ("安装东湖发布客户端第一时间接收最新资讯→【下载地址】", "app-prompt"),
+        ("点击进入专题：", "app-prompt"),
+        ("区政府|市政府|政务服务网 简体|繁体|无障碍浏览", "menu-bar"),
+    ],
+)
+def test_furniture_line_rules(line, rule):
+    from crawler.text.basic import remove_generic
+
+    kept, removed = remove_generic([ARTICLE[0], line], "标题", ())
+    assert (kept, dict(removed)) == ([ARTICLE[0]], {rule: 1})
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "| 项目 | 2023年 | 2024年 | 增长 |",  # a table row (cells between " | ") is data
+        "位置：东湖路1号社区服务站二楼",  # a notice's own address
+        "东湖街道|社区|居民：三方协商，一年里解决了二十多件难事。",
+    ],
+)
+def test_furniture_rule_lookalikes_stay(line):
+    from crawler.text.basic import remove_generic
+
+    assert remove_generic([ARTICLE[0], line], "标题", ()) == ([ARTICLE[0], line], {})
+
+
+def test_a_return_link_glued_to_the_last_sentence_is_cut():
+    assert unglue_credits([ARTICLE[0] + "返回东湖网首页>>"]) == ([ARTICLE[0]], 1)

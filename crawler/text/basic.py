@@ -54,14 +54,19 @@ GENERIC_RULES = {
     "editor": re.compile(r"^(?:【纠错】|【糾錯】)?[\s【\[]{0,2}(?:责任编辑|責任編輯|责编|審核|审核|校对|校對)\s*[:：].{0,40}$"
                          r"|^(?:【纠错】|【糾錯】)\s*$"
                          r"|^[（(](?:责任编辑|責任編輯|责编|编辑|編輯)\s*[:：][^）)]{1,30}[）)]$"),
-    "breadcrumb": re.compile(r"^(?:当前位置|當前位置|您的位置|您现在的位置)\s*[:：].{0,80}$"),
+    "breadcrumb": re.compile(r"^[|｜\s]*(?:(?:当前位置|當前位置|您的位置|您现在的位置|您所在的位置|现在位置)\s*[:：].{0,80}"
+                             r"|位置\s*[:：]\s*首页.{0,80})$"),
     # no sentence punctuation: an article sentence about copyright is content, not a notice
-    "copyright": re.compile(r"^(?!.*[。！？]).{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|ICP备|ICP證).{0,80}$", re.I),
+    "copyright": re.compile(r"^(?!.*[。！？]).{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|未经授权不得转载"
+                            r"|ICP备|ICP證|转发请注明|转载请注明).{0,200}$", re.I),
     "print-close": re.compile(r"^(?:[【\[]?(?:打印|关闭|關閉|收藏|字号|字體|字体|大|中|小|打印本页|关闭窗口|返回顶部|返回首页)"
                               r"[】\]]?[\s:：|]*)+$"),
     "prev-next": re.compile(r"^(?!.*[。！？]).{0,4}(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：].{0,60}$"),
-    "app-prompt": re.compile(r"^(?!.*[。！？]).{0,20}(?:扫一扫|扫描二维码|掃描二維碼|关注我们|关注微信公众号|手机看新闻|下载客户端)"
+    "app-prompt": re.compile(r"^(?!.*[。！？]).{0,20}(?:扫一扫|扫描二维码|掃描二維碼|关注我们|关注微信公众号|手机看新闻|下载客户端"
+                             r"|安装.{0,10}客户端|点击进入专题)"
                              r".{0,30}$"),
+    # a bar of short links between pipes (国家发改委|中国浙江|…); a table row has " | " and stays
+    "menu-bar": re.compile(r"^(?!.*[。！？，])(?!.* [|｜] )(?=(?:[^|｜]*[|｜]){3})[^|｜]{1,14}(?:[|｜][^|｜]{1,14})+$"),
 }
 
 # the rules as one alternation, in order: a line is matched once instead of once per rule

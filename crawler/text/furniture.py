@@ -37,14 +37,14 @@ _STRONG = re.compile(
 _WEAK = re.compile(
     r"^[【\[]?(?:相关阅读|相關閱讀|相关文章|相關文章|相关新闻|相關新聞|相关推荐|推荐阅读|推荐新闻|为您推荐|猜你喜欢"
     r"|延伸阅读|热点新闻|热门新闻|热门文章|热门推荐|最新文章|最新新闻|最新报道|精彩推荐|相关热门文章|精华文章"
-    r"|跟贴排行|点击排行|阅读排行|新闻排行|热点排行|态度原创|加载更多|查看更多|点击加载更多"
+    r"|跟贴排行|点击排行|阅读排行|新闻排行|热点排行|态度原创|加载更多|查看更多|点击加载更多|相关资讯"
     r"|(?:小编|作者|记者)最近文章|作者最新文章)")
 _NOTE = re.compile(r"^[（(][^（()）]{4,60}[）)]$")
 _PROSE_END = ("。", "！", "？", "”", "」", "…")
 _PROSE = 40  # characters: a line at least this long ending a sentence reads as article prose
-# an editor's credit glued to a paragraph's last sentence: ……。责任编辑张某某 / ……！编辑|王某
-_GLUED = re.compile(r"(?<=[。！？!?”」』])\s*[（(【\[]?(?:责任编辑\s*[:：|｜/]?|(?:编辑|责编|編輯)\s*[:：|｜/])"
-                    r"\s*[\u4e00-\u9fffA-Za-z·_0-9]{1,16}[）)】\]]?$")
+# an editor's credit glued to a paragraph's last sentence: ……。责任编辑张某某 / ……！编辑|王某 / ……。返回某网首页>>
+_GLUED = re.compile(r"(?<=[。！？!?”」』])\s*(?:[（(【\[]?(?:责任编辑\s*[:：|｜/]?|(?:编辑|责编|編輯)\s*[:：|｜/])"
+                    r"\s*[\u4e00-\u9fffA-Za-z·_0-9]{1,16}[）)】\]]?|返回.{0,8}首页\s*[>》]*)$")
 
 
 def _bare(line: str) -> str:
@@ -83,7 +83,7 @@ def unglue_credits(lines: list[str]) -> tuple[list[str], int]:
     """Paragraphs without an editor's credit glued to their end, and how many had one."""
     out, cut = [], 0
     for line in lines:
-        if "编" in line or "編" in line:  # cheap: the pattern needs one of them
+        if "编" in line or "編" in line or "首页" in line:  # cheap: the pattern needs one of them
             bare = _GLUED.sub("", line)
             if bare != line and bare:
                 out.append(bare)
