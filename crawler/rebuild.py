@@ -128,8 +128,10 @@ def rebuild(
     workers: int = 1,
     max_decompressed_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    only_articles: bool = False,
 ) -> dict[str, int]:
-    """Derive every document of the WARC files ``paths`` into ``target``; returns counts."""
+    """Derive every document of the WARC files ``paths`` into ``target``; returns counts.
+    ``only_articles``: pages that do not read as articles give no text (``scrapy extract``)."""
     earlier: dict[str, list[dict]] = {}
     store = TextStore(target)
     written: set[Path] = set()  # the derived files of this rebuild: earlier ones in target are not published
@@ -141,7 +143,8 @@ def rebuild(
         jobs = sorted(latest.items())
         del latest
         root = str(store.root)
-        args = [(found, _options_for(options, found.source, max_decompressed_size), root, earlier.get(doc_id))
+        args = [(found, _options_for(options, found.source, max_decompressed_size, only_articles), root,
+                 earlier.get(doc_id))
                 for doc_id, found in jobs]
         del earlier
         results = pool.map(_store_star, args, chunksize=2)  # every job submitted now
@@ -175,8 +178,10 @@ def derive_stored(found: Located, options: TextOptions, root: str,
     return result.source, result.id
 
 
-def _options_for(options: Mapping[str, TextOptions], source: str, max_size: int | None) -> TextOptions:
+def _options_for(options: Mapping[str, TextOptions], source: str, max_size: int | None,
+                 only_articles: bool = False) -> TextOptions:
     base = options.get(source, TextOptions())
+    base = replace(base, only_articles=True) if only_articles else base
     return replace(base, max_decompressed_size=max_size) if max_size else base
 
 

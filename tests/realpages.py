@@ -69,7 +69,7 @@ def extract(name: str, url: str) -> Extracted | None:
     capture = Capture(url, 200, (("Content-Type", "text/html; charset=utf-8"),), page_path(name).read_bytes(),
                       WARC_DATE, "realpages")
     try:
-        doc = derive(capture, TextOptions())
+        doc = derive(capture, TextOptions(only_articles=True))  # as scrapy extract without --all
     except TextError:
         return None
     data = next(iter(finalize([doc], {}).texts.values())).decode("utf-8")

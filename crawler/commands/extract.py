@@ -1,7 +1,8 @@
 """``scrapy extract WARC... --out DIR``: text files from any WARC files (wget, browsertrix, Heritrix).
 
-No seed and no state: every HTML 200 response becomes a text file named by its id; the source is
-the warcinfo's ``source`` when this archiver wrote the file, else the host.
+No seed and no state: every HTML 200 response that reads as an article (crawler/text/articleness.py;
+``--all``: every one) becomes a text file named by its id; the source is the warcinfo's ``source``
+when this archiver wrote the file, else the host.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--out", required=True, help="output directory")
         parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument("--all", action="store_true", help="also pages that are not articles (list and index pages)")
 
     def run(self, args: list[str], opts) -> None:
         if not args:
@@ -38,6 +40,8 @@ class Command(ScrapyCommand):
             if not Path(name).is_file():
                 raise UsageError(f"{name}: no such WARC file")
         counts = rebuild([Path(name) for name in args], opts.out, None, workers=opts.workers,
-                         progress=terminal_progress)
+                         progress=terminal_progress, only_articles=not opts.all)
         shutil.rmtree(Path(opts.out) / "derived", ignore_errors=True)
-        print(f"extracted {counts['documents']} documents into {opts.out}")
+        lists = counts.get("dropped/not-article", 0)
+        also = f" ({lists} pages that are not articles left out: --all writes them)" if lists else ""
+        print(f"extracted {counts['documents']} documents into {opts.out}{also}")

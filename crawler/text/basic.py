@@ -18,6 +18,7 @@ from lxml import etree
 from .decode import decode_html, decode_payload
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
 from .normalize import normalize_lines, normalize_whitespace, strip_annotations
+from .articleness import is_article
 from .furniture import trim_tail, unglue_credits
 from .pagemeta import PageMeta
 from .title import choose_title
@@ -327,11 +328,14 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     lines, glued = unglue_credits(lines)
     lines, removed = remove_generic(lines, title, options.boilerplate_patterns)
     removed.update({rule: n for rule, n in (("tail", tail), ("editor", glued)) if n})
-    lines, menus = strip_menus(lines, lambda: _link_texts(tree))
+    links = cache(lambda: _link_texts(tree))
+    lines, menus = strip_menus(lines, links)
     if menus:
         removed["menu"] += menus
     if not lines:
         raise TextError("no-text", f"{capture.url}: nothing left after boilerplate removal")
+    if options.only_articles and not is_article(tree, lines, capture.url, links):
+        raise TextError("not-article", f"{capture.url}: a list or index page, not an article")
     byline = _byline_text(html, title)
     if "author" not in meta and (author := _AUTHOR.search(byline)):
         meta["author"] = author.group(1)

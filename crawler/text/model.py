@@ -54,6 +54,7 @@ class TextOptions:
     boilerplate_min_share: float = 0.3  # ...and at least this share of the source's pages
     max_decompressed_size: int = 20 * 1024 * 1024  # bytes of decoded payload we accept
     near_duplicate_threshold: float = 0.8  # Jaccard similarity for near-duplicate clusters
+    only_articles: bool = False  # scrapy extract: a page that is no article gives no text (TextError not-article)
 
 
 @dataclass(frozen=True)
