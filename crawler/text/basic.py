@@ -21,6 +21,7 @@ from .normalize import normalize_lines, normalize_whitespace, strip_annotations
 from .articleness import is_article
 from .furniture import trim_tail, unglue_credits
 from .pagemeta import PageMeta
+from .threads import drop_wiki_blocks, first_post
 from .title import choose_title
 from .repair import repair_paragraphs
 
@@ -60,6 +61,7 @@ GENERIC_RULES = {
     # no sentence punctuation: an article sentence about copyright is content, not a notice
     "copyright": re.compile(r"^(?!.*[。！？]).{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|未经授权不得转载"
                             r"|ICP备|ICP證|转发请注明|转载请注明).{0,200}$", re.I),
+    "jump-link": re.compile(r"^(?:跳到导航|跳到搜索|跳转到导航|跳转到搜索|跳至导航|跳至搜索|Jump to (?:navigation|search))$"),
     "print-close": re.compile(r"^(?:[【\[]?(?:打印|关闭|關閉|收藏|字号|字體|字体|大|中|小|打印本页|关闭窗口|返回顶部|返回首页)"
                               r"[】\]]?[\s:：|]*)+$"),
     "prev-next": re.compile(r"^(?!.*[。！？]).{0,4}(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：].{0,60}$"),
@@ -307,6 +309,7 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     tree = _parse(html)
     if tree is None:
         raise TextError("no-text", f"{capture.url}: not parseable as HTML")
+    drop_wiki_blocks(tree, html)  # navboxes, infobox, jump links: whole blocks of links, never the article
     page = PageMeta(tree, html, capture.url, capture.warc_date)  # title now; author, date if asked
     # here, before trafilatura sees the tree; the page's text is made only for a title with a suffix
     page_title = choose_title(page.html_title, page.title, tree, cache(tree.text_content))
@@ -324,10 +327,11 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     title, lines = lines[0], lines[1:]
     title, short_date = split_short_date(title, capture.url, capture.warc_date)
     lines, meta = split_meta([x for x in lines if x], capture.warc_date)
+    lines, replies = first_post(lines)
     lines, tail = trim_tail(lines)  # before the line rules: the closing markers are among their lines
     lines, glued = unglue_credits(lines)
     lines, removed = remove_generic(lines, title, options.boilerplate_patterns)
-    removed.update({rule: n for rule, n in (("tail", tail), ("editor", glued)) if n})
+    removed.update({rule: n for rule, n in (("reply", replies), ("tail", tail), ("editor", glued)) if n})
     links = cache(lambda: _link_texts(tree))
     lines, menus = strip_menus(lines, links)
     if menus:
