@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from .realpages import (CHECKS, FLOORS, Extracted, below_floors, expectations, pages_dir, run_all, score,
+from .realpages import (CHECKS, FLOORS, OWN_PAGES, Extracted, below_floors, expectations, pages_dir, run_all, score,
                         unseen_fragments)
 
 
@@ -56,3 +56,9 @@ def test_the_score_sees_each_defect():
     assert score(expected, None) == {**dict.fromkeys(CHECKS, False), "leaked": 0}
     assert score({**expected, "author": None}, right)["author"] is None  # no author on the page: not scored
     assert score({**expected, "no_text": True}, None) == {**dict.fromkeys(CHECKS, True), "author": None, "leaked": 0}
+
+
+def test_the_foreign_editions_are_the_projects_own_pages():
+    own = {p.name for p in OWN_PAGES.glob("*.html")}
+    assert own == {"en-1.html", "ru-1.html", "ja-1.html", "ko-1.html"} and own <= set(expectations())
+    assert not own & {p.name for p in pages_dir().glob("*.html")}

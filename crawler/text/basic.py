@@ -68,8 +68,8 @@ GENERIC_RULES = {
     "app-prompt": re.compile(r"^(?!.*[。！？]).{0,20}(?:扫一扫|扫描二维码|掃描二維碼|关注我们|关注微信公众号|手机看新闻|下载客户端"
                              r"|安装.{0,10}客户端|点击进入专题)"
                              r".{0,30}$"),
-    # a bar of short links between pipes (国家发改委|中国浙江|…); a table row has " | " and stays
-    "menu-bar": re.compile(r"^(?!.*[。！？，])(?!.* [|｜] )(?=(?:[^|｜]*[|｜]){3})[^|｜]{1,14}(?:[|｜][^|｜]{1,14})+$"),
+    # a bar of short links between pipes (国家发改委|中国浙江|…); a table row opens with "|" and stays
+    "menu-bar": re.compile(r"^(?!.*[。！？，,.])(?![|｜])(?=(?:[^|｜]*[|｜]){2})[^|｜]{1,14}(?:[|｜][^|｜]{1,14})+$"),
 }
 
 # the rules as one alternation, in order: a line is matched once instead of once per rule

@@ -19,7 +19,7 @@ def _table() -> frozenset[str]:
     chars |= {chr(c) for c in range(0x3000, 0x3040)} | {chr(c) for c in range(0xFF01, 0xFF5F)}
     chars |= set("‘’“”…—·")
     # kana and hangul: clean Japanese and Korean text must never look like mojibake
-    chars |= {chr(c) for c in range(0x3040, 0x3100)} | {chr(c) for c in range(0xAC00, 0xD7A4)}
+    chars |= {chr(c) for c in range(0x3040, 0x3100)} | {chr(c) for c in range(0xAC00, 0xD7A4)} | {chr(c) for c in range(0x400, 0x460)}  # and Cyrillic
     for lead in range(0xB0, 0xD8):
         for trail in range(0xA1, 0xFF):
             try:
