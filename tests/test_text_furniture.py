@@ -111,3 +111,31 @@ def test_furniture_rule_lookalikes_stay(line):
 
 def test_a_return_link_glued_to_the_last_sentence_is_cut():
     assert unglue_credits([ARTICLE[0] + "返回东湖网首页>>"]) == ([ARTICLE[0]], 1)
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Toggle navigation", "jump-link"),
+        ("登录超时，稍后再试", "account"),
+        ("免注册 快速登录", "account"),
+        ("公告0", "account"),
+        ("“今年谁最亮眼”，一张榜单看懂全年！年度人物评选火热进行中！【点击投票】选出你心中的人物", "promo"),
+    ],
+)
+def test_ui_and_promo_lines(line, rule):
+    from crawler.text.basic import remove_generic
+
+    assert remove_generic([ARTICLE[0], line], "标题", ()) == ([ARTICLE[0]], {rule: 1})
+
+
+@pytest.mark.parametrize("line", ["公司注册资本1000万元，去年登录创业板。", "通知3天内送达各户，请居民留意。",
+                                  "点击量破万的视频里，【点击关注】的按钮被放在了最显眼的位置，这是本文要讨论的设计问题。"])
+def test_ui_lookalikes_stay(line):
+    from crawler.text.basic import remove_generic
+
+    assert remove_generic([ARTICLE[0], line], "标题", ()) == ([ARTICLE[0], line], {})
+
+
+def test_a_back_link_glued_to_a_byline_is_cut():
+    assert unglue_credits(["采写：东湖日报记者 王小明 李四返回东湖网，查看更多"]) == (["采写：东湖日报记者 王小明 李四"], 1)

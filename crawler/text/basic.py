@@ -61,7 +61,13 @@ GENERIC_RULES = {
     # no sentence punctuation: an article sentence about copyright is content, not a notice
     "copyright": re.compile(r"^(?!.*[。！？]).{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|未经授权不得转载"
                             r"|ICP备|ICP證|转发请注明|转载请注明).{0,200}$", re.I),
-    "jump-link": re.compile(r"^(?:跳到导航|跳到搜索|跳转到导航|跳转到搜索|跳至导航|跳至搜索|Jump to (?:navigation|search))$"),
+    "jump-link": re.compile(r"^(?:跳到导航|跳到搜索|跳转到导航|跳转到搜索|跳至导航|跳至搜索|Jump to (?:navigation|search)"
+                            r"|Toggle navigation|Skip to (?:main )?content)$"),
+    # a login box's strings and a user bar's counters (公告0, 消息 3)
+    "account": re.compile(r"^(?!.*[。！？]).{0,6}(?:快速登录|立即登录|登录超时|免注册|立即注册|退出登录).{0,10}$"
+                          r"|^(?:公告|消息|私信|通知)\s*\d{1,4}$"),
+    # a promotion ending with its call to click: ……【点击投票】Pick你心目中的……
+    "promo": re.compile(r"^.{0,100}【点击[^】]{1,8}】[^。！？，,]{0,30}$"),
     "print-close": re.compile(r"^(?:[【\[]?(?:打印|关闭|關閉|收藏|字号|字體|字体|大|中|小|打印本页|关闭窗口|返回顶部|返回首页)"
                               r"[】\]]?[\s:：|]*)+$"),
     "prev-next": re.compile(r"^(?!.*[。！？]).{0,4}(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：].{0,60}$"),

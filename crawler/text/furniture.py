@@ -44,7 +44,8 @@ _PROSE_END = ("。", "！", "？", "”", "」", "…")
 _PROSE = 40  # characters: a line at least this long ending a sentence reads as article prose
 # an editor's credit glued to a paragraph's last sentence: ……。责任编辑张某某 / ……！编辑|王某 / ……。返回某网首页>>
 _GLUED = re.compile(r"(?<=[。！？!?”」』])\s*(?:[（(【\[]?(?:责任编辑\s*[:：|｜/]?|(?:编辑|责编|編輯)\s*[:：|｜/])"
-                    r"\s*[\u4e00-\u9fffA-Za-z·_0-9]{1,16}[）)】\]]?|返回.{0,8}首页\s*[>》]*)$")
+                    r"\s*[\u4e00-\u9fffA-Za-z·_0-9]{1,16}[）)】\]]?|返回.{0,8}首页\s*[>》]*)$"
+                    r"|返回[^，,\s]{1,8}[，,]\s*查看更多$")  # ……返回某网，查看更多 (after a byline too)
 
 
 def _bare(line: str) -> str:
@@ -83,7 +84,7 @@ def unglue_credits(lines: list[str]) -> tuple[list[str], int]:
     """Paragraphs without an editor's credit glued to their end, and how many had one."""
     out, cut = [], 0
     for line in lines:
-        if "编" in line or "編" in line or "首页" in line:  # cheap: the pattern needs one of them
+        if "编" in line or "編" in line or "返回" in line:  # cheap: the pattern needs one of them
             bare = _GLUED.sub("", line)
             if bare != line and bare:
                 out.append(bare)
