@@ -18,7 +18,7 @@ import json
 from common import ROOT  # noqa: F401  (puts the project on sys.path)
 
 from crawler.text.model import Capture  # noqa: E402
-from tests.realpages import (CHECKS, FLOORS, WARC_DATE, below_floors, expectations, extract, floors_of, floors_text, page_path,  # noqa: E402
+from tests.realpages import (CHECKS, FLOORS, OWN_PAGES, WARC_DATE, below_floors, expectations, extract, floors_of, floors_text, page_path,  # noqa: E402
                              score, url_of)
 
 
@@ -36,6 +36,21 @@ def _speed(names: list[str], expected: dict) -> tuple[float, float]:
     return per_page(captures)
 
 
+def _summary(label: str, scores: dict[str, dict], expected: dict) -> None:
+    n = len(scores)
+    totals = {c: sum(1 for s in scores.values() if s[c]) for c in CHECKS}
+    authors = sum(1 for s in scores.values() if s["author"] is not None)
+    leaked = sum(s["leaked"] for s in scores.values())
+    furniture = sum(len(expected[name].get("furniture", [])) for name in scores)
+    texts = [name for name in scores if not expected[name].get("no_text")]
+    found = sum(bool(scores[name]["first"]) + bool(scores[name]["last"]) for name in texts)
+    print(f"\n{label}, {n} pages: title {totals['title']}/{n}, date {totals['date']}/{n}, "
+          f"author {totals['author']}/{authors}, first paragraph {totals['first']}/{n}, "
+          f"last paragraph {totals['last']}/{n}, no furniture {totals['clean']}/{n}")
+    print(f"  expected lines found: {found}/{2 * len(texts)} ({found / (2 * len(texts)):.1%}); furniture lines "
+          f"leaked: {leaked} of {furniture} listed ({leaked / n:.2f} a page)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write-floors", action="store_true",
@@ -49,19 +64,12 @@ def main() -> None:
     for name in names:
         s = scores[name]
         print(f"{name:26s} " + " ".join(f"{_mark(s[c]):6s}" for c in CHECKS) + f" {s['leaked']}")
-    n = len(names)
-    totals = {c: sum(1 for s in scores.values() if s[c]) for c in CHECKS}
-    authors = sum(1 for s in scores.values() if s["author"] is not None)
-    leaked = sum(s["leaked"] for s in scores.values())
-    furniture = sum(len(e.get("furniture", [])) for e in expected.values())
-    lines = sum(2 for e in expected.values() if not e.get("no_text"))
-    found = sum(bool(s["first"]) + bool(s["last"]) for name, s in scores.items() if not expected[name].get("no_text"))
-    print(f"\n{n} pages: title {totals['title']}/{n}, date {totals['date']}/{n}, author {totals['author']}/{authors}, "
-          f"first paragraph {totals['first']}/{n}, last paragraph {totals['last']}/{n}, "
-          f"no furniture {totals['clean']}/{n}")
-    print(f"expected lines found: {found}/{lines} ({found / lines:.1%}); furniture lines leaked: {leaked} of "
-          f"{furniture} listed ({leaked / n:.2f} a page)")
-    alone, ours = _speed(names, expected)
+    own = {p.name for p in OWN_PAGES.glob("*.html")}
+    _summary("real pages", {n: scores[n] for n in names if n not in own}, expected)
+    _summary("foreign-language editions (our own pages)", {n: scores[n] for n in names if n in own}, expected)
+    _summary("all", scores, expected)
+    real = [n for n in names if n not in own]
+    alone, ours = _speed(real, expected)  # the real pages: what trafilatura is measured on
     print(f"CPU a page: trafilatura alone {alone * 1000:.1f} ms, text.derive {ours * 1000:.1f} ms "
           f"(our steps add {(ours - alone) / alone:.0%})")
     if args.write_floors:
