@@ -301,6 +301,19 @@ def strip_menus(lines: list[str], link_texts: Callable[[], set[str]]) -> tuple[l
     return (kept, head + tail) if kept else (lines, 0)
 
 
+def furniture_out(lines: list[str], title: str, patterns: tuple[str, ...],
+                  link_texts: Callable[[], set[str]]) -> tuple[list[str], Counter]:
+    """The body without a thread's replies, the closing furniture, glued credits, furniture lines
+    and menus at its ends; the lines removed per rule."""
+    lines, replies = first_post(lines)
+    lines, tail = trim_tail(lines)  # before the line rules: the closing markers are among their lines
+    lines, glued = unglue_credits(lines)
+    lines, removed = remove_generic(lines, title, patterns)
+    lines, menus = strip_menus(lines, link_texts)
+    removed.update({rule: n for rule, n in (("reply", replies), ("tail", tail), ("editor", glued), ("menu", menus)) if n})
+    return lines, removed
+
+
 def _link_texts(tree) -> set[str]:
     return {normalize_whitespace(a.text_content()) for a in tree.iter("a")}
 
@@ -317,7 +330,7 @@ def derive(capture: Capture, options: TextOptions) -> Document:
         raise TextError("no-text", f"{capture.url}: not parseable as HTML")
     drop_wiki_blocks(tree, html)  # navboxes, infobox, jump links: whole blocks of links, never the article
     page = PageMeta(tree, html, capture.url, capture.warc_date)  # title now; author, date if asked
-    # here, before trafilatura sees the tree; the page's text is made only for a title with a suffix
+    # here, before trafilatura sees the tree; the page's text is made only when a title needs it
     page_title = choose_title(page.html_title, page.title, tree, cache(tree.text_content))
     result = trafilatura.bare_extraction(tree, url=capture.url, include_comments=False, deduplicate=False,
                                          include_tables=True)  # works on a copy of the tree
@@ -333,15 +346,8 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     title, lines = lines[0], lines[1:]
     title, short_date = split_short_date(title, capture.url, capture.warc_date)
     lines, meta = split_meta([x for x in lines if x], capture.warc_date)
-    lines, replies = first_post(lines)
-    lines, tail = trim_tail(lines)  # before the line rules: the closing markers are among their lines
-    lines, glued = unglue_credits(lines)
-    lines, removed = remove_generic(lines, title, options.boilerplate_patterns)
-    removed.update({rule: n for rule, n in (("reply", replies), ("tail", tail), ("editor", glued)) if n})
     links = cache(lambda: _link_texts(tree))
-    lines, menus = strip_menus(lines, links)
-    if menus:
-        removed["menu"] += menus
+    lines, removed = furniture_out(lines, title, options.boilerplate_patterns, links)
     if not lines:
         raise TextError("no-text", f"{capture.url}: nothing left after boilerplate removal")
     if options.only_articles and not is_article(tree, lines, capture.url, links):
