@@ -79,3 +79,11 @@ def test_derive_takes_the_title_the_page_agrees_on_and_no_badge_for_an_author():
                       html.encode(), "2026-01-01T00:00:00Z", "s")
     doc = derive(capture, TextOptions())
     assert (doc.title, doc.author) == ("河道清淤工程顺利完成", None)
+
+
+def test_a_channel_label_title_gives_way_to_the_heading_above_the_byline():
+    body = ("<ul><li><h3>社区食堂开业首周接待居民两千人次</h3><span>05-02</span></li></ul>"
+            "<h5>东湖街道邻里节吸引三百多位居民参加</h5><div>发布时间：2024-05-03 来源：东湖街道</div>")
+    assert _choose("新闻动态--东湖街道办事处", body) == "东湖街道邻里节吸引三百多位居民参加"
+    # a <title> naming an article keeps its own way: the dated heading is not asked
+    assert _choose("河道清淤工程顺利完成-纪检", "<span>河道清淤工程顺利完成</span>" + body) == "河道清淤工程顺利完成"

@@ -6,8 +6,10 @@ class="item-title">`` of a sidebar) or a truncated ``og:title``. ``scrapy extrac
 site-wide evidence to tell which part is the site's, so the page's own agreement decides: the
 longest run of the ``<title>``'s parts (cut at separators and spaces) that is the whole text of
 a heading (h1-h6, an element whose class or id says title, ``og:title``, trafilatura's title).
-Failing that, a trailing site part after a separator is dropped when the page shows the rest
-again; failing that, the ``<title>`` whole when the page shows it again, else trafilatura's.
+Failing that, when the ``<title>`` is only a channel's label, the heading a date follows (the
+article's, above its byline); else a trailing site part after a separator is dropped when the
+page shows the rest again; else the ``<title>`` whole when the page shows it again, else
+trafilatura's.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ _TITLED = "//body//*[contains(@class, 'title') or contains(@id, 'title')]"  # 5x
 _OG_TITLE = "//meta[@property='og:title']/@content"
 _MIN = 4  # characters: shorter parts are channel names and numbers (1-10月), not titles
 _MAX_HEADING = 200
+_LABEL = 10  # characters: a <title> whose longest part is shorter names a channel or a site, not an article
+_BYLINE = 24  # characters after a heading where its byline's date must begin: 发布时间：2019-05-18
+_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 
 
 def _runs(title: str) -> dict[str, int]:
@@ -76,6 +81,17 @@ def without_site(title: str, page_text: Callable[[], str]) -> str | None:
     return None
 
 
+def dated_heading(tree) -> str | None:
+    """The first heading (h1-h6) of 8 to 80 characters that a date follows at once: the article's
+    own heading above its byline (``<h5>标题</h5>发布时间：2019-05-18``)."""
+    for heading in tree.iter(*_HEADINGS):
+        text = normalize_whitespace(heading.text_content())
+        after = normalize_whitespace(" ".join(heading.xpath("following::text()[position() <= 6]")))
+        if 8 <= len(text) <= 80 and _DATE.search(after[:_BYLINE]):
+            return text
+    return None
+
+
 def choose_title(html_title: str, meta_title: str | None, tree, page_text: Callable[[], str]) -> str:
     """The article's title from the ``<title>`` text, trafilatura's title and the page."""
     html_title = normalize_whitespace(html_title)
@@ -89,6 +105,10 @@ def choose_title(html_title: str, meta_title: str | None, tree, page_text: Calla
               or agreed_title(html_title, _texts(tree.xpath(_TITLED))))
     if agreed:
         return agreed
+    # a <title> that is a channel's label (新闻动态--某学会官网): the heading above the byline
+    dated = dated_heading(tree) if len(_main_part(html_title)) < _LABEL else None
+    if dated:
+        return dated
     if meta_title and meta_title in html_title:
         return without_site(meta_title, page_text) or meta_title
     shorter = without_site(html_title, page_text)
@@ -99,4 +119,4 @@ def choose_title(html_title: str, meta_title: str | None, tree, page_text: Calla
     return meta_title
 
 
-__all__ = ["agreed_title", "choose_title", "without_site"]
+__all__ = ["agreed_title", "choose_title", "dated_heading", "without_site"]
