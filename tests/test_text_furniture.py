@@ -139,3 +139,34 @@ def test_ui_lookalikes_stay(line):
 
 def test_a_back_link_glued_to_a_byline_is_cut():
     assert unglue_credits(["采写：东湖日报记者 王小明 李四返回东湖网，查看更多"]) == (["采写：东湖日报记者 王小明 李四"], 1)
+
+
+HEADLINES = ["新时代的菜园：一块空地变成了三十户人家的小农场", "老照片：四十年前的东湖街道是什么样子", "社区食堂开业首周接待居民两千人次",
+             "河畔老王 1小时前"]
+
+
+def test_a_trailing_list_of_headlines_goes():
+    assert trim_tail([*ARTICLE, *HEADLINES]) == (ARTICLE, 4)
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        HEADLINES[:2],  # two short lines: too few to call a list
+        ["道路施工会给大家的出行带来不便，", "但短暂的维修换来的是", "日后的更安全、更畅通。", "请大家互相转告通知，", "愿大家都能平安出行"],
+        [*HEADLINES[:3], "活动结束后，大家一起合影留念。"],  # an article's own short ending ends a sentence
+    ],
+)
+def test_an_article_ending_in_short_lines_keeps_them(ending):
+    assert trim_tail([*ARTICLE, *ending]) == ([*ARTICLE, *ending], 0)
+
+
+def test_when_trafilatura_takes_a_profile_box_the_pages_own_lines_are_used():
+    from crawler.text.basic import main_text
+
+    html = ("<html><body><div>东湖发布</div>" + "".join(f"<p>{line}</p>" for line in ARTICLE)
+            + "<div>已同步到看一看写下你的想法</div></body></html>")
+    assert main_text("东湖发布\n聚焦东湖街道的社区生活", html) == "\n".join([*ARTICLE, "已同步到看一看写下你的想法"])
+    assert main_text("\n".join(ARTICLE), "<html><body>其他</body></html>") == "\n".join(ARTICLE)  # prose: kept
+    assert main_text("东湖发布", "<html><body><p>东湖发布公众号</p></body></html>") == "东湖发布"  # no prose anywhere
+    assert main_text("", "<html><body><p>东湖发布公众号的简介</p></body></html>") == "东湖发布公众号的简介"

@@ -36,6 +36,11 @@ def _prose(line: str, links: set[str]) -> bool:
     return len(line) >= _PROSE and (line.endswith(_PROSE_END) or len(line) >= 2 * _PROSE) and line not in links
 
 
+def has_prose(text: str) -> bool:
+    """Whether ``text`` holds a line of prose (links not known: any line that reads as one)."""
+    return any(_prose(line.strip(), set()) for line in text.splitlines())
+
+
 def reads_as_article(lines: list[str], url: str, link_texts: Callable[[], set[str]]) -> bool:
     """The extracted body reads as an article: prose enough, link texts for less than half of it."""
     links = link_texts()
@@ -50,4 +55,4 @@ def is_article(tree, lines: list[str], url: str, link_texts: Callable[[], set[st
     return says_article(tree) or reads_as_article(lines, url, link_texts)
 
 
-__all__ = ["index_url", "is_article", "reads_as_article", "says_article"]
+__all__ = ["has_prose", "index_url", "is_article", "reads_as_article", "says_article"]

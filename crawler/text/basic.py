@@ -18,7 +18,7 @@ from lxml import etree
 from .decode import decode_html, decode_payload
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
 from .normalize import normalize_lines, normalize_whitespace, strip_annotations
-from .articleness import is_article
+from .articleness import has_prose, is_article
 from .furniture import trim_tail, unglue_credits
 from .pagemeta import PageMeta
 from .threads import drop_wiki_blocks, first_post
@@ -142,6 +142,15 @@ def fallback_text(html: str) -> str:
         element.tail = "\n" + (element.tail or "")
     lines = (normalize_whitespace(x) for x in tree.text_content().splitlines())
     return "\n".join(x for x in lines if len(x) >= 10)
+
+
+def main_text(extracted: str, html: str) -> str:
+    """trafilatura's text; the page's own text lines (fallback_text) when it found nothing, or
+    nothing that reads as prose (a profile box, a list of links) while the page holds prose."""
+    if has_prose(extracted):
+        return extracted
+    fallback = fallback_text(html)
+    return fallback if has_prose(fallback) or not extracted else extracted
 
 
 _SHORT_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\s+(\S.*)$")
@@ -334,7 +343,7 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     page_title = choose_title(page.html_title, page.title, tree, cache(tree.text_content))
     result = trafilatura.bare_extraction(tree, url=capture.url, include_comments=False, deduplicate=False,
                                          include_tables=True)  # works on a copy of the tree
-    text = result.text if result is not None and result.text else fallback_text(html)
+    text = main_text(result.text if result is not None and result.text else "", html)
     if not text:
         raise TextError("no-text", f"{capture.url}: no main text found")
     lines = normalize_lines(text)

@@ -22,7 +22,7 @@ _NO_SENTENCE = r"(?!.*[。！？!?])"
 _STRONG = re.compile(
     r"^(?:"
     r"网友评论仅供其表达个人看法"
-    rf"|{_NO_SENTENCE}(?=.{{0,40}}$).{{0,20}}(?:发表评论|我要评论|文明上网|登录评论|跟贴|跟帖|条评论|人参与)"
+    rf"|{_NO_SENTENCE}(?=.{{0,40}}$).{{0,20}}(?:发表评论|我要评论|文明上网|登录评论|跟贴|跟帖|条评论|条回复|人参与)"
     rf"|{_NO_SENTENCE}.{{0,40}}(?:扫描|扫码|长按).{{0,12}}二维码"
     r"|.{0,40}(?:扫描|长按).{0,12}二维码.{0,10}关注"
     rf"|{_NO_SENTENCE}.{{0,24}}(?:公众号|官方微信|官方微博)\s*$"
@@ -39,6 +39,8 @@ _WEAK = re.compile(
     r"|延伸阅读|热点新闻|热门新闻|热门文章|热门推荐|最新文章|最新新闻|最新报道|精彩推荐|相关热门文章|精华文章"
     r"|跟贴排行|点击排行|阅读排行|新闻排行|热点排行|态度原创|加载更多|查看更多|点击加载更多|相关资讯"
     r"|(?:小编|作者|记者)最近文章|作者最新文章)")
+_CLAUSE_END = ("。", "！", "？", "，", "；", "：", ".", "!", "?", ",", ";", ":")
+_MIN_HEADLINES = 3
 _NOTE = re.compile(r"^[（(][^（()）]{4,60}[）)]$")
 _PROSE_END = ("。", "！", "？", "”", "」", "…")
 _PROSE = 40  # characters: a line at least this long ending a sentence reads as article prose
@@ -70,10 +72,34 @@ def closing_index(lines: list[str]) -> int | None:
     return None
 
 
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip("”」』\"'）)").endswith(("。", "！", "？", "!", "?", "."))
+
+
+def _headline(line: str) -> bool:
+    """A line shaped like another article's headline: 8 to 40 characters, no end of a clause."""
+    return 8 <= len(line) <= 40 and not line.endswith(_CLAUSE_END)
+
+
+def headlines_index(lines: list[str]) -> int | None:
+    """Where a trailing list of other articles' headlines begins: after the last line of prose,
+    when at least three of the lines after it, and two thirds of them, are headline-shaped and
+    none ends a sentence (an article ending in short lines of its own ends some of them)."""
+    last = max((i for i, line in enumerate(lines) if _prose(_bare(line))), default=None)
+    after = [_bare(x) for x in lines[last + 1:]] if last is not None else []
+    headlines = sum(map(_headline, after))
+    if headlines < _MIN_HEADLINES or 3 * headlines < 2 * len(after) or any(_ends_sentence(x) for x in after):
+        return None
+    return last + 1
+
+
 def trim_tail(lines: list[str]) -> tuple[list[str], int]:
     """The body up to its closing furniture, and how many lines went; a note in brackets right
     after the closing line (``(综合整理自……)`` after ``责编：某``) is the article's credit and stays."""
     at = closing_index(lines)
+    before = lines if at is None else lines[:at]
+    headlines = headlines_index(before)  # a list of other articles' headlines before the markers
+    at = headlines if headlines is not None else at
     if at is None:
         return lines, 0
     kept = lines[:at] + [x for x in lines[at + 1:at + 2] if _NOTE.match(x)]
