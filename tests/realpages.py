@@ -31,10 +31,11 @@ WARC_DATE = "2026-01-01T00:00:00Z"  # after every page's date: dates are bounded
 CHECKS = ("title", "date", "author", "first", "last", "clean")
 
 
-def pages_dir() -> Path:
+def pages_dir(places: list[Path] | None = None) -> Path:
     """Where the 62 real pages are; AssertionError with the places tried when none holds them."""
     tried = [Path(os.environ["REALPAGES_DIR"])] if os.environ.get("REALPAGES_DIR") else []
-    tried += [ROOT.parent / "shared" / "realpages" / "gne", Path("/work/shared/realpages/gne")]
+    tried += places if places is not None else [ROOT.parent / "shared" / "realpages" / "gne",
+                                                 Path("/work/shared/realpages/gne")]
     for place in tried:
         if place.is_dir() and any(place.glob("*.html")):
             return place

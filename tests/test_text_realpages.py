@@ -26,6 +26,16 @@ def test_the_real_pages_are_there():
     assert names <= set(expectations())  # every page has its expectations written
 
 
+def test_missing_pages_fail_with_the_places_tried(tmp_path, monkeypatch):
+    monkeypatch.setenv("REALPAGES_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(AssertionError, match="the real pages are missing: set REALPAGES_DIR"):
+        pages_dir([tmp_path / "empty"])
+    (tmp_path / "here").mkdir()
+    (tmp_path / "here" / "a.html").write_text("<p>x</p>")
+    monkeypatch.setenv("REALPAGES_DIR", str(tmp_path / "here"))
+    assert pages_dir([]) == tmp_path / "here"
+
+
 def test_every_page_has_complete_expectations():
     for name, expected in expectations().items():
         assert expected["title"], name
