@@ -87,3 +87,11 @@ def test_a_channel_label_title_gives_way_to_the_heading_above_the_byline():
     assert _choose("新闻动态--东湖街道办事处", body) == "东湖街道邻里节吸引三百多位居民参加"
     # a <title> naming an article keeps its own way: the dated heading is not asked
     assert _choose("河道清淤工程顺利完成-纪检", "<span>河道清淤工程顺利完成</span>" + body) == "河道清淤工程顺利完成"
+
+
+def test_a_short_h1_before_a_long_site_name_is_the_title():
+    head = '<meta property="og:title" content="东湖 - 示例百科，自由的百科全书">'
+    title = "东湖 - 示例百科，自由的百科全书"
+    assert _choose(title, "<h1>东湖</h1>", title, head) == "东湖"
+    # a short h1 that is not the <title>'s leading part is no evidence
+    assert _choose(title, "<h1>百科</h1>", title, head) == title

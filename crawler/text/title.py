@@ -61,6 +61,14 @@ def _holds_main_part(run: str, title: str) -> bool:
     return main in run or (run in main and 2 * len(run) >= len(main))
 
 
+def h1_lead(title: str, tree) -> str | None:
+    """An h1 that is the ``<title>``'s leading part, however short (``金锺国 - 某某百科，自由的百科全书``):
+    the strongest agreement there is, so the main-part test does not apply."""
+    leads = [title[:end] for end, _ in (m.span() for m in _SEPARATOR.finditer(title))]
+    found = _texts(tree.iter("h1")) & set(leads)
+    return max(found, key=len) if found else None
+
+
 def agreed_title(title: str, texts: set[str]) -> str | None:
     """The longest run of ``title``'s parts that is one of ``texts``, when it holds the title's
     main part or lies inside it (a sidebar heading equal to a channel name is not it)."""
@@ -101,7 +109,8 @@ def choose_title(html_title: str, meta_title: str | None, tree, page_text: Calla
     # the body's headings first, then og:title and trafilatura's title (a meta title that is the
     # <title> again, whole, says nothing about its parts), then elements whose class says title
     metas = ({normalize_whitespace(t) for t in tree.xpath(_OG_TITLE)} | {meta_title}) - {html_title}
-    agreed = (agreed_title(html_title, _texts(tree.iter(*_HEADINGS))) or agreed_title(html_title, metas)
+    agreed = (h1_lead(html_title, tree) or agreed_title(html_title, _texts(tree.iter(*_HEADINGS)))
+              or agreed_title(html_title, metas)
               or agreed_title(html_title, _texts(tree.xpath(_TITLED))))
     if agreed:
         return agreed
@@ -119,4 +128,4 @@ def choose_title(html_title: str, meta_title: str | None, tree, page_text: Calla
     return meta_title
 
 
-__all__ = ["agreed_title", "choose_title", "dated_heading", "without_site"]
+__all__ = ["agreed_title", "choose_title", "dated_heading", "h1_lead", "without_site"]
