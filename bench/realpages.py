@@ -18,8 +18,8 @@ import json
 from common import ROOT  # noqa: F401  (puts the project on sys.path)
 
 from crawler.text.model import Capture  # noqa: E402
-from tests.realpages import (CHECKS, FLOORS, OWN_PAGES, WARC_DATE, below_floors, expectations, extract, floors_of, floors_text, page_path,  # noqa: E402
-                             score, url_of)
+from tests.realpages import (CHECKS, FLOORS, OWN_PAGES, WARC_DATE, below_floors, expectations,  # noqa: E402
+                             extract, floors_of, floors_text, page_path, score, url_of)
 
 
 def _mark(value) -> str:

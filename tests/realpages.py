@@ -148,4 +148,5 @@ def url_of(name: str, expected: dict) -> str:
     return expected.get("url") or f"https://realpages.invalid/gne/{name}"
 
 
-__all__ = ["CHECKS", "below_floors", "floors_of", "floors_text", "Extracted", "expectations", "extract", "pages_dir", "run_all", "score", "unseen_fragments", "url_of"]
+__all__ = ["CHECKS", "below_floors", "floors_of", "floors_text", "Extracted", "expectations", "extract", "pages_dir",
+           "run_all", "score", "unseen_fragments", "url_of"]

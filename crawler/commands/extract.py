@@ -31,7 +31,8 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--out", required=True, help="output directory")
         parser.add_argument("--workers", type=int, default=1)
-        parser.add_argument("--all", action="store_true", help="also pages that are not articles (list and index pages)")
+        parser.add_argument("--all", action="store_true",
+                            help="also pages that are not articles (list and index pages)")
 
     def run(self, args: list[str], opts) -> None:
         if not args:

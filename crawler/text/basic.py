@@ -319,7 +319,8 @@ def furniture_out(lines: list[str], title: str, patterns: tuple[str, ...],
     lines, glued = unglue_credits(lines)
     lines, removed = remove_generic(lines, title, patterns)
     lines, menus = strip_menus(lines, link_texts)
-    removed.update({rule: n for rule, n in (("reply", replies), ("tail", tail), ("editor", glued), ("menu", menus)) if n})
+    counts = (("reply", replies), ("tail", tail), ("editor", glued), ("menu", menus))
+    removed.update({rule: n for rule, n in counts if n})
     return lines, removed
 
 
