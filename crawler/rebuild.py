@@ -186,10 +186,12 @@ def rebuild(
     max_decompressed_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     skipped: list[str] | None = None,
+    only_articles: bool = False,
 ) -> dict[str, int]:
     """Derive every document of the WARC files ``paths`` into ``target``; returns counts.
     ``skipped``, when given, receives one line per file or record that could not be read, and per
-    truncated record (each names its file and offset); without it the first one raises."""
+    truncated record (each names its file and offset); without it the first one raises.
+    ``only_articles``: pages that do not read as articles give no text (``scrapy extract``)."""
     paths = list(paths)
     on_error = None if skipped is None else (lambda error: skipped.append(str(error)))
     store = TextStore(target)
@@ -206,7 +208,7 @@ def rebuild(
             if not candidates:  # a single-page article: its revisits change nothing
                 found = [c for c in found if not c.revisit]
             if found:
-                args.append((found, _options_for(options, found[0].source, max_decompressed_size), root, candidates))
+                args.append((found, _options_for(options, found[0].source, max_decompressed_size, only_articles), root, candidates))
         del every, pages
         results = pool.map(_store_star, args, chunksize=2)  # every job submitted now
         if workers > 1:
@@ -281,8 +283,10 @@ def derive_stored(captures: list[Located], options: TextOptions, root: str, page
     return (doc.source, doc.id), tuple(damaged)
 
 
-def _options_for(options: Mapping[str, TextOptions], source: str, max_size: int | None) -> TextOptions:
+def _options_for(options: Mapping[str, TextOptions], source: str, max_size: int | None,
+                 only_articles: bool = False) -> TextOptions:
     base = options.get(source, TextOptions())
+    base = replace(base, only_articles=True) if only_articles else base
     return replace(base, max_decompressed_size=max_size) if max_size else base
 
 

@@ -1,58 +1,74 @@
-"""Real Chinese news pages (UTF-8, clean) come out of the text steps with no repair and no change.
+"""The quality gate on real Chinese news pages: no page gets worse than its pinned floor.
 
-The 62 pages of the GNE extraction benchmark live beside the clone, in ``../shared/realpages/gne``
-(CI lays ``shared/`` there; ``CRAWLER_SHARED_DIR`` names another place). They are read, never
-copied into the project.
+The pages are read from outside the project (tests/realpages.py says where); expectations are
+in tests/data/realpages.yaml, floors in tests/data/realpages_floors.json (``python
+bench/realpages.py --write-floors`` pins them at what the code reaches; they only go up).
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import json
 
-import lxml.html
 import pytest
 
-from crawler.text import derive
-from crawler.text.decode import decode_html
-from crawler.text.model import Capture, TextOptions
-from crawler.text.normalize import normalize_lines, strip_annotations
-from crawler.text.repair import repair_paragraphs
+from .realpages import (CHECKS, FLOORS, OWN_PAGES, Extracted, below_floors, expectations, pages_dir, run_all, score,
+                        unseen_fragments)
 
-SHARED = Path(os.environ.get("CRAWLER_SHARED_DIR") or Path(__file__).resolve().parents[1].parent / "shared")
-PAGES = sorted((SHARED / "realpages" / "gne").glob("*.html"))
+
+@pytest.fixture(scope="module")
+def scores():
+    return run_all()
 
 
 def test_the_real_pages_are_there():
-    assert len(PAGES) == 62, f"{SHARED}/realpages/gne: expected the 62 GNE pages beside the clone"
+    names = {p.name for p in pages_dir().glob("*.html")}
+    assert len(names) == 62
+    assert names <= set(expectations())  # every page has its expectations written
 
 
-def _lines(text: str) -> list[str]:
-    tree = lxml.html.fromstring(text)
-    for element in tree.xpath("//script|//style"):
-        element.drop_tree()
-    return normalize_lines(tree.text_content())
+def test_missing_pages_fail_with_the_places_tried(tmp_path, monkeypatch):
+    monkeypatch.setenv("REALPAGES_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(AssertionError, match="the real pages are missing: set REALPAGES_DIR"):
+        pages_dir([tmp_path / "empty"])
+    (tmp_path / "here").mkdir()
+    (tmp_path / "here" / "a.html").write_text("<p>x</p>")
+    monkeypatch.setenv("REALPAGES_DIR", str(tmp_path / "here"))
+    assert pages_dir([]) == tmp_path / "here"
 
 
-@pytest.mark.parametrize("path", PAGES, ids=[p.name for p in PAGES])
-def test_a_real_page_needs_no_repair(path):
-    body = path.read_bytes()
-    text, info = decode_html(body, "text/html", None)
-    assert (info.used, info.invalid_bytes, info.repairs) == ("utf-8", 0, 0)
-    assert text == body.decode("utf-8")
-    lines = _lines(text)
-    assert repair_paragraphs(lines) == (lines, 0, sum(x.count("\ufffd") for x in lines))
-    assert strip_annotations(lines) == (lines, 0)
+def test_every_page_has_complete_expectations():
+    for name, expected in expectations().items():
+        assert expected["title"], name
+        if not expected.get("no_text"):
+            assert expected["first"] and expected["last"], name
+        assert len(expected.get("furniture", [])) >= 3, name
 
 
-def test_real_pages_derive_with_no_repair_and_no_annotation_removed():
-    infos = []
-    for path in PAGES:
-        capture = Capture(f"https://example.cn/{path.stem}.html", 200, (("Content-Type", "text/html"),),
-                          path.read_bytes(), "2026-01-01T00:00:00Z", "gne")
-        try:
-            infos.append(derive(capture, TextOptions()).encoding)
-        except Exception as exc:  # a page with no article text is not this test's business
-            assert getattr(exc, "reason", None) == "no-text", (path.name, exc)
-    assert len(infos) >= 55
-    assert {(i.used, i.repairs, i.annotations_removed, i.invalid_bytes) for i in infos} == {("utf-8", 0, 0, 0)}
+def test_every_expected_fragment_is_on_its_page():
+    # a fragment a page does not hold would be "not leaked" forever, or "found" never
+    assert {name: unseen_fragments(name, e) for name, e in expectations().items()
+            if unseen_fragments(name, e)} == {}
+
+
+def test_no_page_is_worse_than_its_floor(scores):
+    floors = json.loads(FLOORS.read_text("utf-8"))
+    assert set(floors) == set(expectations())
+    assert below_floors(scores, floors) == []
+
+
+def test_the_score_sees_each_defect():
+    expected = {"title": "标题", "date": "2024-05-03", "author": "王某", "first": "第一段的片段", "last": "最后一段的片段",
+                "furniture": ["分享到", "相关阅读", "版权所有"]}
+    right = Extracted("标题", "2024-05-03T08:00:00+08:00", "王某", ("标题", "甲第一段的片段乙", "丙最后一段的片段丁"))
+    assert score(expected, right) == {**dict.fromkeys(CHECKS, True), "leaked": 0}
+    wrong = Extracted("标题_某某网", "2024-05-04", "", ("标题_某某网", "第一段", "相关阅读：一", "版权所有 分享到"))
+    assert score(expected, wrong) == {**dict.fromkeys(CHECKS, False), "leaked": 3}
+    assert score(expected, None) == {**dict.fromkeys(CHECKS, False), "leaked": 0}
+    assert score({**expected, "author": None}, right)["author"] is None  # no author on the page: not scored
+    assert score({**expected, "no_text": True}, None) == {**dict.fromkeys(CHECKS, True), "author": None, "leaked": 0}
+
+
+def test_the_foreign_editions_are_the_projects_own_pages():
+    own = {p.name for p in OWN_PAGES.glob("*.html")}
+    assert own == {"en-1.html", "ru-1.html", "ja-1.html", "ko-1.html"} and own <= set(expectations())
+    assert not own & {p.name for p in pages_dir().glob("*.html")}

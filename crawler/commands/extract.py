@@ -1,7 +1,7 @@
 """``scrapy extract WARC... --out DIR``: text files from any WARC or ARC files (wget, browsertrix, Heritrix).
 
-No seed and no state: every HTML 200 response (and HTML ``resource`` record) becomes a text file
-named by its id; the source is the warcinfo's ``source`` when this archiver wrote the file, else
+No seed and no state: every HTML 200 response (and HTML ``resource`` record) that reads as an
+article (crawler/text/articleness.py; ``--all``: every one) becomes a text file named by its id; the source is the warcinfo's ``source`` when this archiver wrote the file, else
 the host. A file or record that cannot be read costs only itself: one line on stderr naming the
 file and offset, the rest is extracted.
 
@@ -79,6 +79,8 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--out", required=True, help="output directory (new, empty, or an earlier extract's)")
         parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument("--all", action="store_true",
+                            help="also pages that are not articles (list and index pages)")
 
     def run(self, args: list[str], opts) -> None:
         if not args:
@@ -99,17 +101,20 @@ class Command(ScrapyCommand):
         except OSError as exc:
             raise UsageError(f"{out}: cannot be used as the output directory ({exc.strerror})") from None
         try:
-            self._extract([Path(name) for name in args], out, opts.workers)
+            self._extract([Path(name) for name in args], out, opts.workers, opts.all)
         finally:
             lock.release()
 
-    def _extract(self, paths: list[Path], out: Path, workers: int) -> None:
+    def _extract(self, paths: list[Path], out: Path, workers: int, everything: bool) -> None:
         check_out(out)
         skipped: list[str] = []
-        counts = rebuild(paths, out, None, workers=workers, progress=terminal_progress, skipped=skipped)
+        counts = rebuild(paths, out, None, workers=workers, progress=terminal_progress, skipped=skipped,
+                         only_articles=not everything)
         shutil.rmtree(out / "derived", ignore_errors=True)
         write_atomic(out / MARKER, json.dumps({"files": _files(out)}, ensure_ascii=False, indent=0).encode() + b"\n")
         for line in skipped:
             sys.stderr.write(f"skipped: {line}\n")
-        print(f"extracted {counts['documents']} documents into {out}{_summary(counts, skipped)}")
+        lists = counts.pop("dropped/not-article", 0)
+        also = f" ({lists} pages that are not articles left out: --all writes them)" if lists else ""
+        print(f"extracted {counts['documents']} documents into {out}{also}{_summary(counts, skipped)}")
         self.exitcode = 1 if skipped else 0

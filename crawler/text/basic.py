@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import cache
 
 import lxml.html
 import trafilatura
@@ -20,7 +21,11 @@ from .payload import decode_payload
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
 from .normalize import normalize_lines, normalize_whitespace, strip_annotations
 from .pagekind import ARTICLE, NotArticle, classify, list_rule
+from .articleness import has_prose, is_article
+from .furniture import trim_tail, unglue_credits
 from .pagemeta import PageMeta
+from .threads import drop_wiki_blocks, first_post
+from .title import choose_title
 from .repair import repair_paragraphs
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
@@ -54,9 +59,18 @@ GENERIC_RULES = {
     "editor": re.compile(r"^(?:【纠错】|【糾錯】)?[\s【\[]{0,2}(?:责任编辑|責任編輯|责编|審核|审核|校对|校對)\s*[:：].{0,40}$"
                          r"|^(?:【纠错】|【糾錯】)\s*$"
                          r"|^[（(](?:责任编辑|責任編輯|责编|编辑|編輯)\s*[:：][^）)]{1,30}[）)]$"),
-    "breadcrumb": re.compile(r"^(?:当前位置|當前位置|您的位置|您现在的位置)\s*[:：].{0,80}$"),
+    "breadcrumb": re.compile(r"^[|｜\s]*(?:(?:当前位置|當前位置|您的位置|您现在的位置|您所在的位置|现在位置)\s*[:：].{0,80}"
+                             r"|位置\s*[:：]\s*首页.{0,80})$"),
     # no sentence punctuation: an article sentence about copyright is content, not a notice
-    "copyright": re.compile(r"^(?!.*[。！？]).{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|ICP备|ICP證).{0,80}$", re.I),
+    "copyright": re.compile(r"^(?!.*[。！？]).{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|未经授权不得转载"
+                            r"|ICP备|ICP證|转发请注明|转载请注明).{0,200}$", re.I),
+    "jump-link": re.compile(r"^(?:跳到导航|跳到搜索|跳转到导航|跳转到搜索|跳至导航|跳至搜索|Jump to (?:navigation|search)"
+                            r"|Toggle navigation|Skip to (?:main )?content)$"),
+    # a login box's strings and a user bar's counters (公告0, 消息 3)
+    "account": re.compile(r"^(?!.*[。！？]).{0,6}(?:快速登录|立即登录|登录超时|免注册|立即注册|退出登录).{0,10}$"
+                          r"|^(?:公告|消息|私信|通知)\s*\d{1,4}$"),
+    # a promotion ending with its call to click: ……【点击投票】Pick你心目中的……
+    "promo": re.compile(r"^.{0,100}【点击[^】]{1,8}】[^。！？，,]{0,30}$"),
     "print-close": re.compile(r"^(?:[【\[]?(?:打印|关闭|關閉|收藏|字号|字體|字体|大|中|小|打印本页|关闭窗口|返回顶部|返回首页)"
                               r"[】\]]?[\s:：|]*)+$"),
     "prev-next": re.compile(r"^(?!.*[。！？]).{0,4}(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：].{0,60}$"),
@@ -69,8 +83,11 @@ GENERIC_RULES = {
     "clock": re.compile(r"^(?!.*[。！？]).{0,8}(?:更新|刷新|生成|北京时间|北京時間|当前时间|現在時間|现在时间|今天是)(?:于|於|时间|時間|日期)?"
                         r"\s*[:：]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*(?:星期|周|週)[一二三四五六日天])?"
                         r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?$"),
-    "app-prompt": re.compile(r"^(?!.*[。！？]).{0,20}(?:扫一扫|扫描二维码|掃描二維碼|关注我们|关注微信公众号|手机看新闻|下载客户端)"
+    "app-prompt": re.compile(r"^(?!.*[。！？]).{0,20}(?:扫一扫|扫描二维码|掃描二維碼|关注我们|关注微信公众号|手机看新闻|下载客户端"
+                             r"|安装.{0,10}客户端|点击进入专题)"
                              r".{0,30}$"),
+    # a bar of short links between pipes (国家发改委|中国浙江|…); a table row opens with "|" and stays
+    "menu-bar": re.compile(r"^(?!.*[。！？，,.])(?![|｜])(?=(?:[^|｜]*[|｜]){2})[^|｜]{1,14}(?:[|｜][^|｜]{1,14})+$"),
 }
 
 # the rules as one alternation, in order: a line is matched once instead of once per rule
@@ -82,7 +99,6 @@ assert all(rx.groups == 0 for rx in GENERIC_RULES.values())  # lastgroup names t
 
 _ORIGINAL_TITLE = re.compile(r"^(?:原标题|原標題)\s*[:：]\s*(.{2,80})$")
 _FRONT_MATTER = re.compile(r"^(title|date|updated|author|categories|tags|comments|headimg|thumbnail|permalink|layout)\s*:\s*(.*)$")
-_TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——)\s*")
 _LAYOUT_TAGS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th"}
 _LABELLED_DATE = re.compile(r"(?:发布时间|發布時間|發佈時間|发布日期)\s*[:：]?\s*\d{4}")
 _COUNTER = re.compile(r"(?:点击|點擊|阅读|閱讀|浏览|瀏覽)\S{0,3}\s*[:：]?\s*\d+")
@@ -141,6 +157,15 @@ def fallback_text(html: str) -> str:
     return "\n".join(x for x in lines if len(x) >= 10)
 
 
+def main_text(extracted: str, html: str) -> str:
+    """trafilatura's text; the page's own text lines (fallback_text) when it found nothing, or
+    nothing that reads as prose (a profile box, a list of links) while the page holds prose."""
+    if has_prose(extracted):
+        return extracted
+    fallback = fallback_text(html)
+    return fallback if has_prose(fallback) or not extracted else extracted
+
+
 _SHORT_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\s+(\S.*)$")
 _URL_YEAR = re.compile(r"/((?:19|20)\d{2})(?:[/_-]?\d{2})?")
 
@@ -159,16 +184,6 @@ def split_short_date(title: str, url: str, warc_date: str) -> tuple[str, str | N
     if not in_url and date > warc_date[:10]:
         date = f"{year - 1:04d}-{month:02d}-{day:02d}"
     return match.group(3), (date if date <= warc_date[:10] else None)
-
-
-def clean_title(title: str, page_text: Callable[[], str]) -> str:
-    """The title without a trailing site name (``标题_某某网``, ``标题 - 某某网``), when the page
-    itself shows the shorter title (its heading). ``page_text`` gives the page's text; it is
-    called only when the title has such a suffix."""
-    parts = _TITLE_SEPARATOR.split(title)
-    if len(parts) >= 2 and len(parts[0]) >= 4 and page_text().count(parts[0]) >= 2:
-        return parts[0]
-    return title
 
 
 def iso_date(text: str, before: str) -> str | None:
@@ -290,6 +305,20 @@ def strip_menus(lines: list[str], link_texts: Callable[[], set[str]]) -> tuple[l
     return (kept, head + tail) if kept else (lines, 0)
 
 
+def furniture_out(lines: list[str], title: str, patterns: tuple[str, ...],
+                  link_texts: Callable[[], set[str]]) -> tuple[list[str], Counter]:
+    """The body without a thread's replies, the closing furniture, glued credits, furniture lines
+    and menus at its ends; the lines removed per rule."""
+    lines, replies = first_post(lines)
+    lines, tail = trim_tail(lines)  # before the line rules: the closing markers are among their lines
+    lines, glued = unglue_credits(lines)
+    lines, removed = remove_generic(lines, title, patterns)
+    lines, menus = strip_menus(lines, link_texts)
+    counts = (("reply", replies), ("tail", tail), ("editor", glued), ("menu", menus))
+    removed.update({rule: n for rule, n in counts if n})
+    return lines, removed
+
+
 def _link_texts(tree) -> set[str]:
     return {normalize_whitespace(a.text_content()) for a in tree.iter("a")}
 
@@ -307,12 +336,13 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     tree = _parse(html)
     if tree is None:
         raise TextError("no-text", f"{capture.url}: not parseable as HTML")
+    drop_wiki_blocks(tree, html)  # navboxes, infobox, jump links: whole blocks of links, never the article
     page = PageMeta(tree, html, capture.url, capture.warc_date)  # title now; author, date if asked
-    # here, before trafilatura sees the tree; the page's text is made only for a title with a suffix
-    page_title = clean_title(normalize_whitespace(page.title or ""), tree.text_content)
+    # here, before trafilatura sees the tree; the page's text is made only when a title needs it
+    page_title = choose_title(page.html_title, page.title, tree, cache(tree.text_content))
     result = trafilatura.bare_extraction(tree, url=capture.url, include_comments=False, deduplicate=False,
                                          include_tables=True)  # works on a copy of the tree
-    text = result.text if result is not None and result.text else fallback_text(html)
+    text = main_text(result.text if result is not None and result.text else "", html)
     if not text:
         raise TextError("no-text", f"{capture.url}: no main text found")
     lines = normalize_lines(text)
@@ -324,12 +354,12 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     title, lines = lines[0], lines[1:]
     title, short_date = split_short_date(title, capture.url, capture.warc_date)
     lines, meta = split_meta([x for x in lines if x], capture.warc_date)
-    lines, removed = remove_generic(lines, title, options.boilerplate_patterns)
-    lines, menus = strip_menus(lines, lambda: _link_texts(tree))
-    if menus:
-        removed["menu"] += menus
+    links = cache(lambda: _link_texts(tree))
+    lines, removed = furniture_out(lines, title, options.boilerplate_patterns, links)
     if not lines:
         raise TextError("no-text", f"{capture.url}: nothing left after boilerplate removal")
+    if options.only_articles and not is_article(tree, lines, capture.url, links):
+        raise TextError("not-article", f"{capture.url}: a list or index page, not an article")
     byline = _byline_text(html, title)
     if "author" not in meta and (author := _AUTHOR.search(byline)):
         meta["author"] = author.group(1)

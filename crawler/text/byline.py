@@ -20,7 +20,7 @@ _ENTITY = r"&(?:nbsp|ensp|emsp|thinsp|#160|#x[aA]0|#12288|#x3000);"
 _CHAR = rf"(?!{LABELS}|{_ENTITY})[^{_SEPARATORS}]"
 _VALUE = rf"(?:{_CHAR})*(?:(?![·•\-_—]){_CHAR})"  # not ending in a dot or dash that only separates
 _NAME = rf"(?:(?!{LABELS})[\u4e00-\u9fff·]){{2,4}}"
-AUTHOR = re.compile(rf"(?:作者|记者|記者)\s*[:：]?\s*({_NAME}(?:[、，,]{_NAME})*)")
+AUTHOR = re.compile(rf"(?<!原创)(?:作者|记者|記者)\s*[:：]?\s*({_NAME}(?:[、，,]{_NAME})*)")
 ORIGIN = re.compile(rf"(?:来源|來源)\s*[:：]\s*({_VALUE})")
 _TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 

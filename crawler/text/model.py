@@ -65,6 +65,7 @@ class TextOptions:
     max_decompressed_size: int = 20 * 1024 * 1024  # bytes of decoded payload we accept
     near_duplicate_threshold: float = 0.8  # Jaccard similarity for near-duplicate clusters
     list_patterns: tuple[str, ...] = ()  # the source's follow rules: a redirect to one is to a list page
+    only_articles: bool = False  # scrapy extract: a page that is no article gives no text (TextError not-article)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,12 @@ class PageMeta:
         return _clean(self._meta.title or extract_title(self._tree))
 
     @cached_property
+    def html_title(self) -> str:
+        """The text of the page's ``<title>`` element (site name and all), or ""."""
+        found = self._tree.find(".//title")
+        return found.text_content() if found is not None else ""
+
+    @cached_property
     def author(self) -> str | None:
         author = self._meta.author
         if not author:
