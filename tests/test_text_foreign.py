@@ -32,7 +32,10 @@ def test_clean_foreign_text_comes_out_as_it_went_in(lang):
     assert doc.encoding.repairs == 0
 
 
-def test_cyrillic_reads_as_plausible_text():
-    from crawler.text.plausibility import score
 
-    assert score(PARAGRAPHS["ru"][0]) == 1.0  # else the repair step "undoes" it into Chinese characters
+def test_cyrillic_is_never_repaired_into_chinese():
+    """The repair step runs only on spans that look like a CJK decoder's output from wrong bytes
+    (crawler/text/repair.py): clean Cyrillic is never one, whatever its plausibility score."""
+    from crawler.text.repair import repair_paragraphs
+
+    assert repair_paragraphs(list(PARAGRAPHS["ru"])) == (PARAGRAPHS["ru"], 0, 0)

@@ -123,8 +123,8 @@ def choose_title(html_title: str, meta_title: str | None, tree, page_text: Calla
     shorter = without_site(html_title, page_text)
     if shorter:
         return shorter
-    if not meta_title or page_text().count(html_title) >= 2:
-        return html_title
+    if not meta_title or (len(html_title) >= _MIN and page_text().count(html_title) >= 2):
+        return html_title  # (a <title> of a letter or two is found again anywhere: it says nothing)
     return meta_title
 
 
