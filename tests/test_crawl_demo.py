@@ -54,6 +54,27 @@ def test_a_second_demo_is_an_incremental_recrawl(demo, tmp_path):
     assert {p.relative_to(again): p.read_bytes() for p in again.glob("text/*/*.txt")} == texts
 
 
+def test_demo_day_2_an_article_taken_down_keeps_its_text_and_is_marked_removed(demo, tmp_path):
+    """`scrapy demo --day 2`: the site a week on, one news article replaced by a takedown notice:
+    every text file stays byte-identical, the manifest marks that article removed, its crawl line
+    says so."""
+    import json
+    import shutil
+
+    archive, base, _ = demo
+    again = tmp_path / "archive"
+    shutil.copytree(archive, again)
+    result = run_scrapy("demo", "--day", "2", "-s", f"ARCHIVE_DIR={again}", "-s", f"DEMO_PORT={base.rsplit(':', 1)[1]}",
+                        timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^crawling demo-news \.\.\.\n  .*, 1 taken down \(text kept\)$", result.stdout, re.M), result.stdout
+    texts = {p.relative_to(archive): p.read_bytes() for p in archive.glob("text/*/*.txt")}
+    assert {p.relative_to(again): p.read_bytes() for p in again.glob("text/*/*.txt")} == texts
+    manifest = [json.loads(x) for x in (again / "manifest.jsonl").read_text("utf-8").splitlines()]
+    removed = [(m["url"], m.get("removed_evidence")) for m in manifest if m.get("removed")]
+    assert removed == [(f"{base}/news/2024/05/c_0518f.html", "notice")]
+
+
 def test_a_busy_demo_port_is_one_line(tmp_path):
     import socket
 

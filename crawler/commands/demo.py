@@ -45,7 +45,8 @@ def crawl_line(report: Path) -> str:
     return (f"{stats.get('warc/records/response', 0)} responses captured, "
             f"{stats.get('warc/records/revisit', 0)} revisited (unchanged), "
             f"{stats.get('incremental/skipped/fresh', 0)} young articles not requested, "
-            f"{stats.get('text/documents', 0)} articles derived")
+            f"{stats.get('text/documents', 0)} articles derived"
+            + (f", {stats['text/removed']} taken down (text kept)" if stats.get("text/removed") else ""))
 
 
 class Command(ScrapyCommand):
@@ -55,6 +56,15 @@ class Command(ScrapyCommand):
 
     def short_desc(self) -> str:
         return "Crawl the bundled offline demo site into ARCHIVE_DIR and print a summary"
+
+    def syntax(self) -> str:
+        return "[--day N]"
+
+    def add_options(self, parser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--day", type=int, default=1,
+                            help="the demo site on day N (2: some articles taken down), crawled that many "
+                                 "times eight days later (every article due again)")
 
     def run(self, args: list[str], opts) -> None:
         try:
@@ -66,10 +76,13 @@ class Command(ScrapyCommand):
         from crawler.demo.server import DemoServer  # imported here: every scrapy command imports this module
 
         overrides = [arg for pair in (opts.set or []) for arg in ("-s", pair)]
+        if opts.day > 1 and not any(pair.startswith("STATE_CLOCK_OFFSET=") for pair in opts.set or []):
+            # day N is 8 * (N - 1) days on: every article (refresh.articles_after 7d) is due again
+            overrides += ["-s", f"STATE_CLOCK_OFFSET={8 * (opts.day - 1)}d"]
         archive = Path(self.settings.get("ARCHIVE_DIR"))
         failed = []
         try:
-            server = DemoServer(port=self.settings.getint("DEMO_PORT"))
+            server = DemoServer(port=self.settings.getint("DEMO_PORT"), day=max(1, opts.day))
             url = server.__enter__()
         except RuntimeError:  # the server said why on stderr (a busy port)
             self.exitcode = 1

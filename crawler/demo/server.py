@@ -41,8 +41,8 @@ COOKIES = ("visitor=demo-7f3a; Path=/; HttpOnly", "lang=zh-CN; Path=/; Max-Age=8
 class SiteCache:
     """The built site, rebuilt when the content dir's files change (name, mtime, size)."""
 
-    def __init__(self, content_dir: Path, base: str):
-        self.content_dir, self.base = content_dir, base
+    def __init__(self, content_dir: Path, base: str, day: int = 1):
+        self.content_dir, self.base, self.day = content_dir, base, day
         self.lock = threading.Lock()
         self.signature: tuple = ()
         self.site: dict[str, Resource] = {}
@@ -63,7 +63,7 @@ class SiteCache:
             signature = self._signature()
             if signature != self.signature:
                 try:
-                    self.site = build_site(self.content_dir, self.base)
+                    self.site = build_site(self.content_dir, self.base, self.day)
                     self.signature = signature
                 except DemoContentError as exc:
                     print(f"demo site: {exc}; still serving the previous build", file=sys.stderr)
@@ -204,14 +204,16 @@ class DemoHTTPServer(http.server.ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def make_server(port: int = 0, content_dir: Path | None = None, log: Path | None = None, dynamic: bool = False):
+def make_server(port: int = 0, content_dir: Path | None = None, log: Path | None = None, dynamic: bool = False,
+                day: int = 1):
     """A ThreadingHTTPServer on 127.0.0.1 serving the demo site (``server.base`` is its URL).
     ``dynamic``: like most Chinese CMSs, no ETag or Last-Modified, and a clock and a visit
-    counter that change every page on every request."""
+    counter that change every page on every request. ``day``: the site as it is that day (an
+    article's ``on_day`` changes: taken down on day 2)."""
     server = DemoHTTPServer(("127.0.0.1", port), DemoHandler)
     server.daemon_threads = True
     server.base = f"http://127.0.0.1:{server.server_address[1]}"
-    server.cache = SiteCache(Path(content_dir or CONTENT_DIR), server.base)
+    server.cache = SiteCache(Path(content_dir or CONTENT_DIR), server.base, day)
     server.cache.get()  # fail at startup, not on the first request, if the content is bad
     server.log_path, server.log_lock = log, threading.Lock()
     server.validators, server.dynamic, server.visits = not dynamic, dynamic, 0
@@ -226,9 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log", type=Path, help="append METHOD PATH STATUS BODY_BYTES per request")
     parser.add_argument("--dynamic", action="store_true",
                         help="no validators; a clock and a visit counter on every page, new on every request")
+    parser.add_argument("--day", type=int, default=1, help="the site as it is that day (default 1; day 2: takedowns)")
     args = parser.parse_args(argv)
     try:
-        server = make_server(args.port, args.content, args.log, args.dynamic)
+        server = make_server(args.port, args.content, args.log, args.dynamic, max(1, args.day))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             print(f"demo site: 127.0.0.1:{args.port} is in use (another demo server?): stop it, or choose another "
@@ -255,8 +258,8 @@ class DemoServer:
     """``with DemoServer() as url:`` runs the demo site in a subprocess for the block's duration."""
 
     def __init__(self, content_dir: Path | None = None, log: Path | None = None, dynamic: bool = False,
-                 port: int = 0):
-        self.args = [sys.executable, "-m", "crawler.demo.server", "--port", str(port),
+                 port: int = 0, day: int = 1):
+        self.args = [sys.executable, "-m", "crawler.demo.server", "--port", str(port), "--day", str(day),
                      *(["--dynamic"] if dynamic else [])]
         if content_dir is not None:
             self.args += ["--content", str(Path(content_dir).resolve())]

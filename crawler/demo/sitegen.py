@@ -92,12 +92,23 @@ class Article:
     shown: tuple[int, int] | None = field(default=None, compare=False)  # one page's paragraphs (crawler/demo/paging.py)
 
 
-def load_content(content_dir: Path | None = None) -> list[tuple[dict, list[Article]]]:
+def load_content(content_dir: Path | None = None, day: int = 1) -> list[tuple[dict, list[Article]]]:
     """Read every ``*.yaml`` of the content dir: (site settings, its articles), sorted by site name."""
-    return _read_content(content_dir)[0]
+    return _read_content(content_dir, day)[0]
 
 
-def _read_content(content_dir: Path | None) -> tuple[list[tuple[dict, list[Article]]], list]:
+def as_of(raw: dict, day: int) -> dict:
+    """An article as the site shows it on ``day`` (1, the first): its ``on_day: {N: {...}}`` entries
+    for the days up to ``day`` laid over it, in order (``on_day: {2: {shows: notice}}``: taken down)."""
+    changes = raw.get("on_day") or {}
+    out = dict(raw)
+    for when in sorted(int(k) for k in changes):
+        if when <= day:
+            out.update(changes[when] if when in changes else changes[str(when)])
+    return out
+
+
+def _read_content(content_dir: Path | None, day: int = 1) -> tuple[list[tuple[dict, list[Article]]], list]:
     """The hand-written sub-sites and the generated channels (``bulk:`` files, crawler.demo.bulk)."""
     from .bulk import BulkSpec
 
@@ -109,7 +120,7 @@ def _read_content(content_dir: Path | None) -> tuple[list[tuple[dict, list[Artic
                 bulks.append(BulkSpec.from_data(data["bulk"]))
                 continue
             site = data["site"]
-            articles = [_article(site, raw) for raw in data["articles"]]
+            articles = [_article(site, as_of(raw, day)) for raw in data["articles"]]
         except (yaml.YAMLError, KeyError, TypeError, ValueError, UnicodeError) as exc:
             raise DemoContentError(f"{path}: bad demo content ({type(exc).__name__}: {exc})") from None
         sites.append((site, articles))
@@ -296,11 +307,12 @@ def _site_resources(site: dict, articles: list[Article], base: str) -> dict[str,
     return out
 
 
-def build_site(content_dir: Path | None = None, base: str = DEFAULT_BASE) -> dict[str, Resource]:
-    """Every served URL path -> Resource; ``base`` is the absolute root for sitemap and RSS links."""
+def build_site(content_dir: Path | None = None, base: str = DEFAULT_BASE, day: int = 1) -> dict[str, Resource]:
+    """Every served URL path -> Resource; ``base`` is the absolute root for sitemap and RSS links;
+    ``day``: the site as it is that day (articles' ``on_day`` changes, see :func:`as_of`)."""
     from .bulk import bulk_resources
 
-    content, bulks = _read_content(content_dir)
+    content, bulks = _read_content(content_dir, day)
     out: dict[str, Resource] = {}
     for site, articles in content:
         out.update(_site_resources(site, articles, base))
