@@ -21,7 +21,7 @@ import pytest
 from crawler.demo.sitegen import expected_articles
 from crawler.export import COLUMNS, INTEGER_COLUMNS
 from crawler.export.writers import parquet_schema
-from crawler.text.model import Document, EncodingInfo, WarcRef
+from crawler.text.model import Document, EncodingInfo, PageRef, WarcRef
 from crawler.text.render import render
 
 from .conftest import ROOT, free_port, run_scrapy
@@ -102,7 +102,9 @@ def test_a_row_gives_back_its_text_file_byte_for_byte(demo, exported):
                                              0, row["encoding_repairs"], row["encoding_losses"],
                                              row["encoding_annotations_removed"]),
                        paragraphs=(), warc=WarcRef(row["warc_file"], row["warc_offset"], row["warc_record_id"],
-                                                   row["warc_payload_digest"]))
+                                                   row["warc_payload_digest"]),
+                       pages=tuple(PageRef(p["url"], p["fetched"], WarcRef(p["file"], p["offset"], p["record_id"], ""))
+                                   for p in json.loads(row["article_pages"] or "[]")))
         cluster = (row["cluster"], row["canonical"]) if row["cluster"] else None
         assert render(doc, row["text"].split("\n"), row["boilerplate_removed"], cluster) == data
 

@@ -7,11 +7,8 @@ copied into the project.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import lxml.html
-import pytest
 
 from crawler.text import derive
 from crawler.text.decode import decode_html
@@ -19,12 +16,13 @@ from crawler.text.model import Capture, TextOptions
 from crawler.text.normalize import normalize_lines, strip_annotations
 from crawler.text.repair import repair_paragraphs
 
-SHARED = Path(os.environ.get("CRAWLER_SHARED_DIR") or Path(__file__).resolve().parents[1].parent / "shared")
-PAGES = sorted((SHARED / "realpages" / "gne").glob("*.html"))
+from .realpages import pages_dir
+
+PAGES = sorted(pages_dir().glob("*.html"))  # beside the clone (tests/realpages.py says where); fails if missing
 
 
 def test_the_real_pages_are_there():
-    assert len(PAGES) == 62, f"{SHARED}/realpages/gne: expected the 62 GNE pages beside the clone"
+    assert len(PAGES) == 62, f"{pages_dir()}: expected the 62 GNE pages"
 
 
 def _lines(text: str) -> list[str]:
@@ -34,15 +32,15 @@ def _lines(text: str) -> list[str]:
     return normalize_lines(tree.text_content())
 
 
-@pytest.mark.parametrize("path", PAGES, ids=[p.name for p in PAGES])
-def test_a_real_page_needs_no_repair(path):
-    body = path.read_bytes()
-    text, info = decode_html(body, "text/html", None)
-    assert (info.used, info.invalid_bytes, info.repairs) == ("utf-8", 0, 0)
-    assert text == body.decode("utf-8")
-    lines = _lines(text)
-    assert repair_paragraphs(lines) == (lines, 0, sum(x.count("\ufffd") for x in lines))
-    assert strip_annotations(lines) == (lines, 0)
+def test_every_real_page_needs_no_repair():
+    for path in PAGES:
+        body = path.read_bytes()
+        text, info = decode_html(body, "text/html", None)
+        assert (info.used, info.invalid_bytes, info.repairs) == ("utf-8", 0, 0), path.name
+        assert text == body.decode("utf-8"), path.name
+        lines = _lines(text)
+        assert repair_paragraphs(lines) == (lines, 0, sum(x.count("\ufffd") for x in lines)), path.name
+        assert strip_annotations(lines) == (lines, 0), path.name
 
 
 def test_real_pages_derive_with_no_repair_and_no_annotation_removed():

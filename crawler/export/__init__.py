@@ -19,7 +19,7 @@ COLUMNS = (
     "warc_file", "warc_offset", "warc_record_id", "warc_payload_digest",
     "encoding_declared", "encoding_used", "encoding_reason", "encoding_repairs", "encoding_losses",
     "encoding_annotations_removed", "boilerplate_removed", "cluster", "canonical", "removed",
-    "last_seen", "sha256",
+    "removed_evidence", "last_seen", "article_pages", "sha256",
 )
 #: the columns that hold whole numbers (every other one holds text, or nothing)
 INTEGER_COLUMNS = frozenset({"warc_offset", "encoding_repairs", "encoding_losses",

@@ -112,7 +112,8 @@ def text_row(entry: Mapping, front: Mapping, body: str) -> dict:
                    for key in ("declared", "used", "reason", "repairs", "losses", "annotations_removed")})
     values.update(id=entry.get("id"), source=entry.get("source"), text=body, sha256=entry.get("sha256"),
                   boilerplate_removed=(front.get("boilerplate") or {}).get("removed"),
-                  removed=entry.get("removed"), last_seen=entry.get("last_seen"))
+                  removed=entry.get("removed"), removed_evidence=entry.get("removed_evidence"),
+                  last_seen=entry.get("last_seen"), article_pages=front.get("pages"))
     return _row(values)
 
 
@@ -129,6 +130,10 @@ def document_row(doc: Document) -> dict:
     if doc.warc is not None:
         values.update({f"warc_{key}": getattr(doc.warc, key)
                        for key in ("file", "offset", "record_id", "payload_digest")})
+    if doc.pages:  # as the front matter lists them (crawler/text/render.py)
+        values["article_pages"] = [{"url": page.url, "fetched": page.fetched,
+                            **({"file": page.warc.file, "offset": page.warc.offset, "record_id": page.warc.record_id}
+                               if page.warc else {})} for page in doc.pages]
     return _row(values)
 
 

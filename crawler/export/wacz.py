@@ -128,7 +128,9 @@ def _page_lines(root: Path, sources: Collection[str], problem, newest: list[str]
     yield json.dumps(PAGES_HEADER).encode("utf-8") + b"\n"
     for row in iter_rows(root, Selection(frozenset(sources)), problem):
         newest[0] = max(newest[0], row["fetched"] or "")
-        page = {"id": row["id"], "url": row["url"], "ts": row["fetched"], "title": row["title"], "text": row["text"]}
+        pages = json.loads(row["article_pages"]) if row.get("article_pages") else []
+        when = pages[0]["fetched"] if pages else row["fetched"]  # a multi-page article: its first page's capture
+        page = {"id": row["id"], "url": row["url"], "ts": when, "title": row["title"], "text": row["text"]}
         yield json.dumps(page, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
