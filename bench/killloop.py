@@ -25,18 +25,11 @@ from pathlib import Path
 
 from common import PY, ROOT
 
+from crawler.demo.bulk import seed
 from crawler.demo.server import DemoServer  # common put the project on sys.path
 
 SEED_EXTRA = "refresh: {articles_after: 1d}\n"
-LARGE_SEED = """\
-name: big
-start_urls: ['${DEMO_SITE}/big/index.html']
-allowed_domains: [127.0.0.1]
-allow_private: true
-follow: ['/big/(index|list_\\d+)\\.html$']
-articles: ['/big/\\d{4}/\\d{2}/c_\\d+\\.html$']
-politeness: {delay: 0, concurrency: 8, robots: true}
-"""
+LARGE_SEED = seed()
 
 
 def setup(work: Path, large: bool) -> tuple[str, Path | None, float]:
@@ -44,8 +37,8 @@ def setup(work: Path, large: bool) -> tuple[str, Path | None, float]:
     seeds = work / "seeds"
     seeds.mkdir()
     if not large:
-        seed = (ROOT / "seeds" / "demo-news.yaml").read_text("utf-8").replace("delay: 0,", "delay: 0.2,")
-        (seeds / "demo-news.yaml").write_text(seed + SEED_EXTRA, "utf-8")
+        demo_seed = (ROOT / "seeds" / "demo-news.yaml").read_text("utf-8").replace("delay: 0,", "delay: 0.2,")
+        (seeds / "demo-news.yaml").write_text(demo_seed + SEED_EXTRA, "utf-8")
         return "demo-news", None, 3.0
     (seeds / "big.yaml").write_text(LARGE_SEED, "utf-8")
     content = work / "content"

@@ -21,17 +21,10 @@ from pathlib import Path
 
 from common import PY, run_measured
 
+from crawler.demo.bulk import seed
 from crawler.demo.server import DemoServer  # common put the project on sys.path
 
-SEED = """\
-name: big
-start_urls: ['${DEMO_SITE}/big/index.html']
-allowed_domains: [127.0.0.1]
-allow_private: true
-follow: ['/big/(index|list_\\d+)\\.html$']
-articles: ['/big/\\d{4}/\\d{2}/c_\\d+\\.html$']
-politeness: {delay: 0, concurrency: 16, robots: true}
-"""
+SEED = seed(concurrency=16)
 HOUR, DAY = 3600, 86400
 ARTICLE = re.compile(r"^/big/\d{4}/\d{2}/c_\d+\.html$")
 LIST = re.compile(r"^/big/(index|list_\d+)\.html$")

@@ -28,21 +28,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.demo.bulk import BulkSpec, article_path, expected_text
+from crawler.demo.bulk import BulkSpec, article_path, expected_text, seed
 from crawler.demo.server import DemoServer
 
 from .conftest import ROOT, run_scrapy
 
 DAY, HOUR = 86400, 3600
-SEED = """\
-name: big
-start_urls: ['${DEMO_SITE}/big/index.html']
-allowed_domains: [127.0.0.1]
-allow_private: true
-follow: ['/big/(index|list_\\d+)\\.html$']
-articles: ['/big/\\d{4}/\\d{2}/c_\\d+\\.html$']
-politeness: {delay: 0, concurrency: 8, robots: true}
-"""
+SEED = seed()
 ARTICLE = re.compile(r"^/big/\d{4}/\d{2}/c_(\d+)\.html$")
 LIST = re.compile(r"^/big/(index|list_\d+)\.html$")
 

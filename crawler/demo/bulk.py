@@ -122,3 +122,12 @@ def bulk_resources(spec: BulkSpec) -> dict[str, Resource]:
 def expected_text(spec: BulkSpec, i: int) -> tuple[str, list[str]]:
     """What an ideal archiver writes for article ``i``: its title and paragraphs."""
     return title(i), paragraphs(i, i in spec.changed)
+
+
+def seed(name: str = "big", concurrency: int = 8) -> str:
+    """The seed file of a generated channel served by the demo server (``${DEMO_SITE}`` its address):
+    the one the re-crawl tests, bench/recrawl.py and bench/killloop.py --large crawl."""
+    return (f"name: {name}\nstart_urls: ['${{DEMO_SITE}}/{name}/index.html']\nallowed_domains: [127.0.0.1]\n"
+            f"allow_private: true\nfollow: ['/{name}/(index|list_\\d+)\\.html$']\n"
+            f"articles: ['/{name}/\\d{{4}}/\\d{{2}}/c_\\d+\\.html$']\n"
+            f"politeness: {{delay: 0, concurrency: {concurrency}, robots: true}}\n")
