@@ -100,7 +100,7 @@ def _cleaned(page_title: str, lines: list[str], options: TextOptions) -> tuple[s
     title = page_title
     if not title:
         title = lines[0] if len(lines) > 1 else lines[0][:30] + ("…" if len(lines[0]) > 30 else "")
-    lines, repairs, _ = repair_paragraphs([title, *lines])
+    lines, repairs = repair_paragraphs([title, *lines])
     lines, annotations = strip_annotations(lines, options.strip_annotations)
     return lines[0], lines[1:], repairs, annotations
 
