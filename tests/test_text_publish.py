@@ -17,8 +17,8 @@ import pytest
 from crawler.pool import text_context
 from crawler.text.dedup import shingles
 from crawler.text.model import Document, EncodingInfo, PageRef, TextOptions, WarcRef
-from crawler.text.render import render
 from crawler.text.publish import publish
+from crawler.text.render import render
 from crawler.text.sitewide import finalize
 from crawler.text.store import TextStore
 

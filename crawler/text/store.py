@@ -4,6 +4,7 @@ Layout (docs/formats.md)::
 
     <root>/derived/<source>/<id>.json   Document cache: derive() output, so finalizing needs no re-parse
     <root>/derived/<source>/<id>.history  the document's timeline (crawler.text.timeline)
+    <root>/derived/<source>/<id>.pages  a multi-page article's other pages (never texts of their own)
     <root>/text/<source>/<id>.txt       rendered text files
     <root>/manifest.jsonl               one line per text file, sorted by id
     <root>/boilerplate/<source>.json    learned site-wide boilerplate set
