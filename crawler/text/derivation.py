@@ -44,14 +44,9 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     title, short_date = split_short_date(title, capture.url, capture.warc_date)
     lines, meta = split_meta([x for x in lines if x], capture.warc_date)
     lines, removed = _body(capture, tree, lines, title, options)
-    byline = byline_text(html, title)
-    for key, value in fields(byline).items():  # author, origin: where the body's lines named none
-        meta.setdefault(key, value)
-    published = (meta.pop("published", None) or iso_date(byline, capture.warc_date) or short_date
+    published = (_byline_meta(meta, byline_text(html, title), capture.warc_date) or short_date
                  or iso_date(page.date or "", capture.warc_date))
-    losses = sum(x.count("\ufffd") for x in lines + [title])
-    info = EncodingInfo(encoding.declared, encoding.used, encoding.reason, encoding.invalid_bytes,
-                        encoding.repairs + repairs, losses, annotations)
+    info = _encoding(encoding, repairs, annotations, [title, *lines])
     return Document(id=document_id(capture.url), url=capture.url, source=capture.source, title=title,
                     fetched=capture.warc_date, encoding=info, paragraphs=tuple(lines), published=published,
                     author=meta.pop("author", None) or page.author,
@@ -116,6 +111,23 @@ def _body(capture: Capture, tree, lines: list[str], title: str, options: TextOpt
     if options.only_articles and not is_article(tree, lines, capture.url, links):
         raise TextError("not-article", f"{capture.url}: a list or index page, not an article")
     return lines, removed
+
+
+
+def _byline_meta(meta: dict[str, str], byline: str, warc_date: str) -> str | None:
+    """The byline after the title adds its author and origin to ``meta`` where the body's lines
+    named none; the date published, from those lines or else from the byline (or None)."""
+    for key, value in fields(byline).items():
+        meta.setdefault(key, value)
+    return meta.pop("published", None) or iso_date(byline, warc_date)
+
+
+def _encoding(decoded: EncodingInfo, repairs: int, annotations: int, lines: list[str]) -> EncodingInfo:
+    """How the text came to be: the decoding, plus the repairs and annotations of the text steps
+    and the U+FFFD left in the final lines (bytes really lost)."""
+    losses = sum(x.count("\ufffd") for x in lines)
+    return EncodingInfo(decoded.declared, decoded.used, decoded.reason, decoded.invalid_bytes,
+                        decoded.repairs + repairs, losses, annotations)
 
 
 __all__ = ["derive"]
