@@ -213,11 +213,6 @@ def _repair_segments(paragraph: str) -> str:
     return "".join(pieces) + paragraph[last:]
 
 
-def repair_paragraph(paragraph: str) -> str:
-    """The paragraph with its mojibake undone where a chain gives clearly better text."""
-    return repair_paragraphs([paragraph])[0][0]
-
-
 def _unless_quoted(fixed: str, span: str, paragraph: str) -> str:
     """``fixed``, unless the text it would give already stands in the paragraph: text that talks
     about encodings shows its mojibake beside what it means (``中文 shows as ä¸­æ–‡``)."""
@@ -241,10 +236,10 @@ def _repair(paragraph: str, latin: bool, unclean: bool, mark: bool) -> str:
     return realign_text(paragraph)[0] if mark else paragraph
 
 
-def repair_paragraphs(paragraphs: list[str]) -> tuple[list[str], int, int]:
-    """Return (paragraphs, repairs, losses): mojibake undone where plausible, U+FFFD counted."""
+def repair_paragraphs(paragraphs: list[str]) -> tuple[list[str], int]:
+    """Return (paragraphs, repairs): mojibake undone where plausible, and how many paragraphs
+    changed. A byte really lost stays U+FFFD (the Document's ``losses`` counts them at the end)."""
     out = [p if clean >= CLEAN and not (rare or latin or mark) else _repair(p, latin, clean < CLEAN or rare, mark)
            for p, clean, rare, latin, mark in zip(paragraphs, *page_profile(paragraphs))]
     repairs = sum(1 for a, b in zip(paragraphs, out) if a != b)
-    losses = sum(p.count("\ufffd") for p in out)
-    return out, repairs, losses
+    return out, repairs
