@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.text.store import safe_name, write_atomic
+from crawler.atomic import write_atomic
+from crawler.text.store import safe_name
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -1,6 +1,6 @@
 """Redis backend of the incremental state, for a distributed crawl (docs/operations.md).
 
-One hash per archive (``STATE_REDIS_KEY``): field = URL, value = the UrlState as JSON. Workers
+One hash per archive (``REDIS_STATE_KEY``): field = URL, value = the UrlState as JSON. Workers
 on several machines then see one state: a page archived by one worker is revalidated, or skipped
 as young, by all of them. ``put`` returns once Redis has the value; the WARC extension calls it
 only after the record is in the file (archive first, then commit), as with SQLite.
