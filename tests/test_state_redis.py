@@ -9,8 +9,7 @@ import time
 import pytest
 import redis
 
-from crawler.state import open_store
-from crawler.state.base import UrlState
+from crawler.state.base import StateConfig, StateError, UrlState
 from crawler.state.hostgate import HostGate
 from crawler.state.leases import Leases
 from crawler.state.redisstore import RedisStateStore
@@ -23,8 +22,9 @@ def client(redis_url):
     return redis.Redis.from_url(redis_url)
 
 
-def test_state_round_trip_and_sorted_iteration(redis_url, tmp_path):
-    store = open_store(tmp_path, redis_url, "test:state")
+def test_state_round_trip_and_sorted_iteration(client, tmp_path):
+    config = StateConfig(archive_dir=tmp_path, redis_key="test:state", redis=client)
+    store = RedisStateStore.open(config)
     assert isinstance(store, RedisStateStore)
     assert store.get("http://a.example/x") is None
     second = UrlState(url="http://b.example/2", status=200, etag='"e2"', payload_digest="sha1:B",
@@ -35,8 +35,14 @@ def test_state_round_trip_and_sorted_iteration(redis_url, tmp_path):
     assert store.get(second.url) == second
     assert [s.url for s in store.iter_all()] == ["http://a.example/1", "http://b.example/2"]
     store.put(UrlState(url=first.url, status=200, record_id="<urn:uuid:1>"))
-    assert open_store(tmp_path, redis_url, "test:state").get(first.url).record_id == "<urn:uuid:1>"
+    assert RedisStateStore.open(config).get(first.url).record_id == "<urn:uuid:1>"
     assert not (tmp_path / "state.sqlite").exists()  # nothing local in Redis mode
+
+
+def test_the_redis_backend_without_redis_url_is_one_line(tmp_path):
+    with pytest.raises(StateError, match=r"^STATE_BACKEND crawler\.state\.redisstore\.RedisStateStore: REDIS_URL is "
+                                         r"empty; set it, or use crawler\.state\.sqlite\.SqliteStateStore$"):
+        RedisStateStore.open(StateConfig(archive_dir=tmp_path, redis_key="test:state"))
 
 
 def push(client, data: bytes, priority: int = 0) -> None:

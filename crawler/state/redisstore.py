@@ -12,7 +12,7 @@ import dataclasses
 import json
 from collections.abc import Iterator
 
-from .base import UrlState
+from .base import StateConfig, StateError, UrlState
 
 _FIELDS = {f.name for f in dataclasses.fields(UrlState)}
 
@@ -28,6 +28,14 @@ class RedisStateStore:
     def __init__(self, client, key: str):
         self.client = client
         self.key = key
+
+    @classmethod
+    def open(cls, config: StateConfig) -> RedisStateStore:
+        """The hash ``REDIS_STATE_KEY`` on the crawl's Redis client."""
+        if config.redis is None:
+            raise StateError("STATE_BACKEND crawler.state.redisstore.RedisStateStore: REDIS_URL is empty; "
+                             "set it, or use crawler.state.sqlite.SqliteStateStore")
+        return cls(config.redis, config.redis_key)
 
     def get(self, url: str) -> UrlState | None:
         value = self.client.hget(self.key, url)
