@@ -111,3 +111,37 @@ def test_host_gate_spaces_requests_across_workers_and_holds_for_retry_after(clie
     assert two.wait_for("b.example", 2.0) == pytest.approx(0, abs=0.05)  # per host
     one.hold("b.example", 30)
     assert two.wait_for("b.example", 0) == pytest.approx(30, abs=0.1)
+
+
+def test_one_redis_client_for_the_scheduler_its_dupefilter_the_state_and_the_host_gate(redis_url, tmp_path):
+    import asyncio
+
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler.downloadermiddlewares.hostguard import HostGuardMiddleware
+    from crawler.extensions.state import StateExtension
+    from crawler.schedulers import LeasedScheduler
+
+    from .conftest import project_settings
+
+    crawler = get_crawler(Spider, project_settings(
+        ARCHIVE_DIR=str(tmp_path), REDIS_URL=redis_url, EXTENSIONS={"crawler.extensions.state.StateExtension": 50}))
+    state = crawler.get_extension(StateExtension)
+    assert isinstance(state.store, RedisStateStore) and state.store.key == "news-archiver:state"
+    scheduler = LeasedScheduler.from_crawler(crawler)
+    spider = Spider("one")
+    crawler.spider = spider
+    spider.crawler, spider.settings = crawler, crawler.settings
+
+    async def opened():  # the scheduler's poll needs a running loop
+        scheduler.open(spider)
+        scheduler.close("shutdown")
+
+    asyncio.run(opened())
+    gate = HostGuardMiddleware.from_crawler(crawler).gate
+    assert scheduler.server is state.store.client
+    assert scheduler.df.server is state.store.client
+    assert gate._script.registered_client is state.store.client
+    assert scheduler.server.connection_pool.connection_kwargs["socket_connect_timeout"] == 10
+    assert not (tmp_path / "state.sqlite").exists()
