@@ -6,8 +6,9 @@ those as the spider yields them (as scrapy-deltafetch does) means they take no s
 download slot, no middleware pass and no log line; they are only counted
 (``incremental/skipped/fresh``, ``incremental/skipped/retry_later``). The verdict is the one the
 incremental downloader middleware applies to what still reaches it (``crawler.state.due``), with
-the same state store and clock (the state extension's, ``crawler.extensions.state``). A skipped request is a decision of ours: it is not a request, and nothing
-counts it as a failure of the site (docs/guarantees.md). The continuation pages of a multi-page
+the same state store and clock (the state extension's, ``crawler.extensions.state``). A skipped
+request is a decision of ours: it is not a request, and nothing counts it as a failure of the
+site (docs/guarantees.md). The continuation pages of a multi-page
 article (request meta ``article``, crawler/spiders.py) are never dropped here: they are requested
 because their article was due, and its text needs every page.
 
