@@ -6,7 +6,8 @@ finalized (site-wide boilerplate, near-duplicate clusters) and the text files, m
 boilerplate sets are written (docs/architecture.md).
 
 Settings: ``TEXT_ENABLED``, ``TEXT_WORKERS``, ``TEXT_MAX_DECOMPRESSED_SIZE``, ``ARCHIVE_DIR``,
-``SEEDS_DIR`` (docs/settings.md).
+``SEEDS_DIR`` (docs/settings.md). The incremental state (for the catch-up at close) is the state
+extension's (``crawler.extensions.state``), asked for in ``from_crawler``.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import fcntl
 import logging
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.export.rows import document_row
+from crawler.extensions.state import StateExtension
 from crawler.items import Archived, Page
 from crawler.redislost import RedisError, redis_lost
 from crawler.pool import pool_size, text_pool
@@ -37,30 +40,40 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class TextPipelineOptions:
+    """The pipeline's settings, read once."""
+
+    archive: str
+    seeds_dir: str
+    workers: int  # 0: one per core
+    max_decompressed_size: int
+
+    @classmethod
+    def from_settings(cls, settings) -> TextPipelineOptions:
+        return cls(archive=settings["ARCHIVE_DIR"], seeds_dir=settings["SEEDS_DIR"],
+                   workers=settings.getint("TEXT_WORKERS"),
+                   max_decompressed_size=settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"))
+
+
 class TextPipeline:
     """Derives text for every :class:`~crawler.items.Page` and keeps the text archive current."""
 
-    def __init__(self, crawler: Crawler, root: str, seeds_dir: str, workers: int, max_size: int):
+    def __init__(self, crawler: Crawler, options: TextPipelineOptions, state: StateExtension | None = None):
         self.crawler = crawler
-        self.store = TextStore(root)
-        self.seeds_dir = seeds_dir
-        self.workers = pool_size(workers)
-        self.max_size = max_size
+        self.state = state  # None: STATE_ENABLED off, no catch-up
+        self.store = TextStore(options.archive)
+        self.seeds_dir = options.seeds_dir
+        self.workers = pool_size(options.workers)
+        self.max_size = options.max_decompressed_size
         self.pool: ProcessPoolExecutor | None = None
         self.derived = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        if not settings.getbool("TEXT_ENABLED"):
+        if not crawler.settings.getbool("TEXT_ENABLED"):
             raise NotConfigured("TEXT_ENABLED is off")
-        return cls(
-            crawler,
-            settings.get("ARCHIVE_DIR", "archive"),
-            settings.get("SEEDS_DIR", "seeds"),
-            settings.getint("TEXT_WORKERS"),
-            settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"),
-        )
+        return cls(crawler, TextPipelineOptions.from_settings(crawler.settings), crawler.get_extension(StateExtension))
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
@@ -131,13 +144,12 @@ class TextPipeline:
         """Derive archived articles that have no document yet: a crash (SIGKILL) can fall between
         archiving a page and deriving it, and the next crawl, finding the page archived and
         young, does not fetch it again. Their text comes from the WARC record, as in a rebuild."""
-        state = getattr(self.crawler, "archive_state", None)
         source = getattr(self.crawler.spider, "source", None)
-        if state is None or source is None:
+        if self.state is None or source is None:
             return
         warc_dir = self.store.root / "warc"
         try:
-            known_urls = list(state.iter_all())
+            known_urls = list(self.state.store.iter_all())
         except RedisError as exc:  # the next crawl (or `scrapy rebuild`) catches up instead
             redis_lost(self.crawler, exc)
             return

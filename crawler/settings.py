@@ -14,6 +14,7 @@ ARCHIVE_DIR = "archive"
 DEMO_PORT = 8000  # `scrapy demo`: the demo site's port on 127.0.0.1 (the demo seeds' default)
 
 WARC_ENABLED = True
+WARC_DIR = ""  # empty: <ARCHIVE_DIR>/warc
 WARC_PREFIX = "news"
 WARC_MAX_SIZE = 1_000_000_000
 WARC_DESCRIPTION = ""
@@ -21,6 +22,7 @@ WARC_INDEX = True
 
 REPORT_ENABLED = True
 STATE_ENABLED = True
+# STATE_BACKEND: set by crawler.addons.DistributedAddon (SQLite, or Redis with REDIS_URL); a value here wins
 STATE_RETRY_BASE = 600  # a failed URL waits 10 min, doubling per failed crawl
 STATE_RETRY_MAX = 86400  # ... up to a day
 STATE_CLOCK_OFFSET = 0  # seconds (or 8d, -1h) added to the clock of the incremental state
@@ -31,6 +33,8 @@ TEXT_MAX_DECOMPRESSED_SIZE = 20 * 1024 * 1024
 
 # Distributed crawl (docs/operations.md): empty means one machine and no Redis anywhere.
 REDIS_URL = ""
+# the crawl's one Redis client (scrapy-redis' get_redis_from_settings): bounded waits on a lost server
+REDIS_PARAMS = {"socket_timeout": 30, "socket_connect_timeout": 10, "retry_on_timeout": True}
 REDIS_LEASE_SECONDS = 120
 REDIS_STATE_KEY = "news-archiver:state"
 REDIS_HOSTGATE_KEY = "news-archiver:hosts"
@@ -65,6 +69,8 @@ SPIDER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    # the incremental state: opened first, closed last; the others ask for it (get_extension)
+    "crawler.extensions.state.StateExtension": 50,
     "crawler.extensions.warc.WarcExtension": 100,
     "crawler.extensions.report.CrawlReport": 900,
 }

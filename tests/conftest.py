@@ -40,6 +40,18 @@ def run_scrapy(*args: str, env: dict[str, str] | None = None, timeout: float = 3
                           capture_output=True, text=True, timeout=timeout)
 
 
+COMPONENT_DICTS = ("EXTENSIONS", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "ITEM_PIPELINES")
+
+
+def project_settings(**overrides) -> dict:
+    """crawler/settings.py as `scrapy` loads it (every default, the add-ons), for component tests
+    with ``get_crawler``; no component is enabled but those ``overrides`` name."""
+    from crawler import settings
+
+    found = {name: getattr(settings, name) for name in dir(settings) if name.isupper()}
+    return {**{k: v for k, v in found.items() if k not in COMPONENT_DICTS}, **overrides}
+
+
 @pytest.fixture(scope="session")
 def demo_url():
     """The bundled demo site, served by a real HTTP server subprocess."""

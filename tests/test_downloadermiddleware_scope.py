@@ -10,6 +10,8 @@ from scrapy.utils.test import get_crawler
 
 from crawler.downloadermiddlewares.scope import ScopeMiddleware, refusal
 
+from .conftest import project_settings
+
 DOMAINS = ("news.example.cn",)
 
 
@@ -62,7 +64,7 @@ def test_dont_filter_requests_are_refused_too():
         name = "town"
         allowed_domains = ["news.example.cn"]
 
-    crawler = get_crawler(Town)
+    crawler = get_crawler(Town, project_settings())
     crawler.spider = Town()
     middleware = build_from_crawler(ScopeMiddleware, crawler)
     crawler.stats.open_spider()
@@ -74,4 +76,4 @@ def test_dont_filter_requests_are_refused_too():
 
 def test_not_configured():
     with pytest.raises(NotConfigured):
-        build_from_crawler(ScopeMiddleware, get_crawler(Spider, {"SCOPE_ENABLED": False}))
+        build_from_crawler(ScopeMiddleware, get_crawler(Spider, project_settings(SCOPE_ENABLED=False)))

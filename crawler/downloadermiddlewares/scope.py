@@ -92,7 +92,7 @@ class ScopeMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("SCOPE_ENABLED", True):
+        if not crawler.settings.getbool("SCOPE_ENABLED"):
             raise NotConfigured("SCOPE_ENABLED is off")
         return cls(crawler)
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.text.store import safe_name, write_atomic
+from crawler.atomic import write_atomic
+from crawler.text.store import safe_name
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -44,9 +45,9 @@ class CrawlReport:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("REPORT_ENABLED", True):
+        if not crawler.settings.getbool("REPORT_ENABLED"):
             raise NotConfigured("REPORT_ENABLED is off")
-        report = cls(crawler, Path(crawler.settings.get("ARCHIVE_DIR", "archive")) / "reports")
+        report = cls(crawler, Path(crawler.settings["ARCHIVE_DIR"]) / "reports")
         crawler.signals.connect(report.spider_closed, signal=signals.spider_closed)
         return report
 

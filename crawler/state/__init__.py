@@ -1,33 +1,17 @@
 """Pure incremental state: per-URL validators and WARC locations, SQLite and Redis backends.
 
-``open_store`` picks the backend: SQLite in the archive directory by default, one Redis hash when
-a Redis URL is given (a distributed crawl, docs/operations.md).
+A backend is a class with ``open(config: StateConfig)`` returning a :class:`StateStore`; the crawl
+names it in ``STATE_BACKEND`` (SQLite in the archive directory by default, one Redis hash in a
+distributed crawl: docs/operations.md) and ``crawler.extensions.state`` opens and closes it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .base import StateStore, UrlState
+from .base import StateConfig, StateError, StateStore, UrlState
 
-__all__ = ["StateStore", "UrlState", "archive_problem", "open_store", "redis_client"]
-
-
-def redis_client(url: str):
-    """A client for ``url`` (``redis://host:port/db``) with bounded timeouts."""
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True)
-
-
-def open_store(archive_dir: str | Path, redis_url: str = "", redis_key: str = "news-archiver:state") -> StateStore:
-    if redis_url:
-        from .redisstore import RedisStateStore
-
-        return RedisStateStore(redis_client(redis_url), redis_key)
-    from .sqlite import SqliteStateStore
-
-    return SqliteStateStore(Path(archive_dir) / "state.sqlite")
+__all__ = ["StateConfig", "StateError", "StateStore", "UrlState", "archive_problem"]
 
 
 def archive_problem(archive_dir: str | Path, redis_url: str = "") -> str | None:

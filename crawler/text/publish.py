@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import Document, TextOptions
-from .store import UNREADABLE, TextStore, load_document, open_atomic, safe_name, write_atomic
+from crawler.atomic import open_atomic, write_atomic
+
+from .store import UNREADABLE, TextStore, load_document, safe_name
 from .timeline import Timeline
 
 if TYPE_CHECKING:

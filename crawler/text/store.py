@@ -9,24 +9,22 @@ Layout (docs/formats.md)::
     <root>/manifest.jsonl               one line per text file, sorted by id
     <root>/boilerplate/<source>.json    learned site-wide boilerplate set
 
-Every file is written atomically (temp file + os.replace) and only when its bytes change, so an
-interrupted write never leaves half a file and a re-crawl touches only what changed. The crawl's
-text workers and ``scrapy rebuild`` fold captures into the cache here (:meth:`TextStore.advance`);
+Every file is written atomically (``crawler.atomic``: temp file + os.replace, mode 0666 less the
+umask) and only when its bytes change, so an interrupted write never leaves half a file and a
+re-crawl touches only what changed. The crawl's text workers and ``scrapy rebuild`` fold captures into the cache here (:meth:`TextStore.advance`);
 the text files, manifest and boilerplate sets are made from it by crawler.text.publish.
 """
 
 from __future__ import annotations
 
-import filecmp
 import json
 import os
 import re
-import tempfile
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from concurrent.futures import Executor
-from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+
+from crawler.atomic import write_atomic
 
 from .model import Document, TextOptions, document_id
 from .timeline import Step, Timeline, on_article, on_removal
@@ -38,25 +36,6 @@ def safe_name(name: str, limit: int = 100) -> str:
     """A bounded, deterministic file-name component: never empty, never '.', '..' or a path."""
     cleaned = _SAFE_NAME.sub("_", name.lower()).strip("._") or "_"
     return cleaned[:limit]
-
-
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` via a temp file and os.replace; False when already identical."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return True
 
 
 class TextStore:
@@ -163,22 +142,3 @@ UNREADABLE = (OSError, ValueError, KeyError, TypeError, AttributeError)
 def load_document(path: Path) -> Document:
     """A cached Document from its file (raises one of UNREADABLE when it cannot be read)."""
     return Document.from_dict(json.loads(path.read_bytes().decode("utf-8")))
-
-
-@contextmanager
-def open_atomic(path: Path) -> Iterator[BinaryIO]:
-    """A binary file written in pieces that replaces ``path`` when the block ends without an
-    error, and only when its bytes differ (as write_atomic); on an error ``path`` is untouched."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-        if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
-            os.unlink(tmp)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
