@@ -25,11 +25,12 @@ redis:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; }
 
-# The report test opens `scrapy report` in a real headless Chromium: Debian's package, like redis.
+# The report test opens `scrapy report` in a real headless Chromium: Debian's package, like redis,
+# with a CJK font so that its screenshots show the Chinese text (docs/report.md).
 chromium:
-	@command -v chromium >/dev/null || { \
+	@{ command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi wqy; } || { \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 # pywb (replay tests) and the wacz tools (`wacz validate`) in their own environment: their pins
 # conflict with scrapy-redis and this project's Twisted (docs/replay.md).
