@@ -32,7 +32,9 @@ META = "requisite"
 class RequisitesMixin:
     """Requests an article page's requisites; see the module docstring."""
 
-    _requisites_seen: set[str]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._requisites_seen: set[str] = set()  # requested in this crawl (the dupefilter would drop them too)
 
     def _requisite_limits(self) -> tuple[int, int]:
         settings = self.crawler.settings
@@ -47,7 +49,7 @@ class RequisitesMixin:
     def _requisite_requests(self, urls: list[str], depth: int) -> Iterator[Request]:
         stats = self.crawler.stats
         per_page, total = self._requisite_limits()
-        seen = self.__dict__.setdefault("_requisites_seen", set())
+        seen = self._requisites_seen
         asked = 0
         for url in urls:
             if url in seen or url in self._seen:

@@ -45,7 +45,7 @@ def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
     binary = shutil.which("chromium")
     assert binary, "chromium not found: run `make chromium` (Debian's chromium package)"
     return subprocess.run([binary, *CHROMIUM, f"--user-data-dir={profile}", *args],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def site_files(root: Path) -> dict[str, bytes]:

@@ -100,12 +100,12 @@ def test_requisites_off_in_the_seed_and_the_crawl_cap(tmp_path):
 @pytest.mark.parametrize(("html", "expected"), [
     ('<img src="a.png" srcset="b.png 1x, c.png 2x"><img src="data:image/gif;base64,AAAA">',
      ["http://h/d/a.png", "http://h/d/b.png", "http://h/d/c.png"]),
-    ('<head><base href="http://h/base/"><link rel="stylesheet" href="s.css"><link rel="shortcut icon" href="/f.ico">'
-     '<link rel="alternate" href="/feed.xml"><link rel="preload" as="font" href="f.woff2"></head>'
-     '<script src="//cdn.h/x.js"></script><script>var a = "b.js";</script>',
+    (('<head><base href="http://h/base/"><link rel="stylesheet" href="s.css"><link rel="shortcut icon" href="/f.ico">'
+      '<link rel="alternate" href="/feed.xml"><link rel="preload" as="font" href="f.woff2"></head>'
+      '<script src="//cdn.h/x.js"></script><script>var a = "b.js";</script>'),
      ["http://h/base/s.css", "http://h/f.ico", "http://h/base/f.woff2", "http://cdn.h/x.js"]),
-    ('<style>@import "i.css"; .x { background: url( \'bg.jpg\' ) }</style><div style="background:url(d.png#frag)">'
-     '<picture><source srcset="p.webp"></picture></div><a href="x.png">x</a>',
+    (('<style>@import "i.css"; .x { background: url( \'bg.jpg\' ) }</style><div style="background:url(d.png#frag)">'
+      '<picture><source srcset="p.webp"></picture></div><a href="x.png">x</a>'),
      ["http://h/d/i.css", "http://h/d/bg.jpg", "http://h/d/p.webp", "http://h/d/d.png"]),
     ("", []),
 ])

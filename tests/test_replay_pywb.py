@@ -38,7 +38,7 @@ def tool(name: str) -> str:
 
 
 def run(*args: str, cwd: Path) -> str:
-    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, f"{' '.join(args)}: {result.stdout[-2000:]}{result.stderr[-2000:]}"
     return result.stdout + result.stderr
 
@@ -73,9 +73,9 @@ class Wayback:
         self.directory, self.port, self.proc = directory, free_port(), None
 
     def __enter__(self) -> str:
-        log = open(self.directory / "wayback.log", "wb")  # noqa: SIM115  closed with the process
-        self.proc = subprocess.Popen([tool("wayback"), "--bind", "127.0.0.1", "--port", str(self.port)],
-                                     cwd=self.directory, stdout=log, stderr=subprocess.STDOUT)
+        with open(self.directory / "wayback.log", "wb") as log:  # the process has its own descriptor
+            self.proc = subprocess.Popen([tool("wayback"), "--bind", "127.0.0.1", "--port", str(self.port)],
+                                         cwd=self.directory, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
