@@ -38,7 +38,6 @@ class Command(ScrapyCommand):
                             help=f"a pywb collection replaying the archive (default: {DEFAULT_PYWB})")
 
     def run(self, args: list[str], opts) -> None:
-        from crawler.report.collect import collect
         from crawler.report.site import write_site
 
         if args:
@@ -47,13 +46,13 @@ class Command(ScrapyCommand):
         out = Path(opts.out) if opts.out else root / "report"
         problems: list[str] = []
         try:
-            sources = collect(root, problems.append)
-            count = write_site(sources, out, opts.pywb)
+            sources = write_site(root, out, opts.pywb, problems.append)
         except ReportError as exc:
             raise UsageError(str(exc), print_help=False) from None
         except OSError as exc:
             raise UsageError(f"{out}: cannot write the report ({exc.strerror})", print_help=False) from None
         for line in problems:
             print(f"warning: {line}", file=sys.stderr)
+        count = sum(len(source.articles) for source in sources)
         print(f"report of {count} article(s) from {len(sources)} source(s): {out / 'index.html'}")
         self.exitcode = 1 if any("left out" in line for line in problems) else 0

@@ -80,15 +80,19 @@ class Source:
         return [groups[key] for key in sorted(groups) if len(groups[key]) > 1]
 
 
-def collect(root: Path, problem: Callable[[str], None], changed=None) -> list[Source]:
-    """Every source of the archive at ``root`` with its articles and crawl figures, by name."""
-    changed = changed or changed_paragraphs
+def collect(root: Path, problem: Callable[[str], None], each: Callable[[Article], None] | None = None) -> list[Source]:
+    """Every source of the archive at ``root`` with its articles and crawl figures, by name.
+    ``each`` is called with every article as it is read; the articles kept afterwards have no
+    text (one text in memory at a time, whatever the size of the archive)."""
     sources: dict[str, Source] = {}
     try:
         for row in iter_rows(root, Selection(), problem):
             article = Article(row)
             if article.repaired:
-                article.changed, article.checked = changed(root, row, problem)
+                article.changed, article.checked = changed_paragraphs(root, row, problem)
+            if each is not None:
+                each(article)
+            article.row = {**row, "text": None, "article_pages": None}
             sources.setdefault(row["source"], Source(row["source"])).articles.append(article)
     except ExportError as exc:
         raise ReportError(str(exc)) from None

@@ -15,8 +15,11 @@ import tempfile
 from html import escape
 from pathlib import Path
 
+from crawler.export import ExportError
+from crawler.export.rows import check_archive
+from crawler.report import ReportError
 from crawler.report.chart import per_day_svg
-from crawler.report.collect import Article, Source
+from crawler.report.collect import Article, Source, collect
 
 CSS = """
 body { font: 15px/1.5 system-ui, "Noto Sans CJK SC", sans-serif; margin: 0 auto; max-width: 1100px; padding: 0 16px 40px; color: #222; }
@@ -171,20 +174,24 @@ def article_page(article: Article, pywb: str) -> str:
     return _page(row["title"] or row["id"], body)
 
 
-def write_site(sources: list[Source], out: Path, pywb: str) -> int:
-    """Write the site into ``out`` (replaced whole, atomically where the file system allows);
-    the number of article pages."""
+def write_site(root: Path, out: Path, pywb: str, problem) -> list[Source]:
+    """Write the report of the archive at ``root`` into ``out`` (replaced whole, atomically where
+    the file system allows): article pages as the articles are read, then the index. The sources."""
+    try:
+        check_archive(root, ())  # before anything is created
+    except ExportError as exc:
+        raise ReportError(str(exc)) from None
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         (staging / "articles").mkdir()
+
+        def each(article: Article) -> None:
+            (staging / "articles" / f"{article.row['id']}.html").write_text(article_page(article, pywb), "utf-8")
+
+        sources = collect(root, problem, each)
         (staging / "index.html").write_text(index_page(sources), "utf-8")
-        count = 0
-        for source in sources:
-            for article in source.articles:
-                (staging / "articles" / f"{article.row['id']}.html").write_text(article_page(article, pywb), "utf-8")
-                count += 1
         os.chmod(staging, 0o755)
         if out.exists():
             old = out.with_name(f".{out.name}.old")
@@ -194,7 +201,7 @@ def write_site(sources: list[Source], out: Path, pywb: str) -> int:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(staging, out)
-        return count
+        return sources
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
