@@ -58,7 +58,7 @@ def test_good_seed_is_loaded(tmp_path):
     [
         (("encoding: gbk", "encoding: gbk\nfrobnicate: 1"),
          "key 'frobnicate': unknown key (allowed: allow_private, allowed_domains, articles, deny, encoding, "
-         "feeds, follow, limits, name, politeness, refresh, sitemaps, start_urls, text, title)"),
+         "feeds, follow, limits, name, politeness, refresh, requisites, sitemaps, start_urls, text, title)"),
         (("delay: 0.5", "delay: soon"), "key 'politeness.delay': 'soon' is not of type 'number'"),
         (("max_depth: 2", "max_depth: -1"), "key 'limits.max_depth': -1 is less than the minimum of 0"),
         (("articles: ['/a/\\d+\\.html$']", "articles: ['/a/(\\d+\\.html$']"),
@@ -197,3 +197,10 @@ def test_a_broken_seed_costs_only_itself(tmp_path, demo_url):
     assert good.returncode == 0, good.stderr[-2000:]
     assert f"warning: {error} (that seed is skipped)" in good.stderr.splitlines()
     assert len(list((tmp_path / "archive" / "text" / "demo-news").glob("*.txt"))) == 7
+
+
+def test_requisites_is_on_by_default_and_a_bool(tmp_path):
+    assert load_source(write(tmp_path, GOOD)).requisites is True
+    assert load_source(write(tmp_path, GOOD + "requisites: false\n")).requisites is False
+    path = write(tmp_path, GOOD + "requisites: images\n")
+    assert error_of(path) == f"{path}: key 'requisites': 'images' is not of type 'boolean'"

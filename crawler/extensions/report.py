@@ -63,13 +63,14 @@ class CrawlReport:
         logger.info(
             "crawl summary: %(pages)s responses captured, %(revisits)s revisited, %(fresh)s young articles "
             "skipped, %(docs)s articles derived%(multipage)s, %(dropped)s without text%(why)s, %(failed)s failed (due again), "
-            "%(refused)s refused; %(kinds)s; %(fates)s; finish reason %(reason)s; report %(path)s",
+            "%(refused)s refused; %(kinds)s; %(requisites)s page requisites; %(fates)s; finish reason %(reason)s; report %(path)s",
             {"pages": stats.get("warc/records/response", 0), "revisits": stats.get("warc/records/revisit", 0),
              "fresh": stats.get("incremental/skipped/fresh", 0), "docs": stats.get("text/documents", 0),
              "multipage": multipage(stats),
              "dropped": sum(dropped.values()), "why": _reasons(dropped), "failed": stats.get("incremental/failed", 0),
              "refused": _total(stats, "scope/refused/") + stats.get("hostguard/refused", 0),
-             "kinds": not_articles(stats), "fates": fates(stats), "reason": reason, "path": path},
+             "kinds": not_articles(stats), "requisites": stats.get("requisites/captured", 0),
+             "fates": fates(stats), "reason": reason, "path": path},
             extra={"spider": spider},
         )
 
