@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # (the demo site, fault servers, redis-server). `pytest -m "not e2e"` runs the rest, the fast tier, in under a
 # minute; `make test` and CI run both. A module belongs here by its name (the naming rule of README's Development
 # section), so a new crawl or command test is e2e without anyone remembering a marker.
-E2E_MODULES = ("test_crawl", "test_command_", "test_distributed", "test_incremental", "test_extension_",
+E2E_MODULES = ("test_crawl", "test_command_", "test_distributed", "test_incremental", "test_extension_", "test_replay",
                "test_faults")
 E2E_DIRECTORIES = ("faults",)
 
