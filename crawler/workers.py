@@ -22,7 +22,7 @@ from crawler.pool import text_pool
 from crawler.text.model import Document, TextError, TextOptions, document_id
 from crawler.text.pagekind import NotArticle
 from crawler.text.store import TextStore
-from crawler.text.timeline import Timeline, on_article, on_removal
+from crawler.text.timeline import Step, Timeline, on_article, on_removal
 from crawler.warc.errors import WarcReadError, WarcTruncatedError
 from crawler.warc.model import Capture, Located
 from crawler.warc.reader import capture_of, read_record_at
@@ -95,48 +95,62 @@ def derive(job: Job) -> Derived:
     crawler.text.multipage), fold the results into the document's timeline and write the kept
     Document and timeline. A TextError is returned, not raised, so it crosses the process
     boundary intact."""
-    store = TextStore(job.root)
-    first = job.captures[0]
-    source, doc_id = first.source, document_id(first.url)
-    if job.whole:
-        doc, timeline = None, Timeline()
-    else:
-        doc, timeline = store.load_derived(source, doc_id), store.timeline(source, doc_id)
-    kept, before = doc, timeline
+    fold = _Fold(job)
     last: Stored | Skipped | TextError | None = None
     error, damaged = None, []
     for found, lookup in _events(job):
         if found.removal is not None:
-            step = on_removal(doc, timeline, found.warc_date, found.removal)
+            fold.removal(found.warc_date, found.removal)
             last = None
+            continue
+        result = _derive_one(found, job.options, lookup)
+        if isinstance(result, NotArticle):
+            removed = bool(result.kind.removal) and fold.removal(found.warc_date, result.kind.removal).removed
+            error, last = result, Skipped(result.kind.kind, result.kind.evidence, removed)
+        elif isinstance(result, TextError):
+            error = last = result
+            if result.reason in DAMAGED:
+                damaged.append(_where(found, result))
         else:
-            result = _derive_one(found, job.options, lookup)
-            if isinstance(result, NotArticle):
-                error = result
-                removed = False
-                if result.kind.removal:
-                    step = on_removal(doc, timeline, found.warc_date, result.kind.removal)
-                    doc, timeline, removed = step.doc, step.timeline, step.removed
-                last = Skipped(result.kind.kind, result.kind.evidence, removed)
-                continue
-            if isinstance(result, TextError):
-                error = last = result
-                if result.reason in DAMAGED:
-                    damaged.append(_where(found, result))
-                continue
-            step = on_article(doc, timeline, result)
+            step = fold.article(result)
             last = Stored(result.encoding.repairs, result.removed, step.outcome, step.restored)
-        doc, timeline = step.doc, step.timeline
-    if job.whole:  # a document no article capture gave: nothing written
-        if doc is not None:
-            store.write_derived(doc)
-            store.write_timeline(source, doc_id, timeline)
-    else:  # as crawler.text.store.TextStore.advance and record_removal: only what changed
-        if doc is not None and doc is not kept:
-            store.write_derived(doc)
-        if timeline != before:
-            store.write_timeline(source, doc_id, timeline)
-    return Derived(last, (doc.source, doc.id) if doc is not None else None, error, tuple(damaged))
+    return Derived(last, fold.close(), error, tuple(damaged))
+
+
+class _Fold:
+    """Where a job's captures are folded (crawler.text.timeline). A crawl's job: onto what the
+    archive holds, each step written as it is made (TextStore.advance / record_removal). A
+    rebuild's (``whole``): from nothing, in memory, the kept Document and its timeline written
+    at the end; a document no article capture gave writes nothing."""
+
+    def __init__(self, job: Job):
+        self.store, self.whole = TextStore(job.root), job.whole
+        first = job.captures[0]
+        self.source, self.id = first.source, document_id(first.url)
+        self.doc: Document | None = None
+        self.timeline = Timeline()
+
+    def article(self, doc: Document) -> Step:
+        step = on_article(self.doc, self.timeline, doc) if self.whole else self.store.advance(doc)
+        self.doc, self.timeline = step.doc, step.timeline
+        return step
+
+    def removal(self, fetched: str, evidence: str) -> Step:
+        if self.whole:
+            step = on_removal(self.doc, self.timeline, fetched, evidence)
+        else:
+            step = self.store.record_removal(self.source, self.id, fetched, evidence)
+        self.doc, self.timeline = step.doc, step.timeline
+        return step
+
+    def close(self) -> tuple[str, str] | None:
+        """(source, id) of the kept document, None when there is none."""
+        if self.doc is None:
+            return None
+        if self.whole:
+            self.store.write_derived(self.doc)
+            self.store.write_timeline(self.source, self.id, self.timeline)
+        return self.doc.source, self.doc.id
 
 
 def _events(job: Job) -> Iterator[tuple[Located, Lookup]]:
