@@ -1,7 +1,7 @@
 """Item pipeline: hands archived article pages to the pure text steps in a process pool.
 
-Per page, ``crawler.text.derive`` runs in a worker process (never on the crawl's event loop), which
-also caches the Document under ``ARCHIVE_DIR/derived/``; when the spider closes, the whole text archive is
+Per page, a worker process (crawler.workers.derive, never the crawl's event loop) reads the
+page's WARC record by offset, derives it and caches the Document under ``ARCHIVE_DIR/derived/``; when the spider closes, the whole text archive is
 finalized (site-wide boilerplate, near-duplicate clusters) and the text files, manifest and
 boilerplate sets are written (docs/architecture.md).
 
@@ -26,12 +26,15 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler.export.rows import document_row
 from crawler.extensions.state import StateExtension
 from crawler.items import Archived, Page
-from crawler.redislost import RedisError, redis_lost
 from crawler.pool import pool_size, text_pool
-from crawler.rebuild import Located, Skipped, derive_page, derive_with_pages, publish_archive
+from crawler.redislost import RedisError, redis_lost
+from crawler.sources import SeedError, scan_sources
 from crawler.text.continuation import key
-from crawler.text.model import Document, TextError, TextOptions, document_id
+from crawler.text.model import TextError, TextOptions, document_id
+from crawler.text.publish import publish
 from crawler.text.store import TextStore, load_document
+from crawler.warc.model import Located
+from crawler.workers import Job, Skipped, Stored, derive
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -97,9 +100,9 @@ class TextPipeline:
         if len(pages) > 1:
             stats.inc_value("text/multipage")
             stats.inc_value("text/multipage_pages", len(pages))
+        job = Job((first,), self._options(), str(self.store.root), pages)
         try:
-            result = await asyncio.wrap_future(
-                self._pool().submit(derive_page, first, self._options(), str(self.store.root), pages))
+            result = (await asyncio.wrap_future(self._pool().submit(derive, job))).last
         except Exception as exc:  # a worker crash must cost this page's text only, not the crawl
             logger.error("%s: text derivation failed (%r); page archived, no text", item.url, exc,
                          extra={"spider": self.crawler.spider})
@@ -131,10 +134,10 @@ class TextPipeline:
             stats.inc_value(f"text/boilerplate/removed/{rule}", count)
         self.derived += 1
         # what Scrapy's feed exports (-o items.jsonl) write: the derived document's row, JSON-safe
-        return await asyncio.to_thread(self._row, item.capture)
+        return await asyncio.to_thread(self._row, first)
 
-    def _row(self, capture) -> dict:
-        return document_row(load_document(self.store.derived_path(capture.source, document_id(capture.url))))
+    def _row(self, first: Located) -> dict:
+        return document_row(load_document(self.store.derived_path(first.source, document_id(first.url))))
 
     def _located(self, page: Archived, source: str) -> Located:
         """A revisited page of a multi-page article: the archived record it stands for."""
@@ -168,14 +171,13 @@ class TextPipeline:
             and (path.parent.name, path.stem) not in joined
         ]
         for found in missing:
+            job = Job((found,), self._options(), str(self.store.root), tuple(pages.get(found.url, ())))
             try:
-                result = await asyncio.wrap_future(self._pool().submit(
-                    derive_with_pages, found, self._options(), tuple(pages.get(found.url, ()))))
+                result = (await asyncio.wrap_future(self._pool().submit(derive, job))).last
             except Exception as exc:  # recovery is best effort: `scrapy rebuild` can always redo it
                 logger.warning("%s: archived page not derived (%r)", found.file, exc, extra={"spider": self.crawler.spider})
                 continue
-            if isinstance(result, Document):
-                self.store.advance(result)
+            if isinstance(result, Stored):
                 self.crawler.stats.inc_value("text/recovered")
                 self.derived += 1
 
@@ -200,3 +202,21 @@ class TextPipeline:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
             self.pool = None
+
+
+def publish_archive(root: str, seeds_dir: str, pool: ProcessPoolExecutor | None = None,
+                    workers: int = 1) -> dict[str, int]:
+    """Finalize every cached Document of the archive and write the outputs; the per-document
+    steps run in ``pool`` (of ``workers``) when one is given."""
+    try:  # a broken seed costs its own source's options only, not every source's
+        options = {name: src.text for name, src in scan_sources(seeds_dir)[0].items()}
+    except SeedError:
+        options = {}
+    store = TextStore(root)
+    counts = publish(store, options, pool=pool, workers=workers)
+    for path in store.unreadable:  # set aside: the crawl's catch-up derives it again from its WARC record
+        try:
+            path.replace(path.with_name(path.name + ".damaged"))
+        except OSError:
+            pass
+    return counts

@@ -48,7 +48,7 @@ class Article:
 
     url: str
     todo: list[str]
-    got: list = field(default_factory=list)  # Capture | Archived of each page, the first included
+    got: list = field(default_factory=list)  # Located | Archived of each page, the first included
     fresh: bool = False  # some page is a new capture: there is something to derive
 
 

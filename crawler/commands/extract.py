@@ -27,7 +27,8 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.atomic import write_atomic
-from crawler.rebuild import rebuild, terminal_progress
+from crawler.commands.progress import terminal_progress
+from crawler.rebuild import rebuild
 from crawler.state.lock import ArchiveLock, ArchiveLocked
 
 MARKER = ".scrapy-extract"

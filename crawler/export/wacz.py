@@ -35,7 +35,7 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler import __version__
 from crawler.export.rows import Selection, iter_rows
 from crawler.atomic import open_atomic
-from crawler.rebuild import warc_files
+from crawler.warc.files import warc_files
 from crawler.warc.index import index_lines, read_index
 
 WACZ_VERSION = "1.1.1"

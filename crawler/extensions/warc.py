@@ -4,7 +4,8 @@ Hooked on ``response_downloaded``, which Scrapy sends only for real network fetc
 HttpCompressionMiddleware inflates the body and before any cache swaps a 304 for a stored 200:
 the record holds the bytes as received (de-chunked, still Content-Encoded). The records are in
 the file before the response goes on to the spider, and the request's ``meta["capture"]`` then
-carries exactly those bytes (and where they are) so the pipeline derives text from the archive.
+says where the response record is (crawler.warc.model.Located, no body): the pipeline's worker
+reads it back and derives text from the archive, as a rebuild does.
 A write error stops the crawl and ``scrapy crawl`` exits 1 (stats ``crawl/failed``).
 
 A capture at an article's address that is not the article (crawler.text.pagekind) is archived
@@ -37,11 +38,13 @@ import crawler
 from crawler.extensions.state import StateExtension
 from crawler.redislost import RedisError, redis_lost
 from crawler.text.decode import decode_payload
-from crawler.text.model import Capture, TextError, WarcRef, document_id
+from crawler.text.model import TextError, document_id
 from crawler.text.pagekind import ARTICLE, WALL, PageKind, classify, list_rule, quick_text, wall_reason
 from crawler.text.store import TextStore
 from crawler.warc.errors import WarcWriteError
 from crawler.warc.index import update_index
+from crawler.warc.model import Capture, Located
+from crawler.warc.reader import StoredRecord, capture_of
 from crawler.state.base import UrlState
 from crawler.state.transitions import Archived, after_download
 from crawler.warc.records import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, Exchange, RefersTo
@@ -232,7 +235,9 @@ class WarcExtension:
         if profile:
             request.meta["revisit"] = profile
         else:
-            capture = request.meta["capture"] = self._capture(records[0], locations[0], response, spider)
+            capture = self._capture(records[0], locations[0], response, spider)
+            request.meta["capture"] = Located(capture.warc_date, str(self.options.directory / locations[0].file),
+                                              locations[0].offset, capture.source, url=capture.url)
             kind = self._page_kind(capture, spider)
         if state is not None:  # archive first, then commit: the record is flushed by now
             try:
@@ -298,16 +303,12 @@ class WarcExtension:
                               removal=kind is not None and bool(kind.removal))
 
     def _capture(self, record, location: Location, response: Response, spider: Spider) -> Capture:
-        """What the pipeline derives text from: the response record's own headers and body."""
-        headers = record.rec_headers
+        """The response record just written, as a Capture: built as a record read back is
+        (crawler.warc.reader.capture_of), from its headers and the bytes written as its payload."""
         source = getattr(getattr(spider, "source", None), "name", spider.name)
-        return Capture(
-            url=response.url, status=response.status,
-            headers=tuple((name, value) for name, value in record.http_headers.headers),
-            body=response.body, warc_date=headers.get_header("WARC-Date"), source=source,
-            warc=WarcRef(location.file, location.offset, location.record_id,
-                         headers.get_header("WARC-Payload-Digest")),
-        )
+        written = StoredRecord(str(self.options.directory / location.file), location.offset, record.rec_type,
+                               record.rec_headers, record.http_headers, response.body)
+        return capture_of(written, source)
 
     def _repair(self, spider: Spider) -> None:
         """Close the ``.open`` files no live process writes (a crash's, a dead worker's)."""

@@ -20,13 +20,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Collection, Mapping
-from concurrent.futures import Executor
 from pathlib import Path
 
 from crawler.atomic import write_atomic
 
-from .model import Document, TextOptions, document_id
+from .model import Document, document_id
 from .timeline import Step, Timeline, on_article, on_removal
 
 _SAFE_NAME = re.compile(r"[^a-z0-9._-]+")
@@ -125,14 +123,6 @@ class TextStore:
     def derived_files(self) -> list[Path]:
         """Every cached Document's file, sorted (temp files of writes in progress are not listed)."""
         return sorted((self.root / "derived").glob("*/*.json"))
-
-    def publish(self, options: Mapping[str, TextOptions], only: Collection[Path] | None = None,
-                pool: Executor | None = None, workers: int = 1) -> dict[str, int]:
-        """``crawler.text.publish.publish(self, ...)``, for the callers outside text/ that still
-        call it this way (crawler/rebuild.py); new code calls that function."""
-        from .publish import publish  # the publisher uses the store, not the other way round
-
-        return publish(self, options, only, pool, workers)
 
 
 # what reading a damaged or foreign cache file raises (a cut JSON, a missing field ...)
