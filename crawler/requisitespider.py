@@ -38,7 +38,7 @@ class RequisitesMixin:
 
     def _requisite_limits(self) -> tuple[int, int]:
         settings = self.crawler.settings
-        return settings.getint("REQUISITES_PER_PAGE", 100), settings.getint("REQUISITES_MAX", 10_000)
+        return settings.getint("REQUISITES_PER_PAGE"), settings.getint("REQUISITES_MAX")
 
     def page_requisites(self, response: Response) -> Iterator[Request]:
         """Requests for the requisites of an article page not requested before in this crawl."""

@@ -86,6 +86,10 @@ REMOTE_CONTROL_ENABLED = False
 # Scrapy's 180 s x 3 retries lets one tarpit hold a slot for nine minutes.
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+# page requisites (seed option `requisites`): at most this many requested for one page or stylesheet,
+# and in one crawl (the rest counted as requisites/capped)
+REQUISITES_PER_PAGE = 100
+REQUISITES_MAX = 10_000
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 CONCURRENT_REQUESTS = 16

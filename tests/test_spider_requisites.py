@@ -10,6 +10,8 @@ from crawler.requisitespider import META
 from crawler.sources import load_source
 from crawler.spiderloader import spider_class
 
+from .conftest import project_settings
+
 SEED = """\
 name: req
 start_urls: ['http://news.example.cn/']
@@ -25,7 +27,7 @@ PAGE = """<html><head><link rel="stylesheet" href="/s.css"><script src="/app.js"
 def spider(tmp_path, settings=None, extra=""):
     (tmp_path / "req.yaml").write_text(SEED + extra, encoding="utf-8")
     cls = spider_class(load_source(tmp_path / "req.yaml"))
-    crawler = get_crawler(cls, settings or {})
+    crawler = get_crawler(cls, project_settings(**(settings or {})))
     crawler.spider = cls.from_crawler(crawler)
     crawler.stats.open_spider()
     return crawler.spider, crawler.stats
