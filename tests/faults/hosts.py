@@ -9,8 +9,8 @@ resolver, as they ask the real one.
 
 from __future__ import annotations
 
-from twisted.internet import defer
 from scrapy.resolver import CachingThreadedResolver
+from twisted.internet import defer
 
 
 class HostsResolver(CachingThreadedResolver):
