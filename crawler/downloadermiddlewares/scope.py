@@ -94,7 +94,7 @@ class ScopeMiddleware:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self.resolve = crawler.settings.getbool("SCOPE_RESOLVE", True)
+        self.resolve = crawler.settings.getbool("SCOPE_RESOLVE")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -125,7 +125,7 @@ class ScopeMiddleware:
         except DNSLookupError:
             return None  # the download fails the same way, as the site's (network's) failure
         if _is_private(str(resolved)):
-            self._refuse(request, "private-address", f" (resolves to {resolved})")
+            self._refuse(request, "private-address", f", resolves to {resolved}")
 
     def _refuse(self, request: Request, reason: str, detail: str = "") -> None:
         spider = self.crawler.spider

@@ -112,3 +112,55 @@ def test_private_addresses_need_an_explicit_opt_in(tmp_path):
     assert stats["scope/refused/private-address"] == 1
     assert log == []
     assert result.returncode == 1  # archived nothing: the one line names the key (tests/test_crawl_exit.py)
+
+
+REBIND = """\
+name: faults
+start_urls: ['http://public.example:{port}/ok']
+allowed_domains: [public.example]
+{private}articles: ['/ok$']
+politeness: {{delay: 0, concurrency: 8, robots: true}}
+"""
+
+
+@pytest.mark.parametrize("allow_private", [False, True])
+def test_a_name_that_resolves_to_a_private_address_is_refused_before_connecting(tmp_path, allow_private):
+    """DNS rebinding: ``public.example`` looks public but resolves to 127.0.0.1. The resolver here
+    (tests/faults/hosts.py) answers as a hostile DNS server would, and only the DNS is replaced:
+    the crawl, its middlewares and the connection ask it as they ask the real one. Without
+    ``allow_private`` nothing reaches the server, one warning names the URL and the address, and
+    the crawl ends with its one line; with it (a site on this machine, seeded on purpose) the same
+    name is crawled and its text is the one a crawl of 127.0.0.1 gives."""
+    with fault_server() as base:
+        port = base.rsplit(":", 1)[1]
+        seeds = tmp_path / "seeds"
+        seeds.mkdir()
+        (seeds / "faults.yaml").write_text(REBIND.format(port=port, private="allow_private: true\n" if allow_private else ""))
+        archive = tmp_path / "archive"
+        result = run_scrapy("crawl", "faults", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}",
+                            "-s", "DNS_RESOLVER=tests.faults.hosts.HostsResolver",
+                            "-s", "TEST_HOSTS=public.example=127.0.0.1", timeout=120)
+        log = server_log(base)
+        if allow_private:
+            (tmp_path / "clean").mkdir()
+            clean = crawl(tmp_path / "clean", base, ["/ok"])[1]
+            assert clean.returncode == 0, clean.stderr[-2000:]
+    stats = json.loads(next((archive / "reports").glob("*.json")).read_text())
+    assert "Traceback" not in result.stderr
+    if allow_private:
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert log == ["/robots.txt", "/ok"]
+        assert "scope/refused/private-address" not in stats
+        [text] = (archive / "text" / "faults").glob("*.txt")
+        [twin] = (tmp_path / "clean" / "archive" / "text" / "faults").glob("*.txt")
+        body = text.read_bytes().split(b"---\n", 2)[2]
+        assert body == twin.read_bytes().split(b"---\n", 2)[2]  # the front matter names the URL
+        return
+    assert log == []  # no connection at all, robots.txt included
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: crawl of faults failed: nothing archived: start URLs refused as private addresses; set "
+        "`allow_private: true` in the seed of faults to crawl a site on this machine or network")
+    assert stats["scope/refused/private-address"] >= 1
+    warnings = [line.split("] WARNING: ", 1)[1] for line in result.stderr.splitlines() if "[crawler.downloadermiddlewares.scope] WARNING" in line]
+    assert f"http://public.example:{port}/ok: refused (private-address, resolves to 127.0.0.1), not fetched" in warnings
