@@ -77,7 +77,6 @@ def test_a_warc_gzipped_whole_says_how_to_fix_it(tmp_path):
 
 
 def test_rebuild_of_an_archive_with_a_damaged_member_costs_only_that_record(tmp_path):
-    from .test_command_extract_foreign import expected, texts
 
     archive = tmp_path / "archive"
     (archive / "warc").mkdir(parents=True)

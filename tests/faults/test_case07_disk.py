@@ -49,8 +49,6 @@ def test_an_unusable_archive_directory_is_one_line_and_exit_2(tmp_path):
 
 
 def limit_file_size():
-    import resource
-
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of death; inherited across exec
     resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
 
