@@ -19,7 +19,7 @@ import pytest
 from crawler.warc.reader import iter_records
 
 from ..conftest import ROOT, run_scrapy
-from ..test_extension_warc import all_sound, crawl, server, stat
+from ..test_extension_warc import all_sound, crawl, server, stat  # noqa: F401 (server: a fixture)
 
 
 def test_an_unusable_archive_directory_is_one_line_and_exit_2(tmp_path):

@@ -10,7 +10,7 @@ from crawler.demo.server import DemoServer
 from crawler.text.publish import publish
 from crawler.text.store import TextStore
 
-from ..test_incremental import archive_is_consistent, crawl, texts
+from ..test_incremental import archive_is_consistent, crawl, site, texts  # noqa: F401 (site: a fixture)
 from ..test_text_publish import OPTIONS, outputs, write_archive
 
 

@@ -7,7 +7,7 @@ import json
 
 from crawler.demo.server import DemoServer
 
-from ..test_incremental import ARTICLES, body, crawl, site, texts
+from ..test_incremental import ARTICLES, body, crawl, site, texts  # noqa: F401 (site: a fixture)
 
 
 def test_a_deleted_warc_file_makes_its_young_articles_due_again(site):

@@ -16,7 +16,7 @@ from crawler.demo.server import DemoServer
 from crawler.pool import TextPool
 
 from ..conftest import ROOT, pool_workers, run_scrapy
-from ..test_incremental import crawl, site
+from ..test_incremental import crawl, site  # noqa: F401 (site: a fixture)
 from ..test_pool import die, ends_within, square
 
 
