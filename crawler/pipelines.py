@@ -181,24 +181,35 @@ class TextPipeline:
                 self.crawler.stats.inc_value("text/recovered")
                 self.derived += 1
 
+    async def _publish(self) -> None:
+        await self._catch_up()
+        if self.derived or (self.store.root / "derived").is_dir():
+            # a thread here drives the publish (counting, near-duplicate index, manifest) and the
+            # pool's workers run its per-document steps: the event loop stays free
+            counts = await asyncio.to_thread(publish_archive, str(self.store.root), self.seeds_dir,
+                                             self._pool(), self.workers)
+            if counts.get("skipped"):  # damaged derived files (set aside): derived again from the WARCs
+                await self._catch_up()
+                counts = await asyncio.to_thread(publish_archive, str(self.store.root), self.seeds_dir,
+                                                 self._pool(), self.workers)
+            for key, value in sorted(counts.items()):
+                self.crawler.stats.set_value(f"text/files/{key}", value)
+
     async def close_spider(self) -> None:
         # Workers of a distributed crawl share the text archive and finish at different times:
         # they take turns, and the last one finalizes every document all of them derived.
         self.store.root.mkdir(parents=True, exist_ok=True)
         with open(self.store.root / ".text.lock", "a") as lock:
             await asyncio.to_thread(fcntl.flock, lock.fileno(), fcntl.LOCK_EX)
-            await self._catch_up()
-            if self.derived or (self.store.root / "derived").is_dir():
-                # a thread here drives the publish (counting, near-duplicate index, manifest) and the
-                # pool's workers run its per-document steps: the event loop stays free
-                counts = await asyncio.to_thread(publish_archive, str(self.store.root), self.seeds_dir,
-                                                 self._pool(), self.workers)
-                if counts.get("skipped"):  # damaged derived files (set aside): derived again from the WARCs
-                    await self._catch_up()
-                    counts = await asyncio.to_thread(publish_archive, str(self.store.root), self.seeds_dir,
-                                                     self._pool(), self.workers)
-                for key, value in sorted(counts.items()):
-                    self.crawler.stats.set_value(f"text/files/{key}", value)
+            try:
+                await self._publish()
+            except OSError as exc:  # a full disk: every file is written atomically, so the text
+                # archive is the last published one; the next crawl derives and publishes the rest
+                problem = f"text archive not published ({exc.strerror or exc})"
+                logger.error("%(problem)s; what is archived stays, run the crawl again once there is space",
+                             {"problem": problem}, extra={"spider": self.crawler.spider})
+                stats = self.crawler.stats
+                stats.set_value("crawl/failed", stats.get_value("crawl/failed") or problem)
         if self.pool is not None:
             self.pool.shutdown(wait=True)
             self.pool = None

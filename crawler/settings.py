@@ -43,6 +43,7 @@ ADDONS = {"crawler.addons.DistributedAddon": 0, "crawler.addons.IdentityAddon": 
 ARCHIVER_CONTACT = ""
 
 SCOPE_ENABLED = True
+SCOPE_RESOLVE = True  # also check the address a name resolves to (DNS rebinding)
 HOSTGUARD_ENABLED = True
 HOSTGUARD_RETRY_AFTER_MAX = 300
 HOSTGUARD_BREAKER_THRESHOLD = 10

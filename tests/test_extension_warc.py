@@ -256,30 +256,6 @@ def test_cdxj_index_written_without_request_or_metadata_lines(edge):
     assert offsets == sorted(r[1] for r in records if r[2] == "response")
 
 
-def limit_file_size():
-    import resource
-
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of death; inherited across exec
-    resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
-
-
-def test_write_error_stops_the_crawl_with_exit_status_1(server, tmp_path):
-    result = crawl("warcbig", tmp_path, server, "-a", "n=8", "-a", "size=100000", "-s", "CONCURRENT_REQUESTS=1",
-                   preexec_fn=limit_file_size)
-    assert result.returncode == 1, result.stderr
-    assert "error: crawl of warcbig failed: warc_write_error" in result.stderr
-    [line] = [l for l in result.stderr.splitlines() if "] ERROR: " in l]
-    assert re.search(r"\[crawler\.extensions\.warc\] ERROR: .*\.warc\.gz\.open: write failed \(File too large\); "
-                     r"file cut back to its last complete record at \d+ bytes, nothing earlier lost; stopping the crawl$", line)
-    assert stat(result.stderr, "warc/write_error") == 1
-    [path] = all_sound(tmp_path)
-    archived = [r for _, _, r in iter_records([path]) if r.rec_type == "response"]
-    assert len(archived) == stat(result.stderr, "warc/records/response") >= 2
-    seen = json.loads((tmp_path / "captures.json").read_text())
-    assert {e["capture"]["record_id"] for e in seen if e["capture"]} <= {
-        r.rec_headers.get_header("WARC-Record-ID") for r in archived}
-
-
 def test_sigkill_while_writing_then_restart_leaves_only_sound_files(server, tmp_path):
     proc = subprocess.Popen(crawl_args("warcbig", tmp_path, server, "-a", "n=40", "-a", "size=400000",
                                        "-a", "delay=0.002"), cwd=ROOT, env=env(),

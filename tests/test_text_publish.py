@@ -5,7 +5,6 @@ writes removed (never in derived/)."""
 from __future__ import annotations
 
 import dataclasses
-
 import hashlib
 import itertools
 import json
@@ -145,23 +144,6 @@ def test_streaming_publish_equals_in_memory_finalize(tmp_path):
     assert got["text/a/00cc.txt"].decode().endswith(f"---\n标题00cc\n{FOLLOW}\n")
     assert publish(store, OPTIONS) == {"written": 0, "unchanged": 13, "removed": 0}
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".finalized.json"]  # no snapshot, no temp file
-
-
-def test_an_unreadable_derived_file_is_left_out_with_one_line(tmp_path, caplog):
-    write_archive(tmp_path / "clean")
-    publish(TextStore(tmp_path / "clean"), OPTIONS)
-    store = write_archive(tmp_path / "broken")
-    bad = store.derived_path("a", "ffff000000000000")
-    bad.write_text('{"id": "ffff000000000000", "paragraphs": [', "utf-8")  # cut short
-    store.derived_path("b", "eeee000000000000").write_text('{"id": "eeee"}', "utf-8")  # not a Document
-    with caplog.at_level(logging.WARNING):
-        counts = publish(store, OPTIONS)
-    assert counts == {"written": 13, "unchanged": 0, "removed": 0, "skipped": 2}
-    assert outputs(tmp_path / "broken") == outputs(tmp_path / "clean")
-    lines = [r for r in caplog.records if "derived document" in r.getMessage()]
-    assert len(lines) == 2 and str(bad) in lines[0].getMessage()
-    assert all(r.exc_info is None for r in caplog.records)
-    assert bad.exists()  # left for the next crawl to replace
 
 
 @pytest.fixture(scope="module")

@@ -58,7 +58,13 @@ class CrawlReport:
         stamp = start[:19].replace("-", "").replace(":", "") if start else "unknown"
         # host and pid: workers of a distributed crawl started in the same second write their own
         path = self.directory / f"{safe_name(spider.name)}-{stamp}-{safe_name(socket.gethostname())}-{os.getpid()}.json"
-        write_atomic(path, json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")
+        try:
+            write_atomic(path, json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")
+        except OSError as exc:  # a full disk: one line (the crawl has failed already, or fails on it)
+            logger.error("%(path)s: report not written (%(error)s)", {"path": path, "error": exc.strerror or exc},
+                         extra={"spider": spider})
+            self.crawler.stats.set_value("crawl/failed", self.crawler.stats.get_value(
+                "crawl/failed") or f"report not written ({exc.strerror or exc})")
         dropped = {k.removeprefix("text/dropped/"): v for k, v in stats.items() if k.startswith("text/dropped/")}
         logger.info(
             "crawl summary: %(pages)s responses captured, %(revisits)s revisited, %(fresh)s young articles "

@@ -333,7 +333,7 @@ class WarcExtension:
         logger.error("%(error)s; stopping the crawl", {"error": exc}, extra={"spider": spider})
         stats = self.crawler.stats
         stats.inc_value("warc/write_error")
-        stats.set_value("crawl/failed", "warc_write_error")
+        stats.set_value("crawl/failed", _write_failure(exc))
         writer, self.writer = self.writer, None
         try:
             writer.close()  # already cut back to its last complete record
@@ -348,7 +348,7 @@ class WarcExtension:
                 writer.close()
             except WarcWriteError as exc:
                 logger.error("%(error)s", {"error": exc}, extra={"spider": spider})
-                self.crawler.stats.set_value("crawl/failed", "warc_write_error")
+                self.crawler.stats.set_value("crawl/failed", _write_failure(exc))
         self._repair(spider)  # files of workers that died during this crawl (distributed crawl)
         if self.options.index is not None:
             self._update_index(spider)
@@ -364,6 +364,16 @@ class WarcExtension:
             lines = update_index(self.options.index, paths)
         except Exception as exc:  # the index is derived: a bad one must not fail the crawl
             logger.warning("%(index)s: not updated (%(error)s); rebuild it with cdxj-indexer",
-                           {"index": self.options.index, "error": exc}, extra={"spider": spider}, exc_info=True)
+                           {"index": self.options.index, "error": exc}, extra={"spider": spider},
+                           exc_info=not isinstance(exc, OSError))  # a full disk is one line, a bug a traceback
             return
         self.crawler.stats.set_value("warc/index_lines", lines)
+
+
+def _write_failure(exc: WarcWriteError) -> str:
+    """The crawl's one-line failure reason: what went wrong, without the path (the ERROR line
+    above it names the file), e.g. ``WARC write failed (No space left on device)``."""
+    cause = exc.__cause__
+    if isinstance(cause, OSError) and cause.strerror:
+        return f"WARC write failed ({cause.strerror})"
+    return f"WARC write failed ({str(exc).split(': ', 1)[-1].split(';', 1)[0]})"

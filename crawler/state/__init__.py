@@ -31,15 +31,22 @@ def archive_problem(archive_dir: str | Path, redis_url: str = "") -> str | None:
     except OSError as exc:
         return f"ARCHIVE_DIR {path}: cannot write there ({exc.strerror or exc})"
     state = path / "state.sqlite"
-    if redis_url or not state.exists():
+    if redis_url:
         return None
-    try:
-        db = sqlite3.connect(f"file:{state}?mode=ro", uri=True, timeout=30)
+    if state.exists():
         try:
-            db.execute("SELECT name FROM sqlite_master").fetchall()
-        finally:
-            db.close()
+            db = sqlite3.connect(f"file:{state}?mode=ro", uri=True, timeout=30)
+            try:
+                db.execute("SELECT name FROM sqlite_master").fetchall()
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            return (f"{state}: not a usable SQLite database ({exc}); move it away and crawl again: every page "
+                    "is then revalidated from scratch, and the WARC files keep everything archived")
+    try:  # opened as the crawl opens it: a full disk fails here, in one line, not deep in the crawl
+        from .sqlite import SqliteStateStore
+
+        SqliteStateStore(state).close()
     except sqlite3.Error as exc:
-        return (f"{state}: not a usable SQLite database ({exc}); move it away and crawl again: every page is "
-                "then revalidated from scratch, and the WARC files keep everything archived")
+        return f"{state}: cannot be written ({exc}); free disk space and crawl again"
     return None
