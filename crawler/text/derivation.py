@@ -15,8 +15,8 @@ from functools import cache
 
 from .articleness import is_article
 from .boilerplate import furniture_out
-from .byline import byline_text, fields, split_meta
-from .dates import iso_date, split_short_date
+from .byline import LATE_DATE, byline_text, fields, split_meta
+from .dates import byline_date, iso_date, split_short_date
 from .decode import decode_html
 from .extract import link_texts, main_text, parse_html, trafilatura_text
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
@@ -116,10 +116,12 @@ def _body(capture: Capture, tree, lines: list[str], title: str, options: TextOpt
 
 def _byline_meta(meta: dict[str, str], byline: str, warc_date: str) -> str | None:
     """The byline after the title adds its author and origin to ``meta`` where the body's lines
-    named none; the date published, from those lines or else from the byline (or None)."""
+    named none; the date published (or None): a date line before the body's first line, else the
+    byline's date, else the date of the lines after the body began (split_meta)."""
     for key, value in fields(byline).items():
         meta.setdefault(key, value)
-    return meta.pop("published", None) or iso_date(byline, warc_date)
+    late = meta.pop(LATE_DATE, None)
+    return meta.pop("published", None) or byline_date(byline, warc_date) or late
 
 
 def _encoding(decoded: EncodingInfo, repairs: int, annotations: int, lines: list[str]) -> EncodingInfo:
