@@ -34,8 +34,9 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 def derive(capture: Capture, options: TextOptions) -> Document:
     """One archived article page to a Document (before site-wide boilerplate removal)."""
     html, encoding = _html(capture, options)
-    _require_article(capture, html, options)
-    tree = _tree(capture, html)
+    tree = parse_html(html)  # one parse for what the page is and for its text
+    _require_article(capture, html, tree, options)
+    tree = _tree(capture, tree, html)
     page = PageMeta(tree, html, capture.url, capture.warc_date)  # title now; author, date if asked
     # here, before trafilatura sees the tree; the page's text is made only when a title needs it
     page_title = choose_title(page.html_title, page.title, tree, cache(tree.text_content))
@@ -63,17 +64,17 @@ def _html(capture: Capture, options: TextOptions) -> tuple[str, EncodingInfo]:
     return decode_html(payload, header, options.fallback_encoding)
 
 
-def _require_article(capture: Capture, html: str, options: TextOptions) -> None:
+def _require_article(capture: Capture, html: str, tree, options: TextOptions) -> None:
     """A notice, a redirect, a wall: never a text, never replaces one (NotArticle)."""
-    kind = classify(capture.url, capture.status, capture.header("Location"), html, list_rule(options.list_patterns))
+    kind = classify(capture.url, capture.status, capture.header("Location"), html, list_rule(options.list_patterns),
+                    tree)
     if kind.kind != ARTICLE:
         raise NotArticle(kind, capture.url)
 
 
-def _tree(capture: Capture, html: str):
+def _tree(capture: Capture, tree, html: str):
     """The parsed page without wiki navboxes, infobox and jump links: whole blocks of links,
     never the article."""
-    tree = parse_html(html)
     if tree is None:
         raise TextError("no-text", f"{capture.url}: not parseable as HTML")
     drop_wiki_blocks(tree, html)
