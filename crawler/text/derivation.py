@@ -1,6 +1,6 @@
 """``derive``: one archived article page to a Document, as a named sequence of stages.
 
-decode (payload, charset) -> what the page is (crawler.text.pagekind) -> parse -> title and main
+decode (payload, charset) -> parse -> what the page is (crawler.text.pagekind, on that tree) -> title and main
 text (crawler.text.title, crawler.text.extract) -> lines repaired and normalized -> metadata lines
 out (crawler.text.dates, crawler.text.byline) -> per-page boilerplate out
 (crawler.text.boilerplate) -> the byline after the title -> Document. Site-wide boilerplate and
