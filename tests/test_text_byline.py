@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.text import derive
-from crawler.text.byline import fields
+from crawler.text.byline import fields, reporter
 from crawler.text.model import Capture, TextOptions
 
 PAGE = """<html><head><meta charset="utf-8"><title>{title_html}_示例新闻网</title></head><body>
@@ -95,11 +95,13 @@ def test_a_standalone_reporter_line_leaves_the_body_and_names_the_author(line, a
         assert len(doc.paragraphs) == 3
 
 
-def test_a_sentence_naming_a_reporter_stays_in_the_body():
+def test_a_sentence_or_subheading_naming_a_reporter_stays_in_the_body():
     sentence = "东湖晚报记者王晓燕在现场看到，不少居民带着家里坏了的电器来维修。"
     doc = _derive("2025-05-06 08:30", last=sentence)
     assert sentence in doc.paragraphs
     assert doc.author is None
+    assert reporter("一起跟着记者 看变化") is None  # no outlet before the role: a subheading
+    assert "一起跟着记者 看变化" in _derive("2025-05-06 08:30", last="一起跟着记者 看变化").paragraphs
 
 
 def test_the_original_author_in_a_title_is_not_the_author():

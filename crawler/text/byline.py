@@ -31,11 +31,14 @@ _OUTLET_ROLE = r"(?:[\u4e00-\u9fff《》]{1,12}?(?:记者|記者)\s*)?"
 AUTHOR = re.compile(rf"(?<!原创)(?<!原)(?:作者|记者|記者)\s*[:：]?\s*{_OUTLET_ROLE}({_NAME}(?:[、，,]{_NAME})*)"
                     rf"(?!(?!{LABELS})[\u4e00-\u9fff])")
 # a standalone reporter line in the body: ``扬子晚报记者 张楠``, ``采写：南都见习记者 林子沛``,
-# ``《棱镜》作者 周纯``: an optional label, an outlet, a role, then (after a space or a colon) the
-# name(s), and nothing else; the first role's names are the author
+# ``《棱镜》作者 周纯``: a label and anything, or an outlet (a name ending as outlets do: 报, 社,
+# 网, 台, 》, 新闻 ...), or nothing; a role; then (after a space or a colon) the name(s), and
+# nothing else; the first role's names are the author. A subheading such as ``跟着记者 看变化``
+# has no outlet and stays.
 _ROLE = r"(?:全媒体|见习|特约|首席|实习)?(?:记者|記者|通讯员|通訊員|作者)"
 _NAMES = rf"{_NAME}(?:(?:[、，,]|\s+){_NAME})*"
-_REPORTER_LINE = re.compile(rf"(?:(?:采写|撰文|文|作者)\s*[:：]\s*)?[\u4e00-\u9fff《》“”]{{0,12}}?{_ROLE}"
+_OUTLET = r"[\u4e00-\u9fff《》“”]{0,12}?(?:报|報|社|网|網|台|刊|》|新闻|新聞|频道|頻道|客户端|杂志|雜誌|传媒|融媒体?)"
+_REPORTER_LINE = re.compile(rf"(?:(?:采写|撰文|文|作者)\s*[:：]\s*[\u4e00-\u9fff《》“”]{{0,12}}?|{_OUTLET})?{_ROLE}"
                             rf"(?:\s+|\s*[:：]\s*)({_NAMES})(?:\s+{_ROLE}(?:\s+|\s*[:：]\s*){_NAMES})*")
 # the same label on a foreign-language edition's byline: Korean ``기자: 김민수`` (a 2-4 syllable
 # name), Russian ``Автор: Чэнь Ли`` (one or two capitalised words)
