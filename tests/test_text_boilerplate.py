@@ -103,7 +103,8 @@ PROSE16 = "社区志愿者维修了公共座椅和楼道灯"  # 16 characters _M
         ("发布时间：2024-05-03 点击：12 " + PROSE16, {"published": "2024-05-03"}),
         ("发布时间：2024-05-03 点击：12 " + PROSE16 + "。", None),
         # a byline word takes a name of up to 20 characters with it, whatever they are
-        ("作者：" + "郑" * 22, {"author": "郑郑郑郑"}),
+        # (a metadata line; no author: a name ends where the line's CJK run does, not 4 characters in)
+        ("作者：" + "郑" * 22, {}),
         ("作者：" + "郑" * 23, None),
         # a metadata line has at most 100 characters
         ("2024-05-03" + " " * 90, {"published": "2024-05-03"}),

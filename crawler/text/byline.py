@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from .dates import DATE, iso_date
+from .dates import DATE, SHORT_YEAR_DATE, iso_date
 
 # every label a byline line holds; a value never runs into the next one
 LABELS = ("责任编辑|責任編輯|来源|來源|作者|记者|記者|编辑|編輯|通讯员|通訊員|摄影|攝影|发布时间|發布時間|發佈時間"
@@ -24,7 +24,26 @@ _ENTITY = r"&(?:nbsp|ensp|emsp|thinsp|#160|#x[aA]0|#12288|#x3000);"
 _CHAR = rf"(?!{LABELS}|{_ENTITY})[^{_SEPARATORS}]"
 _VALUE = rf"(?:{_CHAR})*(?:(?![·•\-_—]){_CHAR})"  # not ending in a dot or dash that only separates
 _NAME = rf"(?:(?!{LABELS})[\u4e00-\u9fff·]){{2,4}}"
-AUTHOR = re.compile(rf"(?<!原创)(?:作者|记者|記者)\s*[:：]?\s*({_NAME}(?:[、，,]{_NAME})*)")
+# ``作者：吉林日报全媒体记者 韩雪洁``: the outlet and role before the name are not the name
+_OUTLET_ROLE = r"(?:[\u4e00-\u9fff《》]{1,12}?(?:记者|記者)\s*)?"
+# not 原作者 / 原创作者 (the author of a work the story is about, or the 原创 badge)
+# and the name ends where the byline does, not inside a sentence (``记者王某在现场看到``)
+AUTHOR = re.compile(rf"(?<!原创)(?<!原)(?:作者|记者|記者)\s*[:：]?\s*{_OUTLET_ROLE}({_NAME}(?:[、，,]{_NAME})*)"
+                    rf"(?!(?!{LABELS})[\u4e00-\u9fff])")
+# a standalone reporter line in the body: ``扬子晚报记者 张楠``, ``采写：南都见习记者 林子沛``,
+# ``《棱镜》作者 周纯``: a label and anything, or an outlet (a name ending as outlets do: 报, 社,
+# 网, 台, 》, 新闻 ...), or nothing; a role; then (after a space or a colon) the name(s), and
+# nothing else; the first role's names are the author. A subheading such as ``跟着记者 看变化``
+# has no outlet and stays.
+_ROLE = r"(?:全媒体|见习|特约|首席|实习)?(?:记者|記者|通讯员|通訊員|作者)"
+_NAMES = rf"{_NAME}(?:(?:[、，,]|\s+){_NAME})*"
+_OUTLET = r"[\u4e00-\u9fff《》“”]{0,12}?(?:报|報|社|网|網|台|刊|》|新闻|新聞|频道|頻道|客户端|杂志|雜誌|传媒|融媒体?)"
+_REPORTER_LINE = re.compile(rf"(?:(?:采写|撰文|文|作者)\s*[:：]\s*[\u4e00-\u9fff《》“”]{{0,12}}?|{_OUTLET})?{_ROLE}"
+                            rf"(?:\s+|\s*[:：]\s*)({_NAMES})(?:\s+{_ROLE}(?:\s+|\s*[:：]\s*){_NAMES})*")
+# the same label on a foreign-language edition's byline: Korean ``기자: 김민수`` (a 2-4 syllable
+# name), Russian ``Автор: Чэнь Ли`` (one or two capitalised words)
+FOREIGN_AUTHOR = re.compile(r"기자\s*[:：]\s*([\uac00-\ud7a3]{2,4})(?![\uac00-\ud7a3])"
+                            r"|(?:Автор|Корреспондент)\s*:\s*([А-ЯЁ][а-яё]+(?:[ -][А-ЯЁ][а-яё]+)?)(?![а-яё])")
 ORIGIN = re.compile(rf"(?:来源|來源)\s*[:：]\s*({_VALUE})")
 _TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 
@@ -39,18 +58,23 @@ def collapse_spaces(text: str) -> str:
 
 
 def byline_text(html: str, title: str) -> str:
-    """The 200 characters of the page's text after the first title occurrence followed by a date
-    or a byline; entities decoded, spaces (``&nbsp;``, U+3000) collapsed."""
+    """The 200 characters of the page's text after the title occurrence followed soonest by a
+    date or a byline (the first such occurrence on a tie): after the ``<title>`` a page's
+    navigation may hold a previous article's date before the heading and its byline come;
+    entities decoded, spaces (``&nbsp;``, U+3000) collapsed."""
     if not title:
         return ""
     text = collapse_spaces(unescape(_TAG.sub(" ", html)))
+    best, nearest = "", 201
     at = text.find(title)
-    while at >= 0:
+    while at >= 0 and nearest > 0:
         segment = text[at + len(title): at + len(title) + 200]
-        if DATE.search(segment) or AUTHOR.search(segment) or ORIGIN.search(segment):
-            return segment
+        found = [m.start() for m in (DATE.search(segment), AUTHOR.search(segment), ORIGIN.search(segment),
+                                     SHORT_YEAR_DATE.search(segment)) if m]
+        if found and min(found) < nearest:
+            best, nearest = segment, min(found)
         at = text.find(title, at + 1)
-    return ""
+    return best
 
 
 def fields(text: str) -> dict[str, str]:
@@ -58,6 +82,8 @@ def fields(text: str) -> dict[str, str]:
     found = {}
     if author := AUTHOR.search(text):
         found["author"] = author.group(1)
+    elif author := FOREIGN_AUTHOR.search(text):
+        found["author"] = author.group(1) or author.group(2)
     if origin := ORIGIN.search(text):
         found["origin"] = origin.group(1)
     return found
@@ -93,9 +119,24 @@ def _maybe_meta(line: str) -> bool:
     return len(line) <= 100 and (not _PROSE.match(line) or _BYLINE_WORD.search(line) is not None)
 
 
+# the key of split_meta's date from a line after the body began (see split_meta)
+LATE_DATE = "published_after_text"
+
+
+def reporter(line: str) -> str | None:
+    """The author of a standalone reporter line (``扬子晚报记者 张楠``: names joined by 、), or None."""
+    if len(line) > 40 or not (match := _REPORTER_LINE.fullmatch(line)):
+        return None
+    return "、".join(re.split(r"[、，,\s]+", match.group(1)))
+
+
 def split_meta(lines: list[str], warc_date: str) -> tuple[list[str], dict[str, str]]:
-    """Move byline, source, date and click lines out of the body into metadata."""
-    body, meta = [], {}
+    """Move byline, source, date, click and reporter lines out of the body into metadata.
+
+    A date line before the first body line is the article's (``published``); date lines after
+    it may be a related-article list's, so their date is kept apart (``LATE_DATE``), and only when
+    they all give the same day."""
+    body, meta, late = [], {}, set()
     for line in lines:
         front = _FRONT_MATTER.match(line)
         if front or line == "---":  # a blog's YAML front matter shown in the page (Hexo/Jekyll mirrors)
@@ -108,9 +149,14 @@ def split_meta(lines: list[str], warc_date: str) -> tuple[list[str], dict[str, s
         if original := _ORIGINAL_TITLE.match(line):  # 原标题：… a republished story's first title
             meta.setdefault("original_title", original.group(1))
             continue
+        if (name := reporter(line)) is not None:
+            meta.setdefault("author", name)
+            continue
         rest = len(_META_PART.sub("", line)) if _maybe_meta(line) else 99
         if rest <= 2 or (rest <= 16 and _LABELLED_DATE.search(line) and _COUNTER.search(line)):
-            if "published" not in meta and (date := iso_date(line, warc_date)):
+            if (date := iso_date(line, warc_date)) and body:
+                late.add(date)
+            elif date and "published" not in meta:
                 meta["published"] = date
             if "author" not in meta and (author := AUTHOR.search(line)):
                 meta["author"] = author.group(1)
@@ -118,7 +164,9 @@ def split_meta(lines: list[str], warc_date: str) -> tuple[list[str], dict[str, s
                 meta["origin"] = origin.group(1)
             continue
         body.append(line)
+    if len({date[:10] for date in late}) == 1:
+        meta[LATE_DATE] = min(late)
     return body, meta
 
 
-__all__ = ["AUTHOR", "LABELS", "ORIGIN", "byline_text", "collapse_spaces", "fields", "split_meta"]
+__all__ = ["AUTHOR", "FOREIGN_AUTHOR", "LABELS", "LATE_DATE", "ORIGIN", "byline_text", "collapse_spaces", "fields", "reporter", "split_meta"]

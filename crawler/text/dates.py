@@ -11,6 +11,11 @@ import re
 
 DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?")
 _SHORT_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\s+(\S.*)$")
+# ``发布时间：18-03-08``: a two-digit year, read only after a date label (20YY)
+SHORT_YEAR_DATE = re.compile(r"(?:发布时间|發布時間|发布日期|时间|時間|日期)\s*[:：]\s*(\d{2})-(\d{1,2})-(\d{1,2})(?!\d)"
+                             r"(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?")
+# what follows a date inside a sentence (``2019年2月27日下午，…``), not a byline's date
+_IN_PROSE = re.compile(r"(?!星期|周[一二三四五六日天])[\u4e00-\u9fff，,。]")
 _URL_YEAR = re.compile(r"/((?:19|20)\d{2})(?:[/_-]?\d{2})?")
 
 
@@ -33,9 +38,23 @@ def split_short_date(title: str, url: str, warc_date: str) -> tuple[str, str | N
 def iso_date(text: str, before: str) -> str | None:
     """The first Chinese or ISO date in ``text`` as ISO 8601 (+08:00 with a time), not after ``before``."""
     match = DATE.search(text)
-    if not match:
-        return None
-    year, month, day, hour, minute, second = match.groups()
+    return _iso(match.groups(), before) if match else None
+
+
+def byline_date(text: str, before: str) -> str | None:
+    """The date of a byline (the text after a title): the first date not inside a sentence
+    (``2019年2月27日下午，…`` is the story's, not the page's), or a labelled date with a
+    two-digit year (``发布时间：18-03-08``); ISO 8601 as :func:`iso_date`, or None."""
+    for match in DATE.finditer(text):
+        if not _IN_PROSE.match(text, match.end()) or match.group(4):
+            return _iso(match.groups(), before)
+    if short := SHORT_YEAR_DATE.search(text):
+        return _iso(("20" + short.group(1), *short.groups()[1:]), before)
+    return None
+
+
+def _iso(groups: tuple, before: str) -> str | None:
+    year, month, day, hour, minute, second = groups
     date = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
     if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31) or date > before[:10]:
         return None
@@ -44,4 +63,4 @@ def iso_date(text: str, before: str) -> str | None:
     return f"{date}T{int(hour):02d}:{int(minute):02d}:{int(second or 0):02d}+08:00"
 
 
-__all__ = ["DATE", "iso_date", "split_short_date"]
+__all__ = ["DATE", "SHORT_YEAR_DATE", "byline_date", "iso_date", "split_short_date"]

@@ -1,6 +1,6 @@
 """``derive``: one archived article page to a Document, as a named sequence of stages.
 
-decode (payload, charset) -> what the page is (crawler.text.pagekind) -> parse -> title and main
+decode (payload, charset) -> parse -> what the page is (crawler.text.pagekind, on that tree) -> title and main
 text (crawler.text.title, crawler.text.extract) -> lines repaired and normalized -> metadata lines
 out (crawler.text.dates, crawler.text.byline) -> per-page boilerplate out
 (crawler.text.boilerplate) -> the byline after the title -> Document. Site-wide boilerplate and
@@ -15,8 +15,8 @@ from functools import cache
 
 from .articleness import is_article
 from .boilerplate import furniture_out
-from .byline import byline_text, fields, split_meta
-from .dates import iso_date, split_short_date
+from .byline import LATE_DATE, byline_text, fields, split_meta
+from .dates import byline_date, iso_date, split_short_date
 from .decode import decode_html
 from .extract import link_texts, main_text, parse_html, trafilatura_text
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
@@ -34,8 +34,9 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 def derive(capture: Capture, options: TextOptions) -> Document:
     """One archived article page to a Document (before site-wide boilerplate removal)."""
     html, encoding = _html(capture, options)
-    _require_article(capture, html, options)
-    tree = _tree(capture, html)
+    tree = parse_html(html)  # one parse for what the page is and for its text
+    _require_article(capture, html, tree, options)
+    tree = _tree(capture, tree, html)
     page = PageMeta(tree, html, capture.url, capture.warc_date)  # title now; author, date if asked
     # here, before trafilatura sees the tree; the page's text is made only when a title needs it
     page_title = choose_title(page.html_title, page.title, tree, cache(tree.text_content))
@@ -63,17 +64,17 @@ def _html(capture: Capture, options: TextOptions) -> tuple[str, EncodingInfo]:
     return decode_html(payload, header, options.fallback_encoding)
 
 
-def _require_article(capture: Capture, html: str, options: TextOptions) -> None:
+def _require_article(capture: Capture, html: str, tree, options: TextOptions) -> None:
     """A notice, a redirect, a wall: never a text, never replaces one (NotArticle)."""
-    kind = classify(capture.url, capture.status, capture.header("Location"), html, list_rule(options.list_patterns))
+    kind = classify(capture.url, capture.status, capture.header("Location"), html, list_rule(options.list_patterns),
+                    tree)
     if kind.kind != ARTICLE:
         raise NotArticle(kind, capture.url)
 
 
-def _tree(capture: Capture, html: str):
+def _tree(capture: Capture, tree, html: str):
     """The parsed page without wiki navboxes, infobox and jump links: whole blocks of links,
     never the article."""
-    tree = parse_html(html)
     if tree is None:
         raise TextError("no-text", f"{capture.url}: not parseable as HTML")
     drop_wiki_blocks(tree, html)
@@ -116,10 +117,12 @@ def _body(capture: Capture, tree, lines: list[str], title: str, options: TextOpt
 
 def _byline_meta(meta: dict[str, str], byline: str, warc_date: str) -> str | None:
     """The byline after the title adds its author and origin to ``meta`` where the body's lines
-    named none; the date published, from those lines or else from the byline (or None)."""
+    named none; the date published (or None): a date line before the body's first line, else the
+    byline's date, else the date of the lines after the body began (split_meta)."""
     for key, value in fields(byline).items():
         meta.setdefault(key, value)
-    return meta.pop("published", None) or iso_date(byline, warc_date)
+    late = meta.pop(LATE_DATE, None)
+    return meta.pop("published", None) or byline_date(byline, warc_date) or late
 
 
 def _encoding(decoded: EncodingInfo, repairs: int, annotations: int, lines: list[str]) -> EncodingInfo:
