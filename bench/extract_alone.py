@@ -21,9 +21,9 @@ import trafilatura  # noqa: E402
 from w3lib.encoding import html_to_unicode  # noqa: E402
 
 from crawler.rebuild import locate  # noqa: E402
+from crawler.sources import load_source  # noqa: E402
 from crawler.warc.files import warc_files  # noqa: E402
 from crawler.workers import read_capture  # noqa: E402
-from crawler.sources import load_source  # noqa: E402
 
 
 def extract(capture) -> str:
