@@ -1,9 +1,12 @@
 """Crawl throughput and memory: the full archiver against a plain Scrapy spider.
 
-    python bench/crawl.py [--pages 1000] [--runs 3] [--memory 500,2000,5000] [--recrawl]
+    python bench/crawl.py [--pages 1000] [--runs 3] [--memory 500,2000,5000] [--recrawl] [--stages]
 
 Prints pages/s and peak RSS of the whole process tree (medians of alternating runs), their
 ratio, peak RSS at several site sizes, and an unchanged re-crawl against the first crawl.
+``--stages``: the crawl process's CPU per article page, stage by stage (bench/crawlstages.py):
+each step the crawl process runs for a page, timed on the pages of a real crawl's archive, and
+the shares of a sampling profile (py-spy) of that crawl process.
 """
 
 from __future__ import annotations
@@ -84,7 +87,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--memory", default="", help="comma-separated site sizes, e.g. 500,2000,5000")
     parser.add_argument("--recrawl", action="store_true")
+    parser.add_argument("--stages", action="store_true", help="only the crawl process's CPU per stage")
     args = parser.parse_args()
+    if args.stages:
+        from crawlstages import stages
+
+        stages(args.pages)
+        return
     compare(args.pages, args.runs)
     if args.memory:
         memory([int(x) for x in args.memory.split(",")])
