@@ -30,6 +30,8 @@ from crawler.warc.members import iter_members
 from crawler.warc.reader import iter_records, read_record_at
 from crawler.warc.verify import verify_warc
 
+from .conftest import project_settings
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
@@ -225,7 +227,7 @@ def test_the_capture_built_at_download_is_the_record_read_back(edge):
     from crawler.workers import read_capture
     from scrapy.http import Request as ScrapyRequest, Response as ScrapyResponse
 
-    ext = WarcExtension.from_crawler(get_crawler(Spider, {"ARCHIVE_DIR": str(archive / "again")}))
+    ext = WarcExtension.from_crawler(get_crawler(Spider, project_settings(ARCHIVE_DIR=str(archive / "again"))))
     spider = Spider("warcedge")
     ext.spider_opened(spider)
     request = ScrapyRequest(base + "/built")
