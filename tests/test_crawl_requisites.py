@@ -7,6 +7,7 @@ bound them."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,86 @@ def test_css_requisites_and_stylesheets():
         "http://h/fonts/a.woff2", "http://h/css/a.ttf", "http://h/img/b.png"]
     assert is_stylesheet("http://h/x", "text/css; charset=utf-8") and not is_stylesheet("http://h/x.css", "text/html")
     assert is_stylesheet("http://h/x.css", None)
+
+
+SAME_SEED = """\
+name: same
+start_urls: ['{base}/index.html']
+allowed_domains: [127.0.0.1]
+allow_private: true
+articles: ['/a\\d+\\.html$']
+follow: ['/index\\.html$']
+politeness: {{delay: 0, concurrency: 4, robots: false}}
+"""
+
+
+def test_the_same_requisite_under_two_urls_is_archived_once(tmp_path):
+    """Two image URLs with the same bytes (a CDN alias, a resized copy that is not): the first is a
+    response record, the second an identical-payload revisit pointing at it (what replay tools
+    resolve by WARC-Refers-To-Target-URI and date), a third image with other bytes its own record."""
+    import http.server
+    import subprocess
+    import threading
+
+    image = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+    paragraph = "市图书馆本周延长开放时间，读者可以在晚间借阅图书、参加讲座，并使用新开放的自习区。"
+    pages = {
+        "/index.html": ("text/html; charset=utf-8", b'<html><body><a href="/a1.html">a</a></body></html>'),
+        "/a1.html": ("text/html; charset=utf-8", (
+            "<html><head><title>图书馆延长开放时间</title></head><body><h1>图书馆延长开放时间</h1>"
+            + "".join(f"<p>{paragraph}第{n}段。</p>" for n in range(8))
+            + '<img src="/img/one.png"><img src="/img/two.png"><img src="/img/other.png"></body></html>'
+        ).encode()),
+        "/img/one.png": ("image/png", image),
+        "/img/two.png": ("image/png", image),
+        "/img/other.png": ("image/png", image[::-1]),
+    }
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            content_type, body = pages.get(self.path, ("text/plain", b"not found"))
+            self.send_response(200 if self.path in pages else 404)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        seeds = tmp_path / "seeds"
+        seeds.mkdir()
+        (seeds / "same.yaml").write_text(SAME_SEED.format(base=base), "utf-8")
+        archive = tmp_path / "archive"
+        result = run_scrapy("crawl", "same", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}")
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = {}
+    for path in sorted((archive / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                if record.rec_type in ("response", "revisit") and "/img/" in url:
+                    found[url.removeprefix(base)] = (record.rec_type, record.rec_headers.get_header("WARC-Profile"),
+                                                     record.rec_headers.get_header("WARC-Refers-To-Target-URI"),
+                                                     record.rec_headers.get_header("WARC-Payload-Digest"),
+                                                     record.content_stream().read())
+    assert found["/img/other.png"][:3] == ("response", None, None)
+    assert found["/img/other.png"][4] == image[::-1]
+    first, second = sorted(["/img/one.png", "/img/two.png"], key=lambda p: found[p][0] != "response")
+    assert found[first][:3] == ("response", None, None) and found[first][4] == image
+    assert found[second][:3] == ("revisit", "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
+                                 base + first)
+    assert found[second][3] == found[first][3] and found[second][4] == b""
+    [report] = (archive / "reports").glob("*.json")
+    stats = json.loads(report.read_text("utf-8"))
+    assert (stats["requisites/captured"], stats["requisites/same_payload"]) == (3, 1)
+    checked = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", "-v",
+                              *map(str, sorted((archive / "warc").glob("*.warc.gz")))],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout[-2000:]

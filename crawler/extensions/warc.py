@@ -37,6 +37,7 @@ from warcio.utils import Digester
 import crawler
 from crawler.extensions.state import StateExtension
 from crawler.redislost import RedisError, redis_lost
+from crawler.requisitespider import META as REQUISITE
 from crawler.text.decode import decode_payload
 from crawler.text.model import TextError, document_id
 from crawler.text.pagekind import ARTICLE, WALL, PageKind, classify, list_rule, quick_text, wall_reason
@@ -175,6 +176,10 @@ class WarcExtension:
         self.options = options
         self.writer: RotatingWarcWriter | None = None
         self.state: StateExtension | None = None  # the incremental state, asked for at spider_opened
+        # page requisites already archived in this crawl, by payload digest: the same image or
+        # stylesheet under another URL becomes an identical-payload revisit (what pywb and
+        # browsertrix replay from the earlier record); at most REQUISITES_MAX entries
+        self.requisite_payloads: dict[str, RefersTo] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -220,8 +225,15 @@ class WarcExtension:
                 state = None
         exchange = exchange_of(request, response)
         profile = revisit_profile(known, response)
+        refers = same_payload = None
         if profile:
             refers = RefersTo(known.record_id, known.url, known.warc_date, known.payload_digest)
+        elif REQUISITE in request.meta and response.status == 200:
+            same_payload = self.requisite_payloads.get(payload_digest(response.body))
+            if same_payload is not None and same_payload.uri != response.url:
+                profile, refers = PROFILE_IDENTICAL, same_payload
+                self.crawler.stats.inc_value("requisites/same_payload")
+        if profile:
             records = self.writer.factory.build_revisit(exchange, profile, refers)
         else:
             records = self.writer.factory.build_exchange(exchange)
@@ -232,6 +244,19 @@ class WarcExtension:
             return
         self._count(locations)
         kind = None
+        if REQUISITE in request.meta and not profile and response.status == 200:
+            headers = records[0].rec_headers
+            self.requisite_payloads.setdefault(headers.get_header("WARC-Payload-Digest"), RefersTo(
+                headers.get_header("WARC-Record-ID"), response.url, headers.get_header("WARC-Date"),
+                headers.get_header("WARC-Payload-Digest")))
+        if same_payload is not None and profile:  # no payload of its own: the state keeps none
+            request.meta["revisit"] = profile
+            if state is not None:
+                try:
+                    state.put(after_download(known, response.url, response.status, None, None, self.state.clock()))
+                except RedisError as exc:
+                    redis_lost(self.crawler, exc)
+            return
         if profile:
             request.meta["revisit"] = profile
         else:
