@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import cache
 
 import lxml.html
@@ -18,7 +19,7 @@ from lxml import etree
 from . import byline as bylines
 from .decode import decode_html
 from .payload import decode_payload
-from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
+from .model import Capture, Document, TextError, TextOptions, document_id
 from .normalize import normalize_lines, normalize_whitespace, strip_annotations
 from .pagekind import ARTICLE, NotArticle, classify, list_rule
 from .articleness import has_prose, is_article
@@ -349,7 +350,8 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     raw_title = page_title
     if not raw_title:  # no title anywhere: the first line is the title, or its opening if it is all there is
         raw_title = lines[0] if len(lines) > 1 else lines[0][:30] + ("…" if len(lines[0]) > 30 else "")
-    lines, repairs, _ = repair_paragraphs([raw_title, *lines])
+    repaired: list[str] = []  # each repair's chain and span, for the encoding block
+    lines, repairs, _ = repair_paragraphs([raw_title, *lines], repaired)
     lines, annotations = strip_annotations(lines, options.strip_annotations)
     title, lines = lines[0], lines[1:]
     title, short_date = split_short_date(title, capture.url, capture.warc_date)
@@ -368,8 +370,8 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     published = (meta.pop("published", None) or iso_date(byline, capture.warc_date) or short_date
                  or iso_date(page.date or "", capture.warc_date))
     losses = sum(x.count("\ufffd") for x in lines + [title])
-    info = EncodingInfo(encoding.declared, encoding.used, encoding.reason, encoding.invalid_bytes,
-                        encoding.repairs + repairs, losses, annotations)
+    info = replace(encoding, repairs=encoding.repairs + repairs, losses=losses, annotations_removed=annotations,
+                   repaired=encoding.repaired + tuple(repaired))
     return Document(id=document_id(capture.url), url=capture.url, source=capture.source, title=title,
                     fetched=capture.warc_date, encoding=info, paragraphs=tuple(lines), published=published,
                     author=meta.pop("author", None) or page.author,

@@ -115,8 +115,9 @@ def _wide(ch: str) -> bool:
     return ch >= "\x80" and ch != "\ufffd"
 
 
-def realign_text(paragraph: str) -> tuple[str, int]:
-    """Re-pair the shifted GBK/Big5 runs of already-decoded text; returns (text, runs repaired).
+def realign_text(paragraph: str, log: list[str] | None = None) -> tuple[str, int]:
+    """Re-pair the shifted GBK/Big5 runs of already-decoded text; returns (text, runs repaired);
+    each run re-paired is noted in ``log`` (``gb18030 shifted by a lost byte (9 characters)``).
 
     The run is re-encoded with the codec that decoded it (which gives the shifted bytes back),
     and for each split point the tail is decoded one byte on: the lost character becomes U+FFFD
@@ -149,14 +150,16 @@ def realign_text(paragraph: str) -> tuple[str, int]:
             before, trail, after, at = "?", None, None, end
         fixed = _fix(before, paragraph[start:at], trail, after) if at - start >= 3 else None
         if fixed is not None:
-            pieces += [paragraph[last:start - (1 if before else 0)], fixed]
+            pieces += [paragraph[last:start - (1 if before else 0)], fixed[0]]
             last = end
             repaired += 1
+            if log is not None:
+                log.append(f"{fixed[1]} shifted by a lost byte ({at - start} characters)")
     return "".join(pieces) + paragraph[last:], repaired
 
 
-def _fix(before_mark: str | None, run: str, trail: str | None, after_mark: str | None) -> str | None:
-    """The run re-paired (marks consumed where a lost character explains them), or None."""
+def _fix(before_mark: str | None, run: str, trail: str | None, after_mark: str | None) -> tuple[str, str] | None:
+    """(the run re-paired, marks consumed where a lost character explains them; its codec), or None."""
     if not _mostly_han(run) or score(run) == 1.0:
         return None
     # an ASCII '?' after Chinese text is often just a question mark: alone it needs more
@@ -167,14 +170,14 @@ def _fix(before_mark: str | None, run: str, trail: str | None, after_mark: str |
             rare = _rare(run[k:])
             if (_rare(tail) == 0 and (rare, k) > best_key and share * rare >= len(run) - k
                     and len(tail.replace("\ufffd", "")) >= need and _mostly_han(run[k:]) and _prose(tail)):
-                best, best_key = run[:k] + "\ufffd" + tail, (rare, k)
+                best, best_key, best_codec = run[:k] + "\ufffd" + tail, (rare, k), codec
     if best is None:
         return None
     if before_mark and best_key[1] > 0:
         best = before_mark + best
     if after_mark and not best.endswith("\ufffd"):
         best += after_mark
-    return best
+    return best, best_codec
 
 
 _PROSE = re.compile("[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef‘’“”…—·\ufffd]")
