@@ -160,3 +160,38 @@ def test_a_label_outside_the_table_is_a_hint_the_bytes_must_confirm(lang, label,
     body = f"<p>{TEXTS[lang]}</p>".encode(label)
     decoded, info = decode_html(body, f"text/html; charset={hint}", None)
     assert (decoded, info.used) == (f"<p>{TEXTS[lang]}</p>", used)
+
+
+@pytest.mark.parametrize(("text", "codec"), [
+    ("Ein schöner Tag für alle Bürger: Straßenfest mit Musik und Würstchen, die Älteren plauderten fröhlich.", "cp1252"),
+    ("Le maire a présenté le budget de l’année prochaine : écoles rénovées et bibliothèque ouverte.", "cp1252"),
+    ("Kõik linna elanikud on oodatud laupäeval rahvamajja, kus toimub sügisene laat ja müüakse õunu.", "cp1252"),
+    ("Föreningen ordnade en höstmarknad på torget där äpplen och stickade tröjor såldes.", "cp1252"),
+])
+def test_a_western_page_under_a_latin_1_label_keeps_it(text, codec):
+    """The detector overrules windows-1252 only when it reads the bytes clearly better in another
+    codec: Estonian, whose letters a Baltic codec reads as well, stays windows-1252."""
+    decoded, info = decode_html(page(text, "windows-1252"), "text/html; charset=iso-8859-1", None)
+    assert (f"<p>{text}</p>" in decoded, info.used, info.reason) == (True, "cp1252", "http-charset")
+
+
+@pytest.mark.parametrize(("text", "codec", "used"), [
+    ("Großartig", "cp1252", "cp1252"), ("Ça va très bien", "cp1252", "cp1252"), ("价格", "gbk", "gb18030"),
+    ("價格", "big5", "cp950"),
+])
+def test_thin_evidence_without_a_label_is_marked_low_confidence(text, codec, used):
+    """A few non-ASCII bytes and no label: common hanzi in GB18030 or Big5, else windows-1252
+    (what browsers assume); the decision says it is low-confidence and what the detector offered."""
+    decoded, info = decode_html(f"<p>{text}</p>".encode(codec), "text/html", None)
+    assert (decoded, info.used, info.reason, info.confidence) == (f"<p>{text}</p>", used, "detected", "low")
+    assert info.candidates.count(",") >= 1 and all(" 0." in c for c in info.candidates.split(", "))
+
+
+def test_the_encoding_block_records_low_confidence_and_repairs():
+    from crawler.text.render import front_matter
+
+    doc = _derive(f"<html><body><article><p>{ARTICLE[0]}</p><p>Großartig</p></article></body></html>".encode("cp1252",
+                  errors="xmlcharrefreplace"), "text/html")
+    block = front_matter(doc, 0)["encoding"]
+    assert (block["used"], block["confidence"]) == ("cp1252", "low") and block["candidates"]
+    assert "repaired" not in block

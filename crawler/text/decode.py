@@ -31,7 +31,7 @@ from dataclasses import replace
 from .labels import codec_for, hint_codec
 from .model import Capture, EncodingInfo, TextError
 from .payload import decode_payload  # noqa: F401  (moved there; imported from here too)
-from .realign import realign  # also registers the 'crawler-resync' error handler
+from .realign import realign, restore_annotated  # also registers the 'crawler-resync' error handler
 from .labelcheck import bytes_disagree, mostly_high, thin
 from .sniff import CJK_CODECS, best_cjk, nearly_decodes, thin_default, candidates_note, detector_guess, mixed_utf8_gbk, text_bytes
 
@@ -77,12 +77,19 @@ def decode_html(body: bytes, content_type: str | None, fallback: str | None) -> 
     text, info = _decode_html(body, content_type, fallback)
     text, repaired = realign(text, info.used)
     invalid = info.invalid_bytes
+    notes = (f"{info.used} bytes shifted by a lost byte ({_count(repaired, 'run')})",) if repaired else ()
     if info.reason == "least-errors":  # only a lenient decoding leaves bytes escaped
+        text, restored = restore_annotated(text, info.used)  # a lost byte's character, told by its pinyin
+        notes += (f"{info.used} lost byte told by its pinyin ({_count(restored, 'character')})",) if restored else ()
+        repaired += restored
         text, invalid = _ESCAPED.subn("\ufffd", text)  # bytes that stayed invalid: really gone
     if repaired or invalid != info.invalid_bytes:
-        notes = (f"{info.used} bytes shifted by a lost byte ({repaired} runs)",) if repaired else ()
         info = replace(info, invalid_bytes=invalid, repairs=repaired, repaired=notes)
     return text, info
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" + ("s" if n != 1 else "")
 
 
 def _decode_html(body: bytes, content_type: str | None, fallback: str | None) -> tuple[str, EncodingInfo]:

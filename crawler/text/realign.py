@@ -216,3 +216,45 @@ def _shifted_tails(run: str, trail: str, codec: str, orphan: bool) -> list[tuple
         if len(decoded) >= 2 and decoded.isascii() is False and not _ASCII.search(decoded):
             out.append((k, decoded))
     return out
+
+
+# a byte left alone by a lost partner (kept escaped by ``crawler-resync``) right before a converter's
+# pinyin annotation: ``联(lián)`` that lost its lead byte leaves 0xAA then ``(lián)``
+_ANNOTATED_ORPHAN = re.compile("([\udc81-\udcfe])(?=[(（]([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ][a-zü]*)[)）])")
+
+
+def restore_annotated(text: str, codec: str) -> tuple[str, int]:
+    """A double-byte character whose partner byte was lost, restored where the pinyin annotation
+    after it tells which: of the characters the surviving byte makes with any other byte (as
+    trail or as lead), exactly one has that reading (pypinyin's table). Else the byte stays
+    escaped (U+FFFD later): no guess. Returns (text, characters restored)."""
+    if codec not in _DOUBLE_BYTE or not _ANNOTATED_ORPHAN.search(text):
+        return text, 0
+    restored = 0
+
+    def one(match: re.Match) -> str:
+        nonlocal restored
+        found = _with_reading(ord(match.group(1)) - 0xDC00, match.group(2), codec)
+        if len(found) != 1:
+            return match.group(1)
+        restored += 1
+        return found.pop()
+
+    return _ANNOTATED_ORPHAN.sub(one, text), restored
+
+
+def _with_reading(byte: int, syllable: str, codec: str) -> set[str]:
+    """The characters ``byte`` makes with another byte (either side) in ``codec`` that are read
+    ``syllable`` (toned pinyin)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    found = set()
+    pairs = [bytes((lead, byte)) for lead in range(0x81, 0xFF)] + [bytes((byte, trail)) for trail in range(0x40, 0xFF)]
+    for pair in pairs:
+        try:
+            ch = pair.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if len(ch) == 1 and syllable in pinyin_dict.get(ord(ch), "").split(","):
+            found.add(ch)
+    return found
