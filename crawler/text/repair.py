@@ -20,6 +20,7 @@ this is the hand-written part.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -27,7 +28,7 @@ import numpy as np
 from .realign import realign_text
 from .plausibility import (
     cjk_score, damaged_as_cjk, gbk_extension_share, is_common, japanese_like, non_ascii, page_profile, running_common, score,
-    score_in,
+    score_in, scores,
 )
 
 # (wrong, right): the UTF-8 chains first (the only ones tried on a window inside a segment)
@@ -98,7 +99,7 @@ def _undo_cjk(text: str, window: bool = False) -> tuple[str, str] | None:
     before = cjk_score(text.replace("\ufffd", ""))
     best, best_score = None, before
     for wrong, right in CJK_CHAINS[:2] if window else CJK_CHAINS:
-        if right != "utf-8" and not _confused(text, wrong):
+        if not (_mostly_utf8(text, wrong) if right == "utf-8" else _confused(text, wrong)):
             continue
         candidate = _redecode(text, wrong, right)
         current = None if candidate is None else _clearly_better(candidate, before)
@@ -127,6 +128,30 @@ def _confused(text: str, wrong: str) -> bool:
 
 
 _UTF8_CHAR = re.compile(rb"[\xe0-\xef][\x80-\xbf][\x80-\xbf]")
+
+
+def _mostly_utf8(text: str, wrong: str) -> bool:
+    """Whether the bytes ``wrong`` gives back for ``text`` are mostly UTF-8 sequences (UTF-8 read
+    as GBK or Big5 is nothing else): the cheap test that spares clean text the re-decoding."""
+    data = text.replace("\ufffd", "").encode(wrong, errors="ignore")
+    return 2 * 3 * len(_UTF8_CHAR.findall(data)) >= len(data)
+
+
+@functools.lru_cache(maxsize=4096)  # a page repeats its names and keywords line after line
+def _could_be_cjk_mojibake(segment: str) -> bool:
+    """The cheap test before any chain is tried on a segment with rare characters (names,
+    keywords: a page of them has hundreds): UTF-8 sequences in its GBK or Big5 bytes, or a
+    segment long enough for a GBK/Big5 confusion that is Big5 text (GBK read as Big5) or shows
+    Big5-read-as-GBK's marks. Everything else no chain can change."""
+    if _utf8_inside(segment):
+        return True
+    if non_ascii(segment) < CONFUSION_MIN:
+        return False
+    try:
+        segment.encode("cp950")
+        return True
+    except UnicodeEncodeError:
+        return _confused(segment, "gb18030")
 
 
 def _utf8_inside(segment: str) -> bool:
@@ -214,7 +239,8 @@ def _repair_segments(paragraph: str, log: list[str]) -> str:
             start -= 1
         while end < len(paragraph) and paragraph[end] not in _NOT_SEGMENT:
             end += 1
-        if end - start >= 4 and (running[end] - running[start]) / (end - start) < CLEAN:
+        if (end - start >= 4 and (running[end] - running[start]) / (end - start) < CLEAN
+                and _could_be_cjk_mojibake(paragraph[start:end])):
             span = paragraph[start:end]
             notes: list[str] = []
             fixed = _unless_quoted(_repair_segment(span, notes), span, paragraph)
@@ -243,13 +269,14 @@ def _unless_quoted(fixed: str, span: str, paragraph: str) -> str:
     return fixed
 
 
-def _repair(paragraph: str, latin: bool, unclean: bool, mark: bool, log: list[str]) -> str:
+def _repair(paragraph: str, clean: float, latin: bool, unclean: bool, mark: bool, log: list[str]) -> str:
     # examined: a paragraph that reads badly, or has two rare characters side by side (a short
     # span of mojibake in a long clean paragraph), Latin-1 pairs, or a shifted run's mark
     if latin:
         original = paragraph
         paragraph = _LATIN_RUN.sub(lambda m: _latin_span(m.group(0), original, log), paragraph)
-    if unclean and score(paragraph) < 1.0:
+        clean = clean if paragraph == original else scores([paragraph])[0]
+    if unclean and clean < 1.0:
         paragraph = _repair_segments(paragraph, log)
     if mark:
         paragraph = realign_text(paragraph, log)[0]
@@ -269,8 +296,11 @@ def repair_paragraphs(paragraphs: list[str], log: list[str] | None = None) -> tu
     Each repair's chain and span length is appended to ``log`` when one is given (the encoding
     block's ``repaired``: ``utf-8 read as gb18030 (12 characters)``)."""
     log = [] if log is None else log
-    out = [p if clean >= CLEAN and not (rare or latin or mark) else _repair(p, latin, clean < CLEAN or rare, mark, log)
-           for p, clean, rare, latin, mark in zip(paragraphs, *page_profile(paragraphs))]
-    repairs = sum(1 for a, b in zip(paragraphs, out) if a != b)
-    losses = sum(p.count("\ufffd") for p in out)
+    clean, rare, latin, mark = page_profile(paragraphs)
+    out, repairs = list(paragraphs), 0
+    # only the few paragraphs with a mark of damage are looked at (numpy picks them)
+    for i in np.flatnonzero((clean < CLEAN) | rare | latin | mark).tolist():
+        out[i] = _repair(out[i], float(clean[i]), bool(latin[i]), bool(clean[i] < CLEAN or rare[i]), bool(mark[i]), log)
+        repairs += out[i] != paragraphs[i]
+    losses = "".join(out).count("\ufffd")
     return out, repairs, losses
