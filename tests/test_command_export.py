@@ -26,7 +26,7 @@ from crawler.text.render import render
 
 from .conftest import ROOT, free_port, run_scrapy
 
-ARTICLES = len(expected_articles())  # 35: 7 per demo source
+ARTICLES = len(expected_articles())  # 40: 7 or 8 per demo source, 11 in demo-news
 
 
 @pytest.fixture(scope="module")
