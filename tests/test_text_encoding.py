@@ -367,3 +367,9 @@ def test_any_bytes_under_any_label_give_text_or_one_text_error_and_the_same_twic
         assert decode_html(page, ctype, fallback) == (text, info)
         paragraphs = text.split("<p>")
         assert repair_paragraphs(paragraphs) == repair_paragraphs(paragraphs)
+
+
+def test_a_question_mark_before_a_word_that_is_no_syllable_stays():
+    """``中?xyzá)`` on a converter page: no pinyin syllable, no lost character (and no endless loop)."""
+    paragraphs = ["集團(tuán)發(fā)佈，小區(qū)居民說中?xyzá)好"]
+    assert strip_annotations(paragraphs) == (["集團發佈，小區居民說中?xyzá)好"], 3)

@@ -132,10 +132,10 @@ def strip_annotations(paragraphs: list[str], mode: str = "auto") -> tuple[list[s
         cleaned = _ANNOTATION.sub(remove, paragraph)
         if "?" in cleaned and _LOST_BEFORE_ANNOTATION.search(cleaned):
             cleaned = _ANNOTATION.sub(remove, _LOST_BEFORE_ANNOTATION.sub("\ufffd", cleaned))
-        lost = 1
-        while lost and "?" in cleaned:  # again: '勇?lián)?dāng)' has a second one after the first
-            cleaned, lost = _LOST_WITH_PAREN.subn(_lost_character, cleaned)
-            total += lost
+        before = None
+        while before != cleaned and "?" in cleaned:  # again: '勇?lián)?dāng)' has a second one after the first
+            before, cleaned = cleaned, _LOST_WITH_PAREN.sub(_lost_character, cleaned)
+            total += before.count("?") - cleaned.count("?")
         out.append(cleaned)
     return out, total
 

@@ -5,6 +5,8 @@ codes, so the rest of the run turns into rare characters until an ASCII byte re-
 ``realign`` works on a page being decoded (invalid bytes kept as lone surrogates by the
 ``crawler-resync`` error handler); ``realign_text`` on text that was already decoded so and then
 published as UTF-8 (the shifted run re-encoded to GBK gives the shifted bytes back).
+``restore_annotated`` gives back a character that lost one of its two bytes right before a
+converter's pinyin annotation, when its reading names it among the surviving byte's partners.
 """
 
 from __future__ import annotations
