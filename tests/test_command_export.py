@@ -26,7 +26,7 @@ from crawler.text.render import render
 
 from .conftest import ROOT, free_port, run_scrapy
 
-ARTICLES = len(expected_articles())  # 40: 7 or 8 per demo source, 11 in demo-news
+ARTICLES = len(expected_articles())  # 40: 7 per demo source, 11 in demo-blog
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +123,8 @@ def test_rows_hold_the_demo_sites_own_text(demo, exported):
 
 @pytest.mark.parametrize(("args", "count"), [
     (("--source", "demo-news"), 7),
-    (("--source", "demo-news", "--source", "demo-blog"), 14),
-    (("--since", "2024-01-01"), 14),  # demo-news (May 2024) and demo-blog (March 2024)
+    (("--source", "demo-news", "--source", "demo-blog"), 18),
+    (("--since", "2024-01-01"), 18),  # demo-news (May 2024) and demo-blog (March 2024): 7 + 11
     (("--until", "2022-12-31"), 14),  # demo-gongyi and demo-corp
     (("--since", "2023-10-15", "--until", "2023-10-29"), 3),  # three demo-wenming days, both ends kept
 ])

@@ -91,9 +91,8 @@ def test_url_shapes(site):
     pages = {p for a in expected_articles() for p in a.pages}  # a multi-page article's other pages
     assert pages == {"/wenming/2023/10/t20231001_3290_1.html", "/wenming/2023/10/t20231001_3290_2.html"}
     assert {p for p in site if ARTICLE_URL.match(p)} == articles | pages
-    assert {p for p in site if LIST_URL.match(p)} == {  # news: 11 articles, a third list page
-        f"/{s}/{n}.html" for s in ("news", "wenming", "gongyi", "corp", "blog") for n in ("index", "list_2")} | {
-        "/news/list_3.html"}
+    assert {p for p in site if LIST_URL.match(p)} == {
+        f"/{s}/{n}.html" for s in ("news", "wenming", "gongyi", "corp", "blog") for n in ("index", "list_2")}
 
 
 def test_published_as_iso_8601():
@@ -109,8 +108,8 @@ def test_damage_is_recorded_and_applied(site):
         "/news/2024/05/c_0510c.html": ("2:mojibake",),
         "/blog/2024/03/community_fridge.html": ("1:mojibake-lossy",),
         "/gongyi/2022/04/art_1219.html": ("1:lost-byte",),
-        "/news/2024/05/c_0525m.html": ("0:mojibake", "1:mojibake", "2:mojibake", "3:mojibake", "4:mojibake"),
-        "/news/2024/05/c_0526n.html": ("0:lost-byte-text", "2:mojibake", "3:lost-byte-text"),
+        "/blog/2024/03/canteen_mirror.html": ("0:mojibake", "1:mojibake", "2:mojibake", "3:mojibake", "4:mojibake"),
+        "/blog/2024/03/lunch_mirror.html": ("0:lost-byte-text", "2:mojibake", "3:lost-byte-text"),
     }
     news = article("/news/2024/05/c_0510c")
     clean = news.paragraphs[2]
@@ -393,17 +392,17 @@ def test_bad_bulk_content_names_the_file(tmp_path):
 
 
 def test_the_repair_showcase_is_valid_utf8_with_each_chain_baked_in(site):
-    """news-repair.yaml: a span of each chain and 003-style lost bytes, in the text of UTF-8 pages."""
+    """blog-repair.yaml: a span of each chain and 003-style lost bytes, in the text of UTF-8 pages."""
     from crawler.demo.sitegen import CHAINS, lost_byte_text
 
-    chains = article("/news/2024/05/c_0525m")
-    shown = body_paragraphs(site[chains.path].body.decode("utf-8"), '<div class="article"')
+    chains = article("/blog/2024/03/canteen_mirror")
+    shown = body_paragraphs(site[chains.path].body.decode("utf-8"), 'class="post-content"')
     spans = [("gbk-as-big5", 20, 30), ("utf8-as-gbk", 32, 42), ("gbk-as-cp1252", 4, 16), ("utf8-as-cp1252", 31, 37),
              ("utf8-twice", 16, 26)]
     for got, clean, (chain, start, end) in zip(shown, chains.paragraphs, spans):
         assert got == clean[:start] + CHAINS[chain](clean[start:end]) + clean[end:], chain
-    lost = article("/news/2024/05/c_0526n")
-    shown = body_paragraphs(site[lost.path].body.decode("utf-8"), '<div class="article"')
+    lost = article("/blog/2024/03/lunch_mirror")
+    shown = body_paragraphs(site[lost.path].body.decode("utf-8"), 'class="post-content"')
     at = lost.paragraphs[0].index("\ufffd")
     clean = lost.paragraphs[0][:at] + "出" + lost.paragraphs[0][at + 1:]
     assert shown[0] == lost_byte_text(clean, at) != clean

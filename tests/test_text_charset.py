@@ -105,6 +105,7 @@ def test_thin_evidence_never_overrules_a_label():
     body = "<p>Prix: 20 € — très bien, à bientôt</p>".encode("cp1252")
     decoded, info = decode_html(body, "text/html; charset=iso-8859-1", None)
     assert (decoded, info.used, info.reason) == ("<p>Prix: 20 € — très bien, à bientôt</p>", "cp1252", "http-charset")
+    assert info.confidence == "low" and info.candidates  # kept, and said to be a guess
 
 
 def _derive(body: bytes, ctype: str):

@@ -17,7 +17,7 @@ Charset order (docs/formats.md, ``encoding.reason``):
   (crawler/text/sniff.py), else chardet's guess. With fewer than ``MIN_CHARS`` non-ASCII bytes
   of text the evidence is thin: a label that decodes is kept; without one, GB18030 when the bytes
   are common hanzi in it, else windows-1252 (what browsers default to), and the block says
-  ``confidence: low`` with the detector's candidates;
+  ``confidence: low`` with the detector's candidates (so does a label kept on such thin evidence);
 - ``least-errors``: nothing decodes cleanly: the candidate with the fewest invalid bytes, each
   invalid byte becoming U+FFFD (a few bad bytes never turn the whole page into mojibake).
 """
@@ -88,6 +88,17 @@ def decode_html(body: bytes, content_type: str | None, fallback: str | None) -> 
     return text, info
 
 
+def _kept(body: bytes, info: EncodingInfo) -> EncodingInfo:
+    """A label kept on a few non-ASCII bytes: too few to confirm it or to overrule it, so the
+    decision says it is low-confidence and what the detector offered."""
+    if body.isascii():
+        return info
+    sample = text_bytes(body)
+    if sample.isascii() or not thin(sample):
+        return info
+    return replace(info, confidence="low", candidates=candidates_note(sample))
+
+
 def _count(n: int, what: str) -> str:
     return f"{n} {what}" + ("s" if n != 1 else "")
 
@@ -116,7 +127,7 @@ def _decode_html(body: bytes, content_type: str | None, fallback: str | None) ->
             continue
         decoded = _strict(body, codec)
         if decoded is not None:
-            return decoded[0], EncodingInfo(declared, decoded[1], reason)
+            return decoded[0], _kept(body, EncodingInfo(declared, decoded[1], reason))
         agreed.append(codec)
     # no label decodes it: a page of UTF-8 and GBK runs? (checked only now: a valid GBK page never pays for it)
     if not body.isascii() and codec_for(http_label or meta_label or fallback) in (None, "utf-8", "gb18030"):
