@@ -100,7 +100,9 @@ def test_a_row_gives_back_its_text_file_byte_for_byte(demo, exported):
                        fetched=row["fetched"], published=row["published"], author=row["author"], meta=meta,
                        encoding=EncodingInfo(row["encoding_declared"], row["encoding_used"], row["encoding_reason"],
                                              0, row["encoding_repairs"], row["encoding_losses"],
-                                             row["encoding_annotations_removed"]),
+                                             row["encoding_annotations_removed"], row["encoding_confidence"] or "",
+                                             row["encoding_candidates"] or "",
+                                             tuple(json.loads(row["encoding_repaired"] or "[]"))),
                        paragraphs=(), warc=WarcRef(row["warc_file"], row["warc_offset"], row["warc_record_id"],
                                                    row["warc_payload_digest"]),
                        pages=tuple(PageRef(p["url"], p["fetched"], WarcRef(p["file"], p["offset"], p["record_id"], ""))
