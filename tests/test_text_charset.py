@@ -196,3 +196,10 @@ def test_the_encoding_block_records_low_confidence_and_repairs():
     block = front_matter(doc, 0)["encoding"]
     assert (block["used"], block["confidence"]) == ("cp1252", "low") and block["candidates"]
     assert "repaired" not in block
+
+
+@pytest.mark.parametrize("ctype", ["text/html; charset=windows-1252", "text/html; charset=iso-8859-1", "text/html"])
+def test_one_accented_letter_repeated_is_thin_evidence(ctype):
+    """``ééééé ééééé``: ten high bytes, all the same, read as well as Hebrew: no detector decides."""
+    decoded, info = decode_html("<p>Romuald Rogge ééééé ééééé</p>".encode("cp1252"), ctype, None)
+    assert (decoded, info.used, info.confidence) == ("<p>Romuald Rogge ééééé ééééé</p>", "cp1252", "low")

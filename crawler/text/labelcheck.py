@@ -80,11 +80,14 @@ def other_single_byte(sample: bytes, weak: bool) -> str | None:
 
 
 def thin(sample: bytes) -> bool:
-    """Fewer than ``MIN_CHARS`` non-ASCII bytes of text: too little for any detector to be sure."""
-    return _count(sample, _HIGH) < MIN_CHARS
+    """Too little for any detector to be sure: fewer than ``MIN_CHARS`` non-ASCII bytes of text,
+    or fewer than four different ones (``ééééé ééééé`` reads as well in Hebrew as in Latin-1)."""
+    high = sample.translate(None, _ASCII)
+    return len(high) < MIN_CHARS or len(set(high)) < 4
 
 
 _HIGH = bytes(range(0x80, 0x100))
+_ASCII = bytes(range(0x80))
 _LETTERS = bytes(range(0x41, 0x5B)) + bytes(range(0x61, 0x7B))
 
 
