@@ -122,7 +122,7 @@ def _paragraphs(text: str) -> list[str]:
 def project(body: bytes, ctype: str) -> list[str]:
     """The project's text steps: decode, repair, annotations, whitespace."""
     text, _ = decode_html(body, ctype, None)
-    lines, _, _ = repair_paragraphs(_paragraphs(text))
+    lines, _ = repair_paragraphs(_paragraphs(text))
     return strip_annotations(lines)[0]
 
 

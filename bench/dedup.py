@@ -3,7 +3,7 @@
     python bench/dedup.py [--sizes 1000 5000 20000] [--workers 1]
 
 Writes N derived documents that are the same article with a small per-page difference (a print
-view, a mobile copy, a visit counter), then times ``TextStore.publish`` (site-wide boilerplate,
+view, a mobile copy, a visit counter), then times ``crawler.text.publish.publish`` (site-wide boilerplate,
 near-duplicate clusters, text files, manifest) and reports seconds, seconds per 1,000 pages and
 the clusters found (20 stories: 20 clusters of N/20 pages each).
 """
@@ -20,6 +20,7 @@ from pathlib import Path
 from common import ROOT  # noqa: F401  puts the project on sys.path
 
 from crawler.text.model import Document, EncodingInfo, TextOptions, WarcRef
+from crawler.text.publish import publish
 from crawler.text.store import TextStore
 
 STORY = ["本报讯 近日，城东街道联合辖区卫生服务中心开展了为期一周的义诊进社区活动，为居民提供免费体检和健康咨询。",
@@ -61,7 +62,7 @@ def main() -> None:
             for doc in documents(n):
                 store.write_derived(doc)
             start = time.perf_counter()
-            store.publish({"copies": TextOptions()})
+            publish(store, {"copies": TextOptions()})
             took = time.perf_counter() - start
             clusters = {}
             for line in (Path(tmp) / "manifest.jsonl").read_text("utf-8").splitlines():

@@ -17,7 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import trafilatura  # noqa: E402
 
-from crawler.rebuild import locate, read_capture, warc_files  # noqa: E402
+from crawler.rebuild import locate  # noqa: E402
+from crawler.warc.files import warc_files  # noqa: E402
+from crawler.workers import read_capture  # noqa: E402
 from crawler.sources import load_source  # noqa: E402
 
 

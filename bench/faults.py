@@ -1,5 +1,6 @@
 """The fault and hostile-input matrix (the hostile-input issue's thirteen cases): each case, what
-the archiver promises, the tests that build the fault for real, and what they gave.
+the archiver promises, the tests that build the fault for real (tests/faults/, one file per
+case), and what they gave.
 
     python bench/faults.py [--cases 1 2 13]
 
@@ -16,41 +17,34 @@ import time
 
 from common import PY, ROOT
 
-# case: (what the archiver promises, pytest node ids)
-CASES: dict[int, tuple[str, list[str]]] = {
+# case: (what the archiver promises, its test file in tests/faults/)
+CASES: dict[int, tuple[str, str]] = {
     1: ("a hostile charset label counts as absent; the bytes decide; one bad label costs nothing else",
-        ["tests/test_text_charset.py::test_a_hostile_label_costs_nothing_through_the_whole_derivation",
-         "tests/test_sources.py"]),
+        "test_case01_charset_labels.py"),
     2: ("a damaged gzip member or a truncated record costs only itself, one line with file and offset",
-        ["tests/test_command_extract_foreign.py", "tests/test_command_verify.py::"
-         "test_rebuild_of_an_archive_with_a_damaged_member_costs_only_that_record"]),
+        "test_case02_damaged_warcs.py"),
     3: ("extract --out writes only where it may, never deletes what it did not write, takes the lock",
-        ["tests/test_command_extract.py"]),
+        "test_case03_extract_out.py"),
     4: ("near-duplicate publishing in linear time, the same clusters",
-        ["tests/test_text_dedup.py"]),
-    5: ("no request outside the scope: private addresses in every spelling, no public-suffix download",
-        ["tests/test_downloadermiddleware_scope.py", "tests/test_downloadermiddleware_cookies.py"]),
+        "test_case04_near_duplicates.py"),
+    5: ("no request outside the scope: private addresses in every spelling or behind a name, no public-suffix download",
+        "test_case05_scope.py"),
     6: ("bodies never logged; a failing state database is one line, not a traceback per page",
-        ["tests/test_faults.py::test_binary_page_is_archived_without_text_and_bad_label_decodes",
-         "tests/test_state_lost.py"]),
-    7: ("an unusable archive (a file, unwritable, a damaged state.sqlite) is one line and exit 2",
-        ["tests/test_crawl_exit.py::test_an_unusable_archive_directory_is_one_line_and_exit_2"]),
+        "test_case06_logs.py"),
+    7: ("a full disk, a read-only or unusable archive: one line, non-zero exit; the resume gives a clean crawl's archive",
+        "test_case07_disk.py"),
     8: ("a damaged derived file never costs its text: set aside, derived again from the WARC",
-        ["tests/test_incremental.py::test_a_damaged_derived_file_never_costs_its_text",
-         "tests/test_text_publish.py::test_an_unreadable_derived_file_is_left_out_with_one_line"]),
+        "test_case08_damaged_derived.py"),
     9: ("a deleted WARC file: its young articles are fetched again, one warning names it",
-        ["tests/test_incremental.py::test_a_deleted_warc_file_makes_its_young_articles_due_again"]),
+        "test_case09_deleted_warc.py"),
     10: ("hostile seeds (int key, duplicate key, aliases, .inf, newline, /dev/zero) cost one line",
-         ["tests/test_sources.py::test_hostile_seeds_cost_one_line_each",
-          "tests/test_sources.py::test_a_broken_seed_costs_only_itself"]),
+         "test_case10_hostile_seeds.py"),
     11: ("verify reports bad manifest lines, a missing warc/, .open and empty WARCs; takes the lock",
-         ["tests/test_command_verify.py"]),
-    12: ("crawler traps not followed, a cookie flood capped with one warning",
-         ["tests/test_traps.py", "tests/test_downloadermiddleware_cookies.py::"
-          "test_a_cookie_flood_is_capped_with_one_warning"]),
+         "test_case11_verify.py"),
+    12: ("crawler traps not followed, redirect chains capped, a cookie flood capped with one warning",
+         "test_case12_traps_and_floods.py"),
     13: ("a dead text worker never hangs the command (Python 3.11 too)",
-         ["tests/test_pool.py",
-          "tests/test_incremental.py::test_a_rebuild_whose_worker_dies_says_so_in_one_line"]),
+         "test_case13_dead_worker.py"),
 }
 
 
@@ -69,8 +63,8 @@ def main() -> None:
     print("| case | expected | got |")
     print("|---|---|---|")
     for case in args.cases:
-        expected, nodes = CASES[case]
-        got, seconds = run(nodes)
+        expected, name = CASES[case]
+        got, seconds = run([f"tests/faults/{name}"])
         print(f"| {case} | {expected} | {got.split(' in ')[0]} ({seconds:.0f} s) |", flush=True)
 
 

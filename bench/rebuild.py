@@ -22,7 +22,9 @@ from crawl import ours
 
 sys.path.insert(0, str(ROOT))
 
-from crawler.rebuild import locate, read_capture, warc_files  # noqa: E402
+from crawler.rebuild import locate  # noqa: E402
+from crawler.warc.files import warc_files  # noqa: E402
+from crawler.workers import read_capture  # noqa: E402
 from crawler.sources import load_source  # noqa: E402
 from crawler.text import derive  # noqa: E402
 from crawler.text.model import TextOptions  # noqa: E402

@@ -1,16 +1,16 @@
 """The switch that turns the same project into a distributed worker (docs/operations.md).
 
-A Scrapy add-on (``ADDONS``): with ``REDIS_URL`` empty it is disabled and nothing touches
-Redis; with ``REDIS_URL`` set, it selects scrapy-redis' dupefilter and the leasing scheduler
-(``crawler.schedulers``). The incremental state store and the host gate of ``HostGuardMiddleware``
-read the same setting and move to Redis too.
+A Scrapy add-on (``ADDONS``) that sets, at add-on priority (settings.py, ``-s`` and a spider's
+settings still win), the state backend: ``STATE_BACKEND`` is the SQLite store with ``REDIS_URL``
+empty (nothing touches Redis then) and the Redis store with ``REDIS_URL`` set, which also selects
+scrapy-redis' dupefilter and the leasing scheduler (``crawler.schedulers``). The host gate of
+``HostGuardMiddleware`` reads the same setting and moves to Redis too; all of them share the
+crawl's one Redis client (``crawler.redisclient``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-
-from scrapy.exceptions import NotConfigured
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -18,16 +18,22 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 
+SQLITE_BACKEND = "crawler.state.sqlite.SqliteStateStore"
+REDIS_BACKEND = "crawler.state.redisstore.RedisStateStore"
+
+
 class DistributedAddon:
-    """Scrapy add-on: scrapy-redis scheduling when ``REDIS_URL`` is set."""
+    """Scrapy add-on: the state backend, and scrapy-redis scheduling when ``REDIS_URL`` is set."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.get("REDIS_URL"):
-            raise NotConfigured  # no message: single-machine runs are the default, not a warning
         return cls()
 
     def update_settings(self, settings: Settings) -> None:
+        if not settings["REDIS_URL"]:
+            settings.set("STATE_BACKEND", SQLITE_BACKEND, "addon")
+            return  # single-machine runs are the default: nothing else changes
+        settings.set("STATE_BACKEND", REDIS_BACKEND, "addon")
         settings.set("SCHEDULER", "crawler.schedulers.LeasedScheduler", "addon")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "addon")
         settings.set("SCHEDULER_QUEUE_CLASS", "scrapy_redis.queue.PriorityQueue", "addon")
@@ -51,9 +57,8 @@ class IdentityAddon:
     def update_settings(self, settings: Settings) -> None:
         from crawler import __version__
 
-        contact = (settings.get("ARCHIVER_CONTACT") or "").strip()
+        contact = settings["ARCHIVER_CONTACT"].strip()
         agent = f"scrapy-news-archiver/{__version__} (+{contact})" if contact else \
             f"scrapy-news-archiver/{__version__} (web archiver; no contact configured)"
         settings.set("USER_AGENT", agent, "addon")
-        if contact:
-            settings.set("WARC_OPERATOR", contact, "addon")
+        settings.set("WARC_OPERATOR", contact, "addon")  # its one default: empty without a contact

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.text.model import Capture
+from crawler.warc.model import Located
 
 
 @dataclass(frozen=True)
@@ -21,11 +21,12 @@ class Archived:
 
 @dataclass
 class Page:
-    """An article page, as archived: the pipeline derives its text from ``capture``. A multi-page
-    article also has ``pages``: every page captured with it (the first included), new captures
-    and revisited ones; ``capture`` is then None when the first page was a revisit."""
+    """An article page, as archived: the pipeline derives its text from the response record at
+    ``capture`` (where it is, never its body). A multi-page article also has ``pages``: every page
+    captured with it (the first included), new captures and revisited ones; ``capture`` is then
+    None when the first page was a revisit."""
 
     url: str
     source: str
-    capture: Capture | None
-    pages: tuple[Capture | Archived, ...] = ()
+    capture: Located | None
+    pages: tuple[Located | Archived, ...] = ()

@@ -13,28 +13,16 @@ the crawl derived nothing then either.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol
 
-from crawler.text.model import Capture
 from crawler.warc.errors import WarcError
-
-
-class _Located(Protocol):  # crawler.rebuild.Located
-    warc_date: str
-    file: str
-    offset: int
-    source: str
-    removal: str | None
-    url: str
-    revisit: bool
-
+from crawler.warc.model import Capture, Located
 
 Lookup = Callable[[str], Capture | None]
 Reader = Callable[[str, int, str], Capture]
 
 
-def windows(captures: Sequence[_Located], pages: Sequence[_Located], read: Reader
-            ) -> Iterator[tuple[_Located, Lookup]]:
+def windows(captures: Sequence[Located], pages: Sequence[Located], read: Reader
+            ) -> Iterator[tuple[Located, Lookup]]:
     """(capture of the first page to derive or removal, lookup of its other pages) per event,
     oldest first; revisits of the first page give the full response they stand for."""
     full = [c for c in captures if c.removal is None and not c.revisit]
@@ -57,12 +45,12 @@ def _nothing(url: str) -> None:
     return None
 
 
-def _latest_before(full: Sequence[_Located], revisit: _Located) -> _Located | None:
+def _latest_before(full: Sequence[Located], revisit: Located) -> Located | None:
     earlier = [c for c in full if c.url == revisit.url and c.warc_date <= revisit.warc_date]
     return earlier[-1] if earlier else None
 
 
-def _lookup(window: list[_Located], pages: Sequence[_Located], read: Reader) -> Lookup:
+def _lookup(window: list[Located], pages: Sequence[Located], read: Reader) -> Lookup:
     """An address -> its capture in the window (read on first use; None when there is none)."""
     full = [p for p in pages if not p.revisit]
     cache: dict[str, Capture | None] = {}

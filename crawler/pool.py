@@ -19,7 +19,7 @@ from concurrent.futures import process as _cf_process
 
 #: the modules the forkserver imports once, so that each worker starts in milliseconds: the text
 #: steps (trafilatura, ~1 s) and the publish's (numpy); not Scrapy
-PRELOAD = ["crawler.rebuild", "crawler.text.basic", "crawler.text.sitewide", "crawler.text.dedup"]
+PRELOAD = ["crawler.workers", "crawler.text.derivation", "crawler.text.sitewide", "crawler.text.dedup"]
 
 
 def text_context() -> multiprocessing.context.BaseContext:

@@ -17,6 +17,7 @@ incremental through the shared state; a crawl stopped early keeps both, and the 
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import socket
@@ -24,8 +25,10 @@ import time
 from typing import TYPE_CHECKING
 
 from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.redisclient import crawl_redis
 from crawler.redislost import RedisError, redis_lost
 from crawler.state.leases import Leases
 
@@ -37,6 +40,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
+
+#: scrapy-redis' Scheduler arguments taken from settings when they are set (its from_settings)
+_OPTIONAL = {"queue_key": "SCHEDULER_QUEUE_KEY", "queue_cls": "SCHEDULER_QUEUE_CLASS",
+             "dupefilter_key": "SCHEDULER_DUPEFILTER_KEY", "dupefilter_cls": "DUPEFILTER_CLASS",
+             "serializer": "SCHEDULER_SERIALIZER"}
 
 #: request.meta keys set during a download (they describe that download, not the request)
 TRANSIENT_META = ("capture", "revisit", "incremental_known")
@@ -61,12 +69,27 @@ class LeasedScheduler(Scheduler):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        scheduler = super().from_crawler(crawler)
+        """scrapy-redis' ``Scheduler.from_settings``, on the crawl's one Redis client (which its
+        own would make a second time, and its dupefilter a third)."""
+        settings = crawler.settings
+        kwargs = {name: settings[key] for name, key in _OPTIONAL.items() if settings.get(key)}
+        if isinstance(kwargs.get("serializer"), str):
+            kwargs["serializer"] = importlib.import_module(kwargs["serializer"])
+        server = crawl_redis(crawler)
+        server.ping()
+        scheduler = cls(server=server, persist=settings.getbool("SCHEDULER_PERSIST"),
+                        flush_on_start=settings.getbool("SCHEDULER_FLUSH_ON_START"),
+                        idle_before_close=settings.getint("SCHEDULER_IDLE_BEFORE_CLOSE"), **kwargs)
+        scheduler.stats = crawler.stats
         scheduler.crawler = crawler
-        scheduler.lease_seconds = crawler.settings.getfloat("REDIS_LEASE_SECONDS", 120)
+        scheduler.lease_seconds = settings.getfloat("REDIS_LEASE_SECONDS")
         return scheduler
 
     def open(self, spider) -> None:
+        if not self.df:  # scrapy-redis' from_spider would make its own client
+            self.df = load_object(self.dupefilter_cls)(
+                self.server, key=self.dupefilter_key % {"spider": spider.name},
+                debug=self.crawler.settings.getbool("DUPEFILTER_DEBUG"))
         super().open(spider)
         self._push_unseen = self.server.register_script(_PUSH_UNSEEN)
         self.leases = Leases(self.server, self.queue.key, worker_name(), self.lease_seconds)

@@ -14,6 +14,7 @@ ARCHIVE_DIR = "archive"
 DEMO_PORT = 8000  # `scrapy demo`: the demo site's port on 127.0.0.1 (the demo seeds' default)
 
 WARC_ENABLED = True
+WARC_DIR = ""  # empty: <ARCHIVE_DIR>/warc
 WARC_PREFIX = "news"
 WARC_MAX_SIZE = 1_000_000_000
 WARC_DESCRIPTION = ""
@@ -21,6 +22,7 @@ WARC_INDEX = True
 
 REPORT_ENABLED = True
 STATE_ENABLED = True
+# STATE_BACKEND: set by crawler.addons.DistributedAddon (SQLite, or Redis with REDIS_URL); a value here wins
 STATE_RETRY_BASE = 600  # a failed URL waits 10 min, doubling per failed crawl
 STATE_RETRY_MAX = 86400  # ... up to a day
 STATE_CLOCK_OFFSET = 0  # seconds (or 8d, -1h) added to the clock of the incremental state
@@ -31,6 +33,8 @@ TEXT_MAX_DECOMPRESSED_SIZE = 20 * 1024 * 1024
 
 # Distributed crawl (docs/operations.md): empty means one machine and no Redis anywhere.
 REDIS_URL = ""
+# the crawl's one Redis client (scrapy-redis' get_redis_from_settings): bounded waits on a lost server
+REDIS_PARAMS = {"socket_timeout": 30, "socket_connect_timeout": 10, "retry_on_timeout": True}
 REDIS_LEASE_SECONDS = 120
 REDIS_STATE_KEY = "news-archiver:state"
 REDIS_HOSTGATE_KEY = "news-archiver:hosts"
@@ -39,6 +43,7 @@ ADDONS = {"crawler.addons.DistributedAddon": 0, "crawler.addons.IdentityAddon": 
 ARCHIVER_CONTACT = ""
 
 SCOPE_ENABLED = True
+SCOPE_RESOLVE = True  # also check the address a name resolves to (DNS rebinding)
 HOSTGUARD_ENABLED = True
 HOSTGUARD_RETRY_AFTER_MAX = 300
 HOSTGUARD_BREAKER_THRESHOLD = 10
@@ -65,6 +70,8 @@ SPIDER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    # the incremental state: opened first, closed last; the others ask for it (get_extension)
+    "crawler.extensions.state.StateExtension": 50,
     "crawler.extensions.warc.WarcExtension": 100,
     "crawler.extensions.report.CrawlReport": 900,
 }
@@ -80,6 +87,10 @@ REMOTE_CONTROL_ENABLED = False
 # Scrapy's 180 s x 3 retries lets one tarpit hold a slot for nine minutes.
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+# page requisites (seed option `requisites`): at most this many requested for one page or stylesheet,
+# and in one crawl (the rest counted as requisites/capped)
+REQUISITES_PER_PAGE = 100
+REQUISITES_MAX = 10_000
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 CONCURRENT_REQUESTS = 16

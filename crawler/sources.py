@@ -40,6 +40,7 @@ SCHEMA = {
         "deny": _STR_LIST,
         "encoding": {"type": "string"},
         "allow_private": {"type": "boolean"},
+        "requisites": {"type": "boolean"},
         "limits": {
             "type": "object",
             "additionalProperties": False,
@@ -111,6 +112,7 @@ class Source:
     deny: tuple[str, ...] = ()
     encoding: str | None = None
     allow_private: bool = False
+    requisites: bool = True  # fetch article pages' images, stylesheets, scripts (crawler/requisitespider.py)
     max_pages: int = 0
     max_depth: int = DEFAULT_MAX_DEPTH
     delay: float = 1.0
@@ -263,6 +265,7 @@ def _build(data: dict, path: Path, raw: bytes) -> Source:
         deny=tuple(data.get("deny", ())),
         encoding=data.get("encoding"),
         allow_private=data.get("allow_private", False),
+        requisites=data.get("requisites", True),
         max_pages=limits.get("max_pages", 0),
         max_depth=limits.get("max_depth", DEFAULT_MAX_DEPTH),
         delay=float(polite.get("delay", 1.0)),

@@ -42,7 +42,7 @@ class SourceSpiderLoader:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Self:
-        return cls(settings.get("SEEDS_DIR", "seeds"))
+        return cls(settings["SEEDS_DIR"])
 
     @property
     def spiders(self) -> dict[str, type[SourceSpider]]:

@@ -25,6 +25,7 @@ from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
 from crawler.items import Archived, Page
+from crawler.requisitespider import RequisitesMixin
 from crawler.sources import Source
 from crawler.text.model import TextError
 from crawler.text.payload import undo
@@ -47,7 +48,7 @@ class Article:
 
     url: str
     todo: list[str]
-    got: list = field(default_factory=list)  # Capture | Archived of each page, the first included
+    got: list = field(default_factory=list)  # Located | Archived of each page, the first included
     fresh: bool = False  # some page is a new capture: there is something to derive
 
 
@@ -73,7 +74,7 @@ def _xml_text(response: Response, body: bytes) -> str:
     return body.decode("utf-8", "replace")
 
 
-class SourceSpider(Spider):
+class SourceSpider(RequisitesMixin, Spider):
     """Crawls one :class:`~crawler.sources.Source`; yields a :class:`Page` per article page."""
 
     source: Source
@@ -121,6 +122,7 @@ class SourceSpider(Spider):
                 yield from self._start_article(response, found, not revisit)
             elif not revisit:
                 yield Page(url=response.url, source=self.name, capture=response.meta.get("capture"))
+            yield from self.page_requisites(response)  # images, stylesheets, scripts (seed: requisites)
         if isinstance(response, TextResponse):
             yield from self._follow(self.links(response))
 
@@ -176,6 +178,7 @@ class SourceSpider(Spider):
                 new = [url for url in found.pages if url not in known and self.source.allows(url)][:max(room, 0)]
                 article.todo = sorted([*article.todo, *new], key=_page_number)
                 self._seen.update(new)
+            yield from self.page_requisites(response)
         yield from self._next_page(article)
 
     def page_failed(self, failure) -> Iterator[Page | Request]:

@@ -12,12 +12,44 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The end-to-end tier: modules that run real `scrapy` crawls and commands in subprocesses against real servers
+# (the demo site, fault servers, redis-server). `pytest -m "not e2e"` runs the rest, the fast tier, in under a
+# minute; `make test` and CI run both. A module belongs here by its name (the naming rule of README's Development
+# section), so a new crawl or command test is e2e without anyone remembering a marker.
+E2E_MODULES = ("test_crawl", "test_command_", "test_distributed", "test_incremental", "test_extension_", "test_replay",
+               "test_faults")
+E2E_DIRECTORIES = ("faults",)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "e2e: runs real crawls and commands in subprocesses (the slow tier)")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.path))
+        if path.name.startswith(E2E_MODULES) or path.parent.name in E2E_DIRECTORIES:
+            item.add_marker(pytest.mark.e2e)
+
+
 def run_scrapy(*args: str, env: dict[str, str] | None = None, timeout: float = 300,
                cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run a real ``scrapy`` command in the project, as a user would."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+COMPONENT_DICTS = ("EXTENSIONS", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "ITEM_PIPELINES")
+
+
+def project_settings(**overrides) -> dict:
+    """crawler/settings.py as `scrapy` loads it (every default, the add-ons), for component tests
+    with ``get_crawler``; no component is enabled but those ``overrides`` name."""
+    from crawler import settings
+
+    found = {name: getattr(settings, name) for name in dir(settings) if name.isupper()}
+    return {**{k: v for k, v in found.items() if k not in COMPONENT_DICTS}, **overrides}
 
 
 @pytest.fixture(scope="session")

@@ -105,7 +105,7 @@ def score(expected: dict, got: Extracted | None) -> dict[str, bool | int | None]
 
 def unseen_fragments(name: str, expected: dict) -> list[str]:
     """The expected fragments the page does not hold (a typo in the data would pass vacuously)."""
-    from crawler.text.basic import fallback_text
+    from crawler.text.extract import fallback_text
 
     html = page_path(name).read_text("utf-8")
     text = fallback_text(html).replace("\n", " ") + " " + " ".join(lxml.html.fromstring(html).text_content().split())

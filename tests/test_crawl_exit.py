@@ -105,32 +105,6 @@ def test_sigint_before_the_end_exits_non_zero(tmp_path):
                                            "(what it archived is kept: run it again to resume)")
 
 
-def test_an_unusable_archive_directory_is_one_line_and_exit_2(tmp_path):
-    """ARCHIVE_DIR naming a file, a directory that cannot be written, a damaged state database:
-    one line each, exit 2, nothing touched (issue 22 case 7)."""
-    a_file = tmp_path / "afile"
-    a_file.write_text("x")
-    damaged = tmp_path / "damaged"
-    damaged.mkdir()
-    garbage = bytes(range(256)) * 20
-    (damaged / "state.sqlite").write_bytes(garbage)
-    cases = {
-        a_file: f"error: ARCHIVE_DIR {a_file}: exists and is not a directory",
-        Path("/sys/archive-test"): "error: ARCHIVE_DIR /sys/archive-test: cannot write there (Operation not permitted)",
-        damaged: (f"error: {damaged / 'state.sqlite'}: not a usable SQLite database (file is not a database); move it "
-                  "away and crawl again: every page is then revalidated from scratch, and the WARC files keep "
-                  "everything archived"),
-    }
-    for archive, line in cases.items():
-        result = run_scrapy("crawl", "demo-news", "-s", f"ARCHIVE_DIR={archive}")
-        assert result.returncode == 2, archive
-        assert result.stderr.strip().splitlines()[-1] == line
-        assert "Traceback" not in result.stderr
-    assert a_file.read_text() == "x"
-    assert (damaged / "state.sqlite").read_bytes() == garbage
-    assert sorted(p.name for p in damaged.iterdir()) == ["state.sqlite"]
-
-
 def test_scrapy_shell_and_fetch_get_a_page_and_leave_the_archive_alone(demo_url):
     """`scrapy shell --spider` gets its response (the state store works from the shell's reactor
     thread) and neither shell nor fetch writes a record, state or report into ARCHIVE_DIR (here

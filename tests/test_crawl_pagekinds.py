@@ -185,8 +185,10 @@ def test_recrawls_of_a_server_without_validators_keep_every_text_file(tmp_path):
         assert sorted(first) == sorted(ids) and len(ids) == 7
         for _ in range(3):
             stats, summary = crawl(tmp_path, seeds, url)
-            # every HTML page is new bytes (7 articles, 2 list pages); only robots.txt and the sitemap are revisits
-            assert (stats["text/same"], stats["warc/records/response"], stats["warc/records/revisit"]) == (7, 9, 2)
+            # every HTML page is new bytes (7 articles, 2 list pages); robots.txt, the sitemap and the three
+            # page requisites (stylesheet, its background image, one article's image: same payload) are revisits
+            assert (stats["text/same"], stats["warc/records/response"], stats["warc/records/revisit"]) == (7, 9, 5)
+            assert stats["requisites/captured"] == 3 and "; 3 page requisites; " in summary
             assert "text/edited" not in stats
             assert texts(tmp_path) == first
             now = manifest(tmp_path)

@@ -20,7 +20,10 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionLost
 
-from crawler.downloadermiddlewares.hostguard import HostGuardMiddleware, retry_after_seconds
+from crawler.downloadermiddlewares.hostguard import HostGuardMiddleware
+from crawler.state.retry import retry_after_seconds
+
+from .conftest import project_settings
 
 NOW = 1_700_000_000.0  # 2023-11-14T22:13:20Z
 
@@ -44,7 +47,7 @@ def test_retry_after_seconds(value, expected):
 
 def make(settings=None):
     clock = [NOW]
-    crawler = get_crawler(Spider, settings or {})
+    crawler = get_crawler(Spider, project_settings(**(settings or {})))
     middleware = HostGuardMiddleware.from_crawler(crawler)
     middleware.clock = lambda: clock[0]
     crawler.stats.open_spider()
@@ -84,7 +87,7 @@ def test_success_resets_the_failure_count():
 
 def test_not_configured():
     with pytest.raises(NotConfigured):
-        build_from_crawler(HostGuardMiddleware, get_crawler(Spider, {"HOSTGUARD_ENABLED": False}))
+        build_from_crawler(HostGuardMiddleware, get_crawler(Spider, project_settings(HOSTGUARD_ENABLED=False)))
 
 
 def test_a_hundred_refused_requests_in_a_row_leave_the_host_open():

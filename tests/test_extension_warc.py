@@ -207,6 +207,44 @@ def test_capture_in_request_meta_is_the_archived_record(edge):
         assert hashlib.sha1(stored.payload).hexdigest() == capture["body_sha1"]
         assert [list(h) for h in stored.http_headers.headers] == capture["headers"]
         assert (capture["url"], capture["status"], capture["source"]) == (entry["url"], entry["status"], "warcedge")
+        assert entry["located"] == ["Located", entry["url"], capture["warc_date"], "warcedge"]
+
+
+def test_request_meta_carries_where_the_record_is_never_a_body(edge):
+    archive, _, _, _ = edge
+    seen = json.loads((archive / "captures.json").read_text())
+    assert [e["url"] for e in seen if e["capture"] is None] == []
+    # the largest page's payload is read back from the record, not found in the request's meta
+    assert all(entry["meta_with_bytes"] == [] for entry in seen), [e for e in seen if e["meta_with_bytes"]]
+
+
+def test_the_capture_built_at_download_is_the_record_read_back(edge):
+    """One builder of a Capture: the extension's, from the record it has just written, equals
+    the one a worker reads back from the WARC file (crawler.warc.reader.capture_of)."""
+    archive, base, _, _ = edge
+    from crawler.workers import read_capture
+    from scrapy.http import Request as ScrapyRequest, Response as ScrapyResponse
+
+    ext = WarcExtension.from_crawler(get_crawler(Spider, {"ARCHIVE_DIR": str(archive / "again")}))
+    spider = Spider("warcedge")
+    ext.spider_opened(spider)
+    request = ScrapyRequest(base + "/built")
+    body = bytes(range(256)) * 40  # not text: the payload's bytes as they came
+    response = ScrapyResponse(base + "/built", status=200, headers={"Content-Type": "application/octet-stream",
+                                                                    "ETag": '"x"'}, body=body, request=request)
+    captured = {}
+    original = ext._capture
+
+    def keep(*args):
+        captured["capture"] = original(*args)
+        return captured["capture"]
+
+    ext._capture = keep
+    ext.response_downloaded(response, request, spider)
+    ext.spider_closed(spider, "finished")
+    located = request.meta["capture"]
+    assert read_capture(located.file, located.offset, located.source) == captured["capture"]
+    assert captured["capture"].body == body and captured["capture"].url == base + "/built"
 
 
 def test_cdxj_index_written_without_request_or_metadata_lines(edge):
@@ -216,30 +254,6 @@ def test_cdxj_index_written_without_request_or_metadata_lines(edge):
     fields = [json.loads(line.split(" ", 2)[2]) for line in lines]
     offsets = sorted(int(f["offset"]) for f in fields)
     assert offsets == sorted(r[1] for r in records if r[2] == "response")
-
-
-def limit_file_size():
-    import resource
-
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of death; inherited across exec
-    resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
-
-
-def test_write_error_stops_the_crawl_with_exit_status_1(server, tmp_path):
-    result = crawl("warcbig", tmp_path, server, "-a", "n=8", "-a", "size=100000", "-s", "CONCURRENT_REQUESTS=1",
-                   preexec_fn=limit_file_size)
-    assert result.returncode == 1, result.stderr
-    assert "error: crawl of warcbig failed: warc_write_error" in result.stderr
-    [line] = [l for l in result.stderr.splitlines() if "] ERROR: " in l]
-    assert re.search(r"\[crawler\.extensions\.warc\] ERROR: .*\.warc\.gz\.open: write failed \(File too large\); "
-                     r"file cut back to its last complete record at \d+ bytes, nothing earlier lost; stopping the crawl$", line)
-    assert stat(result.stderr, "warc/write_error") == 1
-    [path] = all_sound(tmp_path)
-    archived = [r for _, _, r in iter_records([path]) if r.rec_type == "response"]
-    assert len(archived) == stat(result.stderr, "warc/records/response") >= 2
-    seen = json.loads((tmp_path / "captures.json").read_text())
-    assert {e["capture"]["record_id"] for e in seen if e["capture"]} <= {
-        r.rec_headers.get_header("WARC-Record-ID") for r in archived}
 
 
 def test_sigkill_while_writing_then_restart_leaves_only_sound_files(server, tmp_path):

@@ -15,7 +15,7 @@ from crawler.demo.server import DemoServer
 from crawler.demo.sitegen import CONTENT_DIR
 from crawler.state.lock import ArchiveLock
 
-from .conftest import ROOT, alive, descendants, pool_workers, run_scrapy
+from .conftest import ROOT, alive, descendants, run_scrapy
 
 ARTICLES = 7  # /news/ articles of the demo site
 
@@ -249,38 +249,6 @@ def test_no_process_of_a_sigkilled_rebuild_lives_on(site):
     assert all_end(below) == []
 
 
-def test_a_rebuild_whose_worker_dies_says_so_in_one_line(site):
-    """A text worker killed under a rebuild (the OOM killer, a signal): one error line, exit 1, no
-    traceback; the WARC files are untouched and a second rebuild gives the crawl's text archive."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    tmp_path, content, seeds = site
-    with DemoServer(content_dir=content) as url:
-        crawl(tmp_path, seeds, url)
-    warcs = {p.name: p.read_bytes() for p in (tmp_path / "archive" / "warc").iterdir()}
-    args = [sys.executable, "-m", "scrapy", "rebuild", str(tmp_path / "out"), "--workers", "2",
-            "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}"]
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    deadline = time.monotonic() + 60
-    while not (found := pool_workers(proc.pid)) and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    os.kill(found[0], signal.SIGKILL)
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 1
-    assert err.splitlines()[-1].startswith(f"error: rebuild from {tmp_path / 'archive' / 'warc'} stopped: "
-                                           "a text worker process died (")
-    assert "Traceback" not in err
-    assert {p.name: p.read_bytes() for p in (tmp_path / "archive" / "warc").iterdir()} == warcs
-    again = run_scrapy("rebuild", "--check", "--workers", "2", "-s", f"SEEDS_DIR={seeds}",
-                       "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}")
-    assert again.stdout.splitlines()[-1] == "rebuild --check: 0 difference(s)"
-
-
 def test_rebuild_uses_one_worker_per_core_by_default(site):
     """TEXT_WORKERS = 0 (the default) means one process per core for `scrapy rebuild`, as for the
     crawl; the setting and --workers still choose."""
@@ -304,44 +272,3 @@ def test_rebuild_uses_one_worker_per_core_by_default(site):
     check = run_scrapy("rebuild", str(out), "--check", *common)
     assert check.returncode == 1
     assert check.stdout.splitlines() == [f"{text}: differs from the rebuild", "rebuild --check: 1 difference(s)"]
-
-
-def test_a_damaged_derived_file_never_costs_its_text(site):
-    """Issue 22 case 8: a derived document cut short (a bad disk, an editor) is set aside and derived
-    again from its WARC record at the next crawl; its text file and manifest line stay as they were."""
-    tmp_path, content, seeds = site
-    archive = tmp_path / "archive"
-    with DemoServer(content_dir=content) as url:
-        crawl(tmp_path, seeds, url)
-        before = texts(tmp_path)
-        manifest = (archive / "manifest.jsonl").read_bytes()
-        damaged = sorted((archive / "derived" / "demo-news").glob("*.json"))[0]
-        damaged.write_bytes(damaged.read_bytes()[:40])
-        result = crawl(tmp_path, seeds, url)
-    assert texts(tmp_path) == before
-    assert (archive / "manifest.jsonl").read_bytes() == manifest
-    assert f"{damaged}: unreadable derived document left out" in result.stderr
-    assert damaged.with_name(damaged.name + ".damaged").exists()
-    report = json.loads(sorted((archive / "reports").glob("*.json"))[-1].read_text())
-    assert report["text/recovered"] == 1
-    archive_is_consistent(tmp_path, seeds)
-
-
-def test_a_deleted_warc_file_makes_its_young_articles_due_again(site):
-    """Issue 22 case 9: the state calls the articles fresh, but their records are gone with the WARC
-    file: the next crawl fetches them again (one warning naming the file) and every text stays."""
-    tmp_path, content, seeds = site
-    young = (seeds / "demo-news.yaml").read_text("utf-8").replace("articles_after: 0s", "articles_after: 7d")
-    (seeds / "demo-news.yaml").write_text(young, "utf-8")
-    archive = tmp_path / "archive"
-    with DemoServer(content_dir=content) as url:
-        crawl(tmp_path, seeds, url)
-        before = {name: body(data) for name, data in texts(tmp_path).items()}
-        [warc] = sorted((archive / "warc").glob("*.warc.gz"))
-        warc.unlink()
-        result = crawl(tmp_path, seeds, url)
-    assert f"{warc}: WARC file missing from the archive; the pages archived in it are fetched again" in result.stderr
-    report = json.loads(sorted((archive / "reports").glob("*.json"))[-1].read_text())
-    assert report["incremental/lost_record"] == ARTICLES
-    assert "incremental/skipped/fresh" not in report
-    assert {name: body(data) for name, data in texts(tmp_path).items()} == before

@@ -12,11 +12,13 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
+from crawler.extensions.state import StateExtension
 from crawler.sources import load_source
 from crawler.spiderloader import spider_class
 from crawler.spidermiddlewares.incremental import IncrementalFilterMiddleware
 from crawler.state.base import UrlState
-from crawler.state.sqlite import SqliteStateStore
+
+from .conftest import project_settings
 
 NOW = 1_700_000_000.0
 DAY = 86400
@@ -33,12 +35,15 @@ ARCHIVED = dict(status=200, warc_file="a.warc.gz", warc_offset=0, record_id="<ur
 def setup(tmp_path, states: list[UrlState]):
     (tmp_path / "unit.yaml").write_text(SEED, "utf-8")
     cls = spider_class(load_source(tmp_path / "unit.yaml"))
-    crawler = get_crawler(cls, {"ARCHIVE_DIR": str(tmp_path)})
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "warc" / "a.warc.gz").write_bytes(b"")  # the archived records are in the archive
+    crawler = get_crawler(cls, project_settings(ARCHIVE_DIR=str(tmp_path),
+                                                EXTENSIONS={"crawler.extensions.state.StateExtension": 50}))
     crawler.spider = cls.from_crawler(crawler)
-    crawler.archive_state = SqliteStateStore(tmp_path / "state.sqlite")
-    crawler.archive_clock = lambda: NOW
-    for state in states:
-        crawler.archive_state.put(state)
+    state = crawler.get_extension(StateExtension)
+    state.clock = lambda: NOW
+    for known in states:
+        state.store.put(known)
     crawler.stats.open_spider()
     return crawler, build_from_crawler(IncrementalFilterMiddleware, crawler)
 
@@ -76,7 +81,23 @@ def test_start_requests_are_filtered_too(tmp_path):
     assert crawler.stats.get_value("incremental/skipped/fresh") == 1
 
 
-def test_not_configured_without_state():
-    with pytest.raises(NotConfigured):
-        build_from_crawler(IncrementalFilterMiddleware, get_crawler(settings_dict={"STATE_ENABLED": False}))
+def test_not_configured_without_state(tmp_path):
+    settings = project_settings(ARCHIVE_DIR=str(tmp_path), STATE_ENABLED=False,
+                                EXTENSIONS={"crawler.extensions.state.StateExtension": 50})
+    with pytest.raises(NotConfigured, match="STATE_ENABLED is off"):
+        build_from_crawler(IncrementalFilterMiddleware, get_crawler(settings_dict=settings))
+    assert not (tmp_path / "state.sqlite").exists()
+
+
+def test_a_young_article_whose_warc_file_is_gone_is_due_again(tmp_path, caplog):
+    crawler, middleware = setup(tmp_path, [
+        UrlState("http://news.example.cn/2024/05/young.html", fetched_at=NOW - 1,
+                 **{**ARCHIVED, "warc_file": "gone.warc.gz"})])
+    response = HtmlResponse("http://news.example.cn/list/1.html", body=b"<html></html>")
+    out = list(middleware.process_spider_output(response, [Request("http://news.example.cn/2024/05/young.html")]))
+    assert [r.url for r in out] == ["http://news.example.cn/2024/05/young.html"]
+    assert crawler.stats.get_value("incremental/lost_record") == 1
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        f"{tmp_path / 'warc' / 'gone.warc.gz'}: WARC file missing from the archive; the pages archived in it are "
+        "fetched again"]
 

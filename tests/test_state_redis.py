@@ -9,8 +9,7 @@ import time
 import pytest
 import redis
 
-from crawler.state import open_store
-from crawler.state.base import UrlState
+from crawler.state.base import StateConfig, StateError, UrlState
 from crawler.state.hostgate import HostGate
 from crawler.state.leases import Leases
 from crawler.state.redisstore import RedisStateStore
@@ -23,8 +22,9 @@ def client(redis_url):
     return redis.Redis.from_url(redis_url)
 
 
-def test_state_round_trip_and_sorted_iteration(redis_url, tmp_path):
-    store = open_store(tmp_path, redis_url, "test:state")
+def test_state_round_trip_and_sorted_iteration(client, tmp_path):
+    config = StateConfig(archive_dir=tmp_path, redis_key="test:state", redis=client)
+    store = RedisStateStore.open(config)
     assert isinstance(store, RedisStateStore)
     assert store.get("http://a.example/x") is None
     second = UrlState(url="http://b.example/2", status=200, etag='"e2"', payload_digest="sha1:B",
@@ -35,8 +35,14 @@ def test_state_round_trip_and_sorted_iteration(redis_url, tmp_path):
     assert store.get(second.url) == second
     assert [s.url for s in store.iter_all()] == ["http://a.example/1", "http://b.example/2"]
     store.put(UrlState(url=first.url, status=200, record_id="<urn:uuid:1>"))
-    assert open_store(tmp_path, redis_url, "test:state").get(first.url).record_id == "<urn:uuid:1>"
+    assert RedisStateStore.open(config).get(first.url).record_id == "<urn:uuid:1>"
     assert not (tmp_path / "state.sqlite").exists()  # nothing local in Redis mode
+
+
+def test_the_redis_backend_without_redis_url_is_one_line(tmp_path):
+    with pytest.raises(StateError, match=r"^STATE_BACKEND crawler\.state\.redisstore\.RedisStateStore: REDIS_URL is "
+                                         r"empty; set it, or use crawler\.state\.sqlite\.SqliteStateStore$"):
+        RedisStateStore.open(StateConfig(archive_dir=tmp_path, redis_key="test:state"))
 
 
 def push(client, data: bytes, priority: int = 0) -> None:
@@ -105,3 +111,37 @@ def test_host_gate_spaces_requests_across_workers_and_holds_for_retry_after(clie
     assert two.wait_for("b.example", 2.0) == pytest.approx(0, abs=0.05)  # per host
     one.hold("b.example", 30)
     assert two.wait_for("b.example", 0) == pytest.approx(30, abs=0.1)
+
+
+def test_one_redis_client_for_the_scheduler_its_dupefilter_the_state_and_the_host_gate(redis_url, tmp_path):
+    import asyncio
+
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler.downloadermiddlewares.hostguard import HostGuardMiddleware
+    from crawler.extensions.state import StateExtension
+    from crawler.schedulers import LeasedScheduler
+
+    from .conftest import project_settings
+
+    crawler = get_crawler(Spider, project_settings(
+        ARCHIVE_DIR=str(tmp_path), REDIS_URL=redis_url, EXTENSIONS={"crawler.extensions.state.StateExtension": 50}))
+    state = crawler.get_extension(StateExtension)
+    assert isinstance(state.store, RedisStateStore) and state.store.key == "news-archiver:state"
+    scheduler = LeasedScheduler.from_crawler(crawler)
+    spider = Spider("one")
+    crawler.spider = spider
+    spider.crawler, spider.settings = crawler, crawler.settings
+
+    async def opened():  # the scheduler's poll needs a running loop
+        scheduler.open(spider)
+        scheduler.close("shutdown")
+
+    asyncio.run(opened())
+    gate = HostGuardMiddleware.from_crawler(crawler).gate
+    assert scheduler.server is state.store.client
+    assert scheduler.df.server is state.store.client
+    assert gate._script.registered_client is state.store.client
+    assert scheduler.server.connection_pool.connection_kwargs["socket_connect_timeout"] == 10
+    assert not (tmp_path / "state.sqlite").exists()

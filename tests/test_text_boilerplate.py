@@ -10,7 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.text.basic import _byline_text, _collapse_spaces, remove_generic, split_meta
+from crawler.text.boilerplate import remove_generic
+from crawler.text.byline import byline_text, collapse_spaces, split_meta
 from crawler.text.dedup import cluster_documents
 from crawler.text.model import Document, EncodingInfo, TextOptions, WarcRef
 from crawler.text.sitewide import finalize
@@ -102,7 +103,8 @@ PROSE16 = "社区志愿者维修了公共座椅和楼道灯"  # 16 characters _M
         ("发布时间：2024-05-03 点击：12 " + PROSE16, {"published": "2024-05-03"}),
         ("发布时间：2024-05-03 点击：12 " + PROSE16 + "。", None),
         # a byline word takes a name of up to 20 characters with it, whatever they are
-        ("作者：" + "郑" * 22, {"author": "郑郑郑郑"}),
+        # (a metadata line; no author: a name ends where the line's CJK run does, not 4 characters in)
+        ("作者：" + "郑" * 22, {}),
         ("作者：" + "郑" * 23, None),
         # a metadata line has at most 100 characters
         ("2024-05-03" + " " * 90, {"published": "2024-05-03"}),
@@ -131,15 +133,15 @@ def test_teaser_endings(first, line, teaser):
 
 
 def test_byline_text_keeps_the_spaces_around_it():
-    assert _byline_text("<h1>标题</h1>\n<p>2024年5月3日</p>\n", "标题") == " 2024年5月3日 "
-    assert _byline_text("\n<h1>标题</h1>来源：本网", "标题") == " 来源：本网"
+    assert byline_text("<h1>标题</h1>\n<p>2024年5月3日</p>\n", "标题") == " 2024年5月3日 "
+    assert byline_text("\n<h1>标题</h1>来源：本网", "标题") == " 来源：本网"
 
 
 @given(st.lists(st.sampled_from(["a", "东", " ", "\n", "\t", "\u3000", "\xa0", "\u2028", "\x1c", "\u200b"]),
                 max_size=12).map("".join))
 @settings(max_examples=300, deadline=None)
 def test_property_collapse_spaces_is_the_regex(text):
-    assert _collapse_spaces(text) == re.sub(r"\s+", " ", text)
+    assert collapse_spaces(text) == re.sub(r"\s+", " ", text)
 
 
 def document(doc_id: str, paragraphs: list[str], source: str = "s", fetched: str = "2026-01-01T00:00:00Z") -> Document:
@@ -233,7 +235,7 @@ def test_fragment_without_html_falls_back_to_the_second_extractor():
     ],
 )
 def test_month_day_before_the_title(title, url, expected):
-    from crawler.text.basic import split_short_date
+    from crawler.text.dates import split_short_date
 
     assert split_short_date(title, url, "2026-11-22T00:00:00Z") == expected
 
@@ -250,7 +252,7 @@ def test_month_day_before_the_title(title, url, expected):
     ],
 )
 def test_chinese_dates(line, expected):
-    from crawler.text.basic import iso_date
+    from crawler.text.dates import iso_date
 
     assert iso_date(line, "2026-11-22T00:00:00Z") == expected
 
@@ -277,7 +279,7 @@ HEADLINE = "东湖街道第二批老旧小区改造项目全面开工"
     ],
 )
 def test_menus_at_either_end_of_the_body(lines, kept, removed):
-    from crawler.text.basic import strip_menus
+    from crawler.text.boilerplate import strip_menus
 
     links = {*MENU, "附件1.docx", "附件2.pdf", "附件3.xls", "附件一", "附件二", "附件三", HEADLINE, HEADLINE + "。" * 30}
     assert strip_menus(lines, lambda: links) == (kept, removed)

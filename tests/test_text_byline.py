@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.text import derive
-from crawler.text.byline import fields
+from crawler.text.byline import fields, reporter
 from crawler.text.model import Capture, TextOptions
 
 PAGE = """<html><head><meta charset="utf-8"><title>{title_html}_示例新闻网</title></head><body>
@@ -52,3 +52,81 @@ def test_fields_of_byline_lines():
     assert fields("来源：新华网丨作者：王小明") == {"origin": "新华网", "author": "王小明"}
     assert fields("来源：新华网·作者：王小明") == {"origin": "新华网", "author": "王小明"}
     assert fields("来源：新华社·客户端 作者：王小明") == {"origin": "新华社·客户端", "author": "王小明"}
+
+
+def _derive(info: str, first: str = "", last: str = "", related: str = "", date: str = "2025-05-07T00:00:00Z"):
+    """PAGE with ``info`` as its byline, ``first``/``last`` as extra body paragraphs around its
+    own three, ``related`` after the article."""
+    html = PAGE.format(title_html="街道举办便民服务活动", byline=info)
+    if first:
+        html = html.replace('</div>\n<p>', f"</div>\n<p>{first}</p>\n<p>", 1)
+    if last:
+        html = html.replace("</p>\n</div>", f"</p>\n<p>{last}</p>\n</div>", 1)
+    html = html.replace("</div></body>", f"</div>{related}</body>")
+    capture = Capture("http://news.example.cn/a1.html", 200, (("Content-Type", "text/html; charset=utf-8"),),
+                      html.encode("utf-8"), date, "news")
+    return derive(capture, TextOptions())
+
+
+def test_an_outlet_and_role_before_the_name_are_not_the_name():
+    # the info line names the origin, the first paragraph the author, after outlet and role
+    doc = _derive("2025-05-06 08:30【来源：东湖日报】", first="作者：东湖日报全媒体记者 王晓燕")
+    assert (doc.author, dict(doc.meta).get("origin")) == ("王晓燕", "东湖日报")
+    assert not any("王晓燕" in p for p in doc.paragraphs)
+    assert fields("作者：东湖日报全媒体记者 王晓燕") == {"author": "王晓燕"}
+    assert fields("记者 王小明") == {"author": "王小明"}
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("东湖晚报记者 王晓燕", "王晓燕"),
+        ("采写：东湖都市报见习记者 周明远", "周明远"),
+        ("《东湖观察》作者 刘一帆", "刘一帆"),
+        ("东湖晚报记者 王晓燕 李建国", "王晓燕、李建国"),
+        ("东湖晚报记者 王晓燕 通讯员 李建国", "王晓燕"),
+    ],
+)
+def test_a_standalone_reporter_line_leaves_the_body_and_names_the_author(line, author):
+    for place in ("first", "last"):
+        doc = _derive("2025-05-06 08:30", **{place: line})
+        assert doc.author == author
+        assert line not in doc.paragraphs
+        assert len(doc.paragraphs) == 3
+
+
+def test_a_sentence_or_subheading_naming_a_reporter_stays_in_the_body():
+    sentence = "东湖晚报记者王晓燕在现场看到，不少居民带着家里坏了的电器来维修。"
+    doc = _derive("2025-05-06 08:30", last=sentence)
+    assert sentence in doc.paragraphs
+    assert doc.author is None
+    assert reporter("一起跟着记者 看变化") is None  # no outlet before the role: a subheading
+    assert "一起跟着记者 看变化" in _derive("2025-05-06 08:30", last="一起跟着记者 看变化").paragraphs
+
+
+def test_the_original_author_in_a_title_is_not_the_author():
+    assert fields("儿歌被改编 原作者女儿：改成这样不觉得别扭吗") == {}
+
+
+def test_foreign_language_bylines_name_the_author():
+    assert fields("입력 2024-09-21 09:40 | 출처: 동호일보 | 기자: 박서연 우한시") == {"author": "박서연"}
+    assert fields("2024-06-12 | Источник: Дунху Жибао | Автор: Ван Мин В субботу") == {"author": "Ван Мин"}
+
+
+RELATED = ("<ul class='hot'><li><a href='/b1.html'>另一条新闻的标题在这里</a><span>2019年09月06日 09:38</span></li>"
+           "<li><a href='/b2.html'>又一条新闻的标题在这里</a><span>2019年09月08日 14:10</span></li></ul>")
+
+
+def test_the_bylines_date_wins_over_the_dates_of_a_related_list():
+    doc = _derive("2025-05-06 08:30 来源：新华网", related=RELATED)
+    assert doc.published == "2025-05-06T08:30:00+08:00"
+
+
+def test_a_date_inside_the_first_sentence_is_not_the_bylines_date():
+    doc = _derive("来源于：街道办事处", first="2025年5月2日下午，街道工作人员走访了辖区内的三家企业。",
+                  last="发布日期：2025-05-06")
+    assert doc.published == "2025-05-06"
+
+
+def test_a_labelled_two_digit_year_is_read():
+    assert _derive("发布时间：25-05-06 08:30").published == "2025-05-06T08:30:00+08:00"

@@ -70,7 +70,7 @@ def clean_paragraphs(draw) -> tuple[str, list[str]]:
 def _through_the_steps(body: bytes, content_type: str) -> list[str]:
     text, _ = decode_html(body, content_type, None)
     paragraphs = [normalize_whitespace(html.unescape(p)) for p in re.findall(r"<p>(.*?)</p>", text, re.S)]
-    paragraphs, _, _ = repair_paragraphs(paragraphs)
+    paragraphs, _ = repair_paragraphs(paragraphs)
     paragraphs, _ = strip_annotations(paragraphs)
     return paragraphs
 
@@ -104,7 +104,7 @@ def test_clean_text_in_its_legacy_codec_is_unchanged_when_labelled(sample):
 @pytest.mark.parametrize("extra", EXTRAS)
 def test_every_lookalike_alone_and_among_chinese_is_unchanged(extra):
     for paragraph in (extra, f"社区志愿者{extra}共有12名", f"{extra}。社區志願者送去年夜飯"):
-        assert repair_paragraphs([paragraph]) == ([paragraph], 0, 0)
+        assert repair_paragraphs([paragraph]) == ([paragraph], 0)
         assert _through_the_steps(_page([paragraph], "utf-8"), "text/html; charset=utf-8") == [paragraph]
 
 

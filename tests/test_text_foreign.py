@@ -38,4 +38,4 @@ def test_cyrillic_is_never_repaired_into_chinese():
     (crawler/text/repair.py): clean Cyrillic is never one, whatever its plausibility score."""
     from crawler.text.repair import repair_paragraphs
 
-    assert repair_paragraphs(list(PARAGRAPHS["ru"])) == (PARAGRAPHS["ru"], 0, 0)
+    assert repair_paragraphs(list(PARAGRAPHS["ru"])) == (PARAGRAPHS["ru"], 0)

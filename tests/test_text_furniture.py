@@ -67,7 +67,7 @@ def test_a_bracketed_credit_after_the_editor_line_stays():
         ("邻里节在歌声中结束。（责任编辑：王小明）", "邻里节在歌声中结束。"),
         ("邻里节在歌声中结束。编辑部表示明年继续办", None),  # no separator: a sentence, not a credit
         ("邻里节在歌声中结束，编辑：王小明", None),  # not after a sentence's end
-        ("责任编辑：王小明", None),  # a line of its own is the line rules' (basic.GENERIC_RULES)
+        ("责任编辑：王小明", None),  # a line of its own is the line rules' (boilerplate.GENERIC_RULES)
     ],
 )
 def test_an_editor_credit_glued_to_the_last_sentence_is_cut(line, kept):
@@ -89,7 +89,7 @@ def test_an_editor_credit_glued_to_the_last_sentence_is_cut(line, kept):
     ],
 )
 def test_furniture_line_rules(line, rule):
-    from crawler.text.basic import remove_generic
+    from crawler.text.boilerplate import remove_generic
 
     kept, removed = remove_generic([ARTICLE[0], line], "标题", ())
     assert (kept, dict(removed)) == ([ARTICLE[0]], {rule: 1})
@@ -104,7 +104,7 @@ def test_furniture_line_rules(line, rule):
     ],
 )
 def test_furniture_rule_lookalikes_stay(line):
-    from crawler.text.basic import remove_generic
+    from crawler.text.boilerplate import remove_generic
 
     assert remove_generic([ARTICLE[0], line], "标题", ()) == ([ARTICLE[0], line], {})
 
@@ -124,7 +124,7 @@ def test_a_return_link_glued_to_the_last_sentence_is_cut():
     ],
 )
 def test_ui_and_promo_lines(line, rule):
-    from crawler.text.basic import remove_generic
+    from crawler.text.boilerplate import remove_generic
 
     assert remove_generic([ARTICLE[0], line], "标题", ()) == ([ARTICLE[0]], {rule: 1})
 
@@ -132,7 +132,7 @@ def test_ui_and_promo_lines(line, rule):
 @pytest.mark.parametrize("line", ["公司注册资本1000万元，去年登录创业板。", "通知3天内送达各户，请居民留意。",
                                   "点击量破万的视频里，【点击关注】的按钮被放在了最显眼的位置，这是本文要讨论的设计问题。"])
 def test_ui_lookalikes_stay(line):
-    from crawler.text.basic import remove_generic
+    from crawler.text.boilerplate import remove_generic
 
     assert remove_generic([ARTICLE[0], line], "标题", ()) == ([ARTICLE[0], line], {})
 
@@ -162,7 +162,7 @@ def test_an_article_ending_in_short_lines_keeps_them(ending):
 
 
 def test_when_trafilatura_takes_a_profile_box_the_pages_own_lines_are_used():
-    from crawler.text.basic import main_text
+    from crawler.text.extract import main_text
 
     html = ("<html><body><div>东湖发布</div>" + "".join(f"<p>{line}</p>" for line in ARTICLE)
             + "<div>已同步到看一看写下你的想法</div></body></html>")

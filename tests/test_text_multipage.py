@@ -58,7 +58,7 @@ def test_a_missing_page_costs_only_itself():
 
 
 def test_a_single_page_article_is_what_derive_gives():
-    from crawler.text.basic import derive
+    from crawler.text.derivation import derive
 
     first = capture(f"{H}/t20240506_9.htm", html(0, ""), 1)
     assert derive_article(first, lambda url: None, TextOptions()) == derive(first, TextOptions())

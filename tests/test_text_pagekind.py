@@ -195,3 +195,24 @@ def test_an_article_in_a_container_named_like_furniture_is_still_long():
     paragraphs = "".join(f"<p>{STORY}</p>" for _ in range(5))
     html = page("三千条违规帖子已被删除", f"<div class='side-content'><h1>三千条违规帖子已被删除</h1>{paragraphs}</div>")
     assert classify(URL, 200, None, html) == PageKind(ARTICLE)
+
+
+@pytest.mark.parametrize("status", [200, 202, 403, 503])
+@pytest.mark.parametrize("html", [
+    article("老旧小区改造进展", [STORY] * 3, extra_body="<script>document.cookie='a=1';location.reload()</script>"),
+    article("访问验证不是这篇文章的全部", [STORY, STORY]),
+    page("页面不存在_青禾新闻网", "<p>很抱歉，您访问的页面不存在！</p>"),
+    page("访问验证", "<p>请完成验证后继续访问</p>"),
+    page("简讯", "<p>本周六上午九点，东门社区开展义诊。</p>"),
+    page("跳转", "<p>正在跳转</p>", head="<meta http-equiv='refresh' content='0;url=/'>"),
+    "<div><p>" + STORY + "</p><p>访问验证</p></div>",  # a fragment: its tree is not the document's
+])
+def test_the_callers_tree_gives_the_same_kind(html, status):
+    import lxml.html
+
+    from crawler.text.extract import parse_html
+
+    for tree in (lxml.html.fromstring(html), parse_html(html)):
+        before = lxml.html.tostring(tree)
+        assert classify(URL, status, None, html, tree=tree) == classify(URL, status, None, html)
+        assert lxml.html.tostring(tree) == before

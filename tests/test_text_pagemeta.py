@@ -24,6 +24,15 @@ PAGES = {
         {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "公交新线开通",
          "author": {"@type": "Person", "name": "Li Lei"}}</script></head>
         <body><h2>公交新线开通</h2><p>新线路连接火车站和体育中心。</p></body></html>""",
+    # "author" in the source (a one-word meta author, a script) but in no attribute the author
+    # XPaths read: they are not run
+    "hint-outside-attributes": """<html><head><title>菜市场改造</title><meta name="author" content="示例网">
+        <script>var author_box = null;</script></head><body><h1>菜市场改造</h1>
+        <div class="info">2024-05-03</div><p>改造后的菜市场增加了停车位和公共厕所。</p></body></html>""",
+    "author-element": """<html><head><title>河边步道</title></head><body><h1>河边步道</h1>
+        <author>Zhao Yan</author><p>步道全长六公里，沿途设有三个休息点。</p></body></html>""",
+    "byline-component": """<html><head><title>社区食堂</title></head><body><h1>社区食堂</h1>
+        <div data-component="Byline">Sun Li</div><p>食堂每天供应午餐和晚餐，老人用餐有优惠。</p></body></html>""",
 }
 
 
@@ -44,6 +53,9 @@ def test_expected_values_of_the_pages():
         "author-class": ("夜市开张", "赵小燕"),
         "no-author-anywhere": ("图书馆延长开放", None),
         "json-ld": ("公交新线开通", "Li Lei"),
+        "hint-outside-attributes": ("菜市场改造", None),
+        "author-element": ("河边步道", "Zhao Yan"),
+        "byline-component": ("社区食堂", "Sun Li"),
     }
 
 

@@ -5,7 +5,6 @@ writes removed (never in derived/)."""
 from __future__ import annotations
 
 import dataclasses
-
 import hashlib
 import itertools
 import json
@@ -17,6 +16,7 @@ import pytest
 from crawler.pool import text_context
 from crawler.text.dedup import shingles
 from crawler.text.model import Document, EncodingInfo, PageRef, TextOptions, WarcRef
+from crawler.text.publish import publish
 from crawler.text.render import render
 from crawler.text.sitewide import finalize
 from crawler.text.store import TextStore
@@ -128,7 +128,7 @@ def plain_finalize(docs, options, history) -> dict[str, bytes]:
 
 def test_streaming_publish_equals_in_memory_finalize(tmp_path):
     store = write_archive(tmp_path)
-    counts = store.publish(OPTIONS)
+    counts = publish(store, OPTIONS)
     assert counts == {"written": 13, "unchanged": 0, "removed": 0}
     got = outputs(tmp_path)
     assert got == expected_files(archive_docs(), OPTIONS, HISTORY)
@@ -142,25 +142,8 @@ def test_streaming_publish_equals_in_memory_finalize(tmp_path):
     assert body == ["标题0001", "第1篇稿件的独有正文，讲述了第1个社区的志愿者如何组织4次义诊活动。"]  # teaser and boilerplate out
     assert "标题0003" in got["text/a/0003.txt"].decode().split("---\n", 2)[2].splitlines()[1:]
     assert got["text/a/00cc.txt"].decode().endswith(f"---\n标题00cc\n{FOLLOW}\n")
-    assert store.publish(OPTIONS) == {"written": 0, "unchanged": 13, "removed": 0}
+    assert publish(store, OPTIONS) == {"written": 0, "unchanged": 13, "removed": 0}
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".finalized.json"]  # no snapshot, no temp file
-
-
-def test_an_unreadable_derived_file_is_left_out_with_one_line(tmp_path, caplog):
-    write_archive(tmp_path / "clean")
-    TextStore(tmp_path / "clean").publish(OPTIONS)
-    store = write_archive(tmp_path / "broken")
-    bad = store.derived_path("a", "ffff000000000000")
-    bad.write_text('{"id": "ffff000000000000", "paragraphs": [', "utf-8")  # cut short
-    store.derived_path("b", "eeee000000000000").write_text('{"id": "eeee"}', "utf-8")  # not a Document
-    with caplog.at_level(logging.WARNING):
-        counts = store.publish(OPTIONS)
-    assert counts == {"written": 13, "unchanged": 0, "removed": 0, "skipped": 2}
-    assert outputs(tmp_path / "broken") == outputs(tmp_path / "clean")
-    lines = [r for r in caplog.records if "derived document" in r.getMessage()]
-    assert len(lines) == 2 and str(bad) in lines[0].getMessage()
-    assert all(r.exc_info is None for r in caplog.records)
-    assert bad.exists()  # left for the next crawl to replace
 
 
 @pytest.fixture(scope="module")
@@ -171,25 +154,25 @@ def pool():
 
 def test_a_publish_in_a_process_pool_writes_the_same_bytes(tmp_path, pool, caplog):
     write_archive(tmp_path / "serial")
-    TextStore(tmp_path / "serial").publish(OPTIONS)
+    publish(TextStore(tmp_path / "serial"), OPTIONS)
     store = write_archive(tmp_path / "pooled")
     bad = store.derived_path("a", "ffff000000000000")
     bad.write_text('{"id": "ffff000000000000", "paragraphs": [', "utf-8")  # cut short: read by a worker
     with caplog.at_level(logging.WARNING):
-        counts = store.publish(OPTIONS, pool=pool, workers=2)
+        counts = publish(store, OPTIONS, pool=pool, workers=2)
     assert counts == {"written": 13, "unchanged": 0, "removed": 0, "skipped": 1}
     assert outputs(tmp_path / "pooled") == outputs(tmp_path / "serial")  # clusters, history, teasers included
     assert [r.getMessage() for r in caplog.records] == [
         f"{bad}: unreadable derived document left out (JSONDecodeError: Expecting value: line 1 column 43 (char 42))"]
     doc = Document.from_dict(json.loads(store.derived_path("b", "0007").read_text("utf-8")))
     store.write_derived(dataclasses.replace(doc, paragraphs=(*doc.paragraphs, "补充的一段正文，只改了这一篇。")))
-    assert store.publish(OPTIONS, pool=pool, workers=2) == {"written": 1, "unchanged": 12, "removed": 0, "skipped": 1}
+    assert publish(store, OPTIONS, pool=pool, workers=2) == {"written": 1, "unchanged": 12, "removed": 0, "skipped": 1}
     assert "补充的一段正文" in (tmp_path / "pooled" / "text" / "b" / "0007.txt").read_text("utf-8")
 
 
 def test_publish_removes_leftovers_of_interrupted_writes_but_not_in_derived(tmp_path):
     store = write_archive(tmp_path)
-    store.publish(OPTIONS)
+    publish(store, OPTIONS)
     leftovers = [tmp_path / "text" / "a" / ".0001.txt.k2j3h4.tmp", tmp_path / "boilerplate" / ".a.json.x8y9.tmp",
                  tmp_path / ".manifest.jsonl.abcd.tmp"]
     kept = [tmp_path / "derived" / "a" / ".0001.json.q1w2.tmp", tmp_path / ".index.cdxj.zzzz", tmp_path / ".text.lock"]
@@ -197,7 +180,7 @@ def test_publish_removes_leftovers_of_interrupted_writes_but_not_in_derived(tmp_
         path.write_bytes(b"half")
     (tmp_path / ".publish.old1").mkdir()  # snapshot of a killed publish
     (tmp_path / ".publish.old1" / "0.json").write_bytes(b"{}")
-    counts = store.publish(OPTIONS)
+    counts = publish(store, OPTIONS)
     assert counts == {"written": 0, "unchanged": 13, "removed": 0, "leftovers": 3}
     assert [p for p in leftovers if p.exists()] == []
     assert all(p.read_bytes() == b"half" for p in kept)
@@ -208,36 +191,36 @@ def test_publish_uses_only_the_listed_derived_files(tmp_path):
     store = write_archive(tmp_path)
     docs = archive_docs()
     only = {store.derived_path(d.source, d.id) for d in docs if d.id != "0004"}
-    store.publish(OPTIONS, only=only)
+    publish(store, OPTIONS, only=only)
     assert outputs(tmp_path) == expected_files([d for d in docs if d.id != "0004"], OPTIONS, HISTORY)
 
 
 def test_an_unchanged_archive_is_not_finalized_again_but_a_damaged_one_is(tmp_path, caplog):
     store = write_archive(tmp_path)
-    store.publish(OPTIONS)
+    publish(store, OPTIONS)
     expected = outputs(tmp_path)
     skip = f"{tmp_path}: text archive unchanged since it was last finalized"
-    with caplog.at_level(logging.INFO, logger="crawler.text.store"):
-        assert store.publish(OPTIONS) == {"written": 0, "unchanged": 13, "removed": 0}
+    with caplog.at_level(logging.INFO, logger="crawler.text.publish"):
+        assert publish(store, OPTIONS) == {"written": 0, "unchanged": 13, "removed": 0}
     assert [r.getMessage() for r in caplog.records] == [skip]
     caplog.clear()
     (tmp_path / "text" / "a" / "0001.txt").unlink()  # an output lost: the next publish restores it
-    with caplog.at_level(logging.INFO, logger="crawler.text.store"):
-        assert store.publish(OPTIONS) == {"written": 1, "unchanged": 12, "removed": 0}
+    with caplog.at_level(logging.INFO, logger="crawler.text.publish"):
+        assert publish(store, OPTIONS) == {"written": 1, "unchanged": 12, "removed": 0}
     assert skip not in [r.getMessage() for r in caplog.records]
     assert outputs(tmp_path) == expected
     (tmp_path / ".finalized.json").write_text('{"inputs": "cut sh', "utf-8")  # damaged: publish in full
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="crawler.text.store"):
-        assert store.publish(OPTIONS) == {"written": 0, "unchanged": 13, "removed": 0}
+    with caplog.at_level(logging.INFO, logger="crawler.text.publish"):
+        assert publish(store, OPTIONS) == {"written": 0, "unchanged": 13, "removed": 0}
     assert skip not in [r.getMessage() for r in caplog.records]
     assert outputs(tmp_path) == expected
     # new options (a stricter threshold) and a changed document each finalize again
-    assert store.publish({**OPTIONS, "a": TextOptions(boilerplate_min_pages=50)})["written"] > 0
-    assert store.publish(OPTIONS)["written"] > 0
+    assert publish(store, {**OPTIONS, "a": TextOptions(boilerplate_min_pages=50)})["written"] > 0
+    assert publish(store, OPTIONS)["written"] > 0
     doc = Document.from_dict(json.loads(store.derived_path("a", "0001").read_text("utf-8")))
     store.write_derived(dataclasses.replace(doc, paragraphs=(*doc.paragraphs, "新增的一段正文，用来确认改动会被发现。")))
-    assert store.publish(OPTIONS) == {"written": 1, "unchanged": 12, "removed": 0}
+    assert publish(store, OPTIONS) == {"written": 1, "unchanged": 12, "removed": 0}
     assert "新增的一段正文" in (tmp_path / "text" / "a" / "0001.txt").read_text("utf-8")
 
 

@@ -55,7 +55,7 @@ def test_each_chain_is_undone_on_a_whole_paragraph(chain):
     clean = TEXTS[chain]
     damaged = CHAINS[chain](clean)
     assert damaged != clean
-    assert repair_paragraphs([damaged]) == ([clean], 1, 0)
+    assert repair_paragraphs([damaged]) == ([clean], 1)
 
 
 @pytest.mark.parametrize("chain", sorted(CHAINS))
@@ -63,7 +63,7 @@ def test_each_chain_is_undone_on_a_span_between_clean_sentences(chain):
     clean = TEXTS[chain]
     before, after = "区里的消息：", "。大家都说好！"
     damaged = before + CHAINS[chain](clean) + after
-    assert repair_paragraphs([damaged]) == ([before + clean + after], 1, 0)
+    assert repair_paragraphs([damaged]) == ([before + clean + after], 1)
 
 
 @pytest.mark.parametrize("chain", ["utf8-as-gbk", "gbk-as-cp1252", "big5-as-cp1252", "utf8-as-cp1252", "utf8-twice"])
@@ -71,7 +71,7 @@ def test_a_short_span_inside_a_clean_sentence_is_undone(chain):
     clean = TEXTS[chain]
     for start, end in ((2, 6), (4, 8), (0, 4), (6, 10)):
         damaged = clean[:start] + CHAINS[chain](clean[start:end]) + clean[end:]
-        assert repair_paragraphs([damaged]) == ([clean], 1, 0), (start, end)
+        assert repair_paragraphs([damaged]) == ([clean], 1), (start, end)
 
 
 def test_utf8_read_as_gbk_with_lost_bytes_keeps_only_those_as_u_fffd():
@@ -80,7 +80,7 @@ def test_utf8_read_as_gbk_with_lost_bytes_keeps_only_those_as_u_fffd():
         damaged = clean.encode("utf-8").decode("gb18030", errors="replace")
         assert "\ufffd" in damaged
         expected = clean[:9] + "\ufffd" + clean[10:35] + "\ufffd"  # 者 and the final 。 lost a byte
-        assert repair_paragraphs([damaged]) == ([expected], 1, 2)
+        assert repair_paragraphs([damaged]) == ([expected], 1)
 
 
 def test_gbk_big5_confusions_stay_when_their_edges_cannot_be_told():
@@ -88,7 +88,7 @@ def test_gbk_big5_confusions_stay_when_their_edges_cannot_be_told():
     punctuation has no edge to find, and a guess would change clean characters; it stays."""
     clean = TEXTS["gbk-as-big5"]
     damaged = "共有" + CHAINS["gbk-as-big5"](clean[:4]) + clean[4:]
-    assert repair_paragraphs([damaged]) == ([damaged], 0, 0)
+    assert repair_paragraphs([damaged]) == ([damaged], 0)
 
 
 LOST_BYTE = "綜合部的尚曉明說：“小區志願者直接面對群眾，工作也相對繁重。”社區黨委組織志願服務隊上門送菜。"
@@ -115,8 +115,8 @@ codecs.register_error("crawler-test-question", lambda error: ("?", error.start +
 )
 def test_a_shifted_gbk_run_in_published_text_is_re_paired(at, expected_gap):
     damaged = converter(LOST_BYTE, len(LOST_BYTE[:at].encode("gbk")))
-    out, repairs, losses = repair_paragraphs([damaged])
-    assert (out, repairs, losses) == ([LOST_BYTE[:at] + "\ufffd" + LOST_BYTE[at + 1:]], 1, 1)
+    out, repairs = repair_paragraphs([damaged])
+    assert (out, repairs) == ([LOST_BYTE[:at] + "\ufffd" + LOST_BYTE[at + 1:]], 1)
     assert expected_gap in out[0]
 
 

@@ -22,16 +22,16 @@ from crawler.state.clock import ClockError, parse_offset
 from crawler.state.lock import ArchiveLock, ArchiveLocked
 
 
-def redis_problem(url: str) -> str | None:
-    """Why the Redis server at ``url`` cannot be used, in one line, or None."""
+def redis_problem(settings) -> str | None:
+    """Why the Redis server of ``REDIS_URL`` cannot be used, in one line, or None (a client made
+    as the crawl's, ``crawler.redisclient``, with the same ``REDIS_PARAMS``)."""
     import redis
-
-    from crawler.state import redis_client
+    from scrapy_redis.connection import get_redis_from_settings
 
     try:
-        redis_client(url).ping()
+        get_redis_from_settings(settings).ping()
     except (redis.RedisError, ValueError, OSError) as exc:
-        shown = re.sub(r"//[^/@]*@", "//***@", url)  # no password in logs
+        shown = re.sub(r"//[^/@]*@", "//***@", settings["REDIS_URL"])  # no password in logs
         return f"REDIS_URL {shown}: Redis unreachable ({exc}); start redis-server or fix REDIS_URL"
     return None
 
@@ -93,22 +93,22 @@ class Command(ScrapyCrawlCommand):
             super().run(args, opts)  # Scrapy's usage errors
             return
         try:
-            parse_offset(self.settings.get("STATE_CLOCK_OFFSET", 0))
+            parse_offset(self.settings["STATE_CLOCK_OFFSET"])
         except ClockError as exc:
             sys.stderr.write(f"error: {exc}\n")
             self.exitcode = 2
             return
-        redis_url = self.settings.get("REDIS_URL")
-        if redis_url and (problem := redis_problem(redis_url)):
+        redis_url = self.settings["REDIS_URL"]
+        if redis_url and (problem := redis_problem(self.settings)):
             sys.stderr.write(f"error: {problem}\n")
             self.exitcode = 2
             return
-        if problem := archive_problem(self.settings.get("ARCHIVE_DIR", "archive"), redis_url):
+        archive = self.settings["ARCHIVE_DIR"]
+        if problem := archive_problem(archive, redis_url):
             sys.stderr.write(f"error: {problem}\n")
             self.exitcode = 2
             return
         crawler = self._create_crawler(args[0])
-        archive = self.settings.get("ARCHIVE_DIR", "archive")
         locks = [ArchiveLock(archive, shared=True), ArchiveLock(archive, shared=bool(redis_url), source=args[0])]
         try:
             for lock in locks:

@@ -18,8 +18,8 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.rebuild import warc_files
 from crawler.sources import SeedError, load_sources
+from crawler.warc.files import warc_files
 
 
 def summarize(root: Path) -> list[str]:

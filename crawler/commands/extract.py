@@ -26,9 +26,10 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.rebuild import rebuild, terminal_progress
+from crawler.atomic import write_atomic
+from crawler.commands.progress import terminal_progress
+from crawler.rebuild import rebuild
 from crawler.state.lock import ArchiveLock, ArchiveLocked
-from crawler.text.store import write_atomic
 
 MARKER = ".scrapy-extract"
 _OWN = {MARKER, ".lock"}

@@ -18,10 +18,12 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.commands.progress import terminal_progress
 from crawler.pool import pool_size
-from crawler.rebuild import rebuild, terminal_progress, warc_files
+from crawler.rebuild import rebuild
 from crawler.sources import SeedError, load_sources
 from crawler.state.lock import ArchiveLock, ArchiveLocked
+from crawler.warc.files import warc_files
 
 #: what a rebuild produces and --check compares (derived/ is a cache, not compared)
 COMPARED = ("text", "boilerplate", "manifest.jsonl")

@@ -19,13 +19,15 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.rebuild import locate, read_capture, warc_files
+from crawler.rebuild import locate
 from crawler.sources import SeedError, load_sources
 from crawler.state.lock import ArchiveLock, ArchiveLocked
 from crawler.text.model import TextError
 from crawler.text.store import safe_name
 from crawler.warc.errors import WarcError
+from crawler.warc.files import warc_files
 from crawler.warc.verify import verify_warc
+from crawler.workers import read_capture
 
 
 def _record_at(path: Path, offset: int):

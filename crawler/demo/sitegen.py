@@ -10,10 +10,12 @@ writes for each article. Pure and deterministic: same content -> same bytes.
 
 Content format: ``site:`` (name, title, channel, encoding = the codec of the bytes, http_label /
 meta = the labels shown, null for none, gzip, chunked, listed, menu, copyright, icp, notice,
-annotations, not_articles: pages that look like articles and are not, crawler/demo/notarticles.py)
+annotations, not_articles: pages that look like articles and are not, crawler/demo/notarticles.py;
+stylesheet: article pages link ``/<site>/css/article.css``, which references a background image)
 and ``articles:``, each with slug ``YYYY/MM/word`` (-> ``/<site>/<slug>.html``),
 title, published (as the page shows it), source, author, optional clicks, editor, caption,
-categories, http_label (a wrong label for this page), annotated, shows (the article taken down:
+categories, http_label (a wrong label for this page), annotated, figure (an ``<img>`` of
+``/<site>/images/<name>.png`` in the body: a page requisite), shows (the article taken down:
 ``http-404``, ``notice``, ``wall``...), address (under the sub-site, instead of ``<slug>.html``),
 pages / paging / single (a multi-page article: crawler/demo/paging.py), extra (markup added
 before the footer: links that look like a next page and are not), and paragraphs: a string, or
@@ -49,6 +51,9 @@ CST = timezone(timedelta(hours=8))
 SLUG = re.compile(r"^\d{4}/\d{2}/\w+$")
 SHOWN_DATE = re.compile(r"^(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})\D{0,3}?(?:\s*(\d{1,2}):(\d{2}))?$")
 FIXED_DATE = datetime(2024, 6, 1, 8, 0, tzinfo=CST)  # root, robots, private: no article date
+STYLESHEET_CSS = (b"body { margin: 0 auto; max-width: 960px; font-family: serif; }\n"
+                  b".article p { line-height: 1.8; text-indent: 2em; }\n"
+                  b".header { background: #b22 url(\"../images/bg.png\") repeat-x; }\n")
 GIF = bytes.fromhex("47494638396101000100800000ffffff00000021f90401000000002c00000000010001000002024401003b")
 
 
@@ -268,6 +273,21 @@ def _http_date(when: datetime) -> str:
     return format_datetime(when.astimezone(timezone.utc), usegmt=True)
 
 
+def png(seed: str, size: int = 8) -> bytes:
+    """A small deterministic PNG (one colour from the seed's hash), for the demo's page requisites."""
+    import struct
+    import zlib
+
+    rgb = hashlib.sha256(seed.encode()).digest()[:3]
+    rows = b"".join(b"\x00" + rgb * size for _ in range(size))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+
+
 def resource(body: bytes, content_type: str, when: datetime, site: dict | None = None) -> Resource:
     """A Resource with validators derived from the body and the date (never from the clock)."""
     site = site or {}
@@ -349,6 +369,11 @@ def _site_resources(site: dict, articles: list[Article], base: str) -> dict[str,
         out[f"/{name}/{page}"] = resource(_encode(site, html), _html_type(site.get("http_label")), newest, site)
     for path in image_paths(site, articles):
         out[path] = resource(GIF, "image/gif", newest)
+    for path in figure_paths(site, articles):
+        out[path] = resource(png(path), "image/png", newest)
+    if site.get("stylesheet"):
+        out[f"/{name}/css/article.css"] = resource(STYLESHEET_CSS, "text/css", newest)
+        out[f"/{name}/images/bg.png"] = resource(png("bg", 4), "image/png", newest)
     if name == "news":
         xml = sitemap(articles, base).encode("utf-8")
         out["/news/sitemap.xml"] = resource(xml, "application/xml", newest, site)
@@ -449,11 +474,16 @@ def _news(article: Article, siblings: list[Article]) -> str:
             f'<div class="container"><div class="main">\n<h1 class="title">{_e(article.title)}</h1>\n'
             f'<div class="info"><span class="time">{_e(d["published"])}</span>　<span class="source">来源：{_e(d["source"])}</span>　'
             f'<span class="author">作者：{_e(d["author"])}</span></div>\n'
-            f'<div class="article" id="content">\n{"".join(_paragraphs(article))}</div>\n'
+            f'<div class="article" id="content">\n{_figure(article)}{"".join(_paragraphs(article))}</div>\n'
             '<div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a> <a href="#">QQ空间</a></div>\n'
             f'<div class="editor">【<a href="#">纠错</a>】 责任编辑：{_e(d.get("editor", "李编辑"))}</div>\n'
             f'<div class="related"><h3>相关阅读</h3><ul>\n{_related(article, siblings)}</ul></div>\n</div>\n'
             f'<div class="sidebar"><h3>热点排行</h3><ol>\n{_links(_newest(siblings)[:5])}</ol></div></div>\n')
+
+
+def _figure(article: Article) -> str:
+    """The article's ``figure`` image (no caption: the text stays what it was)."""
+    return f'<p class="figure"><img src="{_figure_path(article)}" alt=""></p>\n' if article.data.get("figure") else ""
 
 
 def _wenming(article: Article, siblings: list[Article]) -> str:
@@ -533,7 +563,8 @@ def article_page(article: Article, siblings: list[Article]) -> str:
     """The full HTML of one article page in its sub-site's markup."""
     site = article.site
     title = shown_text(article, article.title)
-    return _head(site, f"{title}_{site['title']}") + _top(site) + MAIN[site["name"]](article, siblings) + _bottom(site)
+    css = f'<link rel="stylesheet" href="/{site["name"]}/css/article.css">\n' if site.get("stylesheet") else ""
+    return _head(site, f"{title}_{site['title']}", css) + _top(site) + MAIN[site["name"]](article, siblings) + _bottom(site)
 
 
 def list_pages(site: dict, articles: list[Article]) -> list[tuple[int, str]]:
@@ -557,6 +588,15 @@ def image_paths(site: dict, articles: list[Article]) -> list[str]:
     if site["name"] != "gongyi":
         return []
     return [f"/gongyi/images/{a.path.rsplit('/', 1)[1][:-5]}_{k}.gif" for a in articles for k in (1, 2, 3)]
+
+
+def figure_paths(site: dict, articles: list[Article]) -> list[str]:
+    """The ``figure`` images of a sub-site's articles (PNG page requisites)."""
+    return [_figure_path(a) for a in articles if a.data.get("figure")]
+
+
+def _figure_path(article: Article) -> str:
+    return f"/{article.site['name']}/images/{article.path.rsplit('/', 1)[1].split('.')[0]}.png"
 
 
 def sitemap(articles: list[Article], base: str) -> str:

@@ -1,7 +1,7 @@
 """Per-host protection: honour ``Retry-After`` and stop hammering a failing host.
 
 Scrapy's RetryMiddleware retries a 429 or 503 at once and ignores ``Retry-After``. Here a 429 or
-503 with ``Retry-After`` (delta-seconds or an HTTP date, RFC 9110 section 10.2.3) makes the next
+503 with ``Retry-After`` (delta-seconds or an HTTP date: ``crawler.state.retry``) makes the next
 request to that host wait at least that long (capped by ``HOSTGUARD_RETRY_AFTER_MAX``). After
 ``HOSTGUARD_BREAKER_THRESHOLD`` consecutive failures of one host (5xx, 429, download errors:
 ``crawler.failures``) the breaker opens: further requests to that host are not sent in this
@@ -15,7 +15,8 @@ In a distributed crawl (``REDIS_URL`` set) the waits are shared by every worker 
 source's delay spaces requests to a host across workers, not only within one process.
 
 Settings: ``HOSTGUARD_ENABLED`` (True), ``HOSTGUARD_RETRY_AFTER_MAX`` (300 seconds),
-``HOSTGUARD_BREAKER_THRESHOLD`` (10), ``REDIS_URL``, ``REDIS_HOSTGATE_KEY``. Stats: ``hostguard/retry_after``,
+``HOSTGUARD_BREAKER_THRESHOLD`` (10), ``DOWNLOAD_DELAY``, ``REDIS_URL``, ``REDIS_HOSTGATE_KEY`` (on the
+crawl's one Redis client, ``crawler.redisclient``). Stats: ``hostguard/retry_after``,
 ``hostguard/breaker_open``, ``hostguard/refused``.
 """
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from email.utils import parsedate_to_datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -32,7 +33,10 @@ from scrapy.http import TextResponse
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.failures import is_download_error, is_failed_status
+from crawler.redisclient import crawl_redis
 from crawler.redislost import RedisError, redis_lost
+from crawler.state.hostgate import HostGate
+from crawler.state.retry import retry_after_seconds
 from crawler.text.pagekind import wall_in_payload
 
 if TYPE_CHECKING:
@@ -44,30 +48,31 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def retry_after_seconds(value: str | None, now: float) -> float | None:
-    """Seconds to wait from a Retry-After value (delta-seconds or HTTP date), None if invalid."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when is None or when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - now)
+@dataclass(frozen=True)
+class HostGuardOptions:
+    """The host guard's settings, read once."""
+
+    retry_after_max: float
+    breaker_threshold: int
+    download_delay: float  # the spacing of a host's requests across workers (the source's delay)
+    redis_url: str
+    hostgate_key: str
+
+    @classmethod
+    def from_settings(cls, settings) -> HostGuardOptions:
+        return cls(retry_after_max=settings.getfloat("HOSTGUARD_RETRY_AFTER_MAX"),
+                   breaker_threshold=settings.getint("HOSTGUARD_BREAKER_THRESHOLD"),
+                   download_delay=settings.getfloat("DOWNLOAD_DELAY"), redis_url=settings["REDIS_URL"],
+                   hostgate_key=settings["REDIS_HOSTGATE_KEY"])
 
 
 class HostGuardMiddleware:
     """Downloader middleware: Retry-After waits and a per-host circuit breaker."""
 
-    def __init__(self, crawler: Crawler, max_wait: float, threshold: int, clock=time.time, gate=None):
+    def __init__(self, crawler: Crawler, options: HostGuardOptions, clock=time.time, gate: HostGate | None = None):
         self.crawler = crawler
+        self.options = options
         self.gate = gate
-        self.max_wait = max_wait
-        self.threshold = threshold
         self.clock = clock
         self.not_before: dict[str, float] = {}
         self.failures: dict[str, int] = {}
@@ -75,18 +80,11 @@ class HostGuardMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        if not settings.getbool("HOSTGUARD_ENABLED", True):
+        if not crawler.settings.getbool("HOSTGUARD_ENABLED"):
             raise NotConfigured("HOSTGUARD_ENABLED is off")
-        gate = None
-        if settings.get("REDIS_URL"):
-            from crawler.state import redis_client
-            from crawler.state.hostgate import HostGate
-
-            gate = HostGate(redis_client(settings["REDIS_URL"]),
-                            settings.get("REDIS_HOSTGATE_KEY", "news-archiver:hosts"))
-        return cls(crawler, settings.getfloat("HOSTGUARD_RETRY_AFTER_MAX", 300),
-                   settings.getint("HOSTGUARD_BREAKER_THRESHOLD", 10), gate=gate)
+        options = HostGuardOptions.from_settings(crawler.settings)
+        gate = HostGate(crawl_redis(crawler), options.hostgate_key) if options.redis_url else None
+        return cls(crawler, options, gate=gate)
 
     async def process_request(self, request: Request, spider=None) -> None:
         host = urlparse_cached(request).hostname or ""
@@ -96,7 +94,7 @@ class HostGuardMiddleware:
         wait = self.not_before.get(host, 0) - self.clock()
         if self.gate is not None:
             try:
-                wait = self.gate.wait_for(host, self.crawler.settings.getfloat("DOWNLOAD_DELAY"))
+                wait = self.gate.wait_for(host, self.options.download_delay)
             except RedisError as exc:
                 redis_lost(self.crawler, exc)
                 raise IgnoreRequest(f"{request.url}: not sent, Redis unreachable") from None
@@ -109,7 +107,7 @@ class HostGuardMiddleware:
             value = response.headers.get(b"Retry-After")
             seconds = retry_after_seconds(value.decode("latin-1") if value else None, self.clock())
             if seconds is not None:
-                seconds = min(seconds, self.max_wait)
+                seconds = min(seconds, self.options.retry_after_max)
                 self.not_before[host] = max(self.not_before.get(host, 0), self.clock() + seconds)
                 if self.gate is not None:
                     try:
@@ -141,7 +139,7 @@ class HostGuardMiddleware:
 
     def _failure(self, host: str, what: str) -> None:
         count = self.failures[host] = self.failures.get(host, 0) + 1
-        if count >= self.threshold and host not in self.open:
+        if count >= self.options.breaker_threshold and host not in self.open:
             self.open.add(host)
             self.crawler.stats.inc_value("hostguard/breaker_open")
             self.crawler.stats.set_value("crawl/failed", f"circuit breaker open for {host} after {count} failures")

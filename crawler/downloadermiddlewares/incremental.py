@@ -20,37 +20,33 @@ pages unconditionally; an archiver needs neither. From the state store (``crawle
 Priority 595: above HttpCompressionMiddleware (590), so the archived body, stored still
 Content-Encoded, is decoded by it on the way to the spider like any fresh response.
 
-The clock of every age and retry time is the system clock moved by ``STATE_CLOCK_OFFSET``
-(``crawler.state.clock``), shared with the WARC extension and the spider middleware as
-``crawler.archive_clock``.
+The state (store, clock, retry policy) is the state extension's (``crawler.extensions.state``),
+asked for in ``from_crawler``; the clock of every age and retry time is the system clock moved by
+``STATE_CLOCK_OFFSET`` (``crawler.state.clock``), the one the WARC extension and the spider
+middleware read too.
 
-Settings: ``STATE_ENABLED`` (True), ``ARCHIVE_DIR``, ``STATE_RETRY_BASE`` (600 s), ``STATE_RETRY_MAX``
-(86400 s), ``STATE_CLOCK_OFFSET`` (0); with ``REDIS_URL`` set the state lives in
-Redis (``REDIS_STATE_KEY``) and is shared by every worker (docs/operations.md). The store is shared with the WARC extension
-as ``crawler.archive_state``. Stats: ``incremental/revalidated``, ``incremental/not_modified``,
-``incremental/skipped/fresh``, ``incremental/skipped/retry_later``, ``incremental/failed``,
-``incremental/unreadable``.
+Settings: ``STATE_ENABLED`` (through the state extension: off, this middleware is off too),
+``STATE_RETRY_BASE``, ``STATE_RETRY_MAX``, ``STATE_CLOCK_OFFSET``, ``STATE_BACKEND`` (docs/settings.md).
+Stats: ``incremental/revalidated``, ``incremental/not_modified``, ``incremental/skipped/fresh``,
+``incremental/skipped/retry_later``, ``incremental/failed``, ``incremental/unreadable``.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
-from crawler.downloadermiddlewares.hostguard import retry_after_seconds
+from crawler.extensions.state import StateExtension
 from crawler.failures import is_download_error
 from crawler.redislost import RedisError, redis_lost
-from crawler.state import StateStore, UrlState, open_store
-from crawler.state.clock import offset_clock, parse_offset
+from crawler.state import UrlState
 from crawler.state.due import RETRY_LATER, not_due
-from crawler.state.retry import after_failure, is_failure
+from crawler.state.retry import after_failure, is_failure, retry_after_seconds
 from crawler.warc.errors import WarcReadError
 from crawler.warc.reader import read_record_at
 
@@ -80,53 +76,18 @@ def describe(known: UrlState, reason: str) -> str:
 class IncrementalMiddleware:
     """Downloader middleware: conditional requests and 304 -> archived page (module docstring)."""
 
-    def __init__(self, crawler: Crawler, archive_dir: Path, store: StateStore, clock=time.time):
+    def __init__(self, crawler: Crawler, state: StateExtension):
         self.crawler = crawler
-        self.retry_base = crawler.settings.getfloat("STATE_RETRY_BASE", 600)
-        self.retry_max = crawler.settings.getfloat("STATE_RETRY_MAX", 86400)
-        self.warc_dir = archive_dir / "warc"
-        self.store = store
-        self.clock = clock
-        crawler.archive_state = self.store  # shared with the WARC extension and the spider middleware
-        crawler.archive_clock = self.clock
-        crawler.archive_holds = self.holds
-        self._present: set[str] = set()
-        self._missing: set[str] = set()
-        self._lost: set[str] = set()
-
-    def holds(self, known: UrlState) -> bool:
-        """Whether the WARC file of ``known``'s record is still in the archive. A deleted file's
-        young articles are due again (else the state would call them fresh for days): one
-        warning per missing file, ``incremental/lost_record`` per page fetched again."""
-        name = known.warc_file
-        if name in self._present:
-            return True
-        if (self.warc_dir / name).exists() or (self.warc_dir / f"{name}.open").exists():
-            self._present.add(name)
-            return True
-        if name not in self._missing:
-            self._missing.add(name)
-            logger.warning("%s: WARC file missing from the archive; the pages archived in it are fetched again",
-                           self.warc_dir / name, extra={"spider": self.crawler.spider})
-        if known.url not in self._lost:  # asked by the spider middleware and again here: counted once
-            self._lost.add(known.url)
-            self.crawler.stats.inc_value("incremental/lost_record")
-        return False
+        self.state = state
+        self.store = state.store
+        self.warc_dir = state.options.warc_dir
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("STATE_ENABLED", True):
+        state = crawler.get_extension(StateExtension)
+        if state is None:
             raise NotConfigured("STATE_ENABLED is off")
-        settings = crawler.settings
-        archive = Path(settings.get("ARCHIVE_DIR", "archive"))
-        store = open_store(archive, settings.get("REDIS_URL", ""),
-                           settings.get("REDIS_STATE_KEY", "news-archiver:state"))
-        middleware = cls(crawler, archive, store, offset_clock(parse_offset(settings.get("STATE_CLOCK_OFFSET", 0))))
-        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
-        return middleware
-
-    def spider_closed(self, spider) -> None:
-        self.store.close()
+        return cls(crawler, state)
 
     def process_request(self, request: Request, spider=None) -> None:
         request.meta.pop("incremental_known", None)  # a redirect copies the previous URL's
@@ -140,8 +101,8 @@ class IncrementalMiddleware:
         # the spider middleware (crawler.spidermiddlewares.incremental) drops these before they are
         # scheduled; what still comes here (a redirect's target) is refused the same way
         young = None if "article" in request.meta else articles_after(self.crawler.spider, request.url)
-        reason = not_due(known, self.clock(), young,  # a continuation page is due with its article
-                         retrying=bool(request.meta.get("retry_times")), holds=self.holds)
+        reason = not_due(known, self.state.clock(), young,  # a continuation page is due with its article
+                         retrying=bool(request.meta.get("retry_times")), holds=self.state.holds)
         if reason is not None:
             self.crawler.stats.inc_value(f"incremental/skipped/{reason}")
             raise IgnoreRequest(f"{request.url}: {describe(known, reason)}")
@@ -159,7 +120,7 @@ class IncrementalMiddleware:
         if is_failure(response.status):
             value = response.headers.get(b"Retry-After")
             self._failed(request, response.status,
-                         retry_after_seconds(value.decode("latin-1") if value else None, self.clock()))
+                         retry_after_seconds(value.decode("latin-1") if value else None, self.state.clock()))
             return response
         known = request.meta.get("incremental_known")
         if response.status != 304 or known is None:
@@ -191,8 +152,9 @@ class IncrementalMiddleware:
             known = self.store.get(request.url)
             if status is None:
                 status = known.status if known else 0
-            self.store.put(after_failure(known, request.url, status, self.clock(), self.retry_base, self.retry_max,
-                                         retry_after, again=bool(request.meta.get("retry_times"))))
+            options = self.state.options
+            self.store.put(after_failure(known, request.url, status, self.state.clock(), options.retry_base,
+                                         options.retry_max, retry_after, again=bool(request.meta.get("retry_times"))))
         except RedisError as exc:
             redis_lost(self.crawler, exc)
             return

@@ -11,10 +11,15 @@ this middleware refuses, for every request including redirect hops:
   ``[::1]``, ``169.254.x``, in every spelling a resolver accepts: ``2130706433``, ``0x7f.1``,
   ``127.1``, ``[::ffff:127.0.0.1]``) and ``localhost``, unless the source sets ``allow_private: true``.
 
-Names are not resolved here (that would block the reactor); a public name that resolves to a
-private address is not caught.
+A name is also checked on the address it resolves to, before any connection (DNS rebinding: a
+public-looking name that resolves to ``127.0.0.1`` or ``10.x``), unless the source sets
+``allow_private: true``: the lookup goes through the crawl's own resolver (Scrapy's
+``DNS_RESOLVER``, asynchronous, caching), and the connection then takes its address from the
+same cache, so the address checked is the address connected to. A name that does not resolve is
+left to the download, which fails as a DNS error.
 
-Settings: ``SCOPE_ENABLED`` (default True). Stats: ``scope/refused/{reason}``.
+Settings: ``SCOPE_ENABLED`` (default True), ``SCOPE_RESOLVE`` (default True: check resolved
+addresses). Stats: ``scope/refused/{reason}``.
 """
 
 from __future__ import annotations
@@ -89,10 +94,11 @@ class ScopeMiddleware:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        self.resolve = crawler.settings.getbool("SCOPE_RESOLVE")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("SCOPE_ENABLED", True):
+        if not crawler.settings.getbool("SCOPE_ENABLED"):
             raise NotConfigured("SCOPE_ENABLED is off")
         return cls(crawler)
 
@@ -102,8 +108,27 @@ class ScopeMiddleware:
         domains = tuple(source.allowed_domains) if source else tuple(getattr(spider, "allowed_domains", None) or ())
         allow_private = bool(source and source.allow_private)
         reason = refusal(request.url, domains, allow_private)
-        if reason is None:
+        if reason is not None:
+            self._refuse(request, reason)
+        host = (urlsplit(request.url).hostname or "").lower()
+        if allow_private or not self.resolve or _address(host) is not None:
             return None
+        return self._check_resolved(request, host)  # a coroutine: Scrapy awaits it
+
+    async def _check_resolved(self, request: Request, host: str) -> None:
+        from twisted.internet import reactor
+        from twisted.internet.error import DNSLookupError
+        from scrapy.utils.defer import maybe_deferred_to_future
+
+        try:
+            resolved = await maybe_deferred_to_future(reactor.resolver.getHostByName(host))
+        except DNSLookupError:
+            return None  # the download fails the same way, as the site's (network's) failure
+        if _is_private(str(resolved)):
+            self._refuse(request, "private-address", f", resolves to {resolved}")
+
+    def _refuse(self, request: Request, reason: str, detail: str = "") -> None:
+        spider = self.crawler.spider
         self.crawler.stats.inc_value(f"scope/refused/{reason}")
-        logger.warning("%s: refused (%s), not fetched", request.url, reason, extra={"spider": spider})
-        raise IgnoreRequest(f"{request.url}: {reason}")
+        logger.warning("%s: refused (%s%s), not fetched", request.url, reason, detail, extra={"spider": spider})
+        raise IgnoreRequest(f"{request.url}: {reason}{detail}")

@@ -34,8 +34,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler import __version__
 from crawler.export.rows import Selection, iter_rows
-from crawler.export.writers import atomic_output
-from crawler.rebuild import warc_files
+from crawler.atomic import open_atomic
+from crawler.warc.files import warc_files
 from crawler.warc.index import index_lines, read_index
 
 WACZ_VERSION = "1.1.1"
@@ -153,7 +153,7 @@ def write_wacz(root: Path, out: Path, sources: Collection[str], problem: Callabl
     pages.seek(0)
     index, index_size = _spooled(line.encode("utf-8") for line in cdxj_lines(root, warcs))
     created = newest[0] or "1980-01-01T00:00:00Z"
-    with pages, index, atomic_output(out) as fh:
+    with pages, index, open_atomic(out, if_changed=False) as fh:
         package = _Package(fh, _date_time(created))
         for path in warcs:
             with open(path, "rb") as warc:

@@ -12,14 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import secrets
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
+from crawler.atomic import open_atomic
 from crawler.export import COLUMNS, INTEGER_COLUMNS, ExportError
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -42,26 +40,6 @@ def output_format(path: Path, given: str | None) -> str:
 
 class _Nothing(Exception):
     """No row was written: the output file is not created."""
-
-
-@contextmanager
-def atomic_output(path: Path) -> Iterator[BinaryIO]:
-    """A new file that replaces ``path`` when the block ends without an error. It is created with
-    mode 0666 less the user's umask, as any file the user writes (mkstemp would make it 0600)."""
-    while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            break
-        except FileExistsError:
-            continue
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_jsonl(rows: Iterable[dict], fh: BinaryIO) -> int:
@@ -113,7 +91,7 @@ WRITERS: dict[str, Callable[[Iterable[dict], BinaryIO], int]] = {
 def write_rows(rows: Iterable[dict], path: Path, fmt: str) -> int:
     """Write ``rows`` to ``path`` in ``fmt``; returns how many. With none, no file is written."""
     try:
-        with atomic_output(path) as fh:
+        with open_atomic(path, if_changed=False) as fh:
             count = WRITERS[fmt](rows, fh)
             if count == 0:
                 raise _Nothing

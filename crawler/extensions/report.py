@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.text.store import safe_name, write_atomic
+from crawler.atomic import write_atomic
+from crawler.text.store import safe_name
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -44,9 +45,9 @@ class CrawlReport:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("REPORT_ENABLED", True):
+        if not crawler.settings.getbool("REPORT_ENABLED"):
             raise NotConfigured("REPORT_ENABLED is off")
-        report = cls(crawler, Path(crawler.settings.get("ARCHIVE_DIR", "archive")) / "reports")
+        report = cls(crawler, Path(crawler.settings["ARCHIVE_DIR"]) / "reports")
         crawler.signals.connect(report.spider_closed, signal=signals.spider_closed)
         return report
 
@@ -57,18 +58,25 @@ class CrawlReport:
         stamp = start[:19].replace("-", "").replace(":", "") if start else "unknown"
         # host and pid: workers of a distributed crawl started in the same second write their own
         path = self.directory / f"{safe_name(spider.name)}-{stamp}-{safe_name(socket.gethostname())}-{os.getpid()}.json"
-        write_atomic(path, json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")
+        try:
+            write_atomic(path, json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")
+        except OSError as exc:  # a full disk: one line (the crawl has failed already, or fails on it)
+            logger.error("%(path)s: report not written (%(error)s)", {"path": path, "error": exc.strerror or exc},
+                         extra={"spider": spider})
+            self.crawler.stats.set_value("crawl/failed", self.crawler.stats.get_value(
+                "crawl/failed") or f"report not written ({exc.strerror or exc})")
         dropped = {k.removeprefix("text/dropped/"): v for k, v in stats.items() if k.startswith("text/dropped/")}
         logger.info(
             "crawl summary: %(pages)s responses captured, %(revisits)s revisited, %(fresh)s young articles "
             "skipped, %(docs)s articles derived%(multipage)s, %(dropped)s without text%(why)s, %(failed)s failed (due again), "
-            "%(refused)s refused; %(kinds)s; %(fates)s; finish reason %(reason)s; report %(path)s",
+            "%(refused)s refused; %(kinds)s; %(requisites)s page requisites; %(fates)s; finish reason %(reason)s; report %(path)s",
             {"pages": stats.get("warc/records/response", 0), "revisits": stats.get("warc/records/revisit", 0),
              "fresh": stats.get("incremental/skipped/fresh", 0), "docs": stats.get("text/documents", 0),
              "multipage": multipage(stats),
              "dropped": sum(dropped.values()), "why": _reasons(dropped), "failed": stats.get("incremental/failed", 0),
              "refused": _total(stats, "scope/refused/") + stats.get("hostguard/refused", 0),
-             "kinds": not_articles(stats), "fates": fates(stats), "reason": reason, "path": path},
+             "kinds": not_articles(stats), "requisites": stats.get("requisites/captured", 0),
+             "fates": fates(stats), "reason": reason, "path": path},
             extra={"spider": spider},
         )
 

@@ -4,7 +4,8 @@ Hooked on ``response_downloaded``, which Scrapy sends only for real network fetc
 HttpCompressionMiddleware inflates the body and before any cache swaps a 304 for a stored 200:
 the record holds the bytes as received (de-chunked, still Content-Encoded). The records are in
 the file before the response goes on to the spider, and the request's ``meta["capture"]`` then
-carries exactly those bytes (and where they are) so the pipeline derives text from the archive.
+says where the response record is (crawler.warc.model.Located, no body): the pipeline's worker
+reads it back and derives text from the archive, as a rebuild does.
 A write error stops the crawl and ``scrapy crawl`` exits 1 (stats ``crawl/failed``).
 
 A capture at an article's address that is not the article (crawler.text.pagekind) is archived
@@ -16,10 +17,8 @@ HTTP redirects, a meta refresh Scrapy follows) are recorded here in the text arc
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
-import time
 import re
 import socket
 from dataclasses import dataclass
@@ -36,14 +35,18 @@ from scrapy.utils.defer import deferred_from_coro
 from warcio.utils import Digester
 
 import crawler
+from crawler.extensions.state import StateExtension
 from crawler.redislost import RedisError, redis_lost
 from crawler.text.decode import decode_payload
-from crawler.text.model import Capture, TextError, WarcRef, document_id
+from crawler.text.model import TextError, document_id
 from crawler.text.pagekind import ARTICLE, WALL, PageKind, classify, list_rule, quick_text, wall_reason
 from crawler.text.store import TextStore
 from crawler.warc.errors import WarcWriteError
 from crawler.warc.index import update_index
+from crawler.warc.model import Capture, Located
+from crawler.warc.reader import StoredRecord, capture_of
 from crawler.state.base import UrlState
+from crawler.state.transitions import Archived, after_download
 from crawler.warc.records import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, Exchange, RefersTo
 from crawler.warc.writer import Location, RotatingWarcWriter, repair_open_files
 
@@ -71,20 +74,20 @@ class WarcOptions:
     index: Path | None  # where the CDXJ index goes, None: no index
     user_agent: str
     robots_obey: bool
-    archive: Path = Path("archive")  # the text archive's root: removals are recorded in its derived/
-    meta_refresh: tuple[bool, float, tuple[str, ...]] = (True, 100, ("noscript",))  # as MetaRefreshMiddleware
+    archive: Path  # the text archive's root: removals are recorded in its derived/
+    meta_refresh: tuple[bool, float, tuple[str, ...]]  # as MetaRefreshMiddleware (enabled, max delay, ignored tags)
 
     @classmethod
     def from_settings(cls, settings) -> WarcOptions:
-        archive = Path(settings.get("ARCHIVE_DIR", "archive"))
+        archive = Path(settings["ARCHIVE_DIR"])
         return cls(
-            directory=Path(settings.get("WARC_DIR") or archive / "warc"),
-            prefix=settings.get("WARC_PREFIX", "news"),
-            max_size=settings.getint("WARC_MAX_SIZE", 1_000_000_000),
-            operator=settings.get("WARC_OPERATOR", ""),
-            description=settings.get("WARC_DESCRIPTION", ""),
-            index=archive / "index.cdxj" if settings.getbool("WARC_INDEX", True) else None,
-            user_agent=settings.get("USER_AGENT", ""),
+            directory=Path(settings["WARC_DIR"] or archive / "warc"),
+            prefix=settings["WARC_PREFIX"],
+            max_size=settings.getint("WARC_MAX_SIZE"),
+            operator=settings["WARC_OPERATOR"],
+            description=settings["WARC_DESCRIPTION"],
+            index=archive / "index.cdxj" if settings.getbool("WARC_INDEX") else None,
+            user_agent=settings["USER_AGENT"],
             robots_obey=settings.getbool("ROBOTSTXT_OBEY"),
             archive=archive,
             meta_refresh=(settings.getbool("METAREFRESH_ENABLED"), settings.getfloat("METAREFRESH_MAXDELAY"),
@@ -171,10 +174,11 @@ class WarcExtension:
         self.crawler = crawler
         self.options = options
         self.writer: RotatingWarcWriter | None = None
+        self.state: StateExtension | None = None  # the incremental state, asked for at spider_opened
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("WARC_ENABLED", True):
+        if not crawler.settings.getbool("WARC_ENABLED"):
             raise NotConfigured("WARC_ENABLED is off")
         ext = cls(crawler, WarcOptions.from_settings(crawler.settings))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
@@ -196,6 +200,7 @@ class WarcExtension:
         }
 
     def spider_opened(self, spider: Spider) -> None:
+        self.state = self.crawler.get_extension(StateExtension)  # None: STATE_ENABLED is off
         self._repair(spider)
         directory = self.options.directory
         self.writer = RotatingWarcWriter(
@@ -205,7 +210,7 @@ class WarcExtension:
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         if self.writer is None:
             return  # failed earlier: the spider is closing
-        state = getattr(self.crawler, "archive_state", None)
+        state = self.state.store if self.state is not None else None
         known = None
         if state is not None:
             try:
@@ -230,7 +235,9 @@ class WarcExtension:
         if profile:
             request.meta["revisit"] = profile
         else:
-            capture = request.meta["capture"] = self._capture(records[0], locations[0], response, spider)
+            capture = self._capture(records[0], locations[0], response, spider)
+            request.meta["capture"] = Located(capture.warc_date, str(self.options.directory / locations[0].file),
+                                              locations[0].offset, capture.source, url=capture.url)
             kind = self._page_kind(capture, spider)
         if state is not None:  # archive first, then commit: the record is flushed by now
             try:
@@ -285,48 +292,23 @@ class WarcExtension:
 
     def _state(self, known, response: Response, record, location: Location, profile: str | None,
                kind: PageKind | None = None) -> UrlState:
-        """The URL's new state. A full 200 response: everything from this record. A revisit: the
-        full payload's record kept, validators and fetch time renewed. A wall: nothing changes
-        (the page is not marked fresh: the next crawl tries again). A removal (404, a redirect
-        home): the status changes and the validators go, so the next request is unconditional
-        and an article that comes back is captured whole. Any other status: only the status
-        changes; validators and fetch time keep describing the archived payload (an error
-        page's ETag must not be sent for it, and a failed re-fetch does not make a page young).
-        Failures and their retry time are the incremental middleware's (crawler.state.retry)."""
-        etag = _header(response, b"ETag")
-        modified = _header(response, b"Last-Modified")
-        if profile:
-            return dataclasses.replace(known, etag=etag or known.etag, last_modified=modified or known.last_modified,
-                                       fetched_at=self._now(), failures=0, retry_at=0.0)
-        if kind is not None and kind.kind == WALL:
-            return known or UrlState(url=response.url, status=response.status)
-        if response.status != 200:
-            state = dataclasses.replace(known or UrlState(url=response.url, status=response.status),
-                                        status=response.status)
-            if kind is not None and kind.removal:
-                state = dataclasses.replace(state, etag=None, last_modified=None)
-            return state
+        """The URL's new state (crawler.state.transitions), on the state's clock."""
         headers = record.rec_headers
-        return UrlState(url=response.url, status=200, etag=etag, last_modified=modified,
-                        payload_digest=headers.get_header("WARC-Payload-Digest"), warc_file=location.file,
-                        warc_offset=location.offset, record_id=location.record_id,
-                        warc_date=headers.get_header("WARC-Date"), fetched_at=self._now())
-
-    def _now(self) -> float:
-        """The state's clock (``STATE_CLOCK_OFFSET``, shared by the incremental middleware)."""
-        return getattr(self.crawler, "archive_clock", time.time)()
+        archived = Archived(location.file, location.offset, location.record_id,
+                            headers.get_header("WARC-Payload-Digest"), headers.get_header("WARC-Date"))
+        return after_download(known, response.url, response.status, _header(response, b"ETag"),
+                              _header(response, b"Last-Modified"), self.state.clock(),
+                              archived=None if profile else archived, revisit=bool(profile),
+                              wall=kind is not None and kind.kind == WALL,
+                              removal=kind is not None and bool(kind.removal))
 
     def _capture(self, record, location: Location, response: Response, spider: Spider) -> Capture:
-        """What the pipeline derives text from: the response record's own headers and body."""
-        headers = record.rec_headers
+        """The response record just written, as a Capture: built as a record read back is
+        (crawler.warc.reader.capture_of), from its headers and the bytes written as its payload."""
         source = getattr(getattr(spider, "source", None), "name", spider.name)
-        return Capture(
-            url=response.url, status=response.status,
-            headers=tuple((name, value) for name, value in record.http_headers.headers),
-            body=response.body, warc_date=headers.get_header("WARC-Date"), source=source,
-            warc=WarcRef(location.file, location.offset, location.record_id,
-                         headers.get_header("WARC-Payload-Digest")),
-        )
+        written = StoredRecord(str(self.options.directory / location.file), location.offset, record.rec_type,
+                               record.rec_headers, record.http_headers, response.body)
+        return capture_of(written, source)
 
     def _repair(self, spider: Spider) -> None:
         """Close the ``.open`` files no live process writes (a crash's, a dead worker's)."""
@@ -351,7 +333,7 @@ class WarcExtension:
         logger.error("%(error)s; stopping the crawl", {"error": exc}, extra={"spider": spider})
         stats = self.crawler.stats
         stats.inc_value("warc/write_error")
-        stats.set_value("crawl/failed", "warc_write_error")
+        stats.set_value("crawl/failed", _write_failure(exc))
         writer, self.writer = self.writer, None
         try:
             writer.close()  # already cut back to its last complete record
@@ -366,7 +348,7 @@ class WarcExtension:
                 writer.close()
             except WarcWriteError as exc:
                 logger.error("%(error)s", {"error": exc}, extra={"spider": spider})
-                self.crawler.stats.set_value("crawl/failed", "warc_write_error")
+                self.crawler.stats.set_value("crawl/failed", _write_failure(exc))
         self._repair(spider)  # files of workers that died during this crawl (distributed crawl)
         if self.options.index is not None:
             self._update_index(spider)
@@ -382,6 +364,16 @@ class WarcExtension:
             lines = update_index(self.options.index, paths)
         except Exception as exc:  # the index is derived: a bad one must not fail the crawl
             logger.warning("%(index)s: not updated (%(error)s); rebuild it with cdxj-indexer",
-                           {"index": self.options.index, "error": exc}, extra={"spider": spider}, exc_info=True)
+                           {"index": self.options.index, "error": exc}, extra={"spider": spider},
+                           exc_info=not isinstance(exc, OSError))  # a full disk is one line, a bug a traceback
             return
         self.crawler.stats.set_value("warc/index_lines", lines)
+
+
+def _write_failure(exc: WarcWriteError) -> str:
+    """The crawl's one-line failure reason: what went wrong, without the path (the ERROR line
+    above it names the file), e.g. ``WARC write failed (No space left on device)``."""
+    cause = exc.__cause__
+    if isinstance(cause, OSError) and cause.strerror:
+        return f"WARC write failed ({cause.strerror})"
+    return f"WARC write failed ({str(exc).split(': ', 1)[-1].split(';', 1)[0]})"

@@ -1,33 +1,17 @@
 """Pure incremental state: per-URL validators and WARC locations, SQLite and Redis backends.
 
-``open_store`` picks the backend: SQLite in the archive directory by default, one Redis hash when
-a Redis URL is given (a distributed crawl, docs/operations.md).
+A backend is a class with ``open(config: StateConfig)`` returning a :class:`StateStore`; the crawl
+names it in ``STATE_BACKEND`` (SQLite in the archive directory by default, one Redis hash in a
+distributed crawl: docs/operations.md) and ``crawler.extensions.state`` opens and closes it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .base import StateStore, UrlState
+from .base import StateConfig, StateError, StateStore, UrlState
 
-__all__ = ["StateStore", "UrlState", "archive_problem", "open_store", "redis_client"]
-
-
-def redis_client(url: str):
-    """A client for ``url`` (``redis://host:port/db``) with bounded timeouts."""
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True)
-
-
-def open_store(archive_dir: str | Path, redis_url: str = "", redis_key: str = "news-archiver:state") -> StateStore:
-    if redis_url:
-        from .redisstore import RedisStateStore
-
-        return RedisStateStore(redis_client(redis_url), redis_key)
-    from .sqlite import SqliteStateStore
-
-    return SqliteStateStore(Path(archive_dir) / "state.sqlite")
+__all__ = ["StateConfig", "StateError", "StateStore", "UrlState", "archive_problem"]
 
 
 def archive_problem(archive_dir: str | Path, redis_url: str = "") -> str | None:
@@ -47,15 +31,22 @@ def archive_problem(archive_dir: str | Path, redis_url: str = "") -> str | None:
     except OSError as exc:
         return f"ARCHIVE_DIR {path}: cannot write there ({exc.strerror or exc})"
     state = path / "state.sqlite"
-    if redis_url or not state.exists():
+    if redis_url:
         return None
-    try:
-        db = sqlite3.connect(f"file:{state}?mode=ro", uri=True, timeout=30)
+    if state.exists():
         try:
-            db.execute("SELECT name FROM sqlite_master").fetchall()
-        finally:
-            db.close()
+            db = sqlite3.connect(f"file:{state}?mode=ro", uri=True, timeout=30)
+            try:
+                db.execute("SELECT name FROM sqlite_master").fetchall()
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            return (f"{state}: not a usable SQLite database ({exc}); move it away and crawl again: every page "
+                    "is then revalidated from scratch, and the WARC files keep everything archived")
+    try:  # opened as the crawl opens it: a full disk fails here, in one line, not deep in the crawl
+        from .sqlite import SqliteStateStore
+
+        SqliteStateStore(state).close()
     except sqlite3.Error as exc:
-        return (f"{state}: not a usable SQLite database ({exc}); move it away and crawl again: every page is "
-                "then revalidated from scratch, and the WARC files keep everything archived")
+        return f"{state}: cannot be written ({exc}); free disk space and crawl again"
     return None

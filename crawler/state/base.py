@@ -3,7 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Protocol
+from pathlib import Path
+from typing import Any, Iterator, Protocol
+
+
+class StateError(Exception):
+    """A state backend that cannot be opened as configured (the message is one line)."""
+
+
+@dataclass(frozen=True)
+class StateConfig:
+    """What a backend's ``open`` gets: plain values, read from the settings by the state extension."""
+
+    archive_dir: Path  # ``ARCHIVE_DIR``: the SQLite backend's state.sqlite is there
+    redis_key: str  # ``REDIS_STATE_KEY``: the Redis backend's hash
+    redis: Any = None  # the crawl's one Redis client (shared with the scheduler), None without REDIS_URL
 
 
 @dataclass(frozen=True)
@@ -25,7 +39,8 @@ class UrlState:
 
 
 class StateStore(Protocol):
-    """Backend-neutral store (SQLite by default; docs/architecture.md)."""
+    """Backend-neutral store (SQLite by default; docs/architecture.md). A backend class also has
+    ``open(config: StateConfig) -> StateStore`` (the ``STATE_BACKEND`` setting names the class)."""
 
     def get(self, url: str) -> UrlState | None: ...
 

@@ -1,6 +1,6 @@
 """Redis backend of the incremental state, for a distributed crawl (docs/operations.md).
 
-One hash per archive (``STATE_REDIS_KEY``): field = URL, value = the UrlState as JSON. Workers
+One hash per archive (``REDIS_STATE_KEY``): field = URL, value = the UrlState as JSON. Workers
 on several machines then see one state: a page archived by one worker is revalidated, or skipped
 as young, by all of them. ``put`` returns once Redis has the value; the WARC extension calls it
 only after the record is in the file (archive first, then commit), as with SQLite.
@@ -12,7 +12,7 @@ import dataclasses
 import json
 from collections.abc import Iterator
 
-from .base import UrlState
+from .base import StateConfig, StateError, UrlState
 
 _FIELDS = {f.name for f in dataclasses.fields(UrlState)}
 
@@ -28,6 +28,14 @@ class RedisStateStore:
     def __init__(self, client, key: str):
         self.client = client
         self.key = key
+
+    @classmethod
+    def open(cls, config: StateConfig) -> RedisStateStore:
+        """The hash ``REDIS_STATE_KEY`` on the crawl's Redis client."""
+        if config.redis is None:
+            raise StateError("STATE_BACKEND crawler.state.redisstore.RedisStateStore: REDIS_URL is empty; "
+                             "set it, or use crawler.state.sqlite.SqliteStateStore")
+        return cls(config.redis, config.redis_key)
 
     def get(self, url: str) -> UrlState | None:
         value = self.client.hget(self.key, url)

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from .base import UrlState
+from .base import StateConfig, UrlState
 
 _FIELDS = [f.name for f in dataclasses.fields(UrlState)]
 _SCHEMA = """CREATE TABLE IF NOT EXISTS urls (
@@ -39,6 +39,11 @@ class SqliteStateStore:
             if column not in have:
                 self.db.execute(f"ALTER TABLE urls ADD COLUMN {column} {kind}")
         self.db.commit()
+
+    @classmethod
+    def open(cls, config: StateConfig) -> SqliteStateStore:
+        """The archive's own ``state.sqlite``."""
+        return cls(config.archive_dir / "state.sqlite")
 
     def get(self, url: str) -> UrlState | None:
         row = self.db.execute(f"SELECT {', '.join(_FIELDS)} FROM urls WHERE url = ?", (url,)).fetchone()

@@ -14,7 +14,7 @@ __all__ = ["derive", "finalize"]
 
 def __getattr__(name: str) -> Any:
     if name == "derive":
-        from .basic import derive
+        from .derivation import derive
 
         return derive
     if name == "finalize":

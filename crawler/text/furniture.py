@@ -9,7 +9,7 @@ tags (``关键词 >>``), the site's disclaimers, copyright and report-line foote
 (a heading of related articles, which some pages put inside the article) closes the body only
 when nothing after it reads as article prose. An editor's credit glued to the end of a
 paragraph (``……。责任编辑张某``) is cut from it. Line rules for furniture anywhere in the body
-stay in ``basic.GENERIC_RULES``.
+stay in ``boilerplate.GENERIC_RULES``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Plain data passed between the crawl, the process pool and the offline rebuild.
+"""Plain data passed between the crawl, the process pool and the offline rebuild (the WARC
+side of it, ``WarcRef`` and ``Capture``, is crawler.warc.model's).
 
 Every field is taken from a WARC record or the page itself, never from the clock, so the same
 records always give the same documents (docs/formats.md).
@@ -8,17 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class WarcRef:
-    """Where a capture lives: WARC file basename, byte offset of its gzip member, record id."""
-
-    file: str
-    offset: int
-    record_id: str
-    payload_digest: str
+# owned by the WARC layer (crawler.warc.model); Capture is re-exported here for the text steps
+from crawler.warc.model import Capture, WarcRef  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -28,29 +22,6 @@ class PageRef:
     url: str
     fetched: str
     warc: WarcRef | None = None
-
-
-@dataclass(frozen=True)
-class Capture:
-    """One archived HTTP response, exactly as the WARC response record holds it."""
-
-    url: str
-    status: int
-    headers: tuple[tuple[str, str], ...]  # response headers in archived order, repeats kept
-    body: bytes = field(repr=False)  # payload as archived: still Content-Encoded (gzip, br, deflate);
-    # never in a repr: Scrapy logs a dropped item's repr, and a 15 MB page went into the log at INFO
-    warc_date: str  # WARC-Date of the response record, e.g. "2026-11-22T06:50:53Z"
-    source: str  # source name (seed), or the host for foreign WARCs
-    warc: WarcRef | None = None
-
-    def header(self, name: str) -> str | None:
-        """Last value of header ``name`` (case-insensitive), or None."""
-        name = name.lower()
-        found = None
-        for key, value in self.headers:
-            if key.lower() == name:
-                found = value
-        return found
 
 
 @dataclass(frozen=True)
@@ -81,7 +52,7 @@ class EncodingInfo:
     annotations_removed: int = 0  # pinyin annotations removed
     confidence: str = ""  # "low": the codec was chosen on thin evidence (a few non-ASCII bytes)
     candidates: str = ""  # with low confidence: the detector's candidates, "cp1251 0.42, koi8_r 0.31"
-    repaired: tuple[str, ...] = ()  # each repair: "<chain> <characters>", e.g. "utf-8>gb18030 12"
+    repaired: tuple[str, ...] = ()  # each repair's chain and span: "utf-8 read as gb18030 (12 characters)"
 
 
 @dataclass(frozen=True)

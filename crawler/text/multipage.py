@@ -8,7 +8,7 @@ WARC files) call the same :func:`derive_article`, so both give the same bytes:
 - the pages are the ones the first page's page bar names (crawler.text.continuation), and the
   ones each page's own bar adds (a bar of only 下一页), in page order, at most ``MAX_PAGES``;
 - title and metadata come from the first page; each page's main text is derived as any page is
-  (crawler.text.basic: its own byline and furniture out), then its page-bar lines are removed;
+  (crawler.text.derivation: its own byline and furniture out), then its page-bar lines are removed;
   a page whose text repeats an earlier page (a site that answers every page number with page 1)
   is dropped, and so is a paragraph an earlier page already gave (a lead repeated on every page);
 - a single-page version (全文, ``_all.html``), when its capture gives text, is used instead of
@@ -84,7 +84,7 @@ def visible_lines(html: str) -> set[str]:
 
 def derive_article(first: Capture, lookup: Callable[[str], Capture | None], options: TextOptions) -> Document:
     """The article whose first page is ``first`` (``lookup``: an address -> its capture)."""
-    from .basic import derive
+    from .derivation import derive
 
     doc = derive(first, options)  # a notice, a wall ... raises here, as for any page
     try:
@@ -114,7 +114,7 @@ class _Part:
 
 
 def _derived(capture: Capture | None, options: TextOptions) -> _Part | None:
-    from .basic import derive
+    from .derivation import derive
 
     if capture is None:
         return None

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+
 from .labels import codec_for
 from .model import TextError
 
@@ -150,14 +152,17 @@ def list_rule(patterns: tuple[str, ...]) -> Callable[[str], bool] | None:
 
 
 def classify(url: str, status: int, location: str | None, html: str | None,
-             is_list: Callable[[str], bool] | None = None) -> PageKind:
-    """The kind of the capture of ``url`` (``html``: the decoded page, None when not HTML)."""
+             is_list: Callable[[str], bool] | None = None, tree=None) -> PageKind:
+    """The kind of the capture of ``url`` (``html``: the decoded page, None when not HTML;
+    ``tree``: the caller's lxml.html parse of it, if it has one, read and not modified)."""
     if status in (404, 410, 451):
         return PageKind(GONE, f"http-{status}")
     if 300 <= status < 400:
         if not location:
             return PageKind(ERROR, f"http-{status}")
         return _redirect(url, location, is_list, f"http-{status}")
+    if status < 400 and status != 202 and tree is not None and _much_visible_text(tree):
+        return PageKind(ARTICLE)  # what the checks below end in for a page that is not little
     page = _Page.of(html) if html and _worth_parsing(html) else None
     if status >= 400 or status == 202:
         if page is not None and page.little and (marker := page.wall()):
@@ -299,6 +304,34 @@ def _own_text(root) -> tuple[str, int]:
     visible = len(_WORD.findall(root.text_content()))
     _drop(root, _furniture)
     return " ".join(root.text_content().split()), visible
+
+
+# the paragraphs' own text outside furniture tags: part of _own_text's ``visible``
+_PARAGRAPH_TEXT = etree.XPath(".//p/text()[not(" + " or ".join(f"ancestor::{t}" for t in _FURNITURE_TAGS) + ")]",
+                              smart_strings=False)
+_NON_WORD = re.compile(r"\W+")
+
+
+def _words(text: str) -> int:
+    """len(_WORD.findall(text)), without a list of every character."""
+    return len(text) - sum(len(run) for run in _NON_WORD.findall(text))
+
+
+def _much_visible_text(tree) -> bool:
+    """True when a parse of the whole document (lxml.html's, as _Page's) holds at least
+    3 * LITTLE_TEXT characters of visible text (_own_text's ``visible``), shown by a lower bound:
+    the paragraphs' own text, else the body's text less all text inside furniture tags (a link
+    in a nav counted twice). Such a page is not little, whatever else is in it, and need not be
+    parsed again and cut; the caller's tree is read, not modified."""
+    if tree.getparent() is not None or tree.tag != "html":
+        return False  # a fragment's tree (lxml.html.fromstring) is not document_fromstring's
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    if _words("".join(_PARAGRAPH_TEXT(root))) >= 3 * LITTLE_TEXT:
+        return True
+    total = _words(root.text_content())
+    return total >= 3 * LITTLE_TEXT and \
+        total - _words("".join([e.text_content() for e in root.iter(*_FURNITURE_TAGS)])) >= 3 * LITTLE_TEXT
 
 
 def _drop(root, test) -> None:

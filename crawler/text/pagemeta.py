@@ -7,8 +7,9 @@ page. This calls the same trafilatura functions in the same order (trafilatura i
 requirements.lock: these are its module-level functions, not its documented API), the title at
 once and the author and date only when asked. Two differences, both on purpose:
 
-- the author XPaths are skipped when the page holds none of the attribute words they test (they
-  could not match, so the result is the same, minus a deep copy and a regex per element);
+- the author XPaths are skipped when the page holds none of the attribute words they test, in
+  its source or in the attributes they read (they could not match, so the result is the same,
+  minus a deep copy of the tree and a regex per element);
 - htmldate's latest plausible date is the capture's WARC date, not today's: the same WARC record
   gives the same date in a rebuild years later (docs/formats.md, determinism).
 """
@@ -19,6 +20,7 @@ import logging
 from functools import cached_property
 
 from htmldate import find_date
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title, extract_url
 from trafilatura.settings import Document as _Meta
@@ -29,6 +31,11 @@ logger = logging.getLogger(__name__)
 # lower-cased: a page without any of them gives no author from those XPaths.
 _AUTHOR_HINTS = ("author", "byl", "bbl", "username", "channel-name", "zuozhe", "bianji", "xiaobian",
                  "submitted-by", "posted-by", "journalist-name", "screenname", "writer", "<rel")
+
+
+# the attributes trafilatura's AUTHOR_XPATHS test (xpaths.py)
+_AUTHOR_ATTRIBUTES = etree.XPath("//@class|//@id|//@rel|//@itemprop|//@data-testid|//@data-component",
+                                 smart_strings=False)
 
 
 def _clean(value: str | None) -> str | None:
@@ -67,11 +74,22 @@ class PageMeta:
     @cached_property
     def author(self) -> str | None:
         author = self._meta.author
-        if not author:
-            lowered = self._html.lower()
-            if any(hint in lowered for hint in _AUTHOR_HINTS):
-                author = extract_author(self._tree)
+        if not author and self._author_xpaths_may_match():
+            author = extract_author(self._tree)
         return _clean(author)
+
+    def _author_xpaths_may_match(self) -> bool:
+        """False when none of trafilatura's AUTHOR_XPATHS can match: the page's source holds none
+        of their words, or (an XPath tests only an element's name and its own attributes) none of
+        the attributes they test does and there is no ``<author>`` or ``<rel>`` element.
+        extract_author deep-copies and prunes the whole tree before trying them."""
+        lowered = self._html.lower()
+        if not any(hint in lowered for hint in _AUTHOR_HINTS):
+            return False
+        if "<author" in lowered or "<rel" in lowered:
+            return True
+        attributes = "\n".join(_AUTHOR_ATTRIBUTES(self._tree)).lower()
+        return any(hint in attributes for hint in _AUTHOR_HINTS)
 
     @cached_property
     def date(self) -> str | None:

@@ -252,11 +252,6 @@ def _repair_segments(paragraph: str, log: list[str]) -> str:
     return "".join(pieces) + paragraph[last:]
 
 
-def repair_paragraph(paragraph: str) -> str:
-    """The paragraph with its mojibake undone where a chain gives clearly better text."""
-    return repair_paragraphs([paragraph])[0][0]
-
-
 def _unless_quoted(fixed: str, span: str, paragraph: str) -> str:
     """``fixed``, unless the text it would give already stands in the paragraph: text that talks
     about encodings shows its mojibake beside what it means (``中文 shows as ä¸­æ–‡``)."""
@@ -291,8 +286,9 @@ def _latin_span(run: str, paragraph: str, log: list[str]) -> str:
     return fixed
 
 
-def repair_paragraphs(paragraphs: list[str], log: list[str] | None = None) -> tuple[list[str], int, int]:
-    """Return (paragraphs, repairs, losses): mojibake undone where plausible, U+FFFD counted.
+def repair_paragraphs(paragraphs: list[str], log: list[str] | None = None) -> tuple[list[str], int]:
+    """Return (paragraphs, repairs): mojibake undone where plausible, and how many paragraphs
+    changed. A byte really lost stays U+FFFD (the Document's ``losses`` counts them at the end).
     Each repair's chain and span length is appended to ``log`` when one is given (the encoding
     block's ``repaired``: ``utf-8 read as gb18030 (12 characters)``)."""
     log = [] if log is None else log
@@ -302,5 +298,4 @@ def repair_paragraphs(paragraphs: list[str], log: list[str] | None = None) -> tu
     for i in np.flatnonzero((clean < CLEAN) | rare | latin | mark).tolist():
         out[i] = _repair(out[i], float(clean[i]), bool(latin[i]), bool(clean[i] < CLEAN or rare[i]), bool(mark[i]), log)
         repairs += out[i] != paragraphs[i]
-    losses = "".join(out).count("\ufffd")
-    return out, repairs, losses
+    return out, repairs

@@ -13,9 +13,9 @@ memory between passes.
    confirmed with the exact Jaccard similarity of shingle sets computed again from the document;
 4. render: one document at a time, each text file and manifest entry handed to the caller.
 
-Each pass's work on one document is a module-level function of (document, context) run by an
-``each`` function: here, one document at a time (:func:`serial`), or in a process pool's
-workers (``TextStore.publish`` with a pool, as ``scrapy rebuild`` does), which give the same
+Each pass's work on one document is a module-level function of (document, context), a step, run
+by a step runner: here, one document at a time (:func:`run_here`), or in a process pool's
+workers (crawler.text.publish with a pool, as ``scrapy rebuild`` does), which give the same
 results in the same order; only the counting, the LSH index and the output order stay in the
 calling process.
 
@@ -39,7 +39,7 @@ from .render import render
 logger = logging.getLogger(__name__)
 
 
-def _key(paragraph: str) -> int:
+def _paragraph_key(paragraph: str) -> int:
     return int.from_bytes(hashlib.blake2b(paragraph.encode("utf-8"), digest_size=8).digest(), "little")
 
 
@@ -51,11 +51,11 @@ class PhraseCounter:
         self.pages = 0
 
     def add_keys(self, keys: bytes) -> None:
-        """A page's distinct paragraph keys, as :func:`facts_of` packs them."""
+        """A page's distinct paragraph keys, as :func:`page_facts` packs them."""
         self.pages += 1
         self.keys.frombytes(keys)
 
-    def need(self, options: TextOptions) -> float:
+    def pages_needed(self, options: TextOptions) -> float:
         return max(options.boilerplate_min_pages, options.boilerplate_min_share * self.pages)
 
     def candidates(self, options: TextOptions) -> set[int]:
@@ -66,11 +66,13 @@ class PhraseCounter:
             return set()
         values, counts = np.unique(np.frombuffer(self.keys, dtype=np.uint64), return_counts=True)
         self.keys = array("Q")
-        return set(values[counts >= self.need(options)].tolist())
+        return set(values[counts >= self.pages_needed(options)].tolist())
 
 
 @dataclass(frozen=True)
-class _Entry:
+class _Listed:
+    """A document pass 1 read: what the later passes need to ask for it again."""
+
     source: str
     id: str
     fetched: str
@@ -78,10 +80,10 @@ class _Entry:
 
 
 # --- the per-document steps of the passes: module-level functions of (document, context), so
-# that a publish with a process pool (crawler.text.store) can run them in its workers
+# that a publish with a process pool (crawler.text.publish) can run them in its workers
 
 @dataclass(frozen=True)
-class Facts:
+class PageFacts:
     """Pass 1's reading of one document: what stays in memory, and its paragraph keys."""
 
     source: str
@@ -92,7 +94,7 @@ class Facts:
 
 
 @dataclass(frozen=True)
-class Rendered:
+class RenderedText:
     """Pass 4's output for one document: its text file and manifest entry (history not yet in).
     ``data`` is None once a worker has written the file itself; ``changed`` then says whether
     it did."""
@@ -105,45 +107,48 @@ class Rendered:
 
 
 @dataclass(frozen=True)
-class Shared:
+class SiteEvidence:
     """What the body of a document depends on beyond itself: per source, the boilerplate phrases
     and the titles of its documents; and the clusters (pass 4 only)."""
 
-    common: Mapping[str, frozenset[str]]
-    titles: Mapping[str, frozenset[str]]
-    clusters: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    boilerplate: Mapping[str, frozenset[str]]  # per source: its boilerplate phrases
+    titles: Mapping[str, frozenset[str]]  # per source: its documents' titles
+    clusters: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # id -> (cluster, canonical)
 
 
-def facts_of(doc: Document, _context: None) -> Facts:
-    keys = array("Q", {_key(p) for p in doc.paragraphs})  # counted, never compared in order
-    return Facts(doc.source, doc.id, doc.fetched, doc.title, keys.tobytes())
+def page_facts(doc: Document, _context: None) -> PageFacts:
+    """Pass 1: the document's identity, title and paragraph keys."""
+    keys = array("Q", {_paragraph_key(p) for p in doc.paragraphs})  # counted, never compared in order
+    return PageFacts(doc.source, doc.id, doc.fetched, doc.title, keys.tobytes())
 
 
-def phrases_of(doc: Document, candidates: Mapping[str, set[int]]) -> tuple[str, list[str]]:
-    """The distinct paragraphs of ``doc`` whose key is a candidate of its source."""
+def candidate_phrases(doc: Document, candidates: Mapping[str, set[int]]) -> tuple[tuple[str, str], list[str]]:
+    """Pass 2: the distinct paragraphs of ``doc`` whose key is a candidate of its source."""
     keys = candidates.get(doc.source, ())
-    return (doc.source, doc.id), sorted(p for p in set(doc.paragraphs) if _key(p) in keys)
+    return (doc.source, doc.id), sorted(p for p in set(doc.paragraphs) if _paragraph_key(p) in keys)
 
 
-def body(doc: Document, shared: Shared) -> tuple[list[str], int]:
+def body_without_site_boilerplate(doc: Document, evidence: SiteEvidence) -> tuple[list[str], int]:
     """The paragraphs kept (site-wide boilerplate and other documents' titles out) and how many
     were removed in all, per-page rules included."""
-    phrases, others = shared.common[doc.source], shared.titles[doc.source]
+    phrases, others = evidence.boilerplate[doc.source], evidence.titles[doc.source]
     kept = [p for p in doc.paragraphs if p not in phrases and (p == doc.title or p not in others)]
     if not kept:
         kept = list(doc.paragraphs)
     return kept, sum(n for _, n in doc.removed) + len(doc.paragraphs) - len(kept)
 
 
-def signature_of(doc: Document, shared: Shared):
+def body_signature(doc: Document, evidence: SiteEvidence):
+    """Pass 3: the MinHash signature of the document's body (crawler.text.dedup)."""
     from .dedup import signature
 
-    return (doc.source, doc.id), signature(body(doc, shared)[0])
+    return (doc.source, doc.id), signature(body_without_site_boilerplate(doc, evidence)[0])
 
 
-def rendered(doc: Document, shared: Shared) -> Rendered:
-    kept, removed = body(doc, shared)
-    cluster = shared.clusters.get(doc.id)
+def render_text(doc: Document, evidence: SiteEvidence) -> RenderedText:
+    """Pass 4: the document's text file (crawler.text.render) and manifest entry."""
+    kept, removed = body_without_site_boilerplate(doc, evidence)
+    cluster = evidence.clusters.get(doc.id)
     data = render(doc, kept, removed, cluster)
     w = doc.warc
     entry = {
@@ -154,35 +159,35 @@ def rendered(doc: Document, shared: Shared) -> Rendered:
     }
     if cluster:
         entry["cluster"], entry["canonical"] = cluster
-    return Rendered(doc.source, doc.id, data, entry)
+    return RenderedText(doc.source, doc.id, data, entry)
 
 
 Step = Callable[[Document, Any], Any]
-#: ``each(step, refs, context)``: ``step(load(ref), context)`` for every ref, in order, None for
+#: ``runner(step, refs, context)``: ``step(load(ref), context)`` for every ref, in order, None for
 #: a ref that ``load`` could not read
-Each = Callable[[Step, list, Any], Iterable[Any]]
+StepRunner = Callable[[Step, list, Any], Iterable[Any]]
 
 
-def serial(load: Callable[[Any], Document | None]) -> Each:
+def run_here(load: Callable[[Any], Document | None]) -> StepRunner:
     """The steps run here, one document at a time."""
 
-    def each(step: Step, refs: list, context: Any) -> Iterable[Any]:
+    def run(step: Step, refs: list, context: Any) -> Iterable[Any]:
         for ref in refs:
             doc = load(ref)
             yield None if doc is None else step(doc, context)
 
-    return each
+    return run
 
 
 def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None], options: Mapping[str, TextOptions],
-                    emit_text: Callable[[Rendered], None], emit_entry: Callable[[dict], None],
+                    emit_text: Callable[[RenderedText], None], emit_entry: Callable[[dict], None],
                     history: Callable[[str, str], dict | list[dict] | None] | None = None,
-                    default_options: bool = False, each: Each | None = None) -> dict[str, list[str]]:
+                    default_options: bool = False, runner: StepRunner | None = None) -> dict[str, list[str]]:
     """Finalize the documents ``load(ref)`` gives for ``refs``; returns the boilerplate per source.
 
     ``load`` returns None for a document to leave out (unreadable): it is asked once per ref in
     the first pass and only for the refs it answered later on, which must give the same document.
-    ``each`` runs the per-document steps (default: :func:`serial` over ``load``; a process pool's
+    ``runner`` runs the per-document steps (default: :func:`run_here` over ``load``; a process pool's
     map gives the same results). Text files come out in id order through ``emit_text``,
     manifest entries (sorted by id) through ``emit_entry``; ``history(source, id)`` gives the
     keys its timeline adds to the manifest entry (crawler.text.timeline; a list: its history).
@@ -192,44 +197,44 @@ def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None],
     """
     from .dedup import cluster_stream  # imported late: numpy
 
-    each = each or serial(load)
+    runner = runner or run_here(load)
     refs = list(refs)
-    entries: list[_Entry] = []
+    entries: list[_Listed] = []
     counters: dict[str, PhraseCounter] = {}
     titles: dict[str, set[str]] = {}
-    for ref, facts in zip(refs, each(facts_of, refs, None)):  # pass 1: count
+    for ref, facts in zip(refs, runner(page_facts, refs, None)):  # pass 1: count
         if facts is None:
             continue
-        entries.append(_Entry(facts.source, facts.id, facts.fetched, ref))
+        entries.append(_Listed(facts.source, facts.id, facts.fetched, ref))
         counters.setdefault(facts.source, PhraseCounter()).add_keys(facts.keys)
         titles.setdefault(facts.source, set()).add(facts.title)
     entries.sort(key=lambda e: (e.source, e.id))  # stable: equal keys keep the order of refs
     if default_options:
         options = {**{source: TextOptions() for source in counters}, **options}
 
-    def same(entry: _Entry, identity: tuple[str, str] | None) -> None:
+    def check_same(entry: _Listed, identity: tuple[str, str] | None) -> None:
         """A later pass must read the document pass 1 read (a snapshot guarantees it)."""
         if identity != (entry.source, entry.id):
             raise RuntimeError(f"document {entry.source}/{entry.id} changed while finalizing")
 
-    def checked(step: Step, chosen: list[_Entry], context: Any) -> Iterable[tuple[_Entry, Any]]:
+    def run_checked(step: Step, chosen: list[_Listed], context: Any) -> Iterable[tuple[_Listed, Any]]:
         """(entry, step result) for the ``chosen`` entries."""
-        for entry, result in zip(chosen, each(step, [e.ref for e in chosen], context), strict=True):
-            same(entry, None if result is None else _identity(result))
+        for entry, result in zip(chosen, runner(step, [e.ref for e in chosen], context), strict=True):
+            check_same(entry, None if result is None else _identity(result))
             yield entry, result
 
-    need = {source: c.need(options.get(source, TextOptions())) for source, c in counters.items()}
+    need = {source: c.pages_needed(options.get(source, TextOptions())) for source, c in counters.items()}
     candidates = {source: c.candidates(options.get(source, TextOptions())) for source, c in sorted(counters.items())}
     counters.clear()
     candidates = {source: keys for source, keys in candidates.items() if keys}
     exact: dict[str, Counter] = {source: Counter() for source in candidates}
-    for entry, (_, phrases) in checked(phrases_of, [e for e in entries if e.source in candidates], candidates):
+    for entry, (_, phrases) in run_checked(candidate_phrases, [e for e in entries if e.source in candidates], candidates):
         exact[entry.source].update(phrases)  # pass 2: the exact strings of the candidate phrases
     boilerplate = {source: sorted(p for p, n in exact.get(source, Counter()).items() if n >= need[source])
                    for source in sorted(need)}
     del candidates, exact
-    shared = Shared({source: frozenset(phrases) for source, phrases in boilerplate.items()},
-                    {source: frozenset(found) for source, found in titles.items()})
+    evidence = SiteEvidence({source: frozenset(phrases) for source, phrases in boilerplate.items()},
+                            {source: frozenset(found) for source, found in titles.items()})
     del titles
 
     # one document per id: of equal ids, the last in (source, id) order
@@ -241,13 +246,13 @@ def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None],
     def body_of(doc_id: str) -> list[str]:  # a candidate pair's bodies, for the exact comparison
         entry = by_id[doc_id]
         doc = load(entry.ref)
-        same(entry, None if doc is None else (doc.source, doc.id))
-        return body(doc, shared)[0]
+        check_same(entry, None if doc is None else (doc.source, doc.id))
+        return body_without_site_boilerplate(doc, evidence)[0]
 
-    signatures = (sig for _, (_, sig) in checked(signature_of, ordered, shared))  # pass 3
+    signatures = (sig for _, (_, sig) in run_checked(body_signature, ordered, evidence))  # pass 3
     clusters = cluster_stream([(e.id, e.fetched) for e in ordered], body_of, threshold, signatures=signatures)
-    shared = replace(shared, clusters=clusters)
-    for entry, result in checked(rendered, ordered, shared):  # pass 4: render
+    evidence = replace(evidence, clusters=clusters)
+    for entry, result in run_checked(render_text, ordered, evidence):  # pass 4: render
         emit_text(result)
         if history and (fields := history(entry.source, entry.id)):
             # what became of the page (crawler.text.timeline): history, removed, last_seen
@@ -258,7 +263,7 @@ def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None],
 
 def _identity(result: Any) -> tuple[str, str]:
     """(source, id) of a step's result."""
-    if isinstance(result, Rendered):
+    if isinstance(result, RenderedText):
         return result.source, result.id
     source, doc_id = result[0]
     return source, doc_id

@@ -2,7 +2,8 @@
 
 Lines for response, revisit and resource records (never request or metadata records), sorted,
 with ``filename`` the WARC basename. An update indexes only files not yet in the index and
-drops lines of files that are gone; the file is replaced atomically (temp file + os.replace).
+drops lines of files that are gone; the file is replaced atomically (``crawler.atomic``: temp file
++ os.replace, mode 0666 less the umask, as the WARC files).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from cdxj_indexer.main import CDXJIndexer
+
+from crawler.atomic import write_atomic
 
 # What replays: a metadata record shares its response's URL and WARC-Date and sorts before it, and
 # pywb replays the first line of a URL and time, so indexing them replayed "what was
@@ -66,21 +69,5 @@ def _update_index(index: Path, warc_paths: Iterable[str | os.PathLike]) -> int:
     indexed = {_filename(line) for line in kept}
     new = index_lines(path for name, path in by_name.items() if name not in indexed)
     lines = sorted(set(kept) | set(new))
-    write_atomic(index, "".join(lines).encode("utf-8"))
+    write_atomic(index, "".join(lines).encode("utf-8"), fsync=True)
     return len(lines)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old or the new file, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; the index is for replay tools too
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

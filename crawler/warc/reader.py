@@ -26,8 +26,8 @@ from warcio.bufferedreaders import ChunkedDataException, ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
-from crawler.text.model import Capture, WarcRef
 from crawler.warc.errors import WarcReadError, WarcTruncatedError
+from crawler.warc.model import Capture, WarcRef
 
 DEFAULT_LIMIT = 32 * 1024 * 1024
 
@@ -242,8 +242,9 @@ def _starts_with_chunk_size(payload: bytes) -> bool:
 
 
 def capture_of(stored: StoredRecord, source: str) -> Capture:
-    """The Capture a response record (or an HTML resource record) holds, exactly as the crawl
-    handed it to the pipeline."""
+    """The Capture a response record (or an HTML resource record) holds: the one builder of a
+    Capture. A record read back (:func:`read_record_at`) and the record the crawl has just
+    written (crawler.extensions.warc, with the bytes it wrote as payload) go through it alike."""
     headers = stored.rec_headers
     if stored.rec_type == "resource" and is_html_resource(headers):
         status, http = 200, (("Content-Type", headers.get_header("Content-Type")),)

@@ -140,7 +140,7 @@ class RotatingWarcWriter:
         self.name = self._next_name()
         try:
             # O_EXCL: never append to a file someone (a crashed run) left behind
-            self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # less the umask: 0644 by default
             # held while writing: another worker's repair_open_files leaves a live file alone,
             # and the kernel drops it when this process dies, even by SIGKILL
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

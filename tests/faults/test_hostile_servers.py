@@ -6,134 +6,16 @@ WARC files and the text files it left.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from .conftest import run_scrapy
-
-HERE = Path(__file__).parent
-
-SEED = """\
-name: faults
-start_urls: [{starts}]
-allowed_domains: [127.0.0.1]
-allow_private: true
-articles: ['/ok$', '/bad-label$', '/binary$', '/chain/\\d+$', '/truncated$', '/badchunk$', '/gzip-bomb$']
-follow: ['/loop$', '/to-']
-politeness: {{delay: 0, concurrency: 8, robots: true}}
-"""
-
-
-@contextmanager
-def fault_server(robots: str = "ok"):
-    proc = subprocess.Popen([sys.executable, str(HERE / "faultserver.py"), "--robots", robots],
-                            stdout=subprocess.PIPE, text=True)
-    try:
-        yield proc.stdout.readline().strip()
-    finally:
-        proc.kill()
-        proc.wait()
-
-
-def crawl(tmp_path: Path, base: str, paths: list[str], *settings: str) -> tuple[dict, subprocess.CompletedProcess]:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir(exist_ok=True)
-    starts = ", ".join(f"'{base}{p}'" for p in paths)
-    (seeds / "faults.yaml").write_text(SEED.format(starts=starts))
-    archive = tmp_path / "archive"
-    result = run_scrapy("crawl", "faults", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}",
-                        "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_TIMEOUT=3", *settings, timeout=240)
-    reports = sorted((archive / "reports").glob("faults-*.json"))
-    assert reports, result.stderr[-3000:]
-    return json.loads(reports[-1].read_text()), result
-
-
-def archived(tmp_path: Path) -> list[tuple[str, str, str]]:
-    """(record type, status, URL path) of every response/revisit record, in file order."""
-    out = []
-    for path in sorted((tmp_path / "archive" / "warc").glob("*.warc.gz")):
-        with open(path, "rb") as fh:
-            for record in ArchiveIterator(fh):
-                if record.rec_type in ("response", "revisit"):
-                    url = record.rec_headers.get_header("WARC-Target-URI")
-                    status = record.http_headers.get_statuscode() if record.http_headers else ""
-                    out.append((record.rec_type, status, "/" + url.split("/", 3)[3]))
-    return out
-
-
-def server_log(base: str) -> list[str]:
-    with urllib.request.urlopen(f"{base}/__log") as response:
-        return [line.split()[1] for line in response.read().decode().splitlines() if line and " /__log " not in line]
-
-
-def test_redirects_off_site_to_private_addresses_and_file_are_never_followed(tmp_path):
-    with fault_server() as base:
-        stats, result = crawl(tmp_path, base, ["/to-private", "/to-file", "/to-offsite"])
-    assert result.returncode == 1, result.stderr[-2000:]  # only redirects out of scope: nothing of the site
-    assert result.stderr.strip().splitlines()[-1] == (
-        "error: crawl of faults failed: nothing archived: start URLs (or their redirects) lead outside "
-        "the seed's `allowed_domains`")
-    # Scrapy drops the file: hop (RedirectMiddleware) and, for ordinary requests, the off-site hops
-    # when they are scheduled (OffsiteMiddleware); the fence catches dont_filter ones (unit tests)
-    assert "scope/refused/scheme" not in stats
-    assert stats["offsite/filtered"] + stats.get("scope/refused/offsite", 0) == 2  # 10.20.30.40 and offsite.example.org
-    assert sorted(p for _, _, p in archived(tmp_path)) == ["/robots.txt", "/to-file", "/to-offsite", "/to-private"]
-
-
-def test_private_addresses_need_an_explicit_opt_in(tmp_path):
-    with fault_server() as base:
-        seeds = tmp_path / "seeds"
-        seeds.mkdir()
-        (seeds / "faults.yaml").write_text(SEED.format(starts=f"'{base}/ok'").replace("allow_private: true\n", ""))
-        result = run_scrapy("crawl", "faults", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}")
-        log = server_log(base)
-    stats = json.loads(next((tmp_path / "archive" / "reports").glob("*.json")).read_text())
-    assert stats["scope/refused/private-address"] == 1
-    assert log == []
-    assert result.returncode == 1  # archived nothing: the one line names the key (tests/test_crawl_exit.py)
-
-
-def test_redirect_chain_stops_at_the_cap_and_each_hop_is_archived_once(tmp_path):
-    with fault_server() as base:
-        stats, _ = crawl(tmp_path, base, ["/chain/0", "/loop"], "-s", "REDIRECT_MAX_TIMES=20")
-        log = server_log(base)
-    hops = [p for _, _, p in archived(tmp_path) if p.startswith("/chain/")]
-    assert hops == [f"/chain/{n}" for n in range(21)]
-    assert log.count("/loop") == 1  # the loop's target is itself: filtered as a duplicate after one hop
-    assert [p for _, _, p in archived(tmp_path)].count("/loop") == 1
-    assert stats.get("text/documents", 0) == 0
-
-
-def test_truncated_and_badly_chunked_bodies_give_no_text(tmp_path):
-    with fault_server() as base:
-        stats, _ = crawl(tmp_path, base, ["/truncated", "/badchunk", "/ok"])
-    assert stats["text/documents"] == 1  # /ok only
-    texts = sorted((tmp_path / "archive" / "text" / "faults").glob("*.txt"))
-    assert len(texts) == 1
-    assert [p for _, _, p in archived(tmp_path) if p in ("/truncated", "/badchunk")] == []
-
-
-def test_binary_page_is_archived_without_text_and_bad_label_decodes(tmp_path):
-    with fault_server() as base:
-        stats, result = crawl(tmp_path, base, ["/binary", "/bad-label"], "-s", "LOG_LEVEL=DEBUG")
-    assert ("response", "200", "/binary") in archived(tmp_path)
-    # the dropped page is logged by its URL and reason, never with its body (its repr leaves it out)
-    assert max(len(line) for line in result.stderr.splitlines()) < 2000
-    assert "body=" not in result.stderr
-    assert stats["text/dropped/undecodable"] == 1
-    [text] = (tmp_path / "archive" / "text" / "faults").glob("*.txt")
-    body = text.read_text("utf-8").split("---\n", 2)[2].splitlines()
-    assert body[0] == "标签错误"
-    assert body[1] == "这一页的字符集标签无效，正文使用国标码编写，应当按后备规则正确解码。"
+from ..conftest import run_scrapy
+from .hostile import SEED, archived, crawl, fault_server, server_log
 
 
 @pytest.mark.parametrize(("robots", "fetched"), [("500", False), ("hang", False), ("404", True)])

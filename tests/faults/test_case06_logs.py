@@ -1,5 +1,5 @@
-"""The state store failing mid-crawl (a full disk under SQLite, Redis gone) stops the crawl with one
-line and exit 1, never a traceback per page; what is archived stays."""
+"""Issue 22 case 6: bodies are never logged; a failing state database is one line, not a traceback
+per page."""
 
 from __future__ import annotations
 
@@ -9,6 +9,22 @@ from scrapy.utils.test import get_crawler
 
 from crawler.redislost import RedisError, redis_lost
 from crawler.state.sqlite import SqliteStateStore
+
+from .hostile import archived, crawl, fault_server
+
+
+def test_binary_page_is_archived_without_text_and_bad_label_decodes(tmp_path):
+    with fault_server() as base:
+        stats, result = crawl(tmp_path, base, ["/binary", "/bad-label"], "-s", "LOG_LEVEL=DEBUG")
+    assert ("response", "200", "/binary") in archived(tmp_path)
+    # the dropped page is logged by its URL and reason, never with its body (its repr leaves it out)
+    assert max(len(line) for line in result.stderr.splitlines()) < 2000
+    assert "body=" not in result.stderr
+    assert stats["text/dropped/undecodable"] == 1
+    [text] = (tmp_path / "archive" / "text" / "faults").glob("*.txt")
+    body = text.read_text("utf-8").split("---\n", 2)[2].splitlines()
+    assert body[0] == "标签错误"
+    assert body[1] == "这一页的字符集标签无效，正文使用国标码编写，应当按后备规则正确解码。"
 
 
 def test_a_sqlite_failure_is_caught_where_redis_failures_are(tmp_path, caplog):
@@ -26,4 +42,3 @@ def test_a_sqlite_failure_is_caught_where_redis_failures_are(tmp_path, caplog):
     assert lines == ["state database failed (Cannot operate on a closed database.); stopping the crawl (what is "
                      "archived stays; free disk space or move ARCHIVE_DIR/state.sqlite away, then run it again)"]
     assert issubclass(sqlite3.OperationalError, RedisError[1])
-

@@ -1,0 +1,53 @@
+"""Issue 22 case 11: ``verify`` reports bad manifest lines, a missing ``warc/``, ``.open`` and empty
+WARC files as problems, never a traceback; ``verify`` and ``rebuild`` take the archive lock."""
+
+from __future__ import annotations
+
+import json
+
+from crawler.state.lock import ArchiveLock
+
+from ..conftest import run_scrapy
+from ..test_command_verify import archive_with_one_text, verify
+
+
+def test_bad_manifest_lines_open_and_empty_warcs_are_problems(tmp_path):
+    archive = archive_with_one_text(tmp_path)
+    manifest = archive / "manifest.jsonl"
+    good = manifest.read_bytes()
+    manifest.write_bytes(good + b"\xff\xfe not utf-8\n" + b"[1, 2]\n" + b"{not json\n" + json.dumps({"warc": "x"}).encode() + b"\n")
+    (archive / "warc" / "crashed.warc.gz.open").write_bytes(b"")
+    (archive / "warc" / "empty.warc.gz").write_bytes(b"")
+    result = verify(archive, tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:5] == [
+        f"{archive / 'warc' / 'crashed.warc.gz.open'}: left open by a crawl that did not finish: the next `scrapy crawl` repairs it",
+        f"{archive / 'warc' / 'empty.warc.gz'}: empty WARC file",
+        f"{manifest}:2: not UTF-8",
+        f"{manifest}:3: not a JSON object",
+        f"{manifest}:4: not a JSON line",
+    ]
+    assert lines[-1].startswith("verify: 2 warc files, 5 manifest lines, 1 text files, ")
+
+
+def test_a_missing_warc_directory_and_an_archive_in_use(tmp_path):
+    archive = archive_with_one_text(tmp_path)
+    with ArchiveLock(archive, shared=True):  # as a crawl holds it
+        busy = verify(archive, tmp_path)
+    assert busy.returncode == 2 and f"{archive}: one or more crawls are using" in busy.stderr.strip().splitlines()[-1]
+    for path in (archive / "warc").iterdir():
+        path.unlink()
+    (archive / "warc").rmdir()
+    result = verify(archive, tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout.splitlines()[0] == f"{archive / 'warc'}: no WARC directory"
+
+
+def test_rebuild_refuses_an_archive_in_use(tmp_path):
+    archive = archive_with_one_text(tmp_path)
+    (tmp_path / "seeds").mkdir()
+    with ArchiveLock(archive, shared=True):  # as a crawl holds it
+        busy = run_scrapy("rebuild", "--check", "-s", f"ARCHIVE_DIR={archive}", "-s", f"SEEDS_DIR={tmp_path / 'seeds'}")
+    assert (busy.returncode, busy.stdout) == (2, "")
+    assert f"{archive}: one or more crawls are using this archive" in busy.stderr.strip().splitlines()[-1]
