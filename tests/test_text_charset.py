@@ -169,6 +169,18 @@ def test_thin_evidence_without_a_label_is_marked_low_confidence(text, codec, use
     assert info.candidates.count(",") >= 1 and all(" 0." in c for c in info.candidates.split(", "))
 
 
+def _derive(body: bytes, ctype: str):
+    from crawler.text import derive
+    from crawler.text.model import Capture, TextOptions
+
+    capture = Capture("https://news.example.cn/a/1.html", 200, (("Content-Type", ctype),), body,
+                      "2026-01-01T00:00:00Z", "example")
+    return derive(capture, TextOptions())
+
+
+ARTICLE = ["街道办事处组织志愿者为独居老人送去年夜饭，共有十二名党员参加了这次活动，大家都说这样的服务很贴心。"]
+
+
 def test_the_encoding_block_records_low_confidence_and_repairs():
     from crawler.text.render import front_matter
 
