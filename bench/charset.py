@@ -1,14 +1,14 @@
 """Charset decisions on many scripts' legacy encodings, and the cost of the text steps on clean pages.
 
     python bench/charset.py --docs 6            # accuracy table: project vs charset-normalizer vs w3lib
-    python bench/charset.py --realpages DIR     # ms a page of decode + repair on real UTF-8 pages
+    python bench/charset.py --realpages DIR     # ms a page of decode, repair, annotations on real UTF-8 pages
 
 Accuracy: article pages are generated from Faker's locales (real words, names, addresses in each
 script), encoded in each legacy codec of their script and served three ways: labelled (HTTP
 charset), unlabelled (no header charset, no <meta>), and labelled ``iso-8859-1`` (the commonest
 wrong label). A page is *faithful* when every paragraph the text steps give is one of the true
-paragraphs. The same pages go through charset-normalizer alone (its best guess) and through w3lib's
-``html_to_unicode`` (what plain Scrapy does). Deterministic: same arguments, same pages.
+paragraphs. The same pages go through charset-normalizer alone and chardet alone (each one's best
+guess) and through w3lib's ``html_to_unicode`` (what plain Scrapy does). Deterministic: same arguments, same pages.
 Prints figures; passes or fails nothing (tests/test_text_charset_bench.py pins a floor).
 """
 
@@ -54,6 +54,7 @@ CORPUS = (
     ("Latin", "lt_LT", ("windows-1257",)),
 )
 WAYS = ("labelled", "unlabelled", "labelled iso-8859-1")
+TOOLS = ("project", "charset-normalizer", "chardet", "w3lib")
 _P = re.compile(r"<p>(.*?)</p>", re.S)
 
 
@@ -133,6 +134,16 @@ def normalizer(body: bytes, ctype: str) -> list[str]:
     return _paragraphs(str(best)) if best is not None else []
 
 
+def chardet_alone(body: bytes, ctype: str) -> list[str]:
+    """chardet 7 alone (what the project ranks single-byte codecs with): its best guess."""
+    import chardet
+
+    from crawler.text.labels import codec_for
+
+    name = chardet.detect(body, prefer_superset=False, compat_names=False)["encoding"] or "utf-8"
+    return _paragraphs(body.decode(codec_for(name) or codec_for(name.replace("_", "-")) or name, errors="replace"))
+
+
 def w3lib(body: bytes, ctype: str) -> list[str]:
     """What plain Scrapy does: w3lib's html_to_unicode (header, BOM, <meta>, then UTF-8)."""
     from w3lib.encoding import html_to_unicode
@@ -146,7 +157,7 @@ def faithful(lines: list[str], truth: list[str]) -> bool:
 
 def accuracy(docs: int) -> dict:
     """{(way, family, tool): [faithful, total, ms...]} over the generated corpus."""
-    tools = {"project": project, "charset-normalizer": normalizer, "w3lib": w3lib}
+    tools = {"project": project, "charset-normalizer": normalizer, "chardet": chardet_alone, "w3lib": w3lib}
     table = defaultdict(lambda: [0, 0, []])
     failures = []
     for family, locale, label, _, truth, body in corpus(docs):
@@ -169,26 +180,27 @@ def accuracy(docs: int) -> dict:
 
 def print_accuracy(table: dict) -> None:
     families = ["CJK", "Cyrillic", "Greek", "Hebrew", "Arabic", "Thai", "Latin", "all"]
-    print("| served as | family | project | charset-normalizer alone | w3lib (plain Scrapy) |")
-    print("|---|---|---|---|---|")
+    print("| served as | family | project | charset-normalizer alone | chardet alone | w3lib (plain Scrapy) |")
+    print("|---|---|---|---|---|---|")
     for way in WAYS:
         for family in families:
-            cells = [table[(way, family, name)] for name in ("project", "charset-normalizer", "w3lib")]
+            cells = [table[(way, family, name)] for name in TOOLS]
             if not cells[0][1]:
                 continue
             print(f"| {way} | {family} | " + " | ".join(f"{c[0]} / {c[1]}" for c in cells) + " |")
     print()
-    print("| ms a page (median) | project | charset-normalizer alone | w3lib |")
-    print("|---|---|---|---|")
+    print("| ms a page (median) | project | charset-normalizer alone | chardet alone | w3lib |")
+    print("|---|---|---|---|---|")
     for way in WAYS:
-        cells = [table[(way, "all", name)] for name in ("project", "charset-normalizer", "w3lib")]
+        cells = [table[(way, "all", name)] for name in TOOLS]
         print(f"| {way} | " + " | ".join(f"{statistics.median(c[2]):.2f}" for c in cells) + " |")
     if table["failures"]:
         print("\nproject not faithful:", ", ".join(f"{w}/{loc}/{lab}" for w, loc, lab in table["failures"]))
 
 
 def realpages(directory: Path, runs: int) -> None:
-    """CPU ms a page of decode + repair + annotations on real UTF-8 pages (median of ``runs``)."""
+    """CPU ms a page of each text step on real UTF-8 pages (mean over the pages, median of ``runs``):
+    decode, the text-level repair (the added cost on clean pages, the common case), annotations."""
     import lxml.html
 
     from crawler.text.normalize import normalize_lines
@@ -198,15 +210,20 @@ def realpages(directory: Path, runs: int) -> None:
     for body in bodies:
         tree = lxml.html.fromstring(body.decode("utf-8", "replace"))
         lines_of.append(normalize_lines(tree.text_content()))
-    per_run = []
-    for _ in range(runs):
-        start = time.process_time()
-        for body, lines in zip(bodies, lines_of):
-            decode_html(body, "text/html", None)
-            strip_annotations(repair_paragraphs(lines)[0])
-        per_run.append((time.process_time() - start) * 1000 / len(bodies))
-    print(f"{len(bodies)} pages: decode + repair + annotations {statistics.median(per_run):.2f} ms a page "
-          f"(CPU, median of {runs} runs: {', '.join(f'{x:.2f}' for x in per_run)})")
+    steps = {"decode": lambda body, lines: decode_html(body, "text/html", None),
+             "repair": lambda body, lines: repair_paragraphs(lines),
+             "annotations": lambda body, lines: strip_annotations(lines)}
+    for name, step in steps.items():
+        for body, lines in zip(bodies, lines_of):  # warm: tables built once a process
+            step(body, lines)
+        per_run = []
+        for _ in range(runs):
+            start = time.process_time()
+            for body, lines in zip(bodies, lines_of):
+                step(body, lines)
+            per_run.append((time.process_time() - start) * 1000 / len(bodies))
+        print(f"{len(bodies)} pages: {name} {statistics.median(per_run):.2f} ms a page "
+              f"(CPU, median of {runs} runs: {', '.join(f'{x:.2f}' for x in per_run)})")
 
 
 def main() -> None:

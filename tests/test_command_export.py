@@ -26,7 +26,7 @@ from crawler.text.render import render
 
 from .conftest import ROOT, free_port, run_scrapy
 
-ARTICLES = len(expected_articles())  # 35: 7 per demo source
+ARTICLES = len(expected_articles())  # 40: 7 per demo source, 11 in demo-blog
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,9 @@ def test_a_row_gives_back_its_text_file_byte_for_byte(demo, exported):
                        fetched=row["fetched"], published=row["published"], author=row["author"], meta=meta,
                        encoding=EncodingInfo(row["encoding_declared"], row["encoding_used"], row["encoding_reason"],
                                              0, row["encoding_repairs"], row["encoding_losses"],
-                                             row["encoding_annotations_removed"]),
+                                             row["encoding_annotations_removed"], row["encoding_confidence"] or "",
+                                             row["encoding_candidates"] or "",
+                                             tuple(json.loads(row["encoding_repaired"] or "[]"))),
                        paragraphs=(), warc=WarcRef(row["warc_file"], row["warc_offset"], row["warc_record_id"],
                                                    row["warc_payload_digest"]),
                        pages=tuple(PageRef(p["url"], p["fetched"], WarcRef(p["file"], p["offset"], p["record_id"], ""))
@@ -123,8 +125,8 @@ def test_rows_hold_the_demo_sites_own_text(demo, exported):
 
 @pytest.mark.parametrize(("args", "count"), [
     (("--source", "demo-news"), 7),
-    (("--source", "demo-news", "--source", "demo-blog"), 14),
-    (("--since", "2024-01-01"), 14),  # demo-news (May 2024) and demo-blog (March 2024)
+    (("--source", "demo-news", "--source", "demo-blog"), 18),
+    (("--since", "2024-01-01"), 18),  # demo-news (May 2024) and demo-blog (March 2024): 7 + 11
     (("--until", "2022-12-31"), 14),  # demo-gongyi and demo-corp
     (("--since", "2023-10-15", "--until", "2023-10-29"), 3),  # three demo-wenming days, both ends kept
 ])

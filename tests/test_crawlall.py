@@ -56,7 +56,7 @@ def test_crawlall_in_parallel_equals_one_after_another_and_a_broken_seed_fails_a
         assert lines[-1] == "crawlall: 5 crawled, 1 failed, 0 not due"
         results[parallel] = bodies(archive)
         checks_pass(archive, demo_seeds(tmp_path) if parallel == 1 else tmp_path / "seeds")  # rebuild wants all valid
-    assert len(results[1]) == 36 and results[2] == results[1]
+    assert len(results[1]) == 40 and results[2] == results[1]
     due = run_scrapy("crawlall", "--due", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive-2'}",
                      env=env)
     assert due.stdout.splitlines()[-1] == "crawlall: 0 crawled, 1 failed, 5 not due"

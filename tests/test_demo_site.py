@@ -108,6 +108,8 @@ def test_damage_is_recorded_and_applied(site):
         "/news/2024/05/c_0510c.html": ("2:mojibake",),
         "/blog/2024/03/community_fridge.html": ("1:mojibake-lossy",),
         "/gongyi/2022/04/art_1219.html": ("1:lost-byte",),
+        "/blog/2024/03/canteen_mirror.html": ("0:mojibake", "1:mojibake", "2:mojibake", "3:mojibake", "4:mojibake"),
+        "/blog/2024/03/lunch_mirror.html": ("0:lost-byte-text", "2:mojibake", "3:lost-byte-text"),
     }
     news = article("/news/2024/05/c_0510c")
     clean = news.paragraphs[2]
@@ -387,3 +389,20 @@ def test_bad_bulk_content_names_the_file(tmp_path):
     (tmp_path / "big.yaml").write_text("bulk: {name: big, articles: 0}\n", "utf-8")
     with pytest.raises(DemoContentError, match=r"big\.yaml: bad demo content"):
         build_site(tmp_path)
+
+
+def test_the_repair_showcase_is_valid_utf8_with_each_chain_baked_in(site):
+    """blog-repair.yaml: a span of each chain and 003-style lost bytes, in the text of UTF-8 pages."""
+    from crawler.demo.sitegen import CHAINS, lost_byte_text
+
+    chains = article("/blog/2024/03/canteen_mirror")
+    shown = body_paragraphs(site[chains.path].body.decode("utf-8"), 'class="post-content"')
+    spans = [("gbk-as-big5", 20, 30), ("utf8-as-gbk", 32, 42), ("gbk-as-cp1252", 4, 16), ("utf8-as-cp1252", 31, 37),
+             ("utf8-twice", 16, 26)]
+    for got, clean, (chain, start, end) in zip(shown, chains.paragraphs, spans):
+        assert got == clean[:start] + CHAINS[chain](clean[start:end]) + clean[end:], chain
+    lost = article("/blog/2024/03/lunch_mirror")
+    shown = body_paragraphs(site[lost.path].body.decode("utf-8"), 'class="post-content"')
+    at = lost.paragraphs[0].index("\ufffd")
+    clean = lost.paragraphs[0][:at] + "出" + lost.paragraphs[0][at + 1:]
+    assert shown[0] == lost_byte_text(clean, at) != clean

@@ -21,12 +21,20 @@ TEXTS = {
     "he": "המתנדבים של השכונה הביאו ארוחת חג לקשישים שגרים לבד. שנים עשר משתתפים רוצים להמשיך גם בשנה הבאה.",
     "th": "อาสาสมัครในชุมชนนำอาหารมื้อพิเศษไปมอบให้ผู้สูงอายุที่อยู่คนเดียว ผู้เข้าร่วมสิบสองคนอยากทำต่อในปีหน้า",
     "pl": "Wolontariusze z dzielnicy przynieśli świąteczną kolację samotnym starszym osobom. Dwanaścioro uczestników chce to kontynuować.",
+    "cs": "Dobrovolníci ze čtvrti přinesli sváteční večeři osamělým starším lidem. Dvanáct účastníků říká, že příští rok chtějí pokračovat.",
+    "hu": "A kerület önkéntesei ünnepi vacsorát vittek az egyedül élő időseknek. A tizenkét résztvevő jövőre is szeretné folytatni.",
+    "tr": "Mahallenin gönüllüleri yalnız yaşayan yaşlılara bayram yemeği götürdü. On iki katılımcı gelecek yıl da devam etmek istediğini söyledi.",
+    "lt": "Rajono savanoriai atnešė šventinę vakarienę vieniems gyvenantiems senoliams. Dvylika dalyvių sako, kad kitais metais tęs šį darbą.",
+    "ar": "أحضر متطوعو الحي عشاء العيد إلى كبار السن الذين يعيشون وحدهم. ويريد اثنا عشر مشاركا أن يستمروا في العام المقبل.",
+    "uk": "Волонтери району принесли святкову вечерю самотнім літнім людям. Дванадцять учасників хочуть продовжити наступного року.",
 }
 # (text, WHATWG label, what the page must decode as)
 CASES = [
     ("zh-hans", "gbk"), ("zh-hans", "gb18030"), ("zh-hant", "big5"), ("ja", "shift_jis"), ("ja", "euc-jp"),
     ("ko", "euc-kr"), ("ru", "windows-1251"), ("ru", "koi8-r"), ("el", "iso-8859-7"), ("he", "windows-1255"),
-    ("th", "tis-620"), ("pl", "iso-8859-2"),
+    ("th", "tis-620"), ("pl", "iso-8859-2"), ("pl", "windows-1250"), ("cs", "iso-8859-2"), ("cs", "windows-1250"),
+    ("hu", "iso-8859-2"), ("tr", "windows-1254"), ("lt", "windows-1257"), ("ru", "ibm866"), ("ru", "iso-8859-5"),
+    ("el", "windows-1253"), ("ar", "windows-1256"), ("uk", "koi8-u"),
 ]
 WAYS = {"labelled": "text/html; charset={label}", "unlabelled": "text/html",
         "iso-8859-1": "text/html; charset=iso-8859-1", "windows-1252": "text/html; charset=windows-1252"}
@@ -38,16 +46,11 @@ def page(text: str, label: str) -> bytes:
     return f"<html><head><title>t</title></head><body><p>{text}</p><p>{text}</p></body></html>".encode(codec_for(label))
 
 
-# Greek and Latin-2 pages without a label (or under Latin-1's) are left to charset-normalizer,
-# which tells them from Cyrillic and Latin-1 only on longer text (bench/charset.py measures it)
-LABEL_ONLY = {"el", "pl"}
-
-
 @pytest.mark.parametrize(("lang", "label"), CASES)
 @pytest.mark.parametrize("way", sorted(WAYS))
 def test_each_family_decodes_faithfully_however_it_is_served(lang, label, way):
     text = TEXTS[lang]
-    ctype = WAYS["labelled" if lang in LABEL_ONLY else way].format(label=label)
+    ctype = WAYS[way].format(label=label)
     decoded, info = decode_html(page(text, label), ctype, None)
     assert f"<p>{text}</p><p>{text}</p>" in decoded, (info.used, info.reason)
 
@@ -102,6 +105,7 @@ def test_thin_evidence_never_overrules_a_label():
     body = "<p>Prix: 20 € — très bien, à bientôt</p>".encode("cp1252")
     decoded, info = decode_html(body, "text/html; charset=iso-8859-1", None)
     assert (decoded, info.used, info.reason) == ("<p>Prix: 20 € — très bien, à bientôt</p>", "cp1252", "http-charset")
+    assert info.confidence == "low" and info.candidates  # kept, and said to be a guess
 
 
 ARTICLE = ["街道办事处组织志愿者为独居老人送去年夜饭，共有十二名党员参加了这次活动，大家都说这样的服务很贴心。",
@@ -138,3 +142,57 @@ def test_a_label_outside_the_table_is_a_hint_the_bytes_must_confirm(lang, label,
     body = f"<p>{TEXTS[lang]}</p>".encode(label)
     decoded, info = decode_html(body, f"text/html; charset={hint}", None)
     assert (decoded, info.used) == (f"<p>{TEXTS[lang]}</p>", used)
+
+
+@pytest.mark.parametrize(("text", "codec"), [
+    ("Ein schöner Tag für alle Bürger: Straßenfest mit Musik und Würstchen, die Älteren plauderten fröhlich.", "cp1252"),
+    ("Le maire a présenté le budget de l’année prochaine : écoles rénovées et bibliothèque ouverte.", "cp1252"),
+    ("Kõik linna elanikud on oodatud laupäeval rahvamajja, kus toimub sügisene laat ja müüakse õunu.", "cp1252"),
+    ("Föreningen ordnade en höstmarknad på torget där äpplen och stickade tröjor såldes.", "cp1252"),
+])
+def test_a_western_page_under_a_latin_1_label_keeps_it(text, codec):
+    """The detector overrules windows-1252 only when it reads the bytes clearly better in another
+    codec: Estonian, whose letters a Baltic codec reads as well, stays windows-1252."""
+    decoded, info = decode_html(page(text, "windows-1252"), "text/html; charset=iso-8859-1", None)
+    assert (f"<p>{text}</p>" in decoded, info.used, info.reason) == (True, "cp1252", "http-charset")
+
+
+@pytest.mark.parametrize(("text", "codec", "used"), [
+    ("Großartig", "cp1252", "cp1252"), ("Ça va très bien", "cp1252", "cp1252"), ("价格", "gbk", "gb18030"),
+    ("價格", "big5", "cp950"),
+])
+def test_thin_evidence_without_a_label_is_marked_low_confidence(text, codec, used):
+    """A few non-ASCII bytes and no label: common hanzi in GB18030 or Big5, else windows-1252
+    (what browsers assume); the decision says it is low-confidence and what the detector offered."""
+    decoded, info = decode_html(f"<p>{text}</p>".encode(codec), "text/html", None)
+    assert (decoded, info.used, info.reason, info.confidence) == (f"<p>{text}</p>", used, "detected", "low")
+    assert info.candidates.count(",") >= 1 and all(" 0." in c for c in info.candidates.split(", "))
+
+
+def _derive(body: bytes, ctype: str):
+    from crawler.text import derive
+    from crawler.text.model import Capture, TextOptions
+
+    capture = Capture("https://news.example.cn/a/1.html", 200, (("Content-Type", ctype),), body,
+                      "2026-01-01T00:00:00Z", "example")
+    return derive(capture, TextOptions())
+
+
+ARTICLE = ["街道办事处组织志愿者为独居老人送去年夜饭，共有十二名党员参加了这次活动，大家都说这样的服务很贴心。"]
+
+
+def test_the_encoding_block_records_low_confidence_and_repairs():
+    from crawler.text.render import front_matter
+
+    doc = _derive(f"<html><body><article><p>{ARTICLE[0]}</p><p>Großartig</p></article></body></html>".encode("cp1252",
+                  errors="xmlcharrefreplace"), "text/html")
+    block = front_matter(doc, 0)["encoding"]
+    assert (block["used"], block["confidence"]) == ("cp1252", "low") and block["candidates"]
+    assert "repaired" not in block
+
+
+@pytest.mark.parametrize("ctype", ["text/html; charset=windows-1252", "text/html; charset=iso-8859-1", "text/html"])
+def test_one_accented_letter_repeated_is_thin_evidence(ctype):
+    """``ééééé ééééé``: ten high bytes, all the same, read as well as Hebrew: no detector decides."""
+    decoded, info = decode_html("<p>Romuald Rogge ééééé ééééé</p>".encode("cp1252"), ctype, None)
+    assert (decoded, info.used, info.confidence) == ("<p>Romuald Rogge ééééé ééééé</p>", "cp1252", "low")

@@ -255,13 +255,32 @@ def test_converter_annotations_are_removed_when_the_page_shows_the_pattern():
 @pytest.mark.parametrize(
     "paragraphs",
     [
-        ["集團(tuán)成立於(2022)年"],  # a single annotation is no pattern
+        ["集团(tuán)成立于(2022)年"],  # one annotation after a simplified character: no evidence
         ["拼音课：你好(nǐ hǎo)，谢谢(xiè xie)，再见(zài jiàn)。"],  # multi-syllable readings: a lesson
         ["北京(Beijing)、上海(Shanghai)、广州(Guangzhou)"],
+        ["床(chuáng)前(qián)明(míng)月(yuè)光(guāng)", "银行(háng)"],  # a pinyin lesson in simplified characters
+        ["這個字讀作們(shuō)不對"],  # a traditional character, but not its reading
     ],
 )
 def test_annotation_lookalikes_survive(paragraphs):
     assert strip_annotations(paragraphs) == (paragraphs, 0)
+
+
+@pytest.mark.parametrize(("paragraph", "cleaned"), [
+    ("我們(men)共克時艱", "我們共克時艱"),  # the neutral tone, as the converter writes it
+    ("集團(tuán)成立於(2022)年", "集團成立於(2022)年"),
+])
+def test_a_single_annotation_that_is_its_own_evidence_goes(paragraph, cleaned):
+    """No page pattern, but the annotated character is a traditional form (OpenCC) and the
+    annotation is its reading (pypinyin): the converter's, removed."""
+    assert strip_annotations([paragraph]) == ([cleaned], 1)
+
+
+def test_a_lost_character_whose_question_mark_took_the_parenthesis():
+    """``勇?lián)?dāng)``: the converter's '?' took the lost character's byte and the '(' with
+    it: on a converter page each becomes U+FFFD and its annotation goes."""
+    paragraphs = ["社區志願者勇?lián)?dāng)，集團(tuán)發(fā)來物資。"]
+    assert strip_annotations(paragraphs) == (["社區志願者勇\ufffd\ufffd，集團發來物資。"], 4)
 
 
 def test_full_width_parentheses_count_towards_the_pattern():
@@ -318,7 +337,7 @@ def test_page_profile_equals_its_per_paragraph_definition(texts):
         return (_pairs(text, wide, lambda c: c == "?")
                 or any(wide(a) and "\x40" <= b <= "\x7e" and wide(c) for a, b, c in zip(text, text[1:], text[2:])))
 
-    assert page_profile(texts) == (
+    assert tuple(found.tolist() for found in page_profile(texts)) == (
         [score(t) for t in texts],
         [any(rare(a) and rare(b) for a, b in zip(t, t[1:])) for t in texts],
         [_pairs(t, latin, lambda c: "\xa0" <= c <= "\xff") for t in texts],
@@ -347,3 +366,9 @@ def test_any_bytes_under_any_label_give_text_or_one_text_error_and_the_same_twic
         assert decode_html(page, ctype, fallback) == (text, info)
         paragraphs = text.split("<p>")
         assert repair_paragraphs(paragraphs) == repair_paragraphs(paragraphs)
+
+
+def test_a_question_mark_before_a_word_that_is_no_syllable_stays():
+    """``中?xyzá)`` on a converter page: no pinyin syllable, no lost character (and no endless loop)."""
+    paragraphs = ["集團(tuán)發(fā)佈，小區(qū)居民說中?xyzá)好"]
+    assert strip_annotations(paragraphs) == (["集團發佈，小區居民說中?xyzá)好"], 3)

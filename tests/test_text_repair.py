@@ -169,3 +169,50 @@ def test_on_a_converter_page_only_the_converter_annotations_go():
 def test_a_pinyin_lesson_in_simplified_characters_stays():
     lesson = ["床(chuáng)前(qián)明(míng)月(yuè)光(guāng)，疑(yí)是(shì)地(dì)上(shàng)霜(shuāng)。", "银行(háng)的行(xíng)走"]
     assert strip_annotations(lesson) == (lesson, 0)
+
+
+# what each chain is recorded as in the encoding block (``repaired``)
+RECORDED = {
+    "utf8-as-gbk": "utf-8 read as gb18030", "gbk-as-big5": "gb18030 read as cp950", "big5-as-gbk": "cp950 read as gb18030",
+    "gbk-as-latin1": "gb18030 read as windows-1252", "gbk-as-cp1252": "gb18030 read as windows-1252",
+    "big5-as-cp1252": "cp950 read as windows-1252", "utf8-as-cp1252": "utf-8 read as windows-1252",
+    "utf8-twice": "utf-8 encoded twice",
+}
+
+
+@pytest.mark.parametrize("chain", sorted(CHAINS))
+def test_each_repair_is_recorded_with_its_chain_and_span_length(chain):
+    clean = TEXTS[chain]
+    before, after = "区里的消息：", "。大家都说好！"
+    damaged = CHAINS[chain](clean)
+    log: list[str] = []
+    repair_paragraphs([before + damaged + after, "街道的通知已经发出。"], log)
+    assert log == [f"{RECORDED[chain]} ({len(damaged)} characters)"]
+
+
+def test_a_shifted_run_is_recorded():
+    at = LOST_BYTE.index("尚")
+    damaged = converter(LOST_BYTE, len(LOST_BYTE[:at].encode("gbk")))
+    log: list[str] = []
+    repair_paragraphs([damaged], log)
+    assert len(log) == 1 and log[0].startswith("gb18030 shifted by a lost byte ("), log
+
+
+ANNOTATED = "社区志愿者勇于担当，主动联(lián)系各方，集團(tuán)也发(fā)来了物资，大家一起努力完成了任务。"
+
+
+def test_a_lost_lead_byte_before_its_pinyin_is_told_by_the_reading():
+    """联 (C1 AA) lost its lead byte: AA then ``(lián)``; of the characters AA ends, only 联 reads lián."""
+    body = f"<p>{ANNOTATED}</p>".encode("gbk")
+    at = body.index("联".encode("gbk"))
+    text, info = decode_html(body[:at] + body[at + 1:], "text/html; charset=gbk", None)
+    assert text == f"<p>{ANNOTATED}</p>"
+    assert (info.repairs, info.invalid_bytes, info.repaired) == (1, 0, ("gb18030 lost byte told by its pinyin (1 character)",))
+
+
+def test_a_lost_byte_whose_reading_fits_several_characters_stays_u_fffd():
+    """联 lost its trail byte: C1 leads 联, 连, 廉, 莲 ... all read lián: no guess."""
+    body = f"<p>{ANNOTATED}</p>".encode("gbk")
+    at = body.index("联".encode("gbk")) + 1
+    text, info = decode_html(body[:at] + body[at + 1:], "text/html; charset=gbk", None)
+    assert text == f"<p>{ANNOTATED.replace('联', chr(0xFFFD))}</p>" and info.invalid_bytes == 1 and info.repaired == ()

@@ -19,13 +19,19 @@ categories, http_label (a wrong label for this page), annotated, figure (an ``<i
 ``http-404``, ``notice``, ``wall``...), address (under the sub-site, instead of ``<slug>.html``),
 pages / paging / single (a multi-page article: crawler/demo/paging.py), extra (markup added
 before the footer: links that look like a next page and are not), and paragraphs: a string, or
-``{text, damage: mojibake, from, to}`` / ``{text, damage: lost-byte, at}`` (character offsets).
-A content file with a top-level ``bulk:`` key is a generated channel of any size instead
-(``crawler/demo/bulk.py``). ``crawler/demo/server.py`` serves these resources.
+``{text, damage: mojibake, chain, from, to}`` (``chain``: one of ``CHAINS``, UTF-8 read as GBK
+unless given) / ``{text, damage: lost-byte, at}`` (a byte dropped from the page's bytes) /
+``{text, damage: lost-byte-text, at}`` (published text of a GBK run that lost a byte, as a
+converter that writes ``?`` for what it cannot pair made it: the damage of a UTF-8 page) (character
+offsets). A content file with ``extends: <site name>`` and ``articles:`` adds articles to that
+sub-site (the damage showcase lives in its own file so). A content file with a top-level
+``bulk:`` key is a generated channel of any size instead (``crawler/demo/bulk.py``).
+``crawler/demo/server.py`` serves these resources.
 """
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import hashlib
 import re
@@ -117,18 +123,30 @@ def _read_content(content_dir: Path | None, day: int = 1) -> tuple[list[tuple[di
     """The hand-written sub-sites and the generated channels (``bulk:`` files, crawler.demo.bulk)."""
     from .bulk import BulkSpec
 
-    sites, bulks = [], []
+    sites, bulks, extra = [], [], []
     for path in sorted(Path(content_dir or CONTENT_DIR).glob("*.yaml")):
         try:
             data = yaml.safe_load(path.read_text("utf-8"))
             if "bulk" in data:
                 bulks.append(BulkSpec.from_data(data["bulk"]))
                 continue
+            if "extends" in data:  # more articles of a sub-site, read once its settings are known
+                extra.append((path, str(data["extends"]), list(data["articles"])))
+                continue
             site = data["site"]
             articles = [_article(site, as_of(raw, day)) for raw in data["articles"]]
         except (yaml.YAMLError, KeyError, TypeError, ValueError, UnicodeError) as exc:
             raise DemoContentError(f"{path}: bad demo content ({type(exc).__name__}: {exc})") from None
         sites.append((site, articles))
+    named = {site["name"]: articles for site, articles in sites}
+    for path, name, raws in extra:
+        if name not in named:
+            raise DemoContentError(f"{path}: extends {name!r}, which no content file defines")
+        site = next(s for s, _ in sites if s["name"] == name)
+        try:
+            named[name].extend(_article(site, as_of(raw, day)) for raw in raws)
+        except (KeyError, TypeError, ValueError, UnicodeError) as exc:
+            raise DemoContentError(f"{path}: bad demo content ({type(exc).__name__}: {exc})") from None
     sites.sort(key=lambda pair: pair[0]["name"])
     if not sites and not bulks:
         raise DemoContentError(f"{content_dir}: no *.yaml demo content files")
@@ -156,20 +174,51 @@ def parse_shown_date(shown: str) -> tuple[datetime, str]:
     return when, when.isoformat() if hh is not None else when.date().isoformat()
 
 
-def mojibake(text: str) -> str:
-    """What UTF-8 bytes look like when read as GBK (the damage real mirrors show)."""
-    return text.encode("utf-8").decode("gbk", errors="replace")
+def mojibake(text: str, chain: str = "utf8-as-gbk") -> str:
+    """What ``text`` looks like after ``chain`` (``CHAINS``): UTF-8 bytes read as GBK unless said."""
+    return CHAINS[chain](text)
+
+
+def _cp1252(data: bytes) -> str:
+    """Bytes as a windows-1252 reader shows them (its five undefined bytes as C1 controls)."""
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in data)
+
+
+# the wrong decodings real pages show: bytes of one codec read with another
+CHAINS = {
+    "utf8-as-gbk": lambda s: s.encode("utf-8").decode("gbk", errors="replace"),
+    "utf8-as-big5": lambda s: s.encode("utf-8").decode("cp950", errors="replace"),
+    "gbk-as-big5": lambda s: s.encode("gbk").decode("cp950", errors="replace"),
+    "big5-as-gbk": lambda s: s.encode("cp950").decode("gb18030", errors="replace"),
+    "gbk-as-cp1252": lambda s: _cp1252(s.encode("gbk")),
+    "big5-as-cp1252": lambda s: _cp1252(s.encode("cp950")),
+    "utf8-as-cp1252": lambda s: _cp1252(s.encode("utf-8")),
+    "utf8-twice": lambda s: _cp1252(_cp1252(s.encode("utf-8")).encode("utf-8")),
+}
 
 
 def damage_label(para: dict) -> str:
-    """``mojibake``, ``mojibake-lossy`` (some bytes became U+FFFD: no exact repair), ``lost-byte``."""
+    """``mojibake``, ``mojibake-lossy`` (some bytes became U+FFFD: no exact repair),
+    ``lost-byte``, ``lost-byte-text``."""
     kind = para["damage"]
     if kind == "mojibake":
         span = para["text"][para.get("from", 0):para.get("to", len(para["text"]))]
-        broken = mojibake(span)
-        if "\ufffd" in broken or broken.encode("gbk").decode("utf-8", errors="replace") != span:
+        broken = mojibake(span, para.get("chain", "utf8-as-gbk"))
+        if "\ufffd" in broken or (para.get("chain", "utf8-as-gbk") == "utf8-as-gbk"
+                                  and broken.encode("gbk").decode("utf-8", errors="replace") != span):
             return "mojibake-lossy"
     return kind
+
+
+def lost_byte_text(text: str, at: int) -> str:
+    """``text``'s GBK bytes with the second byte of character ``at`` lost, as a converter that
+    writes '?' for a byte it cannot pair publishes them (sample 003's damage, made from our text)."""
+    data = text.encode("gbk")
+    cut = len(text[:at].encode("gbk")) + 1
+    return (data[:cut] + data[cut + 1:]).decode("gbk", errors="crawler-demo-question")
+
+
+codecs.register_error("crawler-demo-question", lambda error: ("?", error.start + 1))
 
 
 def annotate(text: str, table: dict[str, str]) -> str:
@@ -188,7 +237,9 @@ def shown_paragraph(article: Article, para: dict) -> str:
     text = shown_text(article, para["text"])
     if para.get("damage") == "mojibake":
         start, end = para.get("from", 0), para.get("to", len(text))
-        text = text[:start] + mojibake(text[start:end]) + text[end:]
+        text = text[:start] + mojibake(text[start:end], para.get("chain", "utf8-as-gbk")) + text[end:]
+    if para.get("damage") == "lost-byte-text":
+        text = lost_byte_text(text, para["at"])
     return text
 
 
@@ -206,7 +257,7 @@ def expected_paragraph(para: dict) -> str:
     """The ideal output: mojibake undone (exactly attainable unless lossy); a lost byte leaves
     U+FFFD for its own character only, the rest of the run realigned."""
     text = para["text"]
-    if para.get("damage") == "lost-byte":
+    if para.get("damage") in ("lost-byte", "lost-byte-text"):
         return text[:para["at"]] + "\ufffd" + text[para["at"] + 1:]
     return text
 

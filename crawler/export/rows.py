@@ -101,6 +101,12 @@ def _row(values: Mapping) -> dict:
     return {c: (_integer if c in INTEGER_COLUMNS else _text)(values.get(c)) for c in COLUMNS}
 
 
+# the encoding block's keys; the last three are written only when they say something (render.py)
+_ENCODING_KEYS = ("declared", "used", "reason", "repairs", "losses", "annotations_removed", "confidence",
+                  "candidates", "repaired")
+_WHEN_SAID = frozenset({"confidence", "candidates", "repaired"})
+
+
 def text_row(entry: Mapping, front: Mapping, body: str) -> dict:
     """The row of one article: its manifest entry, its text file's front matter and body."""
     warc = front.get("warc") or entry.get("warc") or {}
@@ -108,8 +114,7 @@ def text_row(entry: Mapping, front: Mapping, body: str) -> dict:
     values = {key: front.get(key) for key in ("url", "title", "published", "author", "origin", "language",
                                                "fetched", "cluster", "canonical")}
     values.update({f"warc_{key}": warc.get(key) for key in ("file", "offset", "record_id", "payload_digest")})
-    values.update({f"encoding_{key}": encoding.get(key)
-                   for key in ("declared", "used", "reason", "repairs", "losses", "annotations_removed")})
+    values.update({f"encoding_{key}": encoding.get(key) for key in _ENCODING_KEYS})
     values.update(id=entry.get("id"), source=entry.get("source"), text=body, sha256=entry.get("sha256"),
                   boilerplate_removed=(front.get("boilerplate") or {}).get("removed"),
                   removed=entry.get("removed"), removed_evidence=entry.get("removed_evidence"),
@@ -125,8 +130,8 @@ def document_row(doc: Document) -> dict:
               "author": doc.author, "origin": meta.get("origin"), "language": meta.get("language"),
               "fetched": doc.fetched, "text": "\n".join(doc.paragraphs),
               "boilerplate_removed": sum(count for _, count in doc.removed)}
-    values.update({f"encoding_{key}": getattr(doc.encoding, key)
-                   for key in ("declared", "used", "reason", "repairs", "losses", "annotations_removed")})
+    values.update({f"encoding_{key}": getattr(doc.encoding, key) or None if key in _WHEN_SAID else
+                   getattr(doc.encoding, key) for key in _ENCODING_KEYS})
     if doc.warc is not None:
         values.update({f"warc_{key}": getattr(doc.warc, key)
                        for key in ("file", "offset", "record_id", "payload_digest")})

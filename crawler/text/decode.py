@@ -14,7 +14,10 @@ Charset order (docs/formats.md, ``encoding.reason``):
   CJK codec's bytes);
 - ``fallback``: the source's fallback encoding, when it decodes strictly;
 - ``detected``: no label the bytes agree with: a CJK codec the text plainly is in
-  (crawler/text/sniff.py), else charset-normalizer's guess;
+  (crawler/text/sniff.py), else chardet's guess. With fewer than ``MIN_CHARS`` non-ASCII bytes
+  of text the evidence is thin: a label that decodes is kept; without one, GB18030 when the bytes
+  are common hanzi in it, else windows-1252 (what browsers default to), and the block says
+  ``confidence: low`` with the detector's candidates (so does a label kept on such thin evidence);
 - ``least-errors``: nothing decodes cleanly: the candidate with the fewest invalid bytes, each
   invalid byte becoming U+FFFD (a few bad bytes never turn the whole page into mojibake).
 """
@@ -23,13 +26,14 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import replace
 
 from .labels import codec_for, hint_codec
 from .model import Capture, EncodingInfo, TextError
 from .payload import decode_payload  # noqa: F401  (moved there; imported from here too)
-from .realign import realign  # also registers the 'crawler-resync' error handler
-from .labelcheck import bytes_disagree, cased
-from .sniff import best_cjk, mixed_utf8_gbk, normalizer_guess, text_bytes
+from .realign import realign, restore_annotated  # also registers the 'crawler-resync' error handler
+from .labelcheck import bytes_disagree, mostly_high, thin
+from .sniff import CJK_CODECS, best_cjk, nearly_decodes, thin_default, candidates_note, detector_guess, mixed_utf8_gbk, text_bytes
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _HTTP = re.compile(r"charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.I)
@@ -73,11 +77,30 @@ def decode_html(body: bytes, content_type: str | None, fallback: str | None) -> 
     text, info = _decode_html(body, content_type, fallback)
     text, repaired = realign(text, info.used)
     invalid = info.invalid_bytes
+    notes = (f"{info.used} bytes shifted by a lost byte ({_count(repaired, 'run')})",) if repaired else ()
     if info.reason == "least-errors":  # only a lenient decoding leaves bytes escaped
+        text, restored = restore_annotated(text, info.used)  # a lost byte's character, told by its pinyin
+        notes += (f"{info.used} lost byte told by its pinyin ({_count(restored, 'character')})",) if restored else ()
+        repaired += restored
         text, invalid = _ESCAPED.subn("\ufffd", text)  # bytes that stayed invalid: really gone
     if repaired or invalid != info.invalid_bytes:
-        info = EncodingInfo(info.declared, info.used, info.reason, invalid, repairs=repaired)
+        info = replace(info, invalid_bytes=invalid, repairs=repaired, repaired=notes)
     return text, info
+
+
+def _kept(body: bytes, info: EncodingInfo) -> EncodingInfo:
+    """A label kept on a few non-ASCII bytes: too few to confirm it or to overrule it, so the
+    decision says it is low-confidence and what the detector offered."""
+    if body.isascii():
+        return info
+    sample = text_bytes(body)
+    if sample.isascii() or not thin(sample):
+        return info
+    return replace(info, confidence="low", candidates=candidates_note(sample))
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" + ("s" if n != 1 else "")
 
 
 def _decode_html(body: bytes, content_type: str | None, fallback: str | None) -> tuple[str, EncodingInfo]:
@@ -97,30 +120,46 @@ def _decode_html(body: bytes, content_type: str | None, fallback: str | None) ->
             reason = "http-charset" if codec_for(http_label) == "utf-8" else (
                 "meta-charset" if codec_for(meta_label) == "utf-8" and not http_label else "utf8-valid")
             return decoded[0], EncodingInfo(declared, "utf-8", reason)
+    agreed = []  # labels the bytes agree with that do not decode strictly (a byte or two lost)
     for label, reason in ((http_label, "http-charset"), (meta_label, "meta-charset"), (fallback, "fallback")):
         codec = _label_codec(label, body)
         if codec is None or bytes_disagree(codec, body, label):
             continue
         decoded = _strict(body, codec)
         if decoded is not None:
-            return decoded[0], EncodingInfo(declared, decoded[1], reason)
+            return decoded[0], _kept(body, EncodingInfo(declared, decoded[1], reason))
+        agreed.append(codec)
     # no label decodes it: a page of UTF-8 and GBK runs? (checked only now: a valid GBK page never pays for it)
     if not body.isascii() and codec_for(http_label or meta_label or fallback) in (None, "utf-8", "gb18030"):
         mixed = mixed_utf8_gbk(body)
         if mixed is not None:
             return mixed, EncodingInfo(declared, "utf-8+gb18030", "mixed")
-    return _sniffed(body, text_bytes(body), declared, [_label_codec(x, body) for x in (http_label, meta_label, fallback)])
+    sample = text_bytes(body)
+    labelled = [_label_codec(x, body) for x in (http_label, meta_label, fallback)]
+    # a handful of stray invalid bytes costs only those bytes, never sends the page to another codec
+    for codec in agreed:
+        if nearly_decodes(sample, codec):
+            return _least_errors(body, declared, [codec, *labelled])
+    return _sniffed(body, sample, declared, labelled)
 
 
 def _sniffed(body: bytes, sample: bytes, declared: str | None, labelled: list[str | None]) -> tuple[str, EncodingInfo]:
-    """No label that fits: a CJK codec the text is plainly in, else charset-normalizer's guess,
-    else the candidate with the fewest invalid bytes."""
-    cjk = best_cjk(sample)
-    guess = cjk[0] if cjk else cased(sample, body, normalizer_guess(body))
+    """No label that fits: a CJK codec the text is plainly in, else chardet's guess (low
+    confidence on thin evidence), else the candidate with the fewest invalid bytes."""
+    # a page whose text is mostly ASCII letters is CJK only if the detector says so: the CJK
+    # fitness of five codecs is then worth computing only on its word
+    detected = None if mostly_high(sample) else detector_guess(sample)
+    cjk = best_cjk(sample) if detected is None or detected[0] in CJK_CODECS else None
+    detected = None if cjk else (detected or detector_guess(sample))
+    guess = cjk[0] if cjk else (detected[0] if detected else None)
+    low = cjk is None and thin(sample)
+    if low:  # a few accented letters or hanzi: no detector can tell, browsers' defaults decide
+        guess = thin_default(sample)
     if guess:
         decoded = _strict(body, guess)
         if decoded is not None:
-            return decoded[0], EncodingInfo(declared, decoded[1], "detected")
+            return decoded[0], EncodingInfo(declared, decoded[1], "detected", confidence="low" if low else "",
+                                            candidates=candidates_note(sample) if low else "")
         labelled = [guess, *labelled]
     # only codecs that keep ASCII bytes as ASCII can resume after an error
     return _least_errors(body, declared, [c for c in labelled if c and not c.startswith(("utf-16", "utf-32", "iso2022"))])

@@ -11,6 +11,7 @@ multi-page article's pages are joined by crawler.text.multipage, each derived he
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from functools import cache
 
 from .articleness import is_article
@@ -41,13 +42,14 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     # here, before trafilatura sees the tree; the page's text is made only when a title needs it
     page_title = choose_title(page.html_title, page.title, tree, cache(tree.text_content))
     lines = normalize_lines(_main_text(capture, tree, html))
-    title, lines, repairs, annotations = _cleaned(page_title, lines, options)
+    repaired: list[str] = []  # each repair's chain and span: the encoding block's ``repaired``
+    title, lines, repairs, annotations = _cleaned(page_title, lines, options, repaired)
     title, short_date = split_short_date(title, capture.url, capture.warc_date)
     lines, meta = split_meta([x for x in lines if x], capture.warc_date)
     lines, removed = _body(capture, tree, lines, title, options)
     published = (_byline_meta(meta, byline_text(html, title), capture.warc_date) or short_date
                  or iso_date(page.date or "", capture.warc_date))
-    info = _encoding(encoding, repairs, annotations, [title, *lines])
+    info = _encoding(encoding, repairs, annotations, [title, *lines], repaired)
     return Document(id=document_id(capture.url), url=capture.url, source=capture.source, title=title,
                     fetched=capture.warc_date, encoding=info, paragraphs=tuple(lines), published=published,
                     author=meta.pop("author", None) or page.author,
@@ -89,14 +91,15 @@ def _main_text(capture: Capture, tree, html: str) -> str:
     return text
 
 
-def _cleaned(page_title: str, lines: list[str], options: TextOptions) -> tuple[str, list[str], int, int]:
+def _cleaned(page_title: str, lines: list[str], options: TextOptions,
+             repaired: list[str]) -> tuple[str, list[str], int, int]:
     """(title, lines, paragraphs repaired, annotations removed): mojibake undone and pinyin
     annotations out, of the title and the lines alike. No title anywhere: the first line is the
     title, or its opening if it is all there is."""
     title = page_title
     if not title:
         title = lines[0] if len(lines) > 1 else lines[0][:30] + ("…" if len(lines[0]) > 30 else "")
-    lines, repairs = repair_paragraphs([title, *lines])
+    lines, repairs = repair_paragraphs([title, *lines], repaired)
     lines, annotations = strip_annotations(lines, options.strip_annotations)
     return lines[0], lines[1:], repairs, annotations
 
@@ -125,12 +128,14 @@ def _byline_meta(meta: dict[str, str], byline: str, warc_date: str) -> str | Non
     return meta.pop("published", None) or byline_date(byline, warc_date) or late
 
 
-def _encoding(decoded: EncodingInfo, repairs: int, annotations: int, lines: list[str]) -> EncodingInfo:
-    """How the text came to be: the decoding, plus the repairs and annotations of the text steps
-    and the U+FFFD left in the final lines (bytes really lost)."""
+def _encoding(decoded: EncodingInfo, repairs: int, annotations: int, lines: list[str],
+              repaired: list[str]) -> EncodingInfo:
+    """How the text came to be: the decoding (its confidence kept), plus the repairs (each one's
+    chain and span) and annotations of the text steps and the U+FFFD left in the final lines
+    (bytes really lost)."""
     losses = sum(x.count("\ufffd") for x in lines)
-    return EncodingInfo(decoded.declared, decoded.used, decoded.reason, decoded.invalid_bytes,
-                        decoded.repairs + repairs, losses, annotations)
+    return replace(decoded, repairs=decoded.repairs + repairs, losses=losses, annotations_removed=annotations,
+                   repaired=decoded.repaired + tuple(repaired))
 
 
 __all__ = ["derive"]

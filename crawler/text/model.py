@@ -50,6 +50,9 @@ class EncodingInfo:
     repairs: int = 0  # paragraphs whose mojibake was undone
     losses: int = 0  # U+FFFD characters left in the text (bytes really gone)
     annotations_removed: int = 0  # pinyin annotations removed
+    confidence: str = ""  # "low": the codec was chosen on thin evidence (a few non-ASCII bytes)
+    candidates: str = ""  # with low confidence: the detector's candidates, "cp1251 0.42, koi8_r 0.31"
+    repaired: tuple[str, ...] = ()  # each repair's chain and span: "utf-8 read as gb18030 (12 characters)"
 
 
 @dataclass(frozen=True)

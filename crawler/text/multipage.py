@@ -197,7 +197,8 @@ def _furniture(paragraph: str, others: set[str], blob: str) -> bool:
 def _encoding(infos: list[EncodingInfo]) -> EncodingInfo:
     """The first page's charset facts, with the counts of every page added up."""
     return replace(infos[0], invalid_bytes=sum(e.invalid_bytes for e in infos), repairs=sum(e.repairs for e in infos),
-                   losses=sum(e.losses for e in infos), annotations_removed=sum(e.annotations_removed for e in infos))
+                   losses=sum(e.losses for e in infos), annotations_removed=sum(e.annotations_removed for e in infos),
+                   repaired=tuple(note for e in infos for note in e.repaired))
 
 
 __all__ = ["CONTINUATION", "derive_article", "page_bar_line", "pages_of"]

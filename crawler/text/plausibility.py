@@ -160,42 +160,65 @@ _CP1252_HIGH = np.zeros(0x10000, dtype=bool)
 _CP1252_HIGH[[ord(ch) for ch in bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")]] = True
 
 
-def page_profile(texts: list[str]) -> tuple[list[float], list[bool], list[bool], list[bool]]:
+# each BMP character's classes as bits, so a page is classified by one table lookup a character
+_COMMON, _WIDE, _QUESTION, _TRAIL, _HIGH, _LATIN1, _RARE = 1, 2, 4, 8, 16, 32, 64
+_CLASS = np.zeros(0x10000, dtype=np.uint8)
+_CLASS[_COMMON_BMP] |= _COMMON
+_CLASS[0x80:] |= _WIDE
+_CLASS[0xFFFD] &= ~_WIDE & 0xFF
+_CLASS[0x3F] |= _QUESTION
+_CLASS[0x40:0x7F] |= _TRAIL
+_CLASS[0xA0:0x100] |= _HIGH
+_CLASS[0x80:0x100] |= _LATIN1
+_CLASS[_CP1252_HIGH] |= _LATIN1
+_CLASS[0x80:][~_COMMON_BMP[0x80:]] |= _RARE
+
+
+def page_profile(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """For each text, in one pass over the page: its :func:`score`, whether two uncommon
     non-ASCII characters stand side by side (mojibake's mark; clean text has its rare
     characters apart), and whether two Latin-1 characters do, one of them a letter-half one
     (``ÔÂ``, ``äº``: CJK bytes read as Latin-1), and whether a shifted GBK run's mark shows (an
     ASCII letter or symbol between two non-ASCII characters, or a '?' beside one: realign.py).
-    Regexes over the page cost more than this."""
+    One table lookup classifies every character (``_CLASS``); the marks that need a '?' or a
+    Latin-1 character are looked for only on pages that have one. Regexes cost more than this.
+    Arrays, one entry a text (the caller picks the few texts to examine without a Python loop)."""
+    none = np.zeros(len(texts), dtype=bool)
     if not texts:
-        return [], [], [], []
+        return np.ones(0), none, none, none
     points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    bmp = points & 0xFFFF
-    common = (points > 0xFFFF) | _COMMON_BMP[bmp]
-    rare = ~common & (points >= 0x80)
-    high = (points >= 0xA0) & (points <= 0xFF)
-    latin = (points >= 0x80) & (points <= 0xFF) | ((points <= 0xFFFF) & _CP1252_HIGH[bmp])
-    lengths = np.array([len(text) for text in texts], dtype=np.int64)
+    classes = _CLASS[points & 0xFFFF] if len(points) else np.zeros(0, dtype=np.uint8)
+    if len(points) and points.max() > 0xFFFF:  # beyond the BMP: common, wide, never rare
+        classes[points > 0xFFFF] = _COMMON | _WIDE
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     ends = np.cumsum(lengths)
     starts = ends - lengths
 
-    def within(found: np.ndarray, span: int = 1) -> list[bool]:
+    def within(found: np.ndarray, span: int = 1) -> np.ndarray:
         # a find at i joins characters i to i+span: it counts for the text holding them all
         at = np.flatnonzero(found)
+        if not len(at):
+            return none
         owner = np.searchsorted(ends, at, side="right")
         inside = at + span < ends[np.minimum(owner, len(ends) - 1)]
-        return (np.bincount(owner[inside], minlength=len(texts)) > 0).tolist()
+        return np.bincount(owner[inside], minlength=len(texts)) > 0
 
-    running = np.concatenate(([0], np.cumsum(common, dtype=np.int64)))
-    counts = (running[ends] - running[starts]).tolist()
-    found = [count / len(text) if text else 1.0 for count, text in zip(counts, texts)]
-    wide = (points >= 0x80) & (points != 0xFFFD)
-    question = points == 0x3F
-    trail = (points >= 0x40) & (points <= 0x7E)
-    beside = within((wide[:-1] & question[1:]) | (question[:-1] & wide[1:]))
-    between = within(wide[:-2] & trail[1:-1] & wide[2:], 2)
-    return (found, within(rare[:-1] & rare[1:]), within((latin[:-1] & high[1:]) | (high[:-1] & latin[1:])),
-            [a or b for a, b in zip(beside, between)])
+    running = np.concatenate(([0], np.cumsum(classes & _COMMON, dtype=np.int64)))
+    found = (running[ends] - running[starts]) / np.maximum(lengths, 1)
+    found[lengths == 0] = 1.0
+    rare = (classes & _RARE) != 0
+    pairs = within(rare[:-1] & rare[1:])
+    latin = none
+    if (classes & _HIGH).any():
+        high, letter = (classes & _HIGH) != 0, (classes & _LATIN1) != 0
+        latin = within((letter[:-1] & high[1:]) | (high[:-1] & letter[1:]))
+    wide = (classes & _WIDE) != 0
+    beside = none
+    if (classes & _QUESTION).any():
+        question = (classes & _QUESTION) != 0
+        beside = within((wide[:-1] & question[1:]) | (question[:-1] & wide[1:]))
+    between = within(wide[:-2] & ((classes[1:-1] & _TRAIL) != 0) & wide[2:], 2)
+    return found, pairs, latin, beside | between
 
 
 def running_common(text: str) -> np.ndarray:

@@ -5,6 +5,8 @@ codes, so the rest of the run turns into rare characters until an ASCII byte re-
 ``realign`` works on a page being decoded (invalid bytes kept as lone surrogates by the
 ``crawler-resync`` error handler); ``realign_text`` on text that was already decoded so and then
 published as UTF-8 (the shifted run re-encoded to GBK gives the shifted bytes back).
+``restore_annotated`` gives back a character that lost one of its two bytes right before a
+converter's pinyin annotation, when its reading names it among the surviving byte's partners.
 """
 
 from __future__ import annotations
@@ -115,8 +117,9 @@ def _wide(ch: str) -> bool:
     return ch >= "\x80" and ch != "\ufffd"
 
 
-def realign_text(paragraph: str) -> tuple[str, int]:
-    """Re-pair the shifted GBK/Big5 runs of already-decoded text; returns (text, runs repaired).
+def realign_text(paragraph: str, log: list[str] | None = None) -> tuple[str, int]:
+    """Re-pair the shifted GBK/Big5 runs of already-decoded text; returns (text, runs repaired);
+    each run re-paired is noted in ``log`` (``gb18030 shifted by a lost byte (9 characters)``).
 
     The run is re-encoded with the codec that decoded it (which gives the shifted bytes back),
     and for each split point the tail is decoded one byte on: the lost character becomes U+FFFD
@@ -149,14 +152,16 @@ def realign_text(paragraph: str) -> tuple[str, int]:
             before, trail, after, at = "?", None, None, end
         fixed = _fix(before, paragraph[start:at], trail, after) if at - start >= 3 else None
         if fixed is not None:
-            pieces += [paragraph[last:start - (1 if before else 0)], fixed]
+            pieces += [paragraph[last:start - (1 if before else 0)], fixed[0]]
             last = end
             repaired += 1
+            if log is not None:
+                log.append(f"{fixed[1]} shifted by a lost byte ({at - start} characters)")
     return "".join(pieces) + paragraph[last:], repaired
 
 
-def _fix(before_mark: str | None, run: str, trail: str | None, after_mark: str | None) -> str | None:
-    """The run re-paired (marks consumed where a lost character explains them), or None."""
+def _fix(before_mark: str | None, run: str, trail: str | None, after_mark: str | None) -> tuple[str, str] | None:
+    """(the run re-paired, marks consumed where a lost character explains them; its codec), or None."""
     if not _mostly_han(run) or score(run) == 1.0:
         return None
     # an ASCII '?' after Chinese text is often just a question mark: alone it needs more
@@ -167,14 +172,14 @@ def _fix(before_mark: str | None, run: str, trail: str | None, after_mark: str |
             rare = _rare(run[k:])
             if (_rare(tail) == 0 and (rare, k) > best_key and share * rare >= len(run) - k
                     and len(tail.replace("\ufffd", "")) >= need and _mostly_han(run[k:]) and _prose(tail)):
-                best, best_key = run[:k] + "\ufffd" + tail, (rare, k)
+                best, best_key, best_codec = run[:k] + "\ufffd" + tail, (rare, k), codec
     if best is None:
         return None
     if before_mark and best_key[1] > 0:
         best = before_mark + best
     if after_mark and not best.endswith("\ufffd"):
         best += after_mark
-    return best
+    return best, best_codec
 
 
 _PROSE = re.compile("[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef‘’“”…—·\ufffd]")
@@ -213,3 +218,45 @@ def _shifted_tails(run: str, trail: str, codec: str, orphan: bool) -> list[tuple
         if len(decoded) >= 2 and decoded.isascii() is False and not _ASCII.search(decoded):
             out.append((k, decoded))
     return out
+
+
+# a byte left alone by a lost partner (kept escaped by ``crawler-resync``) right before a converter's
+# pinyin annotation: ``联(lián)`` that lost its lead byte leaves 0xAA then ``(lián)``
+_ANNOTATED_ORPHAN = re.compile("([\udc81-\udcfe])(?=[(（]([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ][a-zü]*)[)）])")
+
+
+def restore_annotated(text: str, codec: str) -> tuple[str, int]:
+    """A double-byte character whose partner byte was lost, restored where the pinyin annotation
+    after it tells which: of the characters the surviving byte makes with any other byte (as
+    trail or as lead), exactly one has that reading (pypinyin's table). Else the byte stays
+    escaped (U+FFFD later): no guess. Returns (text, characters restored)."""
+    if codec not in _DOUBLE_BYTE or not _ANNOTATED_ORPHAN.search(text):
+        return text, 0
+    restored = 0
+
+    def one(match: re.Match) -> str:
+        nonlocal restored
+        found = _with_reading(ord(match.group(1)) - 0xDC00, match.group(2), codec)
+        if len(found) != 1:
+            return match.group(1)
+        restored += 1
+        return found.pop()
+
+    return _ANNOTATED_ORPHAN.sub(one, text), restored
+
+
+def _with_reading(byte: int, syllable: str, codec: str) -> set[str]:
+    """The characters ``byte`` makes with another byte (either side) in ``codec`` that are read
+    ``syllable`` (toned pinyin)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    found = set()
+    pairs = [bytes((lead, byte)) for lead in range(0x81, 0xFF)] + [bytes((byte, trail)) for trail in range(0x40, 0xFF)]
+    for pair in pairs:
+        try:
+            ch = pair.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if len(ch) == 1 and syllable in pinyin_dict.get(ord(ch), "").split(","):
+            found.add(ch)
+    return found

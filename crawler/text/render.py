@@ -62,6 +62,11 @@ def front_matter(doc: Document, removed: int, cluster: tuple[str, str] | None = 
     e = doc.encoding
     data["encoding"] = _Inline(declared=e.declared, used=e.used, reason=e.reason, repairs=e.repairs,
                                losses=e.losses, annotations_removed=e.annotations_removed)
+    # written only when there is something to audit, so a clean page's front matter keeps its bytes
+    if e.confidence:  # a codec chosen on thin evidence, and what the detector offered
+        data["encoding"].update(confidence=e.confidence, candidates=e.candidates)
+    if e.repaired:  # each repair's chain and span length: "utf-8>gb18030 12"
+        data["encoding"]["repaired"] = list(e.repaired)
     data["boilerplate"] = _Inline(removed=removed)
     if cluster:
         data["cluster"], data["canonical"] = cluster

@@ -20,6 +20,7 @@ this is the hand-written part.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -27,7 +28,7 @@ import numpy as np
 from .realign import realign_text
 from .plausibility import (
     cjk_score, damaged_as_cjk, gbk_extension_share, is_common, japanese_like, non_ascii, page_profile, running_common, score,
-    score_in,
+    score_in, scores,
 )
 
 # (wrong, right): the UTF-8 chains first (the only ones tried on a window inside a segment)
@@ -85,8 +86,8 @@ def _clearly_better(candidate: str, before: float) -> float | None:
     return current if current >= MIN_SCORE and current - before >= MIN_GAIN else None
 
 
-def _undo_cjk(text: str, window: bool = False) -> str | None:
-    """The best re-decoding of a span a CJK decoder garbled, when clearly better; else None.
+def _undo_cjk(text: str, window: bool = False) -> tuple[str, str] | None:
+    """(the best re-decoding of a span a CJK decoder garbled, its chain) when clearly better.
 
     GBK/Big5 confusions need more: a whole segment (never a window inside one: every pair of
     bytes decodes in both codecs, so a window's edges cannot be told and a clean neighbour would
@@ -98,15 +99,20 @@ def _undo_cjk(text: str, window: bool = False) -> str | None:
     before = cjk_score(text.replace("\ufffd", ""))
     best, best_score = None, before
     for wrong, right in CJK_CHAINS[:2] if window else CJK_CHAINS:
-        if right != "utf-8" and not _confused(text, wrong):
+        if not (_mostly_utf8(text, wrong) if right == "utf-8" else _confused(text, wrong)):
             continue
         candidate = _redecode(text, wrong, right)
         current = None if candidate is None else _clearly_better(candidate, before)
         if current is not None and right != "utf-8" and score_in(candidate, right) < CONFUSION_SCORE:
             current = None
         if current is not None and current > best_score:
-            best, best_score = candidate, current
+            best, best_score = (candidate, chain_name(right, wrong)), current
     return best
+
+
+def chain_name(right: str, wrong: str) -> str:
+    """How a repair is recorded in the encoding block: ``utf-8 read as gb18030``."""
+    return f"{right} read as {wrong}"
 
 
 def _confused(text: str, wrong: str) -> bool:
@@ -124,6 +130,30 @@ def _confused(text: str, wrong: str) -> bool:
 _UTF8_CHAR = re.compile(rb"[\xe0-\xef][\x80-\xbf][\x80-\xbf]")
 
 
+def _mostly_utf8(text: str, wrong: str) -> bool:
+    """Whether the bytes ``wrong`` gives back for ``text`` are mostly UTF-8 sequences (UTF-8 read
+    as GBK or Big5 is nothing else): the cheap test that spares clean text the re-decoding."""
+    data = text.replace("\ufffd", "").encode(wrong, errors="ignore")
+    return 2 * 3 * len(_UTF8_CHAR.findall(data)) >= len(data)
+
+
+@functools.lru_cache(maxsize=4096)  # a page repeats its names and keywords line after line
+def _could_be_cjk_mojibake(segment: str) -> bool:
+    """The cheap test before any chain is tried on a segment with rare characters (names,
+    keywords: a page of them has hundreds): UTF-8 sequences in its GBK or Big5 bytes, or a
+    segment long enough for a GBK/Big5 confusion that is Big5 text (GBK read as Big5) or shows
+    Big5-read-as-GBK's marks. Everything else no chain can change."""
+    if _utf8_inside(segment):
+        return True
+    if non_ascii(segment) < CONFUSION_MIN:
+        return False
+    try:
+        segment.encode("cp950")
+        return True
+    except UnicodeEncodeError:
+        return _confused(segment, "gb18030")
+
+
 def _utf8_inside(segment: str) -> bool:
     """Whether the segment's GBK or Big5 bytes hold UTF-8 sequences at all: only then can a
     window inside it be UTF-8 read wrongly (spares the window search on clean text)."""
@@ -134,7 +164,7 @@ def _utf8_inside(segment: str) -> bool:
     return False
 
 
-def _repair_segment(segment: str) -> str:
+def _repair_segment(segment: str, log: list[str]) -> str:
     """Undo CJK-decoder mojibake in a segment, also when clean text sits on either side of it.
 
     The mojibake span is searched around its rare characters: the window from the first to the
@@ -143,11 +173,12 @@ def _repair_segment(segment: str) -> str:
     """
     whole = _undo_cjk(segment)
     if whole is not None:
-        return whole
+        log.append(f"{whole[1]} ({len(segment)} characters)")
+        return whole[0]
     rare = [i for i, ch in enumerate(segment) if not is_common(ch)]
     if not rare or not _utf8_inside(segment):
         return segment
-    best, best_score = segment, score(segment)
+    best, best_score, note = segment, score(segment), None
     # narrowest first, and only a strictly better window replaces it: a clean neighbour whose
     # bytes happen to re-decode into a common character too is left alone
     for start in range(rare[0], max(0, rare[0] - 3) - 1, -1):
@@ -156,38 +187,42 @@ def _repair_segment(segment: str) -> str:
                 continue
             fixed = _undo_cjk(segment[start:end], window=True)
             if fixed is not None:
-                candidate = segment[:start] + fixed + segment[end:]
+                candidate = segment[:start] + fixed[0] + segment[end:]
                 current = score(candidate)  # U+FFFD counts against: don't eat clean neighbours
                 if current > best_score:
-                    best, best_score = candidate, current
+                    best, best_score, note = candidate, current, f"{fixed[1]} ({end - start} characters)"
+    if note:
+        log.append(note)
     return best
 
 
-def _undo_latin(run: str) -> str:
-    """A run of Latin-1 characters that is GBK, Big5 or UTF-8 (once or twice) read as
-    windows-1252/Latin-1, decoded right when that is clearly CJK text; else the run itself."""
+def _undo_latin(run: str) -> tuple[str, str]:
+    """(the run decoded right, its chain) when a run of Latin-1 characters is GBK, Big5 or UTF-8
+    (once or twice) read as windows-1252/Latin-1 and that is clearly CJK text; else (run, "")."""
     high = non_ascii(run)
     # GBK and UTF-8 bytes read as Latin-1 are mostly its letters (0xC0-0xFF as a lead or trail
     # byte), Big5 bytes show ASCII letters as trail bytes (``¤H``); a run of symbols (×÷±§¶°)
     # is clean text, however well it decodes
     if high < 4 or (4 * len(_LETTERS.findall(run)) < high and len(_ASCII_TRAIL.findall(run)) < 2):
-        return run
-    best, best_score = run, cjk_score(run)
+        return run, ""
+    best, best_score, chain = run, cjk_score(run), ""
     data = run.translate(_TO_LATIN_BYTES).encode("latin-1")
     for right in LATIN_TARGETS:
         try:
             candidate = data.decode(right)
         except UnicodeDecodeError:
             continue
+        name = chain_name(right, "windows-1252")
         if right == "utf-8" and _LATIN_RUN.fullmatch(candidate):
-            candidate = _undo_latin(candidate)  # UTF-8 encoded twice
+            candidate, twice = _undo_latin(candidate)  # UTF-8 encoded twice
+            name = "utf-8 encoded twice" if twice else name
         current = _clearly_better(candidate, best_score)
         if current is not None:
-            best, best_score = candidate, current
-    return best
+            best, best_score, chain = candidate, current, name
+    return best, chain
 
 
-def _repair_segments(paragraph: str) -> str:
+def _repair_segments(paragraph: str, log: list[str]) -> str:
     # clean punctuation and ASCII only survive in the clean parts (mojibake garbles them), so
     # repairing segment by segment never touches a clean neighbour
     # only segments holding an uncommon character can read badly: found from those characters
@@ -204,9 +239,13 @@ def _repair_segments(paragraph: str) -> str:
             start -= 1
         while end < len(paragraph) and paragraph[end] not in _NOT_SEGMENT:
             end += 1
-        if end - start >= 4 and (running[end] - running[start]) / (end - start) < CLEAN:
+        if (end - start >= 4 and (running[end] - running[start]) / (end - start) < CLEAN
+                and _could_be_cjk_mojibake(paragraph[start:end])):
             span = paragraph[start:end]
-            pieces += [paragraph[last:start], _unless_quoted(_repair_segment(span), span, paragraph)]
+            notes: list[str] = []
+            fixed = _unless_quoted(_repair_segment(span, notes), span, paragraph)
+            log += notes if fixed != span else []
+            pieces += [paragraph[last:start], fixed]
         else:
             pieces.append(paragraph[last:end])
         last = end
@@ -225,21 +264,38 @@ def _unless_quoted(fixed: str, span: str, paragraph: str) -> str:
     return fixed
 
 
-def _repair(paragraph: str, latin: bool, unclean: bool, mark: bool) -> str:
+def _repair(paragraph: str, clean: float, latin: bool, unclean: bool, mark: bool, log: list[str]) -> str:
     # examined: a paragraph that reads badly, or has two rare characters side by side (a short
     # span of mojibake in a long clean paragraph), Latin-1 pairs, or a shifted run's mark
     if latin:
         original = paragraph
-        paragraph = _LATIN_RUN.sub(lambda m: _unless_quoted(_undo_latin(m.group(0)), m.group(0), original), paragraph)
-    if unclean and score(paragraph) < 1.0:
-        paragraph = _repair_segments(paragraph)
-    return realign_text(paragraph)[0] if mark else paragraph
+        paragraph = _LATIN_RUN.sub(lambda m: _latin_span(m.group(0), original, log), paragraph)
+        clean = clean if paragraph == original else scores([paragraph])[0]
+    if unclean and clean < 1.0:
+        paragraph = _repair_segments(paragraph, log)
+    if mark:
+        paragraph = realign_text(paragraph, log)[0]
+    return paragraph
 
 
-def repair_paragraphs(paragraphs: list[str]) -> tuple[list[str], int]:
+def _latin_span(run: str, paragraph: str, log: list[str]) -> str:
+    fixed, chain = _undo_latin(run)
+    fixed = _unless_quoted(fixed, run, paragraph)
+    if fixed != run:
+        log.append(f"{chain} ({len(run)} characters)")
+    return fixed
+
+
+def repair_paragraphs(paragraphs: list[str], log: list[str] | None = None) -> tuple[list[str], int]:
     """Return (paragraphs, repairs): mojibake undone where plausible, and how many paragraphs
-    changed. A byte really lost stays U+FFFD (the Document's ``losses`` counts them at the end)."""
-    out = [p if clean >= CLEAN and not (rare or latin or mark) else _repair(p, latin, clean < CLEAN or rare, mark)
-           for p, clean, rare, latin, mark in zip(paragraphs, *page_profile(paragraphs))]
-    repairs = sum(1 for a, b in zip(paragraphs, out) if a != b)
+    changed. A byte really lost stays U+FFFD (the Document's ``losses`` counts them at the end).
+    Each repair's chain and span length is appended to ``log`` when one is given (the encoding
+    block's ``repaired``: ``utf-8 read as gb18030 (12 characters)``)."""
+    log = [] if log is None else log
+    clean, rare, latin, mark = page_profile(paragraphs)
+    out, repairs = list(paragraphs), 0
+    # only the few paragraphs with a mark of damage are looked at (numpy picks them)
+    for i in np.flatnonzero((clean < CLEAN) | rare | latin | mark).tolist():
+        out[i] = _repair(out[i], float(clean[i]), bool(latin[i]), bool(clean[i] < CLEAN or rare[i]), bool(mark[i]), log)
+        repairs += out[i] != paragraphs[i]
     return out, repairs
