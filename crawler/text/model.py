@@ -87,7 +87,9 @@ class Document:
     @classmethod
     def from_dict(cls, data: dict) -> Document:
         data = dict(data)
-        data["encoding"] = EncodingInfo(**data["encoding"])
+        encoding = dict(data["encoding"])
+        encoding["repaired"] = tuple(encoding.get("repaired", ()))  # JSON gives a list
+        data["encoding"] = EncodingInfo(**encoding)
         data["warc"] = WarcRef(**data["warc"]) if data.get("warc") else None
         data["paragraphs"] = tuple(data["paragraphs"])
         data["meta"] = tuple(tuple(kv) for kv in data.get("meta", ()))
