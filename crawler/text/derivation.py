@@ -34,6 +34,12 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 
 def derive(capture: Capture, options: TextOptions) -> Document:
     """One archived article page to a Document (before site-wide boilerplate removal)."""
+    return derive_page(capture, options)[0]
+
+
+def derive_page(capture: Capture, options: TextOptions) -> tuple[Document, str]:
+    """:func:`derive`, and the decoded page it read (crawler.text.multipage reads its page bar
+    there: decoding it again would choose the same charset at the same cost)."""
     html, encoding = _html(capture, options)
     tree = parse_html(html)  # one parse for what the page is and for its text
     _require_article(capture, html, tree, options)
@@ -53,7 +59,7 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     return Document(id=document_id(capture.url), url=capture.url, source=capture.source, title=title,
                     fetched=capture.warc_date, encoding=info, paragraphs=tuple(lines), published=published,
                     author=meta.pop("author", None) or page.author,
-                    meta=tuple(sorted(meta.items())), removed=tuple(sorted(removed.items())), warc=capture.warc)
+                    meta=tuple(sorted(meta.items())), removed=tuple(sorted(removed.items())), warc=capture.warc), html
 
 
 def _html(capture: Capture, options: TextOptions) -> tuple[str, EncodingInfo]:
@@ -138,4 +144,4 @@ def _encoding(decoded: EncodingInfo, repairs: int, annotations: int, lines: list
                    repaired=decoded.repaired + tuple(repaired))
 
 
-__all__ = ["derive"]
+__all__ = ["derive", "derive_page"]

@@ -8,6 +8,7 @@ records always give the same documents (docs/formats.md).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -102,6 +103,7 @@ class Document:
 _DOC_FIELDS = dataclasses.fields(Document)
 
 
+@functools.lru_cache(maxsize=1024)  # a worker asks for each page's id more than once; canonicalizing costs ~0.1 ms
 def document_id(url: str) -> str:
     """First 16 hex digits of sha256 of the canonical URL (docs/formats.md)."""
     from w3lib.url import canonicalize_url

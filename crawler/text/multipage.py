@@ -84,13 +84,9 @@ def visible_lines(html: str) -> set[str]:
 
 def derive_article(first: Capture, lookup: Callable[[str], Capture | None], options: TextOptions) -> Document:
     """The article whose first page is ``first`` (``lookup``: an address -> its capture)."""
-    from .derivation import derive
+    from .derivation import derive_page
 
-    doc = derive(first, options)  # a notice, a wall ... raises here, as for any page
-    try:
-        html = html_of(first, options)
-    except TextError:
-        return doc
+    doc, html = derive_page(first, options)  # a notice, a wall ... raises here, as for any page
     found = pages_of(first, options, html)
     if found is None or not (found.pages or found.single):
         return doc
@@ -114,12 +110,12 @@ class _Part:
 
 
 def _derived(capture: Capture | None, options: TextOptions) -> _Part | None:
-    from .derivation import derive
+    from .derivation import derive_page
 
     if capture is None:
         return None
     try:
-        return _Part(capture, derive(capture, options), html_of(capture, options))
+        return _Part(capture, *derive_page(capture, options))
     except TextError:
         return None
 

@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
-
 from .labels import codec_for
 from .model import TextError
 
@@ -306,15 +304,29 @@ def _own_text(root) -> tuple[str, int]:
     return " ".join(root.text_content().split()), visible
 
 
-# the paragraphs' own text outside furniture tags: part of _own_text's ``visible``
-_PARAGRAPH_TEXT = etree.XPath(".//p/text()[not(" + " or ".join(f"ancestor::{t}" for t in _FURNITURE_TAGS) + ")]",
-                              smart_strings=False)
 _NON_WORD = re.compile(r"\W+")
 
 
 def _words(text: str) -> int:
     """len(_WORD.findall(text)), without a list of every character."""
     return len(text) - sum(len(run) for run in _NON_WORD.findall(text))
+
+
+def _paragraph_words_reach(root, need: int) -> bool:
+    """Whether the paragraphs' own text outside furniture tags (part of _own_text's ``visible``:
+    the text nodes of ``.//p/text()`` with no furniture tag among their ancestors) holds ``need``
+    word characters; counted paragraph by paragraph, stopping once there are enough (an
+    article's first few paragraphs: an XPath selecting them all cost ~0.5 ms a page)."""
+    found = 0
+    for paragraph in root.iter("p"):
+        if next(paragraph.iterancestors(*_FURNITURE_TAGS), None) is not None:
+            continue
+        for text in (paragraph.text, *(child.tail for child in paragraph)):
+            if text:
+                found += _words(text)
+        if found >= need:
+            return True
+    return found >= need
 
 
 def _much_visible_text(tree) -> bool:
@@ -327,7 +339,7 @@ def _much_visible_text(tree) -> bool:
         return False  # a fragment's tree (lxml.html.fromstring) is not document_fromstring's
     body = tree.find(".//body")
     root = body if body is not None else tree
-    if _words("".join(_PARAGRAPH_TEXT(root))) >= 3 * LITTLE_TEXT:
+    if _paragraph_words_reach(root, 3 * LITTLE_TEXT):
         return True
     total = _words(root.text_content())
     return total >= 3 * LITTLE_TEXT and \

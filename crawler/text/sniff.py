@@ -54,9 +54,18 @@ def _tables() -> dict[str, np.ndarray]:
     return tables
 
 
+_last_text = [(None, b"")]  # (body, its text_bytes) of the last body asked about; held, so no other object has its id
+
+
 def text_bytes(body: bytes) -> bytes:
-    """The page's text without markup (what a detector should judge), at most 64 kB of it."""
-    return _TAGS.sub(b" ", body[:400_000])[:65_536]
+    """The page's text without markup (what a detector should judge), at most 64 kB of it.
+    The last body's answer is remembered (by identity): checking a label and judging a kept
+    label's evidence (crawler.text.labelcheck, decode) ask for the same page's text in turn."""
+    last, text = _last_text[0]
+    if last is not body:
+        text = _TAGS.sub(b" ", body[:400_000])[:65_536]
+        _last_text[0] = (body, text)
+    return text
 
 
 def fitness(text: str, codec: str) -> tuple[float, int]:
