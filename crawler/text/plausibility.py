@@ -90,6 +90,13 @@ def scores(texts: list[str]) -> list[float]:
     return [count / len(text) if text else 1.0 for count, text in zip(counts, texts)]
 
 
+def all_common(text: str) -> bool:
+    """Whether every character of ``text`` but U+FFFD is common (:func:`score` 1.0 for any piece
+    of it without U+FFFD): one array pass that spares scoring a clean page's runs one by one."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return bool(((points > 0xFFFF) | _COMMON_BMP[points & 0xFFFF] | (points == 0xFFFD)).all())
+
+
 # What a wrong CJK decoder makes of bytes: the characters of GBK and Big5 (ideographs, and their
 # symbol rows: kana, Greek, Cyrillic, box drawing, pinyin and bopomofo letters, full-width forms),
 # private use (GB18030's user rows) and U+FFFD. Clean Cyrillic, Greek or kana text is made of

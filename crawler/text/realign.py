@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from .plausibility import is_common, score, scores
+from .plausibility import all_common, is_common, score, scores
 
 
 def _escaped(data: bytes) -> str:
@@ -68,7 +68,7 @@ def realign(text: str, codec: str) -> tuple[str, int]:
     every split point: keep the head, mark the lost byte with U+FFFD, re-decode the tail one
     byte on; take the best candidate when it reads clearly better (crawler/text/plausibility.py).
     """
-    if codec not in _DOUBLE_BYTE:
+    if codec not in _DOUBLE_BYTE or all_common(text):  # every run of a clean page reads well
         return text, 0
     repaired = 0
 
