@@ -175,7 +175,8 @@ def rebuild(
             if progress:
                 progress(done, len(args))
         parallel = pool if isinstance(pool, ProcessPoolExecutor) else None
-        counts = publish(store, options, only=written, pool=parallel, workers=workers)
+        # every document is written (the pool's results are all in): nothing else writes them now
+        counts = publish(store, options, only=written, pool=parallel, workers=workers, snapshot=False)
     if skipped is not None:  # in the order of the files given, then of offsets
         order = {str(path): n for n, path in enumerate(paths)}
         skipped.sort(key=lambda line: _line_key(line, order))

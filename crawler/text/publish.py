@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 
 def publish(store: TextStore, options: Mapping[str, TextOptions], only: Collection[Path] | None = None,
-            pool: Executor | None = None, workers: int = 1) -> dict[str, int]:
+            pool: Executor | None = None, workers: int = 1, snapshot: bool = True) -> dict[str, int]:
     """Finalize the cached Documents of ``store`` (site-wide boilerplate, clusters) and write every
     output file, one document at a time (crawler.text.sitewide). ``only``: the derived files to use
     (default: all). ``pool``: a process pool of ``workers`` that runs the per-document steps
@@ -50,7 +50,9 @@ def publish(store: TextStore, options: Mapping[str, TextOptions], only: Collecti
     out. A source without options gets the defaults. The derived files are listed
     once and read from a snapshot, so files written meanwhile wait for the next publish; an
     unreadable one is left out, with one log line, counted as ``skipped`` and named in
-    ``store.unreadable``."""
+    ``store.unreadable``. ``snapshot`` False: the derived files are read where they are, for a
+    caller that no other process writes them for while it publishes (``scrapy rebuild``, whose
+    workers are done): two hard links and two unlinks a document fewer."""
     root = store.root
     counts = {"written": 0, "unchanged": 0, "removed": 0}
     root.mkdir(parents=True, exist_ok=True)
@@ -64,7 +66,7 @@ def publish(store: TextStore, options: Mapping[str, TextOptions], only: Collecti
         if leftovers:
             counts["leftovers"] = leftovers
         return counts
-    counts.update(_finalize(store, options, only, pool, workers))
+    counts.update(_finalize(store, options, only, pool, workers, snapshot))
     if inputs is not None:
         state = {"inputs": inputs, "outputs": _outputs_signature(root)}
         write_atomic(root / _FINALIZED, json.dumps(state, sort_keys=True).encode("utf-8"))
@@ -89,16 +91,21 @@ def remove_leftovers(root: Path) -> int:
     return removed
 
 
-def _snapshot(store: TextStore, only: Collection[Path] | None) -> tuple[Path, list[tuple[Path, Path]]]:
+def _snapshot(store: TextStore, only: Collection[Path] | None,
+              links: bool = True) -> tuple[Path, list[tuple[Path, Path]]]:
     """Hard links to the derived files (and their histories) as they are now, in the same
     layout: workers that replace a file while we publish (os.replace: a new inode) change
-    none of our passes. Returns the snapshot and (copy, original) of each Document file."""
-    snapshot = Path(tempfile.mkdtemp(prefix=_SNAPSHOT, dir=store.root))
+    none of our passes. Returns the snapshot and (copy, original) of each Document file.
+    ``links`` False: no links, the derived directory itself is the snapshot (copy is original)."""
     derived = store.root / "derived"
+    snapshot = Path(tempfile.mkdtemp(prefix=_SNAPSHOT, dir=store.root)) if links else derived
     refs = []
     joined = store.continuation_ids()  # pages of a multi-page article: in its text, not texts
     for path in store.derived_files():
         if only is not None and path not in only or (path.parent.name, path.stem) in joined:
+            continue
+        if not links:
+            refs.append((path, path))
             continue
         (snapshot / path.parent.name).mkdir(exist_ok=True)
         for suffix in (".json", ".history"):
@@ -156,12 +163,12 @@ def _last_finalized(root: Path) -> dict | None:
 
 
 def _finalize(store: TextStore, options: Mapping[str, TextOptions], only: Collection[Path] | None,
-              pool: Executor | None, workers: int) -> dict[str, int]:
+              pool: Executor | None, workers: int, links: bool = True) -> dict[str, int]:
     """The site-wide passes over a snapshot of the derived files, and every output file written."""
     from .sitewide import finalize_stream, run_here  # imported late: it pulls in numpy
 
     counts = {"written": 0, "unchanged": 0, "removed": 0}
-    snapshot, refs = _snapshot(store, only)
+    snapshot, refs = _snapshot(store, only, links)
     skipped = set()
 
     def unreadable(original: Path, problem: str) -> None:
@@ -209,7 +216,8 @@ def _finalize(store: TextStore, options: Mapping[str, TextOptions], only: Collec
                 data = json.dumps(phrases, ensure_ascii=False, indent=0).encode("utf-8") + b"\n"
                 write_atomic(store.root / "boilerplate" / f"{safe_name(source)}.json", data)
     finally:
-        shutil.rmtree(snapshot, ignore_errors=True)
+        if links:
+            shutil.rmtree(snapshot, ignore_errors=True)
     if skipped:
         counts["skipped"] = len(skipped)
     store.unreadable = sorted(skipped)

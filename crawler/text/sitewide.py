@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -39,8 +40,13 @@ from .render import render
 logger = logging.getLogger(__name__)
 
 
+def _paragraph_digest(paragraph: str) -> bytes:
+    return hashlib.blake2b(paragraph.encode("utf-8"), digest_size=8).digest()
+
+
 def _paragraph_key(paragraph: str) -> int:
-    return int.from_bytes(hashlib.blake2b(paragraph.encode("utf-8"), digest_size=8).digest(), "little")
+    """The paragraph's key as PhraseCounter counts it (its digest read as a native uint64)."""
+    return int.from_bytes(_paragraph_digest(paragraph), sys.byteorder)
 
 
 class PhraseCounter:
@@ -118,8 +124,9 @@ class SiteEvidence:
 
 def page_facts(doc: Document, _context: None) -> PageFacts:
     """Pass 1: the document's identity, title and paragraph keys."""
-    keys = array("Q", {_paragraph_key(p) for p in doc.paragraphs})  # counted, never compared in order
-    return PageFacts(doc.source, doc.id, doc.fetched, doc.title, keys.tobytes())
+    # the digests are the keys' bytes (array('Q') bytes: native uint64); counted, never compared in order
+    keys = b"".join({_paragraph_digest(p) for p in set(doc.paragraphs)})
+    return PageFacts(doc.source, doc.id, doc.fetched, doc.title, keys)
 
 
 def candidate_phrases(doc: Document, candidates: Mapping[str, set[int]]) -> tuple[tuple[str, str], list[str]]:
