@@ -58,17 +58,20 @@ def _prose(line: str) -> bool:
     return len(line) >= _PROSE and line.endswith(_PROSE_END)
 
 
-def closing_index(lines: list[str]) -> int | None:
+def closing_index(lines: list[str], bares: list[str] | None = None) -> int | None:
     """Where the closing furniture begins: the first strong marker, or the first weak marker
-    after which no line reads as prose; only after a line of prose (the article comes first)."""
+    after which no line reads as prose; only after a line of prose (the article comes first).
+    ``bares``: the lines without list marks (_bare), when the caller has them."""
+    bares = [_bare(line) for line in lines] if bares is None else bares
+    prose = [_prose(bare) for bare in bares]
+    last_prose = max((i for i, is_prose in enumerate(prose) if is_prose), default=-1)
     article = False
-    for i, line in enumerate(lines):
-        bare = _bare(line)
+    for i, bare in enumerate(bares):
         if article and _STRONG.match(bare):
             return i
-        if article and _WEAK.match(bare) and not any(_prose(_bare(x)) for x in lines[i + 1:]):
+        if article and _WEAK.match(bare) and last_prose <= i:  # no prose after it
             return i
-        article = article or _prose(bare)
+        article = article or prose[i]
     return None
 
 
@@ -81,12 +84,14 @@ def _headline(line: str) -> bool:
     return 8 <= len(line) <= 40 and not line.endswith(_CLAUSE_END)
 
 
-def headlines_index(lines: list[str]) -> int | None:
+def headlines_index(lines: list[str], bares: list[str] | None = None) -> int | None:
     """Where a trailing list of other articles' headlines begins: after the last line of prose,
     when at least three of the lines after it, and two thirds of them, are headline-shaped and
-    none ends a sentence (an article ending in short lines of its own ends some of them)."""
-    last = max((i for i, line in enumerate(lines) if _prose(_bare(line))), default=None)
-    after = [_bare(x) for x in lines[last + 1:]] if last is not None else []
+    none ends a sentence (an article ending in short lines of its own ends some of them).
+    ``bares``: the lines without list marks (_bare), when the caller has them."""
+    bares = [_bare(line) for line in lines] if bares is None else bares
+    last = max((i for i, bare in enumerate(bares) if _prose(bare)), default=None)
+    after = bares[last + 1:] if last is not None else []
     headlines = sum(map(_headline, after))
     if headlines < _MIN_HEADLINES or 3 * headlines < 2 * len(after) or any(_ends_sentence(x) for x in after):
         return None
@@ -96,9 +101,10 @@ def headlines_index(lines: list[str]) -> int | None:
 def trim_tail(lines: list[str]) -> tuple[list[str], int]:
     """The body up to its closing furniture, and how many lines went; a note in brackets right
     after the closing line (``(综合整理自……)`` after ``责编：某``) is the article's credit and stays."""
-    at = closing_index(lines)
+    bares = [_bare(line) for line in lines]  # each line's list mark off once, for both searches
+    at = closing_index(lines, bares)
     before = lines if at is None else lines[:at]
-    headlines = headlines_index(before)  # a list of other articles' headlines before the markers
+    headlines = headlines_index(before, bares[:len(before)])  # a list of other articles' headlines before the markers
     at = headlines if headlines is not None else at
     if at is None:
         return lines, 0

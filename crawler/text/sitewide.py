@@ -32,6 +32,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from hashlib import blake2b
 from typing import Any
 
 from .model import Document, TextOptions
@@ -40,13 +41,10 @@ from .render import render
 logger = logging.getLogger(__name__)
 
 
-def _paragraph_digest(paragraph: str) -> bytes:
-    return hashlib.blake2b(paragraph.encode("utf-8"), digest_size=8).digest()
-
-
 def _paragraph_key(paragraph: str) -> int:
-    """The paragraph's key as PhraseCounter counts it (its digest read as a native uint64)."""
-    return int.from_bytes(_paragraph_digest(paragraph), sys.byteorder)
+    """The paragraph's key as PhraseCounter counts it: its 8-byte blake2b digest read as a native
+    uint64 (:func:`page_facts` packs the digests' bytes as they are)."""
+    return int.from_bytes(blake2b(paragraph.encode("utf-8"), digest_size=8).digest(), sys.byteorder)
 
 
 class PhraseCounter:
@@ -125,7 +123,7 @@ class SiteEvidence:
 def page_facts(doc: Document, _context: None) -> PageFacts:
     """Pass 1: the document's identity, title and paragraph keys."""
     # the digests are the keys' bytes (array('Q') bytes: native uint64); counted, never compared in order
-    keys = b"".join({_paragraph_digest(p) for p in set(doc.paragraphs)})
+    keys = b"".join({blake2b(p.encode("utf-8"), digest_size=8).digest() for p in set(doc.paragraphs)})
     return PageFacts(doc.source, doc.id, doc.fetched, doc.title, keys)
 
 
