@@ -68,10 +68,19 @@ def text_bytes(body: bytes) -> bytes:
     return text
 
 
+def _wide(text: str) -> np.ndarray:
+    """The code points of ``text``'s non-ASCII characters (what fitness and the frequent share
+    read: computed once when a caller needs both)."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return points[points >= 0x80]
+
+
 def fitness(text: str, codec: str) -> tuple[float, int]:
     """(share of the non-ASCII characters common in ``codec``'s script, how many there are)."""
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    points = points[points >= 0x80]
+    return _fitness(_wide(text), codec)
+
+
+def _fitness(points: np.ndarray, codec: str) -> tuple[float, int]:
     if not len(points):
         return 1.0, 0
     common = _tables()[codec][points & 0xFFFF] & (points <= 0xFFFF)
@@ -116,12 +125,12 @@ def _top_table(codec: str) -> np.ndarray:
     return table
 
 
-def _frequent_share(text: str, codec: str) -> float:
-    """Share of the non-ASCII characters among the language's most frequent ones: real text has
-    many (的, の, 이); another CJK codec's bytes read in this one have few, even when they fall in
-    its level-1 rows (EUC-KR hangul and GB2312 level 1 share their byte range)."""
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    points = points[(points >= 0x80) & (points <= 0xFFFF)]
+def _share(points: np.ndarray, codec: str) -> float:
+    """Share of the non-ASCII characters (``points``: :func:`_wide`) among the language's most
+    frequent ones: real text has many (的, の, 이); another CJK codec's bytes read in this one
+    have few, even when they fall in its level-1 rows (EUC-KR hangul and GB2312 level 1 share
+    their byte range)."""
+    points = points[points <= 0xFFFF]
     return float(_top_table(codec)[points].mean()) if len(points) else 0.0
 
 
@@ -131,8 +140,8 @@ def trusted_cjk(sample: bytes, codec: str) -> bool:
     decoded = _lenient(sample, codec)
     if decoded is None:
         return False
-    text = decoded[0].replace("\ufffd", "")
-    return fitness(text, codec)[0] >= 0.9 and _frequent_share(text, codec) >= 0.1
+    points = _wide(decoded[0].replace("\ufffd", ""))
+    return _fitness(points, codec)[0] >= 0.9 and _share(points, codec) >= 0.1
 
 
 def cjk_candidates(sample: bytes) -> list[tuple[float, int, int, str, float]]:
@@ -142,9 +151,9 @@ def cjk_candidates(sample: bytes) -> list[tuple[float, int, int, str, float]]:
     for codec in CJK_CODECS:
         decoded = _lenient(sample, codec)
         if decoded is not None:
-            text = decoded[0].replace("\ufffd", "")
-            fit, wide = fitness(text, codec)
-            rank[codec] = fit - 0.05 * decoded[1] + 0.5 * _frequent_share(text, codec)
+            points = _wide(decoded[0].replace("\ufffd", ""))
+            fit, wide = _fitness(points, codec)
+            rank[codec] = fit - 0.05 * decoded[1] + 0.5 * _share(points, codec)
             out.append((fit, wide, decoded[1], codec, rank[codec]))
     out.sort(key=lambda c: (-c[4], CJK_CODECS.index(c[3])))
     return out
