@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -29,3 +30,35 @@ def test_every_stats_key_is_documented():
                 for key in documented]
     assert used, "no stats key found in code: the pattern is broken"
     assert sorted(key for key in used if not any(f.match(key) for f in families)) == []
+
+
+def documented_keys() -> list[str]:
+    return re.findall(r"^\| `([a-z_]+/[^`]+)` \|", (ROOT / "docs/stats.md").read_text("utf-8"), re.M)
+
+
+def asserted_strings() -> list[str]:
+    """Every string constant that a test asserts on: inside an ``assert`` statement, or in a value
+    assigned to a name saying it is expected (``expected = {...}``, ``EXPECTED_STATS = ...``)."""
+    found = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+            if isinstance(node, ast.Assign) and any("expected" in ast.unparse(t).lower() for t in node.targets):
+                node = node.value
+            elif not isinstance(node, ast.Assert):
+                continue
+            found += [c.value for c in ast.walk(node) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+    return found
+
+
+def key_pattern(key: str) -> re.Pattern:
+    """A documented key as it appears in a string: a ``{placeholder}`` family counts by any one member
+    (a name, or a Python class as Scrapy's ``robotstxt/exception_count/<class '...'>`` names it)."""
+    body = re.escape(key).replace(r"\{", "{").replace(r"\}", "}")
+    member = r"(?:<class '[\\w.]+'>|[\\w.-]+)"
+    return re.compile(r"(?<![\w/])" + re.sub(r"\{[^}]+\}", member, body) + r"(?![\w/])")
+
+
+def test_every_documented_stats_key_is_asserted_by_some_test():
+    keys, strings = documented_keys(), "\n".join(asserted_strings())
+    assert len(keys) > 50, "no stats key found in docs/stats.md: the pattern is broken"
+    assert [key for key in keys if not key_pattern(key).search(strings)] == []
