@@ -35,7 +35,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from mockserver import ARTICLE, ROBOTS  # noqa: E402  (the server's own constants)
 
-from .conftest import mock_server  # noqa: E402
+from .conftest import mock_server, project_settings  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +223,7 @@ def test_the_capture_built_at_download_is_the_record_read_back(edge):
     from crawler.workers import read_capture
     from scrapy.http import Request as ScrapyRequest, Response as ScrapyResponse
 
-    ext = WarcExtension.from_crawler(get_crawler(Spider, {"ARCHIVE_DIR": str(archive / "again")}))
+    ext = WarcExtension.from_crawler(get_crawler(Spider, project_settings(ARCHIVE_DIR=str(archive / "again"))))
     spider = Spider("warcedge")
     ext.spider_opened(spider)
     request = ScrapyRequest(base + "/built")
