@@ -14,7 +14,8 @@ crawler/settings.py alone (docs/settings.md), never here.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 _GETTERS = {"int": "getint", "float": "getfloat", "bool": "getbool"}
 

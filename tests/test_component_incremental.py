@@ -5,7 +5,7 @@ pointing at a record in a real WARC file; conditional headers out, a 304 in -> t
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from scrapy import Request
@@ -46,7 +46,7 @@ def setup(tmp_path, offset: int | None = None):
     writer = make_writer(tmp_path / "warc")
     locations = writer.write(writer.factory.build_exchange(Exchange(
         LIST, "GET", (), b"", 200, "HTTP/1.1", (("Content-Type", "text/html; charset=utf-8"), ("ETag", ETAG)), BODY,
-        date=datetime(2026, 11, 20, 8, 0, 0, tzinfo=timezone.utc))))
+        date=datetime(2026, 11, 20, 8, 0, 0, tzinfo=UTC))))
     writer.close()
     [response] = [found for found in locations if found.record_type == "response"]
     crawler = get_crawler(cls, project_settings(ARCHIVE_DIR=str(tmp_path),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import yaml
@@ -53,7 +53,7 @@ def archived(tmp_path, body: bytes) -> Located:
     writer = make_writer(tmp_path / "archive" / "warc")
     locations = writer.write(writer.factory.build_exchange(Exchange(
         URL, "GET", (), b"", 200, "HTTP/1.1", (("Content-Type", "text/html; charset=utf-8"),), body,
-        date=datetime(2026, 11, 20, 8, 0, 0, tzinfo=timezone.utc))))
+        date=datetime(2026, 11, 20, 8, 0, 0, tzinfo=UTC))))
     writer.close()
     path = tmp_path / "archive" / "warc" / NAME.format(0)
     [response] = [found for found in locations if found.record_type == "response"]

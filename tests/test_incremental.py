@@ -185,8 +185,8 @@ def test_sigkill_at_any_moment_then_resume_loses_nothing(site):
             proc = subprocess.Popen(args, cwd=ROOT, env={**__import__("os").environ, "DEMO_SITE": url},
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             # the n-th run is killed as the site serves its (2n + 1)-th request: a moment later in each run
-            wait_until(lambda: len(log.read_text("utf-8").splitlines()) > 2 * n or proc.poll() is not None, 120,
-                       f"request {2 * n + 1} of run {n + 1}")
+            wait_until(lambda n=n, proc=proc: len(log.read_text("utf-8").splitlines()) > 2 * n or proc.poll() is not None,
+                       120, f"request {2 * n + 1} of run {n + 1}")
             proc.send_signal(signal.SIGKILL)
             proc.wait()
         crawl(tmp_path, seeds, url)
