@@ -18,7 +18,6 @@ import fcntl
 import logging
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -26,6 +25,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler.export.rows import document_row
 from crawler.extensions.state import StateExtension
 from crawler.items import Archived, Page
+from crawler.options import Options, setting
 from crawler.pool import pool_size, text_pool
 from crawler.redislost import RedisError, redis_lost
 from crawler.sources import SeedError, scan_sources
@@ -43,20 +43,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class TextPipelineOptions:
+class TextPipelineOptions(Options):
     """The pipeline's settings, read once."""
 
-    archive: str
-    seeds_dir: str
-    workers: int  # 0: one per core
-    max_decompressed_size: int
-
-    @classmethod
-    def from_settings(cls, settings) -> TextPipelineOptions:
-        return cls(archive=settings["ARCHIVE_DIR"], seeds_dir=settings["SEEDS_DIR"],
-                   workers=settings.getint("TEXT_WORKERS"),
-                   max_decompressed_size=settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"))
+    archive: str = setting("ARCHIVE_DIR")
+    seeds_dir: str = setting("SEEDS_DIR")
+    workers: int = setting("TEXT_WORKERS")  # 0: one per core
+    max_decompressed_size: int = setting("TEXT_MAX_DECOMPRESSED_SIZE")
 
 
 class TextPipeline:

@@ -189,7 +189,7 @@ class LeasedScheduler(Scheduler):
                 self.stats.inc_value("leases/reclaimed", returned)
 
     def _wake(self) -> None:
-        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)  # see _inprogress
+        slot = self._slot()
         if slot is None or slot.closing is not None or self._inprogress():
             return
         try:
@@ -205,5 +205,13 @@ class LeasedScheduler(Scheduler):
         # request it yielded scheduled, or a final failure); the engine's in-progress set is the
         # one place that knows. Private, so read defensively: without it leases are acknowledged
         # at close only, and a dead worker's requests still come back, just later.
-        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
-        return getattr(slot, "inprogress", None)
+        return getattr(self._slot(), "inprogress", None)
+
+    def _slot(self):
+        """The engine's private slot (see _inprogress); None before the crawl has an engine
+        (Scrapy raises RuntimeError for ``crawler.engine`` until then)."""
+        try:
+            engine = self.crawler.engine
+        except (AttributeError, RuntimeError):
+            return None
+        return getattr(engine, "_slot", None)

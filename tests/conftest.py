@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.demo.launcher import ServerProcess
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -76,33 +78,30 @@ def redis_url(tmp_path):
     `.ci/run` installs it from the OS packages; a machine without it fails here, by design.
     """
     import shutil
-    import time
-
-    import redis
 
     binary = shutil.which("redis-server")
     assert binary, "redis-server not found: install it (Debian: apt-get install redis-server), as .ci/run does"
     port = free_port()
     workdir = tmp_path / "redis"
     workdir.mkdir()
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(workdir)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    try:
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        else:
-            raise RuntimeError(f"redis-server on port {port} did not start")
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)]
+    with ServerProcess(args, url=f"redis://127.0.0.1:{port}/0", ready=redis_answers,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        return False
+
+
+def mock_server() -> ServerProcess:
+    """tests/mockserver.py (the WARC capture edge cases) in a subprocess: ``with mock_server() as base:``."""
+    return ServerProcess([sys.executable, str(ROOT / "tests" / "mockserver.py")])
 
 
 def descendants(pid: int) -> set[int]:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from crawler.demo.sitegen import expected_articles
 from crawler.text.model import document_id
@@ -184,3 +185,29 @@ def test_reports_count_boilerplate_removed_by_rule(demo):
     assert set(removed) <= {"share", "related", "editor", "breadcrumb", "copyright", "print-close",
                             "prev-next", "app-prompt", "source-pattern", "repeated", "teaser"}
     assert removed.get("repeated", 0) >= 7  # the public-welfare portal repeats every title as captions
+
+
+def test_each_sources_report_counts_its_pages_articles_files_and_repairs(demo):
+    """The counters of every demo crawl's report against what the site and the archive hold."""
+    archive, base, _ = demo
+    reports = {}
+    for path in sorted((archive / "reports").glob("demo-*.json")):  # one crawl per source, in crawl order
+        stats = json.loads(path.read_text("utf-8"))
+        reports[path.name.rsplit("-", 3)[0]] = stats
+    assert sorted(reports) == ["demo-blog", "demo-corp", "demo-gongyi", "demo-news", "demo-wenming"]
+    for name, stats in reports.items():
+        channel = name.removeprefix("demo-")
+        articles = [a for a in expected_articles() if a.path.startswith(f"/{channel}/")]
+        fronts = [yaml.safe_load(p.read_text("utf-8").split("---\n", 2)[1]) for p in (archive / "text" / name).glob("*.txt")]
+        assert stats["text/documents"] == stats["text/files/written"] == len(articles) == len(fronts), name
+        # every article page reached the spider (continuation pages with their article), and list pages too
+        assert stats["spider/article_pages"] == len(articles) + stats.get("spider/continuation_requests", 0), name
+        assert stats["spider/pages"] > stats["spider/article_pages"], name
+        assert stats["spider/example_page"] == f"{base}/{channel}/index.html", name
+        repaired = sum(1 for front in fronts if front["encoding"]["repairs"])
+        assert stats.get("text/encoding_repaired", 0) == repaired, name
+    assert sum(stats.get("text/encoding_repaired", 0) for stats in reports.values()) > 0  # the demo's mojibake
+    assert reports["demo-gongyi"]["text/boilerplate/removed/repeated"] > 0  # captions repeating the title
+    # the index after the last crawl (the five crawls share the archive) has one line per indexed record
+    last = json.loads(sorted((archive / "reports").glob("demo-*.json"), key=lambda p: p.stat().st_mtime)[-1].read_text())
+    assert last["warc/index_lines"] == len((archive / "index.cdxj").read_text("utf-8").splitlines())

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import yaml
 from scrapy.downloadermiddlewares.httpcompression import ACCEPTED_ENCODINGS
 from warcio.archiveiterator import ArchiveIterator
 
-from .conftest import run_scrapy
+from .conftest import mock_server, run_scrapy
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
@@ -37,18 +36,13 @@ ACCEPT = ", ".join(coding.decode() for coding in ACCEPTED_ENCODINGS)  # what Scr
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("enc")
-    proc = subprocess.Popen([sys.executable, str(HERE / "mockserver.py")], stdout=subprocess.PIPE, text=True)
-    try:
-        base = proc.stdout.readline().strip()
+    with mock_server() as base:
         (tmp / "seeds").mkdir()
         (tmp / "seeds" / "enc.yaml").write_text(SEED.format(base=base), "utf-8")
         archive = tmp / "archive"
         result = run_scrapy("crawl", "enc", "-s", f"SEEDS_DIR={tmp / 'seeds'}", "-s", f"ARCHIVE_DIR={archive}",
                             "-s", "TEXT_WORKERS=1", timeout=300)
         yield tmp, base, archive, result
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 def texts(root: Path) -> dict[str, tuple[dict, list[str]]]:
@@ -146,17 +140,12 @@ politeness: {{delay: 0, concurrency: 4, robots: false}}
 
 
 def test_bad_feeds_and_sitemaps_cost_one_line_each_and_the_crawl_goes_on(tmp_path):
-    proc = subprocess.Popen([sys.executable, str(HERE / "mockserver.py")], stdout=subprocess.PIPE, text=True)
-    try:
-        base = proc.stdout.readline().strip()
+    with mock_server() as base:
         (tmp_path / "seeds").mkdir()
         (tmp_path / "seeds" / "maps.yaml").write_text(SITEMAP_SEED.format(base=base), "utf-8")
         archive = tmp_path / "archive"
         result = run_scrapy("crawl", "maps", "-s", f"SEEDS_DIR={tmp_path / 'seeds'}", "-s", f"ARCHIVE_DIR={archive}",
                             "-s", "TEXT_WORKERS=1", timeout=300)
-    finally:
-        proc.kill()
-        proc.wait()
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     warnings = sorted(re.sub(r"^.*\[crawler\.spiders\] WARNING: ", "", line)

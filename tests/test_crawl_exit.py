@@ -7,9 +7,9 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+from crawler.demo.launcher import wait_until
 from crawler.demo.server import DemoServer
 
 from .conftest import ROOT, free_port, run_scrapy
@@ -92,12 +92,15 @@ def test_sigint_before_the_end_exits_non_zero(tmp_path):
     seeds.mkdir()
     slow = (ROOT / "seeds" / "demo-news.yaml").read_text("utf-8").replace("delay: 0,", "delay: 1,")
     (seeds / "demo-news.yaml").write_text(slow, "utf-8")
-    with DemoServer() as url:
+    log = tmp_path / "server.log"
+    with DemoServer(log=log) as url:
         proc = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}",
                                  "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}"], cwd=ROOT,
                                 env={**__import__("os").environ, "DEMO_SITE": url},
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(4)
+        # interrupted once the crawl is under way (the site has served its second request), long before its end
+        wait_until(lambda: log.is_file() and len(log.read_text("utf-8").splitlines()) >= 2 or proc.poll() is not None,
+                   120, "the crawl's first requests")
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1

@@ -157,6 +157,7 @@ def test_one_text_per_multi_page_article(tmp_path, rule):
         assert stats["spider/continuation_requests"] == sum(len(continuation_paths(s)) for s in PAGED)
         assert stats["text/multipage"] == len(PAGED)
         pages = len(PAGED) + sum(len(continuation_paths(s)) for s in PAGED)
+        assert stats["text/multipage_pages"] == pages
         assert f"{7 + len(PAGED) + len(PITFALLS)} articles derived ({len(PAGED)} multi-page, {pages} pages)" in stats["summary"]
         assert "text/dropped/no-text" not in stats
         rebuild_check(tmp_path, seeds)

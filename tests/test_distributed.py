@@ -19,6 +19,7 @@ from pathlib import Path
 import redis
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.demo.launcher import wait_until
 from crawler.demo.sitegen import expected_articles
 
 from .conftest import ROOT, free_port, run_scrapy
@@ -115,8 +116,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, demo_url, redis_url):
     victim.communicate()
     out, err = survivor.communicate(timeout=240)
     assert survivor.returncode == 0, err[-3000:]
-    reclaimed = re.search(r"'leases/reclaimed': (\d+)", err)
-    assert reclaimed and int(reclaimed.group(1)) >= 1, err[-3000:]  # its leases came back (deadline)
+    assert int(re.search(r"'leases/reclaimed': (\d+)", err).group(1)) >= 1, err[-3000:]  # its leases came back (deadline)
     total = sum(responses(archive).values(), Counter())
     assert sorted(p for p in total if p in NEWS) == NEWS  # every article archived
     verify(archive)  # the dead worker's .open file was repaired by the survivor
@@ -176,7 +176,10 @@ def test_unreachable_redis_is_one_line_and_exit_2(tmp_path):
 def test_a_single_machine_crawl_refuses_an_archive_the_workers_use(tmp_path, demo_url, redis_url):
     archive = tmp_path / "archive"
     proc = worker(archive, demo_url, redis_url, "-s", "DOWNLOAD_DELAY=1")
-    time.sleep(1.5)
+    client = redis.Redis.from_url(redis_url)
+    # the worker has archived a page, so it holds the archive's locks (taken before its first request)
+    wait_until(lambda: client.hlen("news-archiver:state") >= 1 or proc.poll() is not None, 120, "the worker's first page")
+    assert proc.poll() is None, "the worker ended too soon"
     single = run_scrapy("crawl", "demo-news", "-s", f"ARCHIVE_DIR={archive}", env={"DEMO_SITE": demo_url})
     proc.communicate(timeout=240)
     assert proc.returncode == 0

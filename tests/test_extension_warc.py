@@ -37,15 +37,13 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from mockserver import ARTICLE, ROBOTS  # noqa: E402  (the server's own constants)
 
+from .conftest import mock_server, project_settings  # noqa: E402
+
 
 @pytest.fixture(scope="module")
 def server():
-    proc = subprocess.Popen([sys.executable, str(HERE / "mockserver.py")], stdout=subprocess.PIPE, text=True)
-    try:
-        yield proc.stdout.readline().strip()
-    finally:
-        proc.kill()
-        proc.wait()
+    with mock_server() as base:
+        yield base
 
 
 def crawl_args(spider: str, archive: Path, base: str, *extra: str) -> list[str]:

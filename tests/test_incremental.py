@@ -11,6 +11,7 @@ import pytest
 import yaml
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.demo.launcher import wait_until
 from crawler.demo.server import DemoServer
 from crawler.demo.sitegen import CONTENT_DIR
 from crawler.state.lock import ArchiveLock
@@ -170,7 +171,6 @@ def test_sigkill_at_any_moment_then_resume_loses_nothing(site):
     import signal
     import subprocess
     import sys
-    import time
 
     tmp_path, content, seeds = site
     slow = (seeds / "demo-news.yaml").read_text("utf-8").replace("refresh: {articles_after: 0s}", "refresh: {articles_after: 1d}")
@@ -178,11 +178,15 @@ def test_sigkill_at_any_moment_then_resume_loses_nothing(site):
     archive = tmp_path / "archive"
     args = [sys.executable, "-m", "scrapy", "crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}",
             "-s", f"ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
-    with DemoServer(content_dir=content) as url:
+    log = tmp_path / "server.log"
+    with DemoServer(content_dir=content, log=log) as url:
         for n in range(10):
+            log.write_text("")
             proc = subprocess.Popen(args, cwd=ROOT, env={**__import__("os").environ, "DEMO_SITE": url},
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(0.6 + 0.25 * n)
+            # the n-th run is killed as the site serves its (2n + 1)-th request: a moment later in each run
+            wait_until(lambda n=n, proc=proc: len(log.read_text("utf-8").splitlines()) > 2 * n or proc.poll() is not None,
+                       120, f"request {2 * n + 1} of run {n + 1}")
             proc.send_signal(signal.SIGKILL)
             proc.wait()
         crawl(tmp_path, seeds, url)

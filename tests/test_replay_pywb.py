@@ -14,13 +14,13 @@ import gzip
 import json
 import os
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from crawler.demo.launcher import ServerError, ServerProcess
 from crawler.demo.server import DemoServer
 from crawler.demo.sitegen import build_site, expected_articles
 
@@ -66,34 +66,31 @@ def captured_at(archive: Path, url: str) -> str:
     raise AssertionError(f"{url} not in index.cdxj")
 
 
-class Wayback:
-    """``with Wayback(directory) as base:`` runs pywb's ``wayback`` on a free loopback port."""
+class Wayback(ServerProcess):
+    """``with Wayback(directory) as base:`` runs pywb's ``wayback`` on a free loopback port, its
+    output in ``directory/wayback.log`` (shown when it does not start); started once ``/`` answers."""
 
     def __init__(self, directory: Path):
-        self.directory, self.port, self.proc = directory, free_port(), None
+        port = free_port()
+        self.directory = directory
+        super().__init__([tool("wayback"), "--bind", "127.0.0.1", "--port", str(port)], url=f"http://127.0.0.1:{port}",
+                         ready=answers_http, cwd=directory, stderr=subprocess.STDOUT)
 
     def __enter__(self) -> str:
         with open(self.directory / "wayback.log", "wb") as log:  # the process has its own descriptor
-            self.proc = subprocess.Popen([tool("wayback"), "--bind", "127.0.0.1", "--port", str(self.port)],
-                                         cwd=self.directory, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+            self.popen["stdout"] = log
             try:
-                urllib.request.urlopen(base + "/", timeout=2).read()
-                return base
-            except (urllib.error.URLError, ConnectionError, OSError):
-                assert self.proc.poll() is None, (self.directory / "wayback.log").read_text("utf-8", "replace")
-                time.sleep(0.3)
-        raise AssertionError(f"wayback did not answer on {base}")
+                return super().__enter__()
+            except (ServerError, AssertionError) as exc:
+                raise AssertionError(f"{exc}\n{(self.directory / 'wayback.log').read_text('utf-8', 'replace')}") from None
 
-    def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+
+def answers_http(base: str) -> bool:
+    try:
+        urllib.request.urlopen(base + "/", timeout=2).read()
+        return True
+    except (urllib.error.URLError, ConnectionError, OSError):
+        return False
 
 
 def fetch(url: str) -> tuple[str, bytes]:

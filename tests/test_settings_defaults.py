@@ -11,7 +11,7 @@ from scrapy.utils.test import get_crawler
 from crawler.addons import REDIS_BACKEND, SQLITE_BACKEND
 
 from .conftest import project_settings
-from .test_docs import SETTING_READ, sources
+from .test_docs import settings_read, sources
 
 #: a read with a fallback: ``settings.get("X", ...)``, ``getint("X", ...)``
 FALLBACK = re.compile(r"settings\.get\w*\(\s*\"([A-Z][A-Z0-9_]+)\"\s*,")
@@ -21,7 +21,7 @@ SCRAPY_REDIS = {"SCHEDULER_FLUSH_ON_START", "SCHEDULER_IDLE_BEFORE_CLOSE", "SCHE
 
 
 def read_in_code() -> set[str]:
-    return {a or b for a, b in SETTING_READ.findall(sources())}
+    return settings_read(sources())
 
 
 def test_no_reader_repeats_a_default():

@@ -80,6 +80,8 @@ def test_expired_leases_return_to_the_queue_and_renewed_ones_do_not(client):
     kept, _ = leases.pop()
     lost, _ = leases.pop()
     assert leases.reclaim_expired() == 0
+    # these sleeps are the behaviour under test, not a wait: leases expire by Redis' clock, 0.5 s after
+    # their last renewal, so 0.6 s after the pop the renewed lease (0.3 s old) is live and the other is not
     time.sleep(0.3)
     leases.renew([kept])
     time.sleep(0.3)

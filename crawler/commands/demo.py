@@ -18,6 +18,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.commands.base import CommandBase, option
 from crawler.sources import SeedError, load_sources
 from crawler.warc.files import warc_files
 
@@ -49,22 +50,14 @@ def crawl_line(report: Path) -> str:
             + (f", {stats['text/removed']} taken down (text kept)" if stats.get("text/removed") else ""))
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
-    def short_desc(self) -> str:
-        return "Crawl the bundled offline demo site into ARCHIVE_DIR and print a summary"
-
-    def syntax(self) -> str:
-        return "[--day N]"
-
-    def add_options(self, parser) -> None:
-        super().add_options(parser)
-        parser.add_argument("--day", type=int, default=1,
-                            help="the demo site on day N (2: some articles taken down), crawled that many "
-                                 "times eight days later (every article due again)")
+class Command(CommandBase, ScrapyCommand):
+    usage = "[--day N]"
+    summary = "Crawl the bundled offline demo site into ARCHIVE_DIR and print a summary"
+    arguments = (
+        option("--day", type=int, default=1,
+               help="the demo site on day N (2: some articles taken down), crawled that many "
+                    "times eight days later (every article due again)"),
+    )
 
     def run(self, args: list[str], opts) -> None:
         try:

@@ -19,9 +19,9 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.commands.base import CommandBase, locked
 from crawler.rebuild import locate
 from crawler.sources import SeedError, load_sources
-from crawler.state.lock import ArchiveLock, ArchiveLocked
 from crawler.text.model import TextError
 from crawler.text.store import safe_name
 from crawler.warc.errors import WarcError
@@ -137,23 +137,15 @@ def verify_archive(root: Path) -> tuple[list[str], dict[str, int]]:
     return problems, {"warc files": len(files), "manifest lines": count, "text files": len(texts)}
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
-    def short_desc(self) -> str:
-        return "Verify WARC digests and gzip members, the manifest and every text file"
+class Command(CommandBase, ScrapyCommand):
+    summary = "Verify WARC digests and gzip members, the manifest and every text file"
 
     def run(self, args: list[str], opts) -> None:
         root = Path(args[0]) if args else Path(self.settings.get("ARCHIVE_DIR"))
         if not root.is_dir():
             raise UsageError(f"{root}: no archive directory")
-        try:
-            with ArchiveLock(root):  # a running crawl (or rebuild) is still writing what would be checked
-                self._verify(root)
-        except ArchiveLocked as exc:
-            raise UsageError(str(exc)) from None
+        with locked(root):  # a running crawl (or rebuild) is still writing what would be checked
+            self._verify(root)
 
     def _verify(self, root: Path) -> None:
         problems, checked = verify_archive(root)

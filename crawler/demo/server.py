@@ -22,13 +22,13 @@ import gzip
 import http.server
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from .launcher import ServerProcess
 from .sitegen import CONTENT_DIR, DemoContentError, Resource, build_site
 
 #: the demo site's address by default: the demo seeds' default too (`${DEMO_SITE:-http://127.0.0.1:8000}`)
@@ -254,40 +254,21 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-class DemoServer:
-    """``with DemoServer() as url:`` runs the demo site in a subprocess for the block's duration."""
+class DemoServer(ServerProcess):
+    """``with DemoServer() as url:`` runs the demo site in a subprocess for the block's duration
+    (crawler/demo/launcher.py: returned once it answers, stopped and its port freed at the end)."""
 
     def __init__(self, content_dir: Path | None = None, log: Path | None = None, dynamic: bool = False,
                  port: int = 0, day: int = 1):
-        self.args = [sys.executable, "-m", "crawler.demo.server", "--port", str(port), "--day", str(day),
-                     *(["--dynamic"] if dynamic else [])]
+        args = [sys.executable, "-m", "crawler.demo.server", "--port", str(port), "--day", str(day),
+                *(["--dynamic"] if dynamic else [])]
         if content_dir is not None:
-            self.args += ["--content", str(Path(content_dir).resolve())]
+            args += ["--content", str(Path(content_dir).resolve())]
         if log is not None:
-            self.args += ["--log", str(Path(log).resolve())]
-        self.proc: subprocess.Popen | None = None
-
-    def __enter__(self) -> str:
+            args += ["--log", str(Path(log).resolve())]
         root = str(Path(__file__).resolve().parents[2])  # so `-m crawler.demo.server` imports
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, env=env, text=True)
-        url = self.proc.stdout.readline().strip()
-        if not url.startswith("http://"):
-            self.__exit__(None, None, None)
-            raise RuntimeError(f"the demo site server did not start: {' '.join(self.args)}")
-        return url
-
-    def __exit__(self, *exc_info) -> None:
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+        super().__init__(args, env=env)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
@@ -84,10 +84,7 @@ class IncrementalMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        state = crawler.get_extension(StateExtension)
-        if state is None:
-            raise NotConfigured("STATE_ENABLED is off")
-        return cls(crawler, state)
+        return cls(crawler, StateExtension.required(crawler))
 
     def process_request(self, request: Request, spider=None) -> None:
         request.meta.pop("incremental_known", None)  # a redirect copies the previous URL's

@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from scrapy.exceptions import NotConfigured
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from crawler.downloadermiddlewares.incremental import articles_after, describe
@@ -50,10 +49,7 @@ class IncrementalFilterMiddleware(BaseSpiderMiddleware):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        state = crawler.get_extension(StateExtension)
-        if state is None:
-            raise NotConfigured("STATE_ENABLED is off")
-        return cls(crawler, state)
+        return cls(crawler, StateExtension.required(crawler))
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         if request.meta.get("incremental") is False or "article" in request.meta:

@@ -25,6 +25,8 @@ def test_robots_txt_errors_follow_rfc_9309(tmp_path, robots, fetched):
         log = server_log(base)
     assert ("/ok" in log) is fetched
     assert stats.get("robots/unreachable", 0) == (0 if fetched else 1)
+    assert stats.get("robotstxt/exception_count/<class 'scrapy.exceptions.DownloadTimeoutError'>", 0) == (
+        1 if robots == "hang" else 0)  # Scrapy's key for the failed robots.txt download
 
 
 def test_retry_after_delays_the_next_request_to_that_host(tmp_path):
