@@ -17,6 +17,7 @@ from functools import cache
 from .articleness import is_article
 from .boilerplate import furniture_out
 from .byline import LATE_DATE, byline_text, fields, split_meta
+from .captions import with_captions
 from .dates import byline_date, iso_date, split_short_date
 from .decode import decode_html
 from .extract import link_texts, main_text, parse_html, trafilatura_text
@@ -84,8 +85,12 @@ def _tree(capture: Capture, tree, html: str):
 
 
 def _main_text(capture: Capture, tree, html: str) -> str:
-    """trafilatura's main text, or the fallback extractor's (crawler.text.extract)."""
-    text = main_text(trafilatura_text(tree, capture.url), html)
+    """trafilatura's main text with its images' captions (crawler.text.captions), or the
+    fallback extractor's (crawler.text.extract)."""
+    extracted = trafilatura_text(tree, capture.url)
+    text = main_text(extracted, html)
+    if text and text == extracted:  # the fallback's lines are the page's own: its captions are in
+        text = with_captions(text, tree)
     if not text:
         raise TextError("no-text", f"{capture.url}: no main text found")
     return text
