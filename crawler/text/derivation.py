@@ -27,6 +27,7 @@ from .pagekind import ARTICLE, NotArticle, classify, list_rule
 from .pagemeta import PageMeta
 from .payload import decode_payload
 from .repair import repair_paragraphs
+from .scriptdate import script_date
 from .threads import drop_wiki_blocks
 from .title import choose_title
 
@@ -49,7 +50,7 @@ def derive(capture: Capture, options: TextOptions) -> Document:
     lines, meta = split_meta([x for x in lines if x], capture.warc_date)
     lines, removed = _body(capture, tree, lines, title, options)
     published = (_byline_meta(meta, byline_text(html, title), capture.warc_date) or short_date
-                 or iso_date(page.date or "", capture.warc_date))
+                 or script_date(tree, capture.warc_date) or iso_date(page.date or "", capture.warc_date))
     info = _encoding(encoding, repairs, annotations, [title, *lines], repaired)
     return Document(id=document_id(capture.url), url=capture.url, source=capture.source, title=title,
                     fetched=capture.warc_date, encoding=info, paragraphs=tuple(lines), published=published,
