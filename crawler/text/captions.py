@@ -8,9 +8,9 @@ on every page. So, after extraction (hand-written: no library puts text back amo
 extractor's lines):
 
 - a caption is the text of a ``<figcaption>``, or of the nearest element around an ``<img>``
-  that holds any text, when that text is one short line with no link's text (a related
-  article's thumbnail is a link), no form control (a comment box) and the image is not drawn as
-  an icon;
+  (up to four levels up) that holds any text, when that text is one short line with no link's
+  text (a related article's thumbnail is a link), no form control (a comment box) or script (an
+  ad), and the image is not drawn as an icon;
 - it counts only inside the article: the lowest common ancestor of the elements holding the
   extracted prose (each holding a fair share of it: a comment box's one notice does not count),
   and among that prose or next to it with nothing but other captions between (the images that
@@ -18,6 +18,9 @@ extractor's lines):
 - it goes after the extracted line it follows in the page, never twice (a caption trafilatura
   kept stays where it is). The line rules of crawler.text.boilerplate run on it afterwards as
   on every line.
+
+The candidates are found first (a few per page, cheaply); only a page with one that trafilatura's
+text lacks has its text walked to find the article.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from bisect import bisect_right
 from lxml import etree
 
 MAX_CAPTION = 200  # characters: a caption, not a paragraph the image sits in
+HOLDER_DEPTH = 4  # levels above a picture where its caption's holder may be (img, link, wrapper, figure)
 ICON = 60  # pixels: an image drawn smaller (width and height given) is an icon, not a picture
 PROSE = 20  # characters, with a sentence's end: a line of the article's prose
 SHARE = 0.15  # of the prose's characters: an element holding less is no part of the article
@@ -38,56 +42,61 @@ _TEXTS = etree.XPath(".//text()[normalize-space()][not(parent::script or parent:
                      " or parent::template or parent::textarea)]")
 _BLOCKS = ("p", "div", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "section", "ul", "ol",
            "article", "blockquote", "td")
-_CONTROLS = ("input", "textarea", "button", "select", "form")
+_NOT_IN_CAPTIONS = ("input", "textarea", "button", "select", "form", "script", "style")  # a comment box, an ad
 
 
 def with_captions(text: str, tree) -> str:
     """``text`` (trafilatura's lines) with the captions of the images inside its article."""
-    if not text or tree is None or next(tree.iter("img", "figcaption"), None) is None:
+    page = tree.find("body") if tree is not None else None
+    known = _squeezed(text)
+    candidates = [(h, c) for h, c in _captions(page) if _squeezed(c) not in known] if text and page is not None else []
+    if not candidates:  # most pages: the page's text is not walked
         return text
     lines = text.split("\n")
-    flat = _Flat(tree)
+    flat = _Flat(page)
     offsets = flat.locate(lines)
     prose = [(o, line) for line, o in zip(lines, offsets) if o is not None and _prose(line) and not flat.linked(o)]
     article = _article(prose, flat)
     if article is None:
         return text
-    known = _squeezed(text)
-    found = [(span, caption) for holder, caption in _captions(article) if _squeezed(caption) not in known
+    found = [(span, caption) for holder, caption in candidates if _inside(holder, article)
              for span in [flat.find(holder)] if span]
     body = _span([(o, line) for o, line in prose if _within(flat.owner(o), article)])
     captions = [(span[0], caption) for span, caption in found if _beside(span, body, [s for s, _ in found])]
     return "\n".join(_merged(lines, offsets, sorted(captions))) if captions else text
 
 
-def _captions(article) -> list[tuple[object, str]]:
-    """(holder, caption) for every figcaption with text inside ``article`` and, for every picture,
-    the nearest element around it that holds text, when that text reads as a caption; in
-    document order, once each."""
-    holders = []
-    for element in article.iter("img", "figcaption"):
-        holder = element if element.tag == "figcaption" else _holder(element, article)
-        if holder is not None and not any(_within(holder, h) or _within(h, holder) for h in holders):
-            holders.append(holder)  # a figure's caption once, as its figcaption or around its picture
-    return [(h, caption) for h in holders for caption in [_caption(h)] if caption]
+def _captions(page) -> list[tuple[object, str]]:
+    """(holder, caption) for every figcaption with text and, for every picture, the nearest
+    element around it that holds text, when that text reads as a caption; in document order,
+    once each (a figure's caption as its figcaption or around its picture: the outer one)."""
+    texts: dict = {}  # element -> its short text or None: the pictures of a gallery share ancestors
+    holders = dict.fromkeys(h for element in page.iter("img", "figcaption")
+                            for h in [element if element.tag == "figcaption" else _holder(element, page, texts)]
+                            if h is not None)
+    outer = [h for h in holders if not any(a in holders for a in h.iterancestors())]
+    return [(h, caption) for h in outer for caption in [_caption(h, texts[h] if h in texts else _short_text(h))]
+            if caption]
 
 
-def _holder(img, article):
-    """The nearest element around ``img`` inside ``article`` that holds text, when the text is
-    short (None when the article itself is the nearest, or the text is long)."""
-    for ancestor in img.iterancestors():
-        if ancestor is article:
+def _holder(img, page, texts: dict):
+    """The nearest element around ``img``, at most HOLDER_DEPTH up and inside ``page``, that
+    holds text, when the text is short (None when there is none, or the text is long)."""
+    for depth, ancestor in enumerate(img.iterancestors()):
+        if ancestor is page or depth >= HOLDER_DEPTH:
             return None
-        text = _short_text(ancestor)
-        if text is None or text.strip():
-            return ancestor if text else None
+        if ancestor not in texts:
+            texts[ancestor] = _short_text(ancestor)
+        if texts[ancestor] is None or texts[ancestor].strip():
+            return ancestor if texts[ancestor] else None
     return None
 
 
 def _short_text(element) -> str | None:
-    """The element's text, or None when it is longer than a caption (read no further than that)."""
+    """The element's text, or None when it is longer than a caption (read no further than that;
+    a script inside counts as text: no caption holds one)."""
     parts, size = [], 0
-    for part in _TEXTS(element):
+    for part in element.itertext():
         parts.append(part)
         size += len(part.strip())
         if size > MAX_CAPTION:
@@ -104,7 +113,11 @@ def _prose(line: str) -> bool:
 
 
 def _within(element, container) -> bool:
-    return element is container or any(a is container for a in element.iterancestors())
+    return element is container or _inside(element, container)
+
+
+def _inside(element, container) -> bool:
+    return any(a is container for a in element.iterancestors())
 
 
 def _article(prose: list[tuple[int, str]], flat: _Flat):
@@ -138,17 +151,17 @@ def _common_ancestor(elements: list):
     return chain[lowest]
 
 
-def _caption(holder) -> str:
-    """The holder's text when it reads as a caption: one short line, no link's text, no form
-    control, its picture no icon; "" when not."""
-    text = " ".join((_short_text(holder) or "").split())
+def _caption(holder, text: str | None) -> str:
+    """The holder's ``text`` (None: too long) when it reads as a caption: one short line, no
+    link's text, no form control or script, not in a form, its picture no icon; "" when not."""
+    text = " ".join((text or "").split())
     if not text:
         return ""
     figcaption = holder.tag == "figcaption"
     pictures = [] if figcaption else list(holder.iter("img"))
     if pictures and all(_icon(img) for img in pictures):
         return ""
-    if any(a.text_content().strip() for a in holder.iter("a")) or next(holder.iter(*_CONTROLS), None) is not None:
+    if any(a.text_content().strip() for a in holder.iter("a")) or next(holder.iter(*_NOT_IN_CAPTIONS), None) is not None:
         return ""
     if any(a.tag == "form" for a in holder.iterancestors()):
         return ""
@@ -198,8 +211,8 @@ def _merged(lines: list[str], offsets: list[int | None], captions: list[tuple[in
 class _Flat:
     """The page's text with spaces out, in document order, and which element owns each stretch."""
 
-    def __init__(self, tree):
-        self.nodes = _TEXTS(tree.find("body") if tree.find("body") is not None else tree)
+    def __init__(self, page):
+        self.nodes = _TEXTS(page)
         self.offsets: list[int] = []  # where each text node's stretch starts
         chunks, size = [], 0
         for node in self.nodes:
