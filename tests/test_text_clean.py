@@ -1,8 +1,9 @@
 """The first law of the text steps: clean text in any script comes out exactly as it went in.
 
 Texts are made from Faker's locales (real words, names and addresses in each script), mixed with
-the characters that look most like damage to a mojibake detector: emoji, rare hanzi beyond the
-BMP and in extension A, box-drawing frames, full-width punctuation, traditional Chinese, runs of
+the characters that look most like damage to a mojibake detector: emoji (joined with ZWJ too),
+rare hanzi beyond the BMP and in extension A, private-use characters (a Big5/HKSCS page's
+user-defined ones), box-drawing frames, full-width punctuation, traditional Chinese, runs of
 one accented letter (Hungarian ``ééééé``), ``○○`` placeholders, Latin-1 words. Each goes through
 decode (as a UTF-8 page, and in a legacy codec of its own script, labelled), mojibake repair,
 annotation removal and whitespace normalisation; not one character may change.
@@ -37,7 +38,8 @@ LEGACY = {"zh_CN": "gbk", "zh_TW": "big5", "ja_JP": "shift_jis", "ko_KR": "euc-k
 EXTRAS = ("😀👍🏽🇨🇳", "𠀀𠀋𪚥𰻞", "㐀㐁䶵", "┏━━━━┓┃表格┃┗━━━━┛", "├──┼──┤", "（一）、【注】「引用」『書名』〔按〕",
           "ＡＢＣ１２３，！？", "ééééé", "○○公司○○○", "Größe façade naïve", "萬裏長城，臺灣省，發佈會",
           "×÷±§¶©®°", "№ 5 — «Новости»", "①②③ⅠⅡⅢ", "ｶﾀｶﾅ", "À LA CARTE, ÉCOLE D’ÉTÉ", "Ελλάδα ΕΕΕ", "Ωμέγα αβγ",
-          "編碼 GB2312、Big5、UTF-8 與 Shift_JIS", "“社区”按 Latin-1 讀就成了“ç¤¾åŒº”", "“社区”按 GBK 读是“绀惧尯”", "他真的来了吗?我们都在等", "嘉賓鄺氏兄弟?(笑)", "倪妮坤绯?好", "한국어 문장입니다", "ㄅㄆㄇㄈ注音", "…………", "——", "·", "﹏﹏")
+          "編碼 GB2312、Big5、UTF-8 與 Shift_JIS", "“社区”按 Latin-1 讀就成了“ç¤¾åŒº”", "“社区”按 GBK 读是“绀惧尯”", "他真的来了吗?我们都在等", "嘉賓鄺氏兄弟?(笑)", "倪妮坤绯?好", "한국어 문장입니다", "ㄅㄆㄇㄈ注音", "…………", "——", "·", "﹏﹏",
+          "香港\ue05e字\ue4c6\uf8ff", "\U000f0001\U0010fffd", "👨\u200d👩\u200d👧", "𫟹𬺓𮯠")
 
 
 @functools.cache

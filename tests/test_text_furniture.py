@@ -120,6 +120,8 @@ def test_a_return_link_glued_to_the_last_sentence_is_cut():
         ("登录超时，稍后再试", "account"),
         ("免注册 快速登录", "account"),
         ("公告0", "account"),
+        ("扫码阅读全文", "app-prompt"),
+        ("掃碼下載客戶端", "app-prompt"),
         ("“今年谁最亮眼”，一张榜单看懂全年！年度人物评选火热进行中！【点击投票】选出你心中的人物", "promo"),
     ],
 )
@@ -130,6 +132,7 @@ def test_ui_and_promo_lines(line, rule):
 
 
 @pytest.mark.parametrize("line", ["公司注册资本1000万元，去年登录创业板。", "通知3天内送达各户，请居民留意。",
+                                  "菜市场里扫码付款的老人越来越多。",
                                   "点击量破万的视频里，【点击关注】的按钮被放在了最显眼的位置，这是本文要讨论的设计问题。"])
 def test_ui_lookalikes_stay(line):
     from crawler.text.boilerplate import remove_generic
