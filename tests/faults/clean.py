@@ -7,8 +7,8 @@ same pages at another moment or from another file, and keeps every other byte:
 - ``fetched`` (when a crawl fetched the page; an extract of the same WARC-Date keeps it equal);
 - where the record sits: the WARC file name (time, pid, serial), its offset and record id, in the
   front matter and the manifest (the payload digest stays);
-- the manifest's sha256 of the whole file (checked against the file instead, then left out),
-  ``events`` dates and ``removed`` (a timeline of captures: the fault run has more of them);
+- the manifest's sha256 of the whole file (checked against the file instead, then left out) and
+  ``last_seen`` (the latest capture of the same text: a run after the fault captures again);
 - with ``base``: the server's address, which a fresh local server picks anew (a port), replaced
   by ``{base}``; text files are keyed by URL, because the file name is the hash of the URL.
 """
@@ -48,7 +48,7 @@ def manifest(root: Path, base: str | None = None) -> dict[str, dict]:
         entry = json.loads(line)
         text = root / "text" / entry["source"] / f"{entry['id']}.txt"
         assert entry.pop("sha256") == hashlib.sha256(text.read_bytes()).hexdigest()  # of the whole file
-        for key in ("fetched", "events", "removed", "id" if base else ""):
+        for key in ("fetched", "last_seen", "id" if base else ""):
             entry.pop(key, None)
         entry["warc"] = {"payload_digest": entry["warc"].get("payload_digest", "")}
         if base:
