@@ -10,12 +10,15 @@ incompressible bodies (optionally sent slowly) for the rotation and crash tests.
 sent in one of the Content-Encodings the request's Accept-Encoding lists, as CDNs answer: article
 n in the (n mod k)-th, then two stacked (``gzip, br``) and one not encoded; ``/enc/broken.html``
 is a corrupt zstd body. Bylines use ``&nbsp;``, ``|``, full-width spaces; titles ``: { } & "``.
+``/flood/`` sets a new cookie on every response and answers 431 beyond 4 KB of them; ``/calm/``
+is the same site without cookies (tests/faults/test_case12_traps_and_floods.py).
 """
 
 from __future__ import annotations
 
 import gzip
 import html
+import itertools
 import random
 import sys
 import time
@@ -58,6 +61,8 @@ class Handler(BaseHTTPRequestHandler):
             sitemaps(self, parts.path)
         elif parts.path.startswith("/enc/"):
             enc_get(self, parts.path)
+        elif parts.path.startswith(("/flood/", "/calm/")):
+            flood(self, parts.path)
         elif route is None:
             self.send(404, b"not found\n", [("Content-Type", "text/plain")])
         else:
@@ -217,6 +222,31 @@ def sitemaps(self, path: str) -> None:
     }
     body, kind = bodies[path]
     self.send(200, body, [("Content-Type", kind)])
+
+
+#: bytes of Cookie header the /flood/ site accepts; beyond: 431 (a strict server; nginx's default is 8 KB)
+FLOOD_LIMIT = 4096
+_FLOOD_SERIAL = itertools.count()
+
+
+def flood(self, path: str) -> None:
+    """/flood/: a site that sets a new 1,000-byte cookie on every response (a visitor id per page)
+    and answers 431 to a Cookie header over FLOOD_LIMIT bytes; /calm/: the same pages without
+    cookies. ``list<n>.html`` links the article ``a<n>.html`` (the /enc/ articles' text) and the
+    next list page, up to 7."""
+    prefix, name = path.rsplit("/", 1)
+    cookies = [("Set-Cookie", f"v{next(_FLOOD_SERIAL)}={'x' * 1000}; Path=/")] if prefix == "/flood" else []
+    if len(self.headers.get("Cookie", "")) > FLOOD_LIMIT:
+        self.send(431, b"Request Header Fields Too Large\n", [("Content-Type", "text/plain"), *cookies])
+    elif name.startswith("list"):  # a chain of list pages, so that each request follows a response
+        n = int(name[4:].split(".")[0])
+        links = f'<a href="{prefix}/a{n}.html">{n}</a>' + (f' <a href="{prefix}/list{n + 1}.html">next</a>' if n < 7 else "")
+        self.send(200, f"<html><body>{links}</body></html>".encode(), [("Content-Type", "text/html"), *cookies])
+    else:
+        title, _, _, paragraphs = enc_article(int(name[1:].split(".")[0]))
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        page = f"<html><head><title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>{body}</body></html>"
+        self.send(200, page.encode("utf-8"), [("Content-Type", "text/html; charset=utf-8"), *cookies])
 
 
 ROUTES = {

@@ -55,6 +55,9 @@ def why_it_did_nothing(stats: dict, source: str) -> str | None:
     pages, articles = stats.get("spider/pages", 0), stats.get("spider/article_pages", 0)
     skipped = stats.get("incremental/skipped/fresh", 0)
     if pages == 0 and skipped == 0:
+        if stats.get("scope/refused/private-address-connected") and not stats.get("scope/refused/private-address"):
+            return ("nothing archived: the connections went to private addresses although the names resolved "
+                    "to public ones (DNS rebinding?); nothing from them was archived")
         if stats.get("scope/refused/private-address"):
             return (f"nothing archived: start URLs refused as private addresses; set `allow_private: true` "
                     f"in the seed of {source} to crawl a site on this machine or network")

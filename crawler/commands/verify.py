@@ -84,6 +84,19 @@ def without_text(root: Path, sources, listed: set[str], max_size: int) -> list[s
     return lines
 
 
+#: the keys every manifest entry has (docs/formats.md), with their JSON types
+_ENTRY_KEYS = {"id": str, "url": str, "source": str, "sha256": str, "warc": dict}
+_WARC_KEYS = {"file": str, "offset": int, "record_id": str, "payload_digest": str}
+
+
+def _bad_keys(entry: dict) -> list[str]:
+    """The keys of a manifest entry that are missing or of the wrong type."""
+    bad = [key for key, kind in _ENTRY_KEYS.items() if not isinstance(entry.get(key), kind)]
+    warc = entry.get("warc") if isinstance(entry.get("warc"), dict) else {}
+    return bad + [f"warc.{key}" for key, kind in _WARC_KEYS.items()
+                  if "warc" not in bad and not isinstance(warc.get(key), kind)]
+
+
 def manifest_entries(root: Path) -> tuple[list[dict], list[str], int]:
     """The manifest's entries, one problem line per line that is not a JSON object, the line count."""
     manifest = root / "manifest.jsonl"
@@ -100,6 +113,9 @@ def manifest_entries(root: Path) -> tuple[list[dict], list[str], int]:
             continue
         if not isinstance(entry, dict):
             problems.append(f"{manifest}:{number}: not a JSON object")
+            continue
+        if bad := _bad_keys(entry):
+            problems.append(f"{manifest}:{number}: not a manifest entry (missing or of the wrong type: {', '.join(bad)})")
             continue
         entries.append(entry)
     return entries, problems, len(raw)

@@ -103,8 +103,8 @@ class IncrementalMiddleware:
         if reason is not None:
             self.crawler.stats.inc_value(f"incremental/skipped/{reason}")
             raise IgnoreRequest(f"{request.url}: {describe(known, reason)}")
-        if known is None or not known.record_id:
-            return None
+        if known is None or not known.record_id or not self.state.holds(known):
+            return None  # nothing to revalidate: a 304 would point at a record that is gone (one warning names the file)
         if known.etag:
             request.headers.setdefault("If-None-Match", known.etag)
         if known.last_modified:

@@ -6,7 +6,9 @@ the record holds the bytes as received (de-chunked, still Content-Encoded). The 
 the file before the response goes on to the spider, and the request's ``meta["capture"]`` then
 says where the response record is (crawler.warc.model.Located, no body): the pipeline's worker
 reads it back and derives text from the archive, as a rebuild does.
-A write error stops the crawl and ``scrapy crawl`` exits 1 (stats ``crawl/failed``).
+A write error stops the crawl and ``scrapy crawl`` exits 1 (stats ``crawl/failed``). A response
+from an address out of the source's scope (crawler.downloadermiddlewares.scope.connected_refusal:
+a loopback or private address connected to despite the check before connecting) is not written.
 
 A capture at an article's address that is not the article (crawler.text.pagekind) is archived
 all the same; the state update knows it: a wall leaves the URL's state as it was (not fresh:
@@ -35,6 +37,7 @@ from scrapy.utils.defer import deferred_from_coro
 from warcio.utils import Digester
 
 import crawler
+from crawler.downloadermiddlewares.scope import connected_refusal
 from crawler.extensions.state import StateExtension
 from crawler.redislost import RedisError, redis_lost
 from crawler.requisitespider import META as REQUISITE
@@ -215,6 +218,8 @@ class WarcExtension:
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         if self.writer is None:
             return  # failed earlier: the spider is closing
+        if connected_refusal(request, response) is not None:
+            return  # from an address out of scope: ConnectedAddressMiddleware drops it with its line
         state = self.state.store if self.state is not None else None
         known = None
         if state is not None:

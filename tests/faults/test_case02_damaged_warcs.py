@@ -9,6 +9,7 @@ from ..conftest import run_scrapy
 from ..test_command_extract_foreign import (expected, extract, http_headers, page, response, texts, url,
                                           write_warc)
 from ..test_command_verify import SEED
+from .clean import comparable
 from .hostile import archived, crawl, fault_server
 
 
@@ -32,6 +33,12 @@ def test_truncated_and_broken_records_cost_only_themselves(tmp_path):
     ]
     assert result.stdout == f"extracted 2 documents into {out}; without text: truncated 3; 3 skipped\n"
     assert texts(out) == expected(0, 4)
+    # the clean run: the same command on a WARC of the good records only (only their place differs)
+    write_warc(tmp_path / "clean.warc.gz", lambda w: [response(w, 0), response(w, 4)])
+    (tmp_path / "c").mkdir()
+    clean, clean_out = extract(tmp_path / "c", tmp_path / "clean.warc.gz")
+    assert (clean.returncode, clean.stderr) == (0, "")
+    assert comparable(out) == comparable(clean_out)
 
 
 def test_a_damaged_gzip_member_and_a_file_cut_short(tmp_path):
@@ -53,6 +60,13 @@ def test_a_damaged_gzip_member_and_a_file_cut_short(tmp_path):
     assert lines[2] == f"skipped: {plain}: offset {plain_offsets[1]}: truncated record: the file ends 196 bytes before its end"
     assert all(len(line) < 300 and line.isprintable() for line in lines)
     assert texts(out) == {**expected(0, 2), **expected(5, host="cut.example.cn")}
+    # the clean run: the same command on undamaged files of the good records (only their place differs)
+    write_warc(tmp_path / "clean.warc.gz", lambda w: [response(w, n) for n in (0, 2)])
+    write_warc(tmp_path / "clean.warc", lambda w: [response(w, 5, host="cut.example.cn")], gz=False)
+    (tmp_path / "c").mkdir()
+    clean, clean_out = extract(tmp_path / "c", tmp_path / "clean.warc.gz", tmp_path / "clean.warc")
+    assert (clean.returncode, clean.stderr) == (0, "")
+    assert comparable(out) == comparable(clean_out)
 
 
 def test_a_file_that_is_not_an_archive_costs_only_itself(tmp_path):
@@ -102,8 +116,16 @@ def test_rebuild_of_an_archive_with_a_damaged_member_costs_only_that_record(tmp_
 
 def test_truncated_and_badly_chunked_bodies_give_no_text(tmp_path):
     with fault_server() as base:
-        stats, _ = crawl(tmp_path, base, ["/truncated", "/badchunk", "/ok"])
+        stats, result = crawl(tmp_path, base, ["/truncated", "/badchunk", "/ok"])
+        (tmp_path / "clean").mkdir()
+        clean = crawl(tmp_path / "clean", base, ["/ok"])[1]  # the same crawl without the broken pages
+    assert (result.returncode, clean.returncode) == (0, 0), result.stderr[-2000:]
     assert stats["text/documents"] == 1  # /ok only
     texts = sorted((tmp_path / "archive" / "text" / "faults").glob("*.txt"))
     assert len(texts) == 1
     assert [p for _, _, p in archived(tmp_path) if p in ("/truncated", "/badchunk")] == []
+    # each broken body: Scrapy's retry middleware names the URL once it gives up (RETRY_TIMES=1)
+    retry = [line.split("] ERROR: ", 1)[1] for line in result.stderr.splitlines()
+             if "[scrapy.downloadermiddlewares.retry] ERROR: " in line]
+    assert sorted(retry) == [f"Gave up retrying <GET {base}{path}> (failed 2 times): " for path in ("/badchunk", "/truncated")]
+    assert comparable(tmp_path / "archive") == comparable(tmp_path / "clean" / "archive")

@@ -42,6 +42,13 @@ def test_extract_again_into_its_own_directory_and_not_over_a_foreign_file(tmp_pa
     assert (again.returncode, again.stdout) == (0, f"extracted 1 documents into {out}\n")
     names = sorted(p.name for p in out.glob("text/*/*.txt"))
     assert names == [f"{document_id('http://www.hepan.example.cn/news/b2.html')}.txt"]
+    # the clean run: the same command into a new directory; every byte equal but the lock file's
+    # (the pid of the process that held it)
+    clean = run_scrapy("extract", str(second), "--out", str(tmp_path / "clean"))
+    assert clean.returncode == 0
+    assert tree(out).keys() == tree(tmp_path / "clean").keys()
+    assert {k: v for k, v in tree(out).items() if k != ".lock"} == {
+        k: v for k, v in tree(tmp_path / "clean").items() if k != ".lock"}
     mine = out / "text" / "www.hepan.example.cn" / "notes.txt"
     mine.write_text("my own notes", "utf-8")
     before = tree(out)

@@ -138,7 +138,7 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_before_connecting(
         (seeds / "faults.yaml").write_text(REBIND.format(port=port, private="allow_private: true\n" if allow_private else ""))
         archive = tmp_path / "archive"
         result = run_scrapy("crawl", "faults", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}",
-                            "-s", "DNS_RESOLVER=tests.faults.hosts.HostsResolver",
+                            "-s", "TWISTED_DNS_RESOLVER=tests.faults.hosts.HostsResolver",
                             "-s", "TEST_HOSTS=public.example=127.0.0.1", timeout=120)
         log = server_log(base)
         if allow_private:
@@ -164,3 +164,38 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_before_connecting(
     assert stats["scope/refused/private-address"] >= 1
     warnings = [line.split("] WARNING: ", 1)[1] for line in result.stderr.splitlines() if "[crawler.downloadermiddlewares.scope] WARNING" in line]
     assert f"http://public.example:{port}/ok: refused (private-address, resolves to 127.0.0.1), not fetched" in warnings
+
+
+def test_a_connection_that_went_to_a_private_address_is_dropped_and_not_archived(tmp_path):
+    """DNS rebinding between the check and the connection: ``public.example`` answers 8.8.8.8 to
+    the scope check and 127.0.0.1 to the connection (tests/faults/hosts.py, a rebinding DNS server
+    with a zero TTL). The connection is made (that is what the check after the download is for),
+    but the response from 127.0.0.1 is not archived, never reaches the spider and gives no text:
+    one warning names the URL and the address, ``scope/refused/private-address-connected``, and
+    the crawl ends with its one line, exit 1 (nothing archived). There is no good page to compare
+    with a clean run: without ``allow_private`` no page of this name can be archived."""
+    with fault_server() as base:
+        port = base.rsplit(":", 1)[1]
+        seeds = tmp_path / "seeds"
+        seeds.mkdir()
+        (seeds / "faults.yaml").write_text(REBIND.format(port=port, private="").replace("robots: true", "robots: false"))
+        archive = tmp_path / "archive"
+        result = run_scrapy("crawl", "faults", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}",
+                            "-s", "TWISTED_DNS_RESOLVER=tests.faults.hosts.HostsResolver",
+                            "-s", "TEST_HOSTS=public.example=8.8.8.8|127.0.0.1", timeout=120)
+        log = server_log(base)
+    stats = json.loads(next((archive / "reports").glob("*.json")).read_text())
+    assert "Traceback" not in result.stderr
+    assert log == ["/ok"]  # connected once: the check before connecting was given a public address
+    warnings = [line.split("] WARNING: ", 1)[1] for line in result.stderr.splitlines() if "] WARNING: " in line]
+    assert "ScrapyDeprecationWarning" not in result.stderr
+    assert warnings == [f"http://public.example:{port}/ok: refused (private-address-connected: the connection "
+                        "went to 127.0.0.1), not archived"]
+    assert stats["scope/refused/private-address-connected"] == 1
+    assert "scope/refused/private-address" not in stats
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: crawl of faults failed: nothing archived: the connections went to private addresses although the "
+        "names resolved to public ones (DNS rebinding?); nothing from them was archived")
+    assert archived(tmp_path) == []  # no record of the response: the WARC holds no private page
+    assert not list(archive.glob("text/*/*.txt"))

@@ -3,7 +3,6 @@ garbage state database: one line, a non-zero exit, and a resume that gives a cle
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -20,6 +19,7 @@ from crawler.warc.reader import iter_records
 
 from ..conftest import ROOT, run_scrapy
 from ..test_extension_warc import all_sound, crawl, server, stat  # noqa: F401 (server: a fixture)
+from .clean import comparable
 
 
 def test_an_unusable_archive_directory_is_one_line_and_exit_2(tmp_path):
@@ -108,29 +108,6 @@ def crawl_demo(archive: Path, demo_url: str, preexec_fn=None) -> subprocess.Comp
                           timeout=300, preexec_fn=preexec_fn)
 
 
-def comparable(archive: Path) -> tuple[dict[str, bytes], list[dict]]:
-    """The text files and the manifest, without what legitimately differs between two crawls of the
-    same site: when each page was fetched (`fetched`) and where its record sits (the WARC file's
-    name carries the time and pid, and the offset, record id follow from it), and so the manifest's
-    sha256 of each whole file (checked against the file instead). The payload digest, the text
-    and everything else must be equal, byte for byte."""
-    texts = {}
-    for path in sorted((archive / "text").glob("*/*.txt")):
-        data = path.read_bytes()
-        data = re.sub(rb"(?m)^fetched: .*\n", b"", data, count=1)
-        data = re.sub(rb"(?m)^warc: \{file: [^,]+, offset: \d+, record_id: '[^']+', ", b"warc: {", data, count=1)
-        texts[str(path.relative_to(archive))] = data
-    manifest = []
-    for line in (archive / "manifest.jsonl").read_text("utf-8").splitlines():
-        entry = json.loads(line)
-        entry.pop("fetched")
-        text = archive / "text" / entry["source"] / f"{entry['id']}.txt"
-        assert entry.pop("sha256") == hashlib.sha256(text.read_bytes()).hexdigest()  # of the whole file
-        entry["warc"] = {"payload_digest": entry["warc"]["payload_digest"]}
-        manifest.append(entry)
-    return texts, manifest
-
-
 FULL = re.compile(r"error: crawl of demo-news failed: (WARC write failed|text archive not published) \({full}\)"
                   r"|error: crawl of demo-news failed: state database failed \((database or disk is full|disk I/O error)\)"
                   r"|error: (?P<state>\S+/state\.sqlite): cannot be written \((database or disk is full|disk I/O error)\); "
@@ -141,7 +118,8 @@ FULL = re.compile(r"error: crawl of demo-news failed: (WARC write failed|text ar
 def test_a_full_disk_is_one_line_and_a_resume_gives_a_clean_crawls_archive(tmp_path, demo_url, size):
     """The disk fills during the crawl (or is full from the start): the crawl stops with one line
     naming the problem and a non-zero exit, never a traceback. Once there is space again, the next
-    crawl resumes, and its text files and manifest are a clean crawl's (see `comparable`)."""
+    crawl resumes, and its text files and manifest are a clean crawl's (tests/faults/clean.py:
+    fetch times and the records' places differ, nothing else)."""
     clean = tmp_path / "clean"
     assert crawl_demo(clean, demo_url).returncode == 0
     with small_disk(tmp_path / "disk", size) as (preexec_fn, full, grow):

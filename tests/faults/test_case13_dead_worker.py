@@ -12,6 +12,7 @@ from multiprocessing.context import ForkServerContext, ForkServerProcess
 
 import pytest
 
+from crawler.commands.rebuild import archive_files, compare
 from crawler.demo.server import DemoServer
 from crawler.pool import TextPool
 
@@ -83,6 +84,12 @@ def test_a_rebuild_whose_worker_dies_says_so_in_one_line(site):
                                            "a text worker process died (")
     assert "Traceback" not in err
     assert {p.name: p.read_bytes() for p in (tmp_path / "archive" / "warc").iterdir()} == warcs
-    again = run_scrapy("rebuild", "--check", "--workers", "2", "-s", f"SEEDS_DIR={seeds}",
+    # every file the stopped rebuild wrote is whole: the crawl's (the clean run) byte for byte
+    crawled, written = archive_files(tmp_path / "archive"), archive_files(tmp_path / "out")
+    assert all(path.read_bytes() == crawled[rel].read_bytes() for rel, path in written.items()), sorted(written)
+    # and the same rebuild, run again over what it left, gives the crawl's whole text archive
+    again = run_scrapy("rebuild", str(tmp_path / "out"), "--workers", "2", "-s", f"SEEDS_DIR={seeds}",
                        "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}")
-    assert again.stdout.splitlines()[-1] == "rebuild --check: 0 difference(s)"
+    assert (again.returncode, again.stderr) == (0, ""), again.stderr[-2000:]
+    assert compare(tmp_path / "archive", tmp_path / "out") == []
+    assert len([rel for rel in crawled if rel.startswith("text/")]) == 7
