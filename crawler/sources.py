@@ -53,11 +53,16 @@ SCHEMA = {
         "allow_private": {"type": "boolean"},
         "requisites": {"type": "boolean"},
         "limits": _closed(max_pages=_range("integer", 0, 100_000_000), max_depth=_range("integer", 0, 10_000)),
-        "politeness": _closed(delay=_range("number", 0, 3600), concurrency=_range("integer", 1, 256),
-                              robots={"type": "boolean"}),
+        "politeness": _closed(
+            delay=_range("number", 0, 3600), concurrency=_range("integer", 1, 256), robots={"type": "boolean"}
+        ),
         "refresh": _closed(articles_after=_DURATION),
-        "text": _closed(strip_annotations={"enum": ["auto", "always", "never"]}, boilerplate_patterns=_STR_LIST,
-                        boilerplate_min_pages=_range("integer", 1), boilerplate_min_share=_range("number", 0, 1)),
+        "text": _closed(
+            strip_annotations={"enum": ["auto", "always", "never"]},
+            boilerplate_patterns=_STR_LIST,
+            boilerplate_min_pages=_range("integer", 1),
+            boilerplate_min_share=_range("number", 0, 1),
+        ),
     },
 }
 
@@ -218,8 +223,10 @@ def _check_semantics(data: dict) -> tuple[str, str] | None:
         except re.error as exc:
             return f"text.boilerplate_patterns[{i}]", f"invalid regex {pattern!r}: {exc}"
     if "encoding" in data and whatwg_name(data["encoding"]) in (None, "replacement", "x-user-defined"):
-        return "encoding", (f"unknown encoding {data['encoding']!r} (use a WHATWG label such as gbk, gb18030, "
-                            "big5, shift_jis, euc-kr, windows-1251, utf-8)")
+        return "encoding", (
+            f"unknown encoding {data['encoding']!r} (use a WHATWG label such as gbk, gb18030, "
+            "big5, shift_jis, euc-kr, windows-1251, utf-8)"
+        )
     return None
 
 

@@ -18,8 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # (the demo site, fault servers, redis-server). `pytest -m "not e2e"` runs the rest, the fast tier, in under a
 # minute; `make test` and CI run both. A module belongs here by its name (the naming rule of README's Development
 # section), so a new crawl or command test is e2e without anyone remembering a marker.
-E2E_MODULES = ("test_crawl", "test_command_", "test_distributed", "test_incremental", "test_extension_", "test_replay",
-               "test_faults")
+E2E_MODULES = (
+    "test_crawl",
+    "test_command_",
+    "test_distributed",
+    "test_incremental",
+    "test_extension_",
+    "test_replay",
+    "test_faults",
+)
 E2E_DIRECTORIES = ("faults",)
 
 
@@ -34,12 +41,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
-def run_scrapy(*args: str, env: dict[str, str] | None = None, timeout: float = 300,
-               cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run_scrapy(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path = ROOT
+) -> subprocess.CompletedProcess:
     """Run a real ``scrapy`` command in the project, as a user would."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 COMPONENT_DICTS = ("EXTENSIONS", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "ITEM_PIPELINES")
@@ -84,9 +93,26 @@ def redis_url(tmp_path):
     port = free_port()
     workdir = tmp_path / "redis"
     workdir.mkdir()
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)]
-    with ServerProcess(args, url=f"redis://127.0.0.1:{port}/0", ready=redis_answers,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as url:
+    args = [
+        binary,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(workdir),
+    ]
+    with ServerProcess(
+        args,
+        url=f"redis://127.0.0.1:{port}/0",
+        ready=redis_answers,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as url:
         yield url
 
 

@@ -12,12 +12,17 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.text.labels import codec_for
 
+from .conftest import run_scrapy
 from .test_command_extract_foreign import texts
 from .test_text_charset import CASES, TEXTS, WAYS
-from .conftest import run_scrapy
 
-WRONG_CJK = [("zh-hans", "gbk", "big5"), ("zh-hant", "big5", "gbk"), ("ja", "shift_jis", "euc-jp"),
-             ("ja", "euc-jp", "shift_jis"), ("ko", "euc-kr", "gbk")]
+WRONG_CJK = [
+    ("zh-hans", "gbk", "big5"),
+    ("zh-hant", "big5", "gbk"),
+    ("ja", "shift_jis", "euc-jp"),
+    ("ja", "euc-jp", "shift_jis"),
+    ("ko", "euc-kr", "gbk"),
+]
 
 
 def article(text: str) -> tuple[str, list[str]]:
@@ -33,8 +38,11 @@ def served() -> list[tuple[str, str, bytes, tuple[str, list[str]]]]:
     ways += [(lang, label, f"as-{wrong}", f"text/html; charset={wrong}") for lang, label, wrong in WRONG_CJK]
     for n, (lang, label, way, ctype) in enumerate(ways):
         title, paragraphs = article(TEXTS[lang])
-        html = (f"<html><head><title>{title}</title></head><body><div class=\"main\"><h1>{title}</h1>"
-                + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></body></html>")
+        html = (
+            f'<html><head><title>{title}</title></head><body><div class="main"><h1>{title}</h1>'
+            + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + "</div></body></html>"
+        )
         url = f"http://charsets.example.org/{lang}/{label}/{way}/a{n}.html"
         pages.append((url, ctype, html.encode(codec_for(label)), (title, paragraphs)))
     return pages
@@ -46,11 +54,19 @@ def test_every_family_served_every_way_comes_out_faithful(tmp_path):
     with open(warc, "wb") as fh:
         writer = WARCWriter(fh, gzip=True)
         for url, ctype, body, _ in pages:
-            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype), ("Content-Length", str(len(body)))],
-                                       protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(
-                url, "response", payload=io.BytesIO(body), length=len(body), http_headers=headers,
-                warc_headers_dict={"WARC-Date": "2024-05-06T08:00:00Z"}))
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", ctype), ("Content-Length", str(len(body)))], protocol="HTTP/1.1"
+            )
+            writer.write_record(
+                writer.create_warc_record(
+                    url,
+                    "response",
+                    payload=io.BytesIO(body),
+                    length=len(body),
+                    http_headers=headers,
+                    warc_headers_dict={"WARC-Date": "2024-05-06T08:00:00Z"},
+                )
+            )
     out = tmp_path / "out"
     result = run_scrapy("extract", str(warc), "--out", str(out), "--all")
     assert result.returncode == 0, result.stderr[-3000:]

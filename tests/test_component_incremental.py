@@ -44,19 +44,42 @@ def setup(tmp_path, offset: int | None = None):
     (tmp_path / "unit.yaml").write_text(SEED, "utf-8")
     cls = spider_class(load_source(tmp_path / "unit.yaml"))
     writer = make_writer(tmp_path / "warc")
-    locations = writer.write(writer.factory.build_exchange(Exchange(
-        LIST, "GET", (), b"", 200, "HTTP/1.1", (("Content-Type", "text/html; charset=utf-8"), ("ETag", ETAG)), BODY,
-        date=datetime(2026, 11, 20, 8, 0, 0, tzinfo=UTC))))
+    locations = writer.write(
+        writer.factory.build_exchange(
+            Exchange(
+                LIST,
+                "GET",
+                (),
+                b"",
+                200,
+                "HTTP/1.1",
+                (("Content-Type", "text/html; charset=utf-8"), ("ETag", ETAG)),
+                BODY,
+                date=datetime(2026, 11, 20, 8, 0, 0, tzinfo=UTC),
+            )
+        )
+    )
     writer.close()
     [response] = [found for found in locations if found.record_type == "response"]
-    crawler = get_crawler(cls, project_settings(ARCHIVE_DIR=str(tmp_path),
-                                                EXTENSIONS={"crawler.extensions.state.StateExtension": 50}))
+    crawler = get_crawler(
+        cls, project_settings(ARCHIVE_DIR=str(tmp_path), EXTENSIONS={"crawler.extensions.state.StateExtension": 50})
+    )
     crawler.spider = cls.from_crawler(crawler)
     state = crawler.get_extension(StateExtension)
     state.clock = lambda: NOW
-    state.store.put(UrlState(LIST, 200, etag=ETAG, last_modified=MODIFIED, warc_file=NAME.format(0),
-                             warc_offset=response.offset if offset is None else offset, record_id=response.record_id,
-                             warc_date="2026-11-20T08:00:00Z", fetched_at=NOW - 3600))
+    state.store.put(
+        UrlState(
+            LIST,
+            200,
+            etag=ETAG,
+            last_modified=MODIFIED,
+            warc_file=NAME.format(0),
+            warc_offset=response.offset if offset is None else offset,
+            record_id=response.record_id,
+            warc_date="2026-11-20T08:00:00Z",
+            fetched_at=NOW - 3600,
+        )
+    )
     crawler.stats.open_spider()
     return crawler, build_from_crawler(IncrementalMiddleware, crawler)
 
@@ -113,7 +136,8 @@ def test_a_503_with_retry_after_is_recorded_and_the_url_waits(tmp_path):
 
 
 def test_not_configured_without_state(tmp_path):
-    settings = project_settings(ARCHIVE_DIR=str(tmp_path), STATE_ENABLED=False,
-                                EXTENSIONS={"crawler.extensions.state.StateExtension": 50})
+    settings = project_settings(
+        ARCHIVE_DIR=str(tmp_path), STATE_ENABLED=False, EXTENSIONS={"crawler.extensions.state.StateExtension": 50}
+    )
     with pytest.raises(NotConfigured, match="STATE_ENABLED is off"):
         build_from_crawler(IncrementalMiddleware, get_crawler(settings_dict=settings))

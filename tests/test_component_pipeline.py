@@ -41,8 +41,9 @@ def setup(tmp_path, **settings):
     seeds.mkdir()
     (seeds / "unit.yaml").write_text(SEED, "utf-8")
     cls = spider_class(load_source(seeds / "unit.yaml"))
-    crawler = get_crawler(cls, project_settings(ARCHIVE_DIR=str(tmp_path / "archive"), SEEDS_DIR=str(seeds),
-                                                TEXT_WORKERS=1, **settings))
+    crawler = get_crawler(
+        cls, project_settings(ARCHIVE_DIR=str(tmp_path / "archive"), SEEDS_DIR=str(seeds), TEXT_WORKERS=1, **settings)
+    )
     crawler.spider = cls.from_crawler(crawler)
     crawler.stats.open_spider()
     return crawler, build_from_crawler(TextPipeline, crawler)
@@ -51,9 +52,21 @@ def setup(tmp_path, **settings):
 def archived(tmp_path, body: bytes) -> Located:
     """``body`` as the response record of URL in a real WARC file of the archive; where it is."""
     writer = make_writer(tmp_path / "archive" / "warc")
-    locations = writer.write(writer.factory.build_exchange(Exchange(
-        URL, "GET", (), b"", 200, "HTTP/1.1", (("Content-Type", "text/html; charset=utf-8"),), body,
-        date=datetime(2026, 11, 20, 8, 0, 0, tzinfo=UTC))))
+    locations = writer.write(
+        writer.factory.build_exchange(
+            Exchange(
+                URL,
+                "GET",
+                (),
+                b"",
+                200,
+                "HTTP/1.1",
+                (("Content-Type", "text/html; charset=utf-8"),),
+                body,
+                date=datetime(2026, 11, 20, 8, 0, 0, tzinfo=UTC),
+            )
+        )
+    )
     writer.close()
     path = tmp_path / "archive" / "warc" / NAME.format(0)
     [response] = [found for found in locations if found.record_type == "response"]

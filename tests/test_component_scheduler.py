@@ -22,9 +22,11 @@ from .conftest import project_settings
 
 def in_loop(test):
     """Run the (async) test in an asyncio loop, as the crawl's scheduler runs: its poll is a looping call."""
+
     @functools.wraps(test)
     def run(*args, **kwargs):
         return asyncio.run(test(*args, **kwargs))
+
     return run
 
 

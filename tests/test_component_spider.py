@@ -23,8 +23,10 @@ articles: ['/sh/\\d+/t\\d+_\\d+(_\\d+)?\\.htm$']
 """
 FIRST = f"{H}/sh/202405/t20240506_3301.htm"
 SECOND = f"{H}/sh/202405/t20240506_3301_1.htm"
-ARTICLE = ("<html><head><meta charset='utf-8'><title>标题</title></head><body><h1>标题</h1>"
-           "<div id='content'><p>正文第一段，内容足够长，说明事情的经过。</p></div>{bar}</body></html>")
+ARTICLE = (
+    "<html><head><meta charset='utf-8'><title>标题</title></head><body><h1>标题</h1>"
+    "<div id='content'><p>正文第一段，内容足够长，说明事情的经过。</p></div>{bar}</body></html>"
+)
 
 
 def spider(tmp_path):
@@ -42,7 +44,9 @@ def html(url: str, body: str) -> HtmlResponse:
 
 def test_pages_article_pages_and_the_first_other_page_are_counted(tmp_path):
     crawler, source = spider(tmp_path)
-    listing = html(f"{H}/list/1.html", f"<html><body><a href='{FIRST}'>文章</a><a href='/list/2.html'>2</a></body></html>")
+    listing = html(
+        f"{H}/list/1.html", f"<html><body><a href='{FIRST}'>文章</a><a href='/list/2.html'>2</a></body></html>"
+    )
     assert [r.url for r in source.parse(listing)] == [FIRST, f"{H}/list/2.html"]
     [page] = list(source.parse(html(FIRST, ARTICLE.format(bar=""))))
     assert isinstance(page, Page) and page.url == FIRST
@@ -56,7 +60,9 @@ def test_trap_links_are_not_followed_and_counted_once_per_link_by_shape(tmp_path
     crawler, source = spider(tmp_path)
     deep = "/list/" + "/".join(f"d{i}" for i in range(25)) + "/x.html"
     links = ["/list/a/list/a/list/a/list/a/x.html", deep, deep, "/cal?d=" + "1" * 2100, "/list/3.html"]
-    listing = html(f"{H}/list/1.html", "<html><body>" + "".join(f"<a href='{h}'>x</a>" for h in links) + "</body></html>")
+    listing = html(
+        f"{H}/list/1.html", "<html><body>" + "".join(f"<a href='{h}'>x</a>" for h in links) + "</body></html>"
+    )
     assert [r.url for r in source.parse(listing)] == [f"{H}/list/3.html"]
     traps = {k: v for k, v in crawler.stats.get_stats().items() if k.startswith("spider/trap/")}
     assert traps == {"spider/trap/repeated-path": 1, "spider/trap/deep-path": 1, "spider/trap/long-url": 1}
@@ -64,8 +70,10 @@ def test_trap_links_are_not_followed_and_counted_once_per_link_by_shape(tmp_path
 
 def test_a_continuation_page_reached_alone_is_no_page_its_first_page_is_requested(tmp_path):
     crawler, source = spider(tmp_path)
-    bar = ("<div class='page'><a href='t20240506_3301.htm'>上一页</a> <a href='t20240506_3301.htm'>1</a> "
-           "<span>2</span></div>")
+    bar = (
+        "<div class='page'><a href='t20240506_3301.htm'>上一页</a> <a href='t20240506_3301.htm'>1</a> "
+        "<span>2</span></div>"
+    )
     out = list(source.parse(html(SECOND, ARTICLE.format(bar=bar))))
     assert [(type(o).__name__, o.url) for o in out] == [("Request", FIRST)]
     assert crawler.stats.get_value("spider/continuation_pages") == 1

@@ -6,8 +6,8 @@ import ipaddress
 
 import pytest
 from scrapy import Request, Spider
-from scrapy.http import HtmlResponse
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import HtmlResponse
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
@@ -41,21 +41,25 @@ def test_not_configured():
 
 def connected(ip: str | None, meta: dict) -> tuple[Request, HtmlResponse]:
     request = Request("https://news.example.cn/a/1.html", meta=meta)
-    return request, HtmlResponse(request.url, request=request, body=b"<html></html>",
-                                 ip_address=ipaddress.ip_address(ip) if ip else None)
+    return request, HtmlResponse(
+        request.url, request=request, body=b"<html></html>", ip_address=ipaddress.ip_address(ip) if ip else None
+    )
 
 
-@pytest.mark.parametrize(("ip", "meta", "expected"), [
-    ("127.0.0.1", {META: False}, "127.0.0.1"),
-    ("10.1.2.3", {META: False}, "10.1.2.3"),
-    ("::1", {META: False}, "::1"),
-    ("::ffff:169.254.169.254", {META: False}, "::ffff:a9fe:a9fe"),
-    ("8.8.8.8", {META: False}, None),
-    ("127.0.0.1", {META: True}, None),  # the source allows private addresses
-    ("127.0.0.1", {}, None),  # not a request ScopeMiddleware passed (it is off, or another component's)
-    ("127.0.0.1", {META: False, "proxy": "http://127.0.0.1:3128"}, None),  # the proxy's address
-    (None, {META: False}, None),  # a handler that does not tell
-])
+@pytest.mark.parametrize(
+    ("ip", "meta", "expected"),
+    [
+        ("127.0.0.1", {META: False}, "127.0.0.1"),
+        ("10.1.2.3", {META: False}, "10.1.2.3"),
+        ("::1", {META: False}, "::1"),
+        ("::ffff:169.254.169.254", {META: False}, "::ffff:a9fe:a9fe"),
+        ("8.8.8.8", {META: False}, None),
+        ("127.0.0.1", {META: True}, None),  # the source allows private addresses
+        ("127.0.0.1", {}, None),  # not a request ScopeMiddleware passed (it is off, or another component's)
+        ("127.0.0.1", {META: False, "proxy": "http://127.0.0.1:3128"}, None),  # the proxy's address
+        (None, {META: False}, None),  # a handler that does not tell
+    ],
+)
 def test_connected_refusal(ip, meta, expected):
     assert connected_refusal(*connected(ip, meta)) == expected
 
@@ -73,7 +77,8 @@ def test_a_response_from_a_private_address_is_dropped_with_one_line(caplog):
     assert crawler.stats.get_value("scope/refused/private-address-connected") == 1
     assert [r.getMessage() for r in caplog.records] == [
         "https://news.example.cn/a/1.html: refused (private-address-connected: the connection went to 127.0.0.1), "
-        "not archived"]
+        "not archived"
+    ]
     with pytest.raises(NotConfigured):
         build_from_crawler(ConnectedAddressMiddleware, get_crawler(Spider, project_settings(SCOPE_ENABLED=False)))
 

@@ -51,8 +51,15 @@ def crawled(tmp_path_factory):
     seeds.mkdir()
     (seeds / "demo-news.yaml").write_text((ROOT / "seeds" / "demo-news.yaml").read_text("utf-8"), "utf-8")
     with DemoServer() as url:
-        result = run_scrapy("crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={root / 'archive'}",
-                            env={"DEMO_SITE": url})
+        result = run_scrapy(
+            "crawl",
+            "demo-news",
+            "-s",
+            f"SEEDS_DIR={seeds}",
+            "-s",
+            f"ARCHIVE_DIR={root / 'archive'}",
+            env={"DEMO_SITE": url},
+        )
     assert result.returncode == 0, result.stderr[-3000:]
     return root / "archive", url
 
@@ -73,8 +80,13 @@ class Wayback(ServerProcess):
     def __init__(self, directory: Path):
         port = free_port()
         self.directory = directory
-        super().__init__([tool("wayback"), "--bind", "127.0.0.1", "--port", str(port)], url=f"http://127.0.0.1:{port}",
-                         ready=answers_http, cwd=directory, stderr=subprocess.STDOUT)
+        super().__init__(
+            [tool("wayback"), "--bind", "127.0.0.1", "--port", str(port)],
+            url=f"http://127.0.0.1:{port}",
+            ready=answers_http,
+            cwd=directory,
+            stderr=subprocess.STDOUT,
+        )
 
     def __enter__(self) -> str:
         with open(self.directory / "wayback.log", "wb") as log:  # the process has its own descriptor
@@ -82,7 +94,9 @@ class Wayback(ServerProcess):
             try:
                 return super().__enter__()
             except (ServerError, AssertionError) as exc:
-                raise AssertionError(f"{exc}\n{(self.directory / 'wayback.log').read_text('utf-8', 'replace')}") from None
+                raise AssertionError(
+                    f"{exc}\n{(self.directory / 'wayback.log').read_text('utf-8', 'replace')}"
+                ) from None
 
 
 def answers_http(base: str) -> bool:
@@ -139,7 +153,10 @@ def test_the_demo_wacz_validates_and_replays_in_pywb(crawled, tmp_path):
     package = tmp_path / "news.wacz"
     result = run_scrapy("export", "-s", f"ARCHIVE_DIR={archive}", "--wacz", str(package), "--source", "demo-news")
     assert result.returncode == 0, result.stderr
-    assert "validation succeeded, the passed wacz is valid" in run(tool("wacz"), "validate", "-f", str(package), cwd=tmp_path).lower()
+    assert (
+        "validation succeeded, the passed wacz is valid"
+        in run(tool("wacz"), "validate", "-f", str(package), cwd=tmp_path).lower()
+    )
     run(tool("wb-manager"), "init", "pack", cwd=tmp_path)
     run(tool("wb-manager"), "add", "--unpack-wacz", "pack", str(package), cwd=tmp_path)
     with Wayback(tmp_path) as base:

@@ -14,10 +14,12 @@ from crawler.text import derive
 from crawler.text.keepchars import Kept, dropped_characters
 from crawler.text.model import Capture, TextOptions
 
-PARAS = ["社区志愿者今年一共组织了十二次义诊活动，为附近的独居老人量血压、测血糖，还送去了常用药品。",
-         "负责活动的陈医生说，明年会把义诊改成每月一次，并邀请更多年轻医生加入，让服务更加稳定。",
-         "居民们纷纷表示欢迎，希望这样的活动能够长期办下去，也欢迎更多志愿者一起参与进来。",
-         "活动结束后，志愿者们还把收集到的意见整理成册，交给了街道办事处，作为明年工作的参考。"]
+PARAS = [
+    "社区志愿者今年一共组织了十二次义诊活动，为附近的独居老人量血压、测血糖，还送去了常用药品。",
+    "负责活动的陈医生说，明年会把义诊改成每月一次，并邀请更多年轻医生加入，让服务更加稳定。",
+    "居民们纷纷表示欢迎，希望这样的活动能够长期办下去，也欢迎更多志愿者一起参与进来。",
+    "活动结束后，志愿者们还把收集到的意见整理成册，交给了街道办事处，作为明年工作的参考。",
+]
 KEPT = {
     "private use (Big5/HKSCS user-defined)": "\ue000\ue4c6\uf8ff",
     "supplementary private use": "\U000f0001\U0010fffd",
@@ -29,11 +31,20 @@ KEPT = {
 
 
 def _derive(paragraphs: list[str], title: str = "社区义诊活动") -> tuple[str, tuple[str, ...]]:
-    page = (f"<html><head><title>{html_lib.escape(title)}</title></head><body><div class='content'>"
-            f"<h1>{html_lib.escape(title)}</h1>"
-            + "".join(f"<p>{html_lib.escape(p, quote=False)}</p>" for p in paragraphs) + "</div></body></html>")
-    capture = Capture("http://news.example.cn/2024/05/a.html", 200, (("Content-Type", "text/html; charset=utf-8"),),
-                      page.encode("utf-8"), "2024-06-01T00:00:00Z", "example")
+    page = (
+        f"<html><head><title>{html_lib.escape(title)}</title></head><body><div class='content'>"
+        f"<h1>{html_lib.escape(title)}</h1>"
+        + "".join(f"<p>{html_lib.escape(p, quote=False)}</p>" for p in paragraphs)
+        + "</div></body></html>"
+    )
+    capture = Capture(
+        "http://news.example.cn/2024/05/a.html",
+        200,
+        (("Content-Type", "text/html; charset=utf-8"),),
+        page.encode("utf-8"),
+        "2024-06-01T00:00:00Z",
+        "example",
+    )
     doc = derive(capture, TextOptions())
     return doc.title, doc.paragraphs
 
@@ -47,18 +58,28 @@ def test_characters_trafilatura_deletes_reach_the_text(chars):
 def test_a_title_from_the_metadata_keeps_them_too():
     """No heading: the title is trafilatura's, from ``og:title``."""
     title = "香港\ue05e字的义诊活动"
-    page = (f"<html><head><title>{title}</title><meta property='og:title' content='{title}'></head><body>"
-            "<div class='content'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></body></html>")
-    capture = Capture("http://news.example.cn/2024/05/a.html", 200, (("Content-Type", "text/html; charset=utf-8"),),
-                      page.encode("utf-8"), "2024-06-01T00:00:00Z", "example")
+    page = (
+        f"<html><head><title>{title}</title><meta property='og:title' content='{title}'></head><body>"
+        "<div class='content'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></body></html>"
+    )
+    capture = Capture(
+        "http://news.example.cn/2024/05/a.html",
+        200,
+        (("Content-Type", "text/html; charset=utf-8"),),
+        page.encode("utf-8"),
+        "2024-06-01T00:00:00Z",
+        "example",
+    )
     assert derive(capture, TextOptions()).title == title
 
 
 def test_big5_read_as_gb18030_keeps_its_private_use_characters_for_repair():
     """GB18030 maps Big5 lead bytes it does not use to private-use characters: without them the
     repair has half a span and gives characters back with holes."""
-    source = ["社區志願者今年一共組織了十二次義診活動，為附近的獨居老人量血壓、測血糖，還送去了常用藥品。",
-              "負責活動的陳醫師說，明年會把義診改成每月一次，並邀請更多年輕醫師加入，讓服務更加穩定。"]
+    source = [
+        "社區志願者今年一共組織了十二次義診活動，為附近的獨居老人量血壓、測血糖，還送去了常用藥品。",
+        "負責活動的陳醫師說，明年會把義診改成每月一次，並邀請更多年輕醫師加入，讓服務更加穩定。",
+    ]
     damaged = [p.encode("big5").decode("gb18030") for p in source]
     assert all(any("\ue000" <= c <= "\uf8ff" for c in p) for p in damaged)
     assert _derive([*damaged, *PARAS], "義診")[1] == (*source, *PARAS)
@@ -86,9 +107,30 @@ def test_a_page_without_them_is_left_alone():
     assert kept.into(tree) is tree and kept.back("\U00017000 普通文字") == "\U00017000 普通文字"
 
 
-@given(st.lists(st.sampled_from(["\ue000", "\ue4c6", "\uf8ff", "\U000f0000", "\u200d", "\u200c", "\u00ad", "\u0096",
-                                 "𠀀", "𪚥", "𰻞", "㐀", "\U00017001"]), min_size=1, max_size=6),
-       st.integers(0, len(PARAS[1])))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "\ue000",
+                "\ue4c6",
+                "\uf8ff",
+                "\U000f0000",
+                "\u200d",
+                "\u200c",
+                "\u00ad",
+                "\u0096",
+                "𠀀",
+                "𪚥",
+                "𰻞",
+                "㐀",
+                "\U00017001",
+            ]
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(0, len(PARAS[1])),
+)
 @settings(max_examples=40, deadline=None)
 def test_any_mix_of_them_and_rare_hanzi_survives_the_derivation(chars, at):
     paragraphs = [PARAS[0], PARAS[1][:at] + "".join(chars) + PARAS[1][at:], *PARAS[2:]]

@@ -14,8 +14,9 @@ WARC = "2024-06-01T00:00:00Z"
 
 
 def _tree(*scripts: str, body: str = "<p>正文</p>"):
-    return lxml.html.fromstring("<html><head>" + "".join(f"<script>{s}</script>" for s in scripts)
-                                + f"</head><body>{body}</body></html>")
+    return lxml.html.fromstring(
+        "<html><head>" + "".join(f"<script>{s}</script>" for s in scripts) + f"</head><body>{body}</body></html>"
+    )
 
 
 @pytest.mark.parametrize(
@@ -59,21 +60,31 @@ def test_a_variable_outside_scripts_is_not_read():
     assert script_date(tree, WARC) is None
 
 
-PARAS = ["三星今天凌晨在旧金山举行发布会，正式发布了新一代旗舰手机，包括三款不同尺寸的新机。",
-         "新机的屏幕刷新率提高到一百二十赫兹，后置摄像头最高一亿像素，支持八倍变焦和八千视频录制。",
-         "国行版本的价格和上市时间将在下周公布，首批备货主要面向线上渠道，线下门店随后陆续开售。",
-         "业内人士认为，今年的旗舰手机市场竞争会更加激烈，各家厂商都在影像和续航上加大了投入。"]
+PARAS = [
+    "三星今天凌晨在旧金山举行发布会，正式发布了新一代旗舰手机，包括三款不同尺寸的新机。",
+    "新机的屏幕刷新率提高到一百二十赫兹，后置摄像头最高一亿像素，支持八倍变焦和八千视频录制。",
+    "国行版本的价格和上市时间将在下周公布，首批备货主要面向线上渠道，线下门店随后陆续开售。",
+    "业内人士认为，今年的旗舰手机市场竞争会更加激烈，各家厂商都在影像和续航上加大了投入。",
+]
 
 
 def test_derive_dates_a_page_that_shows_only_yesterday():
-    html = ("<html><head><title>新旗舰手机正式发布</title></head><body><div class='rich_media'>"
-            "<h2 class='rich_media_title'>新旗舰手机正式发布</h2>"
-            "<div class='meta'><span>科技观察</span> <em id='publish_time'>昨天</em></div>"
-            "<div class='rich_media_content'>" + "".join(f"<p>{x}</p>" for x in PARAS) + "</div></div>"
-            '<script>var nickname = "科技观察"; var ct = "1714953600"; var user_name = "gh_1";</script>'
-            "</body></html>")
-    capture = Capture("https://mp.weixin.qq.com/s/AbCdEf", 200, (("Content-Type", "text/html; charset=utf-8"),),
-                      html.encode("utf-8"), WARC, "example")
+    html = (
+        "<html><head><title>新旗舰手机正式发布</title></head><body><div class='rich_media'>"
+        "<h2 class='rich_media_title'>新旗舰手机正式发布</h2>"
+        "<div class='meta'><span>科技观察</span> <em id='publish_time'>昨天</em></div>"
+        "<div class='rich_media_content'>" + "".join(f"<p>{x}</p>" for x in PARAS) + "</div></div>"
+        '<script>var nickname = "科技观察"; var ct = "1714953600"; var user_name = "gh_1";</script>'
+        "</body></html>"
+    )
+    capture = Capture(
+        "https://mp.weixin.qq.com/s/AbCdEf",
+        200,
+        (("Content-Type", "text/html; charset=utf-8"),),
+        html.encode("utf-8"),
+        WARC,
+        "example",
+    )
     doc = derive(capture, TextOptions())
     assert doc.published == "2024-05-06T08:00:00+08:00"
     assert doc.paragraphs == tuple(PARAS)

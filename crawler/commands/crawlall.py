@@ -62,8 +62,7 @@ class Command(CommandBase, ScrapyCommand):
         except (SeedError, ValueError) as exc:
             raise UsageError(str(exc)) from None
         archive = Path(self.settings.get("ARCHIVE_DIR"))
-        names = [name for name in sources
-                 if not opts.due or (last_finished(archive, name) or 0) <= time.time() - every]
+        names = [name for name in sources if not opts.due or (last_finished(archive, name) or 0) <= time.time() - every]
         overrides = [arg for pair in (opts.set or []) for arg in ("-s", pair)]
         failed = len(errors)
         for error in errors.values():

@@ -43,20 +43,26 @@ def reports(archive: Path) -> list[Path]:
 def crawl_line(report: Path) -> str:
     """What one crawl did, from its report: captured, revisited, skipped, derived."""
     stats = json.loads(report.read_text("utf-8"))
-    return (f"{stats.get('warc/records/response', 0)} responses captured, "
-            f"{stats.get('warc/records/revisit', 0)} revisited (unchanged), "
-            f"{stats.get('incremental/skipped/fresh', 0)} young articles not requested, "
-            f"{stats.get('text/documents', 0)} articles derived"
-            + (f", {stats['text/removed']} taken down (text kept)" if stats.get("text/removed") else ""))
+    return (
+        f"{stats.get('warc/records/response', 0)} responses captured, "
+        f"{stats.get('warc/records/revisit', 0)} revisited (unchanged), "
+        f"{stats.get('incremental/skipped/fresh', 0)} young articles not requested, "
+        f"{stats.get('text/documents', 0)} articles derived"
+        + (f", {stats['text/removed']} taken down (text kept)" if stats.get("text/removed") else "")
+    )
 
 
 class Command(CommandBase, ScrapyCommand):
     usage = "[--day N]"
     summary = "Crawl the bundled offline demo site into ARCHIVE_DIR and print a summary"
     arguments = (
-        option("--day", type=int, default=1,
-               help="the demo site on day N (2: some articles taken down), crawled that many "
-                    "times eight days later (every article due again)"),
+        option(
+            "--day",
+            type=int,
+            default=1,
+            help="the demo site on day N (2: some articles taken down), crawled that many "
+            "times eight days later (every article due again)",
+        ),
     )
 
     def run(self, args: list[str], opts) -> None:

@@ -21,8 +21,10 @@ from crawler.export import ExportError
 
 
 class Command(CommandBase, ScrapyCommand):
-    usage = ("OUT [--format jsonl|csv|parquet] [--source NAME] [--since YYYY-MM-DD] [--until YYYY-MM-DD]"
-             " | --wacz OUT.wacz [--source NAME]")
+    usage = (
+        "OUT [--format jsonl|csv|parquet] [--source NAME] [--since YYYY-MM-DD] [--until YYYY-MM-DD]"
+        " | --wacz OUT.wacz [--source NAME]"
+    )
     summary = "Write the archive's articles as JSON lines, CSV or Parquet, or package it as a WACZ"
     arguments = (
         option("--format", help="jsonl, csv or parquet (default: from OUT's extension)"),
@@ -82,8 +84,10 @@ class Command(CommandBase, ScrapyCommand):
             raise UsageError(str(exc)) from None
         count = write_rows(iter_rows(root, selection, problem), out, fmt)
         if count == 0:
-            sys.stderr.write(f"error: nothing exported: no article of {root} matches "
-                             f"{_describe(opts) or 'the archive (its manifest is empty)'}; {out} not written\n")
+            sys.stderr.write(
+                f"error: nothing exported: no article of {root} matches "
+                f"{_describe(opts) or 'the archive (its manifest is empty)'}; {out} not written\n"
+            )
             return None
         return f"exported {count} article(s) to {out} ({fmt})"
 
@@ -97,8 +101,10 @@ class Command(CommandBase, ScrapyCommand):
             raise UsageError(str(exc)) from None
         counts = write_wacz(root, out, frozenset(opts.source), problem)
         if counts["pages"] == 0:
-            sys.stderr.write(f"error: nothing exported: no article of {root} matches "
-                             f"{_describe(opts) or 'the archive'}; {out} not written\n")
+            sys.stderr.write(
+                f"error: nothing exported: no article of {root} matches "
+                f"{_describe(opts) or 'the archive'}; {out} not written\n"
+            )
             return None
         return f"packaged {counts['warcs']} WARC file(s), {counts['pages']} page(s) into {out}"
 

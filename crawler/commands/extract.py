@@ -37,8 +37,11 @@ _OWN = {MARKER, ".lock"}
 
 def _files(out: Path) -> list[str]:
     """Every file under ``out`` (relative, sorted) but the marker and the lock."""
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                  if (p.is_file() or p.is_symlink()) and p.relative_to(out).as_posix() not in _OWN)
+    return sorted(
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if (p.is_file() or p.is_symlink()) and p.relative_to(out).as_posix() not in _OWN
+    )
 
 
 def check_out(out: Path) -> None:
@@ -48,20 +51,25 @@ def check_out(out: Path) -> None:
         return
     marker = out / MARKER
     if not marker.is_file():
-        raise UsageError(f"{out}: not empty and not made by `scrapy extract` (no {MARKER}): "
-                         "give a new or empty directory")
+        raise UsageError(
+            f"{out}: not empty and not made by `scrapy extract` (no {MARKER}): give a new or empty directory"
+        )
     try:
         written = set(json.loads(marker.read_text("utf-8"))["files"])
     except (ValueError, KeyError, TypeError, OSError) as exc:
         raise UsageError(f"{marker}: unreadable marker ({exc}): give a new or empty directory") from None
     foreign = [name for name in present if name not in written]
     if foreign:
-        raise UsageError(f"{out / foreign[0]}: not written by `scrapy extract` ({len(foreign)} such file(s)): "
-                         "move them away or give another directory")
+        raise UsageError(
+            f"{out / foreign[0]}: not written by `scrapy extract` ({len(foreign)} such file(s)): "
+            "move them away or give another directory"
+        )
 
 
 def _summary(counts: dict[str, int], skipped: list[str]) -> str:
-    dropped = ", ".join(f"{k.removeprefix('dropped/')} {v}" for k, v in sorted(counts.items()) if k.startswith("dropped/"))
+    dropped = ", ".join(
+        f"{k.removeprefix('dropped/')} {v}" for k, v in sorted(counts.items()) if k.startswith("dropped/")
+    )
     return (f"; without text: {dropped}" if dropped else "") + (f"; {len(skipped)} skipped" if skipped else "")
 
 
@@ -92,8 +100,9 @@ class Command(CommandBase, ScrapyCommand):
     def _extract(self, paths: list[Path], out: Path, workers: int, everything: bool) -> None:
         check_out(out)
         skipped: list[str] = []
-        counts = rebuild(paths, out, None, workers=workers, progress=terminal_progress, skipped=skipped,
-                         only_articles=not everything)
+        counts = rebuild(
+            paths, out, None, workers=workers, progress=terminal_progress, skipped=skipped, only_articles=not everything
+        )
         shutil.rmtree(out / "derived", ignore_errors=True)
         write_atomic(out / MARKER, json.dumps({"files": _files(out)}, ensure_ascii=False, indent=0).encode() + b"\n")
         for line in skipped:

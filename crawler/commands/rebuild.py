@@ -78,8 +78,10 @@ class Command(CommandBase, ScrapyCommand):
             with locked(archive):  # never alongside a crawl (or another rebuild) of the archive
                 self._run(archive, warc_dir, args, opts, sources, workers)
         except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal): no traceback
-            sys.stderr.write(f"error: rebuild from {warc_dir} stopped: a text worker process died ({exc}); "
-                             "the WARC files are untouched and every file written so far is whole: run it again\n")
+            sys.stderr.write(
+                f"error: rebuild from {warc_dir} stopped: a text worker process died ({exc}); "
+                "the WARC files are untouched and every file written so far is whole: run it again\n"
+            )
             self.exitcode = 1
 
     def _run(self, archive: Path, warc_dir: Path, args: list[str], opts, sources, workers: int) -> None:
@@ -94,15 +96,23 @@ class Command(CommandBase, ScrapyCommand):
             self.exitcode = 1 if problems or self.exitcode else 0
             return
         counts = self._rebuild(warc_dir, target, sources, workers)
-        print(f"rebuilt {counts['documents']} documents into {target} with {workers} worker(s): " +
-              ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents"))
+        print(
+            f"rebuilt {counts['documents']} documents into {target} with {workers} worker(s): "
+            + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents")
+        )
 
     def _rebuild(self, warc_dir: Path, target: Path, sources, workers: int) -> dict[str, int]:
         """Rebuild; every record or file that could not be read is named on stderr (exit status 1)."""
         skipped: list[str] = []
-        counts = rebuild(warc_files(warc_dir), target, sources, workers=workers,
-                         max_decompressed_size=self.settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"),
-                         progress=terminal_progress, skipped=skipped)
+        counts = rebuild(
+            warc_files(warc_dir),
+            target,
+            sources,
+            workers=workers,
+            max_decompressed_size=self.settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"),
+            progress=terminal_progress,
+            skipped=skipped,
+        )
         for line in skipped:
             sys.stderr.write(f"skipped: {line}\n")
         if skipped:

@@ -26,8 +26,12 @@ class Command(CommandBase, ScrapyCommand):
     summary = "Write a browsable HTML report of the archive (sources, charts, articles)"
     arguments = (
         option("--out", metavar="DIR", help="where the site goes (default: ARCHIVE_DIR/report)"),
-        option("--pywb", metavar="URL", default=DEFAULT_PYWB,
-               help=f"a pywb collection replaying the archive (default: {DEFAULT_PYWB})"),
+        option(
+            "--pywb",
+            metavar="URL",
+            default=DEFAULT_PYWB,
+            help=f"a pywb collection replaying the archive (default: {DEFAULT_PYWB})",
+        ),
     )
 
     def run(self, args: list[str], opts) -> None:

@@ -34,8 +34,7 @@ def _record_at(path: Path, offset: int):
     with open(path, "rb") as fh:
         fh.seek(offset)
         record = next(iter(ArchiveIterator(fh)))
-        return (record.rec_headers.get_header("WARC-Record-ID"),
-                record.rec_headers.get_header("WARC-Payload-Digest"))
+        return (record.rec_headers.get_header("WARC-Record-ID"), record.rec_headers.get_header("WARC-Payload-Digest"))
 
 
 def check_manifest_line(root: Path, entry: dict) -> list[str]:
@@ -93,8 +92,9 @@ def _bad_keys(entry: dict) -> list[str]:
     """The keys of a manifest entry that are missing or of the wrong type."""
     bad = [key for key, kind in _ENTRY_KEYS.items() if not isinstance(entry.get(key), kind)]
     warc = entry.get("warc") if isinstance(entry.get("warc"), dict) else {}
-    return bad + [f"warc.{key}" for key, kind in _WARC_KEYS.items()
-                  if "warc" not in bad and not isinstance(warc.get(key), kind)]
+    return bad + [
+        f"warc.{key}" for key, kind in _WARC_KEYS.items() if "warc" not in bad and not isinstance(warc.get(key), kind)
+    ]
 
 
 def manifest_entries(root: Path) -> tuple[list[dict], list[str], int]:
@@ -115,7 +115,9 @@ def manifest_entries(root: Path) -> tuple[list[dict], list[str], int]:
             problems.append(f"{manifest}:{number}: not a JSON object")
             continue
         if bad := _bad_keys(entry):
-            problems.append(f"{manifest}:{number}: not a manifest entry (missing or of the wrong type: {', '.join(bad)})")
+            problems.append(
+                f"{manifest}:{number}: not a manifest entry (missing or of the wrong type: {', '.join(bad)})"
+            )
             continue
         entries.append(entry)
     return entries, problems, len(raw)

@@ -50,11 +50,26 @@ class ServerProcess:
     line of its stdout); ``ready(url)``: true once it serves (default: it accepts a connection);
     ``stdout``/``stderr``: where its output goes (a file, DEVNULL; default: inherited)."""
 
-    def __init__(self, args: list[str], *, url: str | None = None, ready: Callable[[str], bool] = accepts,
-                 env: dict[str, str] | None = None, cwd=None, stdout=None, stderr=None, timeout: float = 60):
+    def __init__(
+        self,
+        args: list[str],
+        *,
+        url: str | None = None,
+        ready: Callable[[str], bool] = accepts,
+        env: dict[str, str] | None = None,
+        cwd=None,
+        stdout=None,
+        stderr=None,
+        timeout: float = 60,
+    ):
         self.args, self.url, self.ready, self.timeout = list(args), url, ready, timeout
-        self.popen = {"env": env, "cwd": cwd, "stderr": stderr,
-                      "stdout": subprocess.PIPE if url is None else stdout, "text": True}
+        self.popen = {
+            "env": env,
+            "cwd": cwd,
+            "stderr": stderr,
+            "stdout": subprocess.PIPE if url is None else stdout,
+            "text": True,
+        }
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> str:

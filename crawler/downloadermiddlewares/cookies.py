@@ -22,8 +22,9 @@ from tldextract import TLDExtract
 logger = logging.getLogger(__name__)
 
 #: no URL to fetch, the bundled snapshot, no cache directory
-OFFLINE_SUFFIXES = TLDExtract(suffix_list_urls=(), fallback_to_snapshot=True, cache_dir=None,
-                              include_psl_private_domains=True)
+OFFLINE_SUFFIXES = TLDExtract(
+    suffix_list_urls=(), fallback_to_snapshot=True, cache_dir=None, include_psl_private_domains=True
+)
 
 
 #: bytes of Cookie header at most; servers answer 431 beyond about 8 KB (a site that sets new
@@ -56,8 +57,14 @@ class CookiesMiddleware(scrapy_cookies.CookiesMiddleware):
         if len(cookie) > cap:
             del request.headers["Cookie"]
             self.crawler.stats.inc_value("cookies/oversize")
-            self._warn(host, "%s: the site's cookies add up to %d bytes (over %d): requests to %s are sent "
-                       "without them", request.url, len(cookie), cap, host)
+            self._warn(
+                host,
+                "%s: the site's cookies add up to %d bytes (over %d): requests to %s are sent without them",
+                request.url,
+                len(cookie),
+                cap,
+                host,
+            )
         return result
 
     def process_response(self, request, response, spider=None):
@@ -68,9 +75,15 @@ class CookiesMiddleware(scrapy_cookies.CookiesMiddleware):
         host = urlsplit(request.url).hostname or ""
         self.caps[host] = min(self.caps.get(host, MAX_COOKIE_HEADER), len(cookie) - 1)
         self.crawler.stats.inc_value("cookies/rejected")
-        self._warn(host, "%s: the server refused %d bytes of cookies (431 Request Header Fields Too Large): sent "
-                   "again without them; requests to %s carry at most %d", request.url, len(cookie), host,
-                   self.caps[host])
+        self._warn(
+            host,
+            "%s: the server refused %d bytes of cookies (431 Request Header Fields Too Large): sent "
+            "again without them; requests to %s carry at most %d",
+            request.url,
+            len(cookie),
+            host,
+            self.caps[host],
+        )
         headers = request.headers.copy()
         del headers["Cookie"]
         return request.replace(headers=headers, dont_filter=True, meta={**request.meta, "dont_merge_cookies": True})

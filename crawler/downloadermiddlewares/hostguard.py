@@ -40,10 +40,11 @@ from crawler.state.retry import retry_after_seconds
 from crawler.text.pagekind import wall_in_payload
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -136,5 +137,6 @@ class HostGuardMiddleware:
             self.open.add(host)
             self.crawler.stats.inc_value("hostguard/breaker_open")
             self.crawler.stats.set_value("crawl/failed", f"circuit breaker open for {host} after {count} failures")
-            logger.error("%s: %d consecutive failures (last: %s); no more requests to it in this crawl",
-                         host, count, what)
+            logger.error(
+                "%s: %d consecutive failures (last: %s); no more requests to it in this crawl", host, count, what
+            )

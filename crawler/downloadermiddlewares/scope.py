@@ -47,10 +47,11 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from crawler.sources import host_in_domains
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -143,9 +144,9 @@ class ScopeMiddleware:
         return self._check_resolved(request, host)  # a coroutine: Scrapy awaits it
 
     async def _check_resolved(self, request: Request, host: str) -> None:
+        from scrapy.utils.defer import maybe_deferred_to_future
         from twisted.internet import reactor
         from twisted.internet.error import DNSLookupError
-        from scrapy.utils.defer import maybe_deferred_to_future
 
         try:
             resolved = await maybe_deferred_to_future(reactor.resolver.getHostByName(host))
@@ -179,6 +180,10 @@ class ConnectedAddressMiddleware:
         if address is None:
             return response
         self.crawler.stats.inc_value("scope/refused/private-address-connected")
-        logger.warning("%s: refused (private-address-connected: the connection went to %s), not archived",
-                       request.url, address, extra={"spider": self.crawler.spider})
+        logger.warning(
+            "%s: refused (private-address-connected: the connection went to %s), not archived",
+            request.url,
+            address,
+            extra={"spider": self.crawler.spider},
+        )
         raise IgnoreRequest(f"{request.url}: connected to {address}")

@@ -22,8 +22,9 @@ Stats: ``incremental/lost_record``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -35,8 +36,9 @@ from crawler.state.base import StateConfig, StateStore, UrlState
 from crawler.state.clock import offset_clock, parse_offset
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +78,11 @@ class StateExtension:
         if not settings.getbool("STATE_ENABLED"):
             raise NotConfigured("STATE_ENABLED is off")
         options = StateOptions.from_settings(settings)
-        config = StateConfig(archive_dir=options.archive, redis_key=options.redis_key,
-                             redis=crawl_redis(crawler) if options.redis_url else None)
+        config = StateConfig(
+            archive_dir=options.archive,
+            redis_key=options.redis_key,
+            redis=crawl_redis(crawler) if options.redis_url else None,
+        )
         store = load_object(options.backend).open(config)
         extension = cls(crawler, options, store, offset_clock(options.clock_offset))
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -108,8 +113,11 @@ class StateExtension:
             return True
         if name not in self._missing:
             self._missing.add(name)
-            logger.warning("%s: WARC file missing from the archive; the pages archived in it are fetched again",
-                           directory / name, extra={"spider": self.crawler.spider})
+            logger.warning(
+                "%s: WARC file missing from the archive; the pages archived in it are fetched again",
+                directory / name,
+                extra={"spider": self.crawler.spider},
+            )
         if known.url not in self._lost:  # asked by the spider middleware and again downloader-side: counted once
             self._lost.add(known.url)
             self.crawler.stats.inc_value("incremental/lost_record")

@@ -32,10 +32,11 @@ from crawler.redislost import RedisError, redis_lost
 from crawler.state.due import not_due
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -59,11 +60,15 @@ class IncrementalFilterMiddleware(BaseSpiderMiddleware):
         except RedisError as exc:
             redis_lost(self.crawler, exc)
             return None  # the crawl is stopping; the request stays due for the next one
-        reason = not_due(known, self.state.clock(), articles_after(self.crawler.spider, request.url),
-                         holds=self.state.holds)
+        reason = not_due(
+            known, self.state.clock(), articles_after(self.crawler.spider, request.url), holds=self.state.holds
+        )
         if reason is None:
             return request
         self.crawler.stats.inc_value(f"incremental/skipped/{reason}")
-        logger.debug("%(url)s: not requested, %(why)s", {"url": request.url, "why": describe(known, reason)},
-                     extra={"spider": self.crawler.spider})
+        logger.debug(
+            "%(url)s: not requested, %(why)s",
+            {"url": request.url, "why": describe(known, reason)},
+            extra={"spider": self.crawler.spider},
+        )
         return None

@@ -38,8 +38,20 @@ def crawl(tmp_path: Path, base: str, paths: list[str], *settings: str) -> tuple[
     starts = ", ".join(f"'{base}{p}'" for p in paths)
     (seeds / "faults.yaml").write_text(SEED.format(starts=starts))
     archive = tmp_path / "archive"
-    result = run_scrapy("crawl", "faults", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}",
-                        "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_TIMEOUT=3", *settings, timeout=240)
+    result = run_scrapy(
+        "crawl",
+        "faults",
+        "-s",
+        f"SEEDS_DIR={seeds}",
+        "-s",
+        f"ARCHIVE_DIR={archive}",
+        "-s",
+        "RETRY_TIMES=1",
+        "-s",
+        "DOWNLOAD_TIMEOUT=3",
+        *settings,
+        timeout=240,
+    )
     reports = sorted((archive / "reports").glob("faults-*.json"))
     assert reports, result.stderr[-3000:]
     return json.loads(reports[-1].read_text()), result

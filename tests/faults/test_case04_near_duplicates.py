@@ -47,13 +47,22 @@ def test_a_flood_of_copies_costs_the_other_articles_nothing(tmp_path):
 
     def copy(writer, i: int):
         body = "".join(f"<p>{p}</p>" for p in [*paragraphs, f"本文已被阅读{1000 + i}次"])
-        data = (f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
-                f'<div class="main"><h1>{title}</h1>{body}</div></body></html>').encode("utf-8")
-        return writer.create_warc_record(f"http://www.hepan.example.cn/print/{i}.html", "response",
-                                         payload=io.BytesIO(data), length=len(data), http_headers=http_headers(data),
-                                         warc_headers_dict={"WARC-Date": "2023-10-30T08:00:00Z"})
+        data = (
+            f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            f'<div class="main"><h1>{title}</h1>{body}</div></body></html>'
+        ).encode()
+        return writer.create_warc_record(
+            f"http://www.hepan.example.cn/print/{i}.html",
+            "response",
+            payload=io.BytesIO(data),
+            length=len(data),
+            http_headers=http_headers(data),
+            warc_headers_dict={"WARC-Date": "2023-10-30T08:00:00Z"},
+        )
 
-    write_warc(tmp_path / "flood.warc.gz", lambda w: [*(response(w, n) for n in range(4)), *(copy(w, i) for i in range(200))])
+    write_warc(
+        tmp_path / "flood.warc.gz", lambda w: [*(response(w, n) for n in range(4)), *(copy(w, i) for i in range(200))]
+    )
     write_warc(tmp_path / "clean.warc.gz", lambda w: [response(w, n) for n in range(4)])
     (tmp_path / "c").mkdir()
     result, out = extract(tmp_path, tmp_path / "flood.warc.gz")

@@ -46,6 +46,8 @@ def test_a_sqlite_failure_is_caught_where_redis_failures_are(tmp_path, caplog):
             redis_lost(crawler, exc)
     assert crawler.stats.get_value("crawl/failed") == "state database failed (Cannot operate on a closed database.)"
     lines = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
-    assert lines == ["state database failed (Cannot operate on a closed database.); stopping the crawl (what is "
-                     "archived stays; free disk space or move ARCHIVE_DIR/state.sqlite away, then run it again)"]
+    assert lines == [
+        "state database failed (Cannot operate on a closed database.); stopping the crawl (what is "
+        "archived stays; free disk space or move ARCHIVE_DIR/state.sqlite away, then run it again)"
+    ]
     assert issubclass(sqlite3.OperationalError, RedisError[1])

@@ -9,9 +9,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.server import DemoServer
 
-from .clean import comparable
-
 from ..test_incremental import ARTICLES, body, crawl, site, texts  # noqa: F401 (site: a fixture)
+from .clean import comparable
 
 
 def test_a_deleted_warc_file_makes_its_young_articles_due_again(site):
@@ -27,7 +26,9 @@ def test_a_deleted_warc_file_makes_its_young_articles_due_again(site):
         clean = comparable(archive)  # a re-crawl without the fault leaves every text file as it is
         [warc] = sorted((archive / "warc").glob("*.warc.gz"))
         with open(warc, "rb") as fh:  # every page archived in it: each is fetched again, without validators
-            pages = {r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh) if r.rec_type == "response"}
+            pages = {
+                r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh) if r.rec_type == "response"
+            }
         warc.unlink()
         result = crawl(tmp_path, seeds, url)
     assert result.returncode == 0  # (crawl() asserts it too)

@@ -15,9 +15,12 @@ def test_bad_manifest_lines_open_and_empty_warcs_are_problems(tmp_path):
     archive = archive_with_one_text(tmp_path)
     manifest = archive / "manifest.jsonl"
     good = manifest.read_bytes()
-    manifest.write_bytes(good + b"\xff\xfe not utf-8\n" + b"[1, 2]\n" + b"{not json\n" + json.dumps({"warc": "x"}).encode() + b"\n")
+    manifest.write_bytes(
+        good + b"\xff\xfe not utf-8\n" + b"[1, 2]\n" + b"{not json\n" + json.dumps({"warc": "x"}).encode() + b"\n"
+    )
     (archive / "warc" / "crashed.warc.gz.open").write_bytes(b"")
     (archive / "warc" / "empty.warc.gz").write_bytes(b"")
+
     def files() -> dict:  # all but the lock file, which holds the pid of its last holder
         return {p: p.read_bytes() for p in sorted(archive.rglob("*")) if p.is_file() and p.name != ".lock"}
 
@@ -40,7 +43,10 @@ def test_bad_manifest_lines_open_and_empty_warcs_are_problems(tmp_path):
         f"{manifest}:4: not a JSON line",
         f"{manifest}:5: not a manifest entry (missing or of the wrong type: id, url, source, sha256, warc)",
     ]
-    assert lines[-1] == "verify: 2 warc files, 5 manifest lines, 1 text files, 0 captured articles without text; 6 problem(s)"
+    assert (
+        lines[-1]
+        == "verify: 2 warc files, 5 manifest lines, 1 text files, 0 captured articles without text; 6 problem(s)"
+    )
 
 
 def test_a_missing_warc_directory_and_an_archive_in_use(tmp_path):
