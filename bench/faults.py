@@ -5,7 +5,9 @@ case), and what they gave.
     python bench/faults.py [--cases 1 2 13]
 
 Runs each case's tests through pytest (one process per case) and prints a table: case, expected,
-tests, got (passed / failed, seconds). docs/guarantees.md shows the latest table.
+got (passed / failed, seconds). Each case has at least one test that builds the fault for real and
+asserts the exit status, the one line, and that every good record's text is byte-identical to a
+clean run's (tests/faults/clean.py). docs/guarantees.md shows the latest table.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ CASES: dict[int, tuple[str, str]] = {
         "test_case02_damaged_warcs.py"),
     3: ("extract --out writes only where it may, never deletes what it did not write, takes the lock",
         "test_case03_extract_out.py"),
-    4: ("near-duplicate publishing in linear time, the same clusters",
+    4: ("near-duplicate publishing in linear time, the same clusters; a flood of copies costs the others nothing",
         "test_case04_near_duplicates.py"),
-    5: ("no request outside the scope: private addresses in every spelling or behind a name, no public-suffix download",
+    5: ("no request outside the scope: private addresses in every spelling, behind a name or connected to; no public-suffix download",
         "test_case05_scope.py"),
     6: ("bodies never logged; a failing state database is one line, not a traceback per page",
         "test_case06_logs.py"),
@@ -41,7 +43,7 @@ CASES: dict[int, tuple[str, str]] = {
          "test_case10_hostile_seeds.py"),
     11: ("verify reports bad manifest lines, a missing warc/, .open and empty WARCs; takes the lock",
          "test_case11_verify.py"),
-    12: ("crawler traps not followed, redirect chains capped, a cookie flood capped with one warning",
+    12: ("crawler traps not followed, redirect chains capped, a cookie flood never a silent 431: one warning",
          "test_case12_traps_and_floods.py"),
     13: ("a dead text worker never hangs the command (Python 3.11 too)",
          "test_case13_dead_worker.py"),

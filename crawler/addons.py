@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
     from scrapy.settings import Settings
-    from typing_extensions import Self
 
 
 SQLITE_BACKEND = "crawler.state.sqlite.SqliteStateStore"
@@ -58,7 +59,10 @@ class IdentityAddon:
         from crawler import __version__
 
         contact = settings["ARCHIVER_CONTACT"].strip()
-        agent = f"scrapy-news-archiver/{__version__} (+{contact})" if contact else \
-            f"scrapy-news-archiver/{__version__} (web archiver; no contact configured)"
+        agent = (
+            f"scrapy-news-archiver/{__version__} (+{contact})"
+            if contact
+            else f"scrapy-news-archiver/{__version__} (web archiver; no contact configured)"
+        )
         settings.set("USER_AGENT", agent, "addon")
         settings.set("WARC_OPERATOR", contact, "addon")  # its one default: empty without a contact

@@ -33,8 +33,16 @@ __all__ = ["DOWNLOAD_ERRORS", "is_download_error", "is_failed_status"]
 #: exceptions that mean the site or the network failed (ConnectError covers refused, DNS and
 #: TCP timeouts as Twisted raises them; Scrapy's handlers wrap most into its own types)
 DOWNLOAD_ERRORS: tuple[type[BaseException], ...] = (
-    CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError, DownloadTimeoutError,
-    ResponseDataLossError, ConnectError, ConnectionDone, ConnectionLost, TwistedTimeoutError, ResponseFailed,
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    ResponseDataLossError,
+    ConnectError,
+    ConnectionDone,
+    ConnectionLost,
+    TwistedTimeoutError,
+    ResponseFailed,
 )
 
 

@@ -21,8 +21,7 @@ Lookup = Callable[[str], Capture | None]
 Reader = Callable[[str, int, str], Capture]
 
 
-def windows(captures: Sequence[Located], pages: Sequence[Located], read: Reader
-            ) -> Iterator[tuple[Located, Lookup]]:
+def windows(captures: Sequence[Located], pages: Sequence[Located], read: Reader) -> Iterator[tuple[Located, Lookup]]:
     """(capture of the first page to derive or removal, lookup of its other pages) per event,
     oldest first; revisits of the first page give the full response they stand for."""
     full = [c for c in captures if c.removal is None and not c.revisit]

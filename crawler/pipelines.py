@@ -18,7 +18,6 @@ import fcntl
 import logging
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -26,6 +25,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler.export.rows import document_row
 from crawler.extensions.state import StateExtension
 from crawler.items import Archived, Page
+from crawler.options import Options, setting
 from crawler.pool import pool_size, text_pool
 from crawler.redislost import RedisError, redis_lost
 from crawler.sources import SeedError, scan_sources
@@ -37,26 +37,20 @@ from crawler.warc.model import Located
 from crawler.workers import Job, Skipped, Stored, derive
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class TextPipelineOptions:
+class TextPipelineOptions(Options):
     """The pipeline's settings, read once."""
 
-    archive: str
-    seeds_dir: str
-    workers: int  # 0: one per core
-    max_decompressed_size: int
-
-    @classmethod
-    def from_settings(cls, settings) -> TextPipelineOptions:
-        return cls(archive=settings["ARCHIVE_DIR"], seeds_dir=settings["SEEDS_DIR"],
-                   workers=settings.getint("TEXT_WORKERS"),
-                   max_decompressed_size=settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"))
+    archive: str = setting("ARCHIVE_DIR")
+    seeds_dir: str = setting("SEEDS_DIR")
+    workers: int = setting("TEXT_WORKERS")  # 0: one per core
+    max_decompressed_size: int = setting("TEXT_MAX_DECOMPRESSED_SIZE")
 
 
 class TextPipeline:
@@ -104,8 +98,12 @@ class TextPipeline:
         try:
             result = (await asyncio.wrap_future(self._pool().submit(derive, job))).last
         except Exception as exc:  # a worker crash must cost this page's text only, not the crawl
-            logger.error("%s: text derivation failed (%r); page archived, no text", item.url, exc,
-                         extra={"spider": self.crawler.spider})
+            logger.error(
+                "%s: text derivation failed (%r); page archived, no text",
+                item.url,
+                exc,
+                extra={"spider": self.crawler.spider},
+            )
             stats.inc_value("text/dropped/error")
             if isinstance(exc, BrokenProcessPool):  # its workers are already killed: a new pool next
                 self.pool.shutdown(wait=False)
@@ -118,8 +116,13 @@ class TextPipeline:
             raise DropItem(f"{item.url}: not an article ({result.kind}: {result.evidence})", log_level="INFO")
         if isinstance(result, TextError):  # archived, not derived: never silent (docs/formats.md)
             stats.inc_value(f"text/dropped/{result.reason}")
-            logger.warning("%s: archived, no text (%s): %s", item.url, result.reason,
-                           str(result).removeprefix(f"{item.url}: "), extra={"spider": self.crawler.spider})
+            logger.warning(
+                "%s: archived, no text (%s): %s",
+                item.url,
+                result.reason,
+                str(result).removeprefix(f"{item.url}: "),
+                extra={"spider": self.crawler.spider},
+            )
             raise DropItem(f"{item.url}: {result}", log_level="DEBUG")  # the line above says it
         stats.inc_value("text/documents")
         if result.outcome == "same":
@@ -161,12 +164,16 @@ class TextPipeline:
         for known in known_urls:
             if known.record_id and (found := key(known.url)) is not None:
                 pages.setdefault(found.first, []).append(
-                    Located(known.warc_date, str(warc_dir / known.warc_file), known.warc_offset, source.name,
-                            url=known.url))
+                    Located(
+                        known.warc_date, str(warc_dir / known.warc_file), known.warc_offset, source.name, url=known.url
+                    )
+                )
         missing = [
             Located(known.warc_date, str(warc_dir / known.warc_file), known.warc_offset, source.name, url=known.url)
             for known in known_urls
-            if known.record_id and source.allows(known.url) and source.is_article(known.url)
+            if known.record_id
+            and source.allows(known.url)
+            and source.is_article(known.url)
             and not (path := self.store.derived_path(source.name, document_id(known.url))).exists()
             and (path.parent.name, path.stem) not in joined
         ]
@@ -175,7 +182,9 @@ class TextPipeline:
             try:
                 result = (await asyncio.wrap_future(self._pool().submit(derive, job))).last
             except Exception as exc:  # recovery is best effort: `scrapy rebuild` can always redo it
-                logger.warning("%s: archived page not derived (%r)", found.file, exc, extra={"spider": self.crawler.spider})
+                logger.warning(
+                    "%s: archived page not derived (%r)", found.file, exc, extra={"spider": self.crawler.spider}
+                )
                 continue
             if isinstance(result, Stored):
                 self.crawler.stats.inc_value("text/recovered")
@@ -186,12 +195,14 @@ class TextPipeline:
         if self.derived or (self.store.root / "derived").is_dir():
             # a thread here drives the publish (counting, near-duplicate index, manifest) and the
             # pool's workers run its per-document steps: the event loop stays free
-            counts = await asyncio.to_thread(publish_archive, str(self.store.root), self.seeds_dir,
-                                             self._pool(), self.workers)
+            counts = await asyncio.to_thread(
+                publish_archive, str(self.store.root), self.seeds_dir, self._pool(), self.workers
+            )
             if counts.get("skipped"):  # damaged derived files (set aside): derived again from the WARCs
                 await self._catch_up()
-                counts = await asyncio.to_thread(publish_archive, str(self.store.root), self.seeds_dir,
-                                                 self._pool(), self.workers)
+                counts = await asyncio.to_thread(
+                    publish_archive, str(self.store.root), self.seeds_dir, self._pool(), self.workers
+                )
             for key, value in sorted(counts.items()):
                 self.crawler.stats.set_value(f"text/files/{key}", value)
 
@@ -206,8 +217,11 @@ class TextPipeline:
             except OSError as exc:  # a full disk: every file is written atomically, so the text
                 # archive is the last published one; the next crawl derives and publishes the rest
                 problem = f"text archive not published ({exc.strerror or exc})"
-                logger.error("%(problem)s; what is archived stays, run the crawl again once there is space",
-                             {"problem": problem}, extra={"spider": self.crawler.spider})
+                logger.error(
+                    "%(problem)s; what is archived stays, run the crawl again once there is space",
+                    {"problem": problem},
+                    extra={"spider": self.crawler.spider},
+                )
                 stats = self.crawler.stats
                 stats.set_value("crawl/failed", stats.get_value("crawl/failed") or problem)
         if self.pool is not None:
@@ -215,8 +229,9 @@ class TextPipeline:
             self.pool = None
 
 
-def publish_archive(root: str, seeds_dir: str, pool: ProcessPoolExecutor | None = None,
-                    workers: int = 1) -> dict[str, int]:
+def publish_archive(
+    root: str, seeds_dir: str, pool: ProcessPoolExecutor | None = None, workers: int = 1
+) -> dict[str, int]:
     """Finalize every cached Document of the archive and write the outputs; the per-document
     steps run in ``pool`` (of ``workers``) when one is given."""
     try:  # a broken seed costs its own source's options only, not every source's

@@ -32,8 +32,11 @@ def redis_lost(crawler, exc: Exception) -> None:
         hint = "free disk space or move ARCHIVE_DIR/state.sqlite away, then run it again"
     else:
         reason, hint = f"redis unreachable ({exc})", "restart when Redis is back"
-    logger.error("%(reason)s; stopping the crawl (what is archived stays; %(hint)s)",
-                 {"reason": reason, "hint": hint}, extra={"spider": crawler.spider})
+    logger.error(
+        "%(reason)s; stopping the crawl (what is archived stays; %(hint)s)",
+        {"reason": reason, "hint": hint},
+        extra={"spider": crawler.spider},
+    )
     stats.set_value("crawl/failed", reason)
     try:
         engine = crawler.engine

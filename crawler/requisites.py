@@ -16,7 +16,9 @@ import lxml.html
 from lxml import etree
 
 #: ``url(x)``, ``url('x')``, ``url("x")`` and ``@import 'x'`` / ``@import "x"`` in CSS
-_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_CSS_URL = re.compile(
+    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE
+)
 #: ``<link rel>`` values whose target is part of how the page looks
 _LINK_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "mask-icon"}
 _PRELOAD_AS = {"style", "script", "font", "image"}

@@ -63,8 +63,9 @@ class RequisitesMixin:
             seen.add(url)
             asked += 1
             stats.inc_value("requisites/requested")
-            yield Request(url, callback=self.parse_requisite, errback=self.requisite_failed,
-                          priority=-1, meta={META: depth})
+            yield Request(
+                url, callback=self.parse_requisite, errback=self.requisite_failed, priority=-1, meta={META: depth}
+            )
 
     def parse_requisite(self, response: Response) -> Iterator[Request]:
         """Archived by the WARC extension already; a stylesheet adds its own references."""
@@ -81,5 +82,4 @@ class RequisitesMixin:
     def requisite_failed(self, failure) -> None:
         """A requisite that could not be fetched costs only itself."""
         self.crawler.stats.inc_value("requisites/failed")
-        logger.debug("%s: page requisite not fetched (%s)", failure.request.url, failure.value,
-                     extra={"spider": self})
+        logger.debug("%s: page requisite not fetched (%s)", failure.request.url, failure.value, extra={"spider": self})

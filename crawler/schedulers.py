@@ -33,18 +33,23 @@ from crawler.redislost import RedisError, redis_lost
 from crawler.state.leases import Leases
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
 
 #: scrapy-redis' Scheduler arguments taken from settings when they are set (its from_settings)
-_OPTIONAL = {"queue_key": "SCHEDULER_QUEUE_KEY", "queue_cls": "SCHEDULER_QUEUE_CLASS",
-             "dupefilter_key": "SCHEDULER_DUPEFILTER_KEY", "dupefilter_cls": "DUPEFILTER_CLASS",
-             "serializer": "SCHEDULER_SERIALIZER"}
+_OPTIONAL = {
+    "queue_key": "SCHEDULER_QUEUE_KEY",
+    "queue_cls": "SCHEDULER_QUEUE_CLASS",
+    "dupefilter_key": "SCHEDULER_DUPEFILTER_KEY",
+    "dupefilter_cls": "DUPEFILTER_CLASS",
+    "serializer": "SCHEDULER_SERIALIZER",
+}
 
 #: request.meta keys set during a download (they describe that download, not the request)
 TRANSIENT_META = ("capture", "revisit", "incremental_known")
@@ -77,9 +82,13 @@ class LeasedScheduler(Scheduler):
             kwargs["serializer"] = importlib.import_module(kwargs["serializer"])
         server = crawl_redis(crawler)
         server.ping()
-        scheduler = cls(server=server, persist=settings.getbool("SCHEDULER_PERSIST"),
-                        flush_on_start=settings.getbool("SCHEDULER_FLUSH_ON_START"),
-                        idle_before_close=settings.getint("SCHEDULER_IDLE_BEFORE_CLOSE"), **kwargs)
+        scheduler = cls(
+            server=server,
+            persist=settings.getbool("SCHEDULER_PERSIST"),
+            flush_on_start=settings.getbool("SCHEDULER_FLUSH_ON_START"),
+            idle_before_close=settings.getint("SCHEDULER_IDLE_BEFORE_CLOSE"),
+            **kwargs,
+        )
         scheduler.stats = crawler.stats
         scheduler.crawler = crawler
         scheduler.lease_seconds = settings.getfloat("REDIS_LEASE_SECONDS")
@@ -88,8 +97,10 @@ class LeasedScheduler(Scheduler):
     def open(self, spider) -> None:
         if not self.df:  # scrapy-redis' from_spider would make its own client
             self.df = load_object(self.dupefilter_cls)(
-                self.server, key=self.dupefilter_key % {"spider": spider.name},
-                debug=self.crawler.settings.getbool("DUPEFILTER_DEBUG"))
+                self.server,
+                key=self.dupefilter_key % {"spider": spider.name},
+                debug=self.crawler.settings.getbool("DUPEFILTER_DEBUG"),
+            )
         super().open(spider)
         self._push_unseen = self.server.register_script(_PUSH_UNSEEN)
         self.leases = Leases(self.server, self.queue.key, worker_name(), self.lease_seconds)
@@ -101,8 +112,9 @@ class LeasedScheduler(Scheduler):
         self.poll.start(POLL_SECONDS, now=False)
         returned = self.leases.reclaim_dead(socket.gethostname()) + self.leases.reclaim_expired()
         if returned:
-            logger.info("%(n)d requests of stopped workers back in the queue", {"n": returned},
-                        extra={"spider": spider})
+            logger.info(
+                "%(n)d requests of stopped workers back in the queue", {"n": returned}, extra={"spider": spider}
+            )
             self.stats.inc_value("leases/reclaimed", returned)
 
     def enqueue_request(self, request: Request) -> bool:
@@ -184,12 +196,15 @@ class LeasedScheduler(Scheduler):
             self.reclaimed_at = now
             returned = self.leases.reclaim_expired()
             if returned:
-                logger.info("%(n)d requests of an unresponsive worker back in the queue", {"n": returned},
-                            extra={"spider": self.spider})
+                logger.info(
+                    "%(n)d requests of an unresponsive worker back in the queue",
+                    {"n": returned},
+                    extra={"spider": self.spider},
+                )
                 self.stats.inc_value("leases/reclaimed", returned)
 
     def _wake(self) -> None:
-        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)  # see _inprogress
+        slot = self._slot()
         if slot is None or slot.closing is not None or self._inprogress():
             return
         try:
@@ -205,5 +220,13 @@ class LeasedScheduler(Scheduler):
         # request it yielded scheduled, or a final failure); the engine's in-progress set is the
         # one place that knows. Private, so read defensively: without it leases are acknowledged
         # at close only, and a dead worker's requests still come back, just later.
-        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
-        return getattr(slot, "inprogress", None)
+        return getattr(self._slot(), "inprogress", None)
+
+    def _slot(self):
+        """The engine's private slot (see _inprogress); None before the crawl has an engine
+        (Scrapy raises RuntimeError for ``crawler.engine`` until then)."""
+        try:
+            engine = self.crawler.engine
+        except (AttributeError, RuntimeError):
+            return None
+        return getattr(engine, "_slot", None)

@@ -51,6 +51,8 @@ HOSTGUARD_BREAKER_THRESHOLD = 10
 DOWNLOADER_MIDDLEWARES = {
     # before OffsiteMiddleware (50) and RobotsTxtMiddleware (100): it decides first, for every request
     "crawler.downloadermiddlewares.scope.ScopeMiddleware": 40,
+    # the address connected to: its process_response runs first, before any middleware acts on the response
+    "crawler.downloadermiddlewares.scope.ConnectedAddressMiddleware": 950,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.downloadermiddlewares.robots.RobotsTxtMiddleware": 100,
     # above RetryMiddleware (550): sees every 429/503 and download error before a retry is scheduled

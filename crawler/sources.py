@@ -24,6 +24,17 @@ _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _URL_LIST = {"type": "array", "items": {"type": "string", "pattern": "^https?://[^/\\s]+"}}
 _DURATION = {"type": "string", "pattern": "^[0-9]{1,9}[smhd]\\Z"}
 
+
+def _closed(**properties) -> dict:
+    """A JSON-schema object of exactly these properties (any other key is a seed error)."""
+    return {"type": "object", "additionalProperties": False, "properties": properties}
+
+
+def _range(kind: str, low: float, high: float | None = None) -> dict:
+    """A JSON-schema ``integer`` or ``number`` from ``low`` to ``high`` (no upper bound: None)."""
+    return {"type": kind, "minimum": low, **({} if high is None else {"maximum": high})}
+
+
 SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -41,38 +52,17 @@ SCHEMA = {
         "encoding": {"type": "string"},
         "allow_private": {"type": "boolean"},
         "requisites": {"type": "boolean"},
-        "limits": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "max_pages": {"type": "integer", "minimum": 0, "maximum": 100_000_000},
-                "max_depth": {"type": "integer", "minimum": 0, "maximum": 10_000},
-            },
-        },
-        "politeness": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "delay": {"type": "number", "minimum": 0, "maximum": 3600},
-                "concurrency": {"type": "integer", "minimum": 1, "maximum": 256},
-                "robots": {"type": "boolean"},
-            },
-        },
-        "refresh": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {"articles_after": _DURATION},
-        },
-        "text": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "strip_annotations": {"enum": ["auto", "always", "never"]},
-                "boilerplate_patterns": _STR_LIST,
-                "boilerplate_min_pages": {"type": "integer", "minimum": 1},
-                "boilerplate_min_share": {"type": "number", "minimum": 0, "maximum": 1},
-            },
-        },
+        "limits": _closed(max_pages=_range("integer", 0, 100_000_000), max_depth=_range("integer", 0, 10_000)),
+        "politeness": _closed(
+            delay=_range("number", 0, 3600), concurrency=_range("integer", 1, 256), robots={"type": "boolean"}
+        ),
+        "refresh": _closed(articles_after=_DURATION),
+        "text": _closed(
+            strip_annotations={"enum": ["auto", "always", "never"]},
+            boilerplate_patterns=_STR_LIST,
+            boilerplate_min_pages=_range("integer", 1),
+            boilerplate_min_share=_range("number", 0, 1),
+        ),
     },
 }
 
@@ -233,8 +223,10 @@ def _check_semantics(data: dict) -> tuple[str, str] | None:
         except re.error as exc:
             return f"text.boilerplate_patterns[{i}]", f"invalid regex {pattern!r}: {exc}"
     if "encoding" in data and whatwg_name(data["encoding"]) in (None, "replacement", "x-user-defined"):
-        return "encoding", (f"unknown encoding {data['encoding']!r} (use a WHATWG label such as gbk, gb18030, "
-                            "big5, shift_jis, euc-kr, windows-1251, utf-8)")
+        return "encoding", (
+            f"unknown encoding {data['encoding']!r} (use a WHATWG label such as gbk, gb18030, "
+            "big5, shift_jis, euc-kr, windows-1251, utf-8)"
+        )
     return None
 
 

@@ -15,9 +15,10 @@ from crawler.sources import SeedError, Source, scan_sources
 from crawler.spiders import SourceSpider, source_settings
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.settings import BaseSettings
-    from typing_extensions import Self
 
 
 def spider_class(source: Source) -> type[SourceSpider]:

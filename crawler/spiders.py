@@ -27,9 +27,9 @@ from w3lib.url import safe_url_string
 from crawler.items import Archived, Page
 from crawler.requisitespider import RequisitesMixin
 from crawler.sources import Source
+from crawler.text.continuation import MAX_PAGES, Pages, find, key
 from crawler.text.model import TextError
 from crawler.text.payload import undo
-from crawler.text.continuation import MAX_PAGES, Pages, find, key
 from crawler.traps import trap
 
 logger = logging.getLogger(__name__)
@@ -136,8 +136,11 @@ class SourceSpider(RequisitesMixin, Spider):
         return found if found is not None and (found.pages or found.single or found.continuation) else None
 
     def _start_article(self, response: Response, found: Pages, fresh: bool) -> Iterator[Page | Request]:
-        todo = [url for url in [*([found.single] if found.single else []), *found.pages]
-                if url != response.url and self.source.allows(url)]
+        todo = [
+            url
+            for url in [*([found.single] if found.single else []), *found.pages]
+            if url != response.url and self.source.allows(url)
+        ]
         article = Article(response.url, todo, [self._captured(response)], fresh)
         self._seen.update(todo)
         self.crawler.stats.inc_value("spider/multipage_articles")
@@ -155,12 +158,17 @@ class SourceSpider(RequisitesMixin, Spider):
         if article.todo:
             url = article.todo.pop(0)
             self.crawler.stats.inc_value("spider/continuation_requests")
-            yield Request(url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
-                          meta={"article": article})
+            yield Request(
+                url, callback=self.parse_page, errback=self.page_failed, dont_filter=True, meta={"article": article}
+            )
         elif article.fresh:
             first = article.got[0]
-            yield Page(url=article.url, source=self.name, capture=None if isinstance(first, Archived) else first,
-                       pages=tuple(p for p in article.got if p is not None))
+            yield Page(
+                url=article.url,
+                source=self.name,
+                capture=None if isinstance(first, Archived) else first,
+                pages=tuple(p for p in article.got if p is not None),
+            )
 
     def parse_page(self, response: Response) -> Iterator[Page | Request]:
         """A continuation page (or the single-page version) of ``meta["article"]``."""
@@ -175,7 +183,7 @@ class SourceSpider(RequisitesMixin, Spider):
             if found is not None and found.first == article.url:
                 known = {article.url, *article.todo, *(p.url for p in article.got if p is not None)}
                 room = MAX_PAGES - len(known)  # a bar that keeps naming new pages ends here
-                new = [url for url in found.pages if url not in known and self.source.allows(url)][:max(room, 0)]
+                new = [url for url in found.pages if url not in known and self.source.allows(url)][: max(room, 0)]
                 article.todo = sorted([*article.todo, *new], key=_page_number)
                 self._seen.update(new)
             yield from self.page_requisites(response)
@@ -295,8 +303,11 @@ class SourceSpider(RequisitesMixin, Spider):
                 body = undo(body, "gzip", MAX_SITEMAP_SIZE, response.url)
         except TextError as exc:
             detail = str(exc).removeprefix(f"{response.url}: ")
-            why = (f"larger than {MAX_SITEMAP_SIZE} bytes decompressed" if exc.reason == "too-large"
-                   else f"damaged gzip data ({detail})")
+            why = (
+                f"larger than {MAX_SITEMAP_SIZE} bytes decompressed"
+                if exc.reason == "too-large"
+                else f"damaged gzip data ({detail})"
+            )
             self._refuse(response, what, why)
             return None
         if len(body) > MAX_SITEMAP_SIZE:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.demo.launcher import ServerProcess
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -16,8 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # (the demo site, fault servers, redis-server). `pytest -m "not e2e"` runs the rest, the fast tier, in under a
 # minute; `make test` and CI run both. A module belongs here by its name (the naming rule of README's Development
 # section), so a new crawl or command test is e2e without anyone remembering a marker.
-E2E_MODULES = ("test_crawl", "test_command_", "test_distributed", "test_incremental", "test_extension_", "test_replay",
-               "test_faults")
+E2E_MODULES = (
+    "test_crawl",
+    "test_command_",
+    "test_distributed",
+    "test_incremental",
+    "test_extension_",
+    "test_replay",
+    "test_faults",
+)
 E2E_DIRECTORIES = ("faults",)
 
 
@@ -32,12 +41,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
-def run_scrapy(*args: str, env: dict[str, str] | None = None, timeout: float = 300,
-               cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run_scrapy(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path = ROOT
+) -> subprocess.CompletedProcess:
     """Run a real ``scrapy`` command in the project, as a user would."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 COMPONENT_DICTS = ("EXTENSIONS", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "ITEM_PIPELINES")
@@ -76,33 +87,47 @@ def redis_url(tmp_path):
     `.ci/run` installs it from the OS packages; a machine without it fails here, by design.
     """
     import shutil
-    import time
-
-    import redis
 
     binary = shutil.which("redis-server")
     assert binary, "redis-server not found: install it (Debian: apt-get install redis-server), as .ci/run does"
     port = free_port()
     workdir = tmp_path / "redis"
     workdir.mkdir()
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(workdir)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    try:
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        else:
-            raise RuntimeError(f"redis-server on port {port} did not start")
+    args = [
+        binary,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(workdir),
+    ]
+    with ServerProcess(
+        args,
+        url=f"redis://127.0.0.1:{port}/0",
+        ready=redis_answers,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        return False
+
+
+def mock_server() -> ServerProcess:
+    """tests/mockserver.py (the WARC capture edge cases) in a subprocess: ``with mock_server() as base:``."""
+    return ServerProcess([sys.executable, str(ROOT / "tests" / "mockserver.py")])
 
 
 def descendants(pid: int) -> set[int]:

@@ -16,11 +16,16 @@ import threading
 import time
 
 LOG: list[str] = []
-PAGE = ("<html><head><meta charset='utf-8'><title>故障测试</title></head><body><div class='article'>"
-        + "<p>街道志愿服务站今天照常开放，居民可以前来登记。</p>" * 20 + "</div></body></html>").encode("utf-8")
-GBK_PAGE = ("<html><head><meta charset='x-unknown-label'><title>标签错误</title></head><body><div class='article'>"
-            + "<p>这一页的字符集标签无效，正文使用国标码编写，应当按后备规则正确解码。</p>" * 8
-            + "</div></body></html>").encode("gbk")
+PAGE = (
+    "<html><head><meta charset='utf-8'><title>故障测试</title></head><body><div class='article'>"
+    + "<p>街道志愿服务站今天照常开放，居民可以前来登记。</p>" * 20
+    + "</div></body></html>"
+).encode("utf-8")
+GBK_PAGE = (
+    "<html><head><meta charset='x-unknown-label'><title>标签错误</title></head><body><div class='article'>"
+    + "<p>这一页的字符集标签无效，正文使用国标码编写，应当按后备规则正确解码。</p>" * 8
+    + "</div></body></html>"
+).encode("gbk")
 
 
 def head(status: str, headers: list[tuple[str, str]]) -> bytes:
@@ -62,11 +67,15 @@ def respond(conn: socket.socket, path: str, robots: str) -> None:
     elif path == "/ok":
         conn.sendall(ok(PAGE))
     elif path == "/truncated":  # promises more than it sends, then closes
-        conn.sendall(head("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(PAGE)))])
-                     + PAGE[: len(PAGE) // 3])
+        conn.sendall(
+            head("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(PAGE)))])
+            + PAGE[: len(PAGE) // 3]
+        )
     elif path == "/badchunk":  # a chunk size that is not hex, mid-stream
-        conn.sendall(head("200 OK", [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")])
-                     + b"10\r\n<html><body>abcd\r\nZZ\r\nnot a chunk\r\n0\r\n\r\n")
+        conn.sendall(
+            head("200 OK", [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")])
+            + b"10\r\n<html><body>abcd\r\nZZ\r\nnot a chunk\r\n0\r\n\r\n"
+        )
     elif path == "/tarpit":
         time.sleep(3600)
     elif path == "/drip":  # one byte every second, for ever
@@ -105,8 +114,19 @@ def respond(conn: socket.socket, path: str, robots: str) -> None:
         conn.sendall(head("404 Not Found", [("Content-Length", "0")]))
 
 
-FAULTS = ["/ok", "/truncated", "/badchunk", "/loop", "/chain/0", "/to-private", "/to-file",
-          "/to-offsite", "/binary", "/bad-label", "/retry-after"]
+FAULTS = [
+    "/ok",
+    "/truncated",
+    "/badchunk",
+    "/loop",
+    "/chain/0",
+    "/to-private",
+    "/to-file",
+    "/to-offsite",
+    "/binary",
+    "/bad-label",
+    "/retry-after",
+]
 
 
 def handle(conn: socket.socket, robots: str) -> None:

@@ -10,12 +10,15 @@ incompressible bodies (optionally sent slowly) for the rotation and crash tests.
 sent in one of the Content-Encodings the request's Accept-Encoding lists, as CDNs answer: article
 n in the (n mod k)-th, then two stacked (``gzip, br``) and one not encoded; ``/enc/broken.html``
 is a corrupt zstd body. Bylines use ``&nbsp;``, ``|``, full-width spaces; titles ``: { } & "``.
+``/flood/`` sets a new cookie on every response and answers 431 beyond 4 KB of them; ``/calm/``
+is the same site without cookies (tests/faults/test_case12_traps_and_floods.py).
 """
 
 from __future__ import annotations
 
 import gzip
 import html
+import itertools
 import random
 import sys
 import time
@@ -24,9 +27,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
-ARTICLE = ("<html><head><meta charset=\"utf-8\"><title>\u6d4b\u8bd5\u9875</title></head>"
-           "<body><p>\u8fd9\u662f\u4e00\u4e2a\u538b\u7f29\u5e76\u5206\u5757\u4f20\u8f93\u7684"
-           "\u6d4b\u8bd5\u9875\u9762\u3002</p></body></html>").encode("utf-8")
+ARTICLE = (
+    '<html><head><meta charset="utf-8"><title>\u6d4b\u8bd5\u9875</title></head>'
+    "<body><p>\u8fd9\u662f\u4e00\u4e2a\u538b\u7f29\u5e76\u5206\u5757\u4f20\u8f93\u7684"
+    "\u6d4b\u8bd5\u9875\u9762\u3002</p></body></html>"
+).encode("utf-8")
 
 
 def large_body(size: int, seed: int) -> bytes:
@@ -58,6 +63,8 @@ class Handler(BaseHTTPRequestHandler):
             sitemaps(self, parts.path)
         elif parts.path.startswith("/enc/"):
             enc_get(self, parts.path)
+        elif parts.path.startswith(("/flood/", "/calm/")):
+            flood(self, parts.path)
         elif route is None:
             self.send(404, b"not found\n", [("Content-Type", "text/plain")])
         else:
@@ -74,7 +81,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         for start in range(0, len(data), 40):
-            piece = data[start:start + 40]
+            piece = data[start : start + 40]
             self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
         self.wfile.write(b"0\r\n\r\n")
 
@@ -84,8 +91,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send(302 if step < 2 else 301, b"", [("Location", target)])
 
     def page(self, query) -> None:
-        self.send(200, b"<html><body><p>page " + query.get("id", "").encode() + b"</p></body></html>",
-                  [("Content-Type", "text/html; charset=utf-8")])
+        self.send(
+            200,
+            b"<html><body><p>page " + query.get("id", "").encode() + b"</p></body></html>",
+            [("Content-Type", "text/html; charset=utf-8")],
+        )
 
     def etag(self, query) -> None:
         if self.headers.get("If-None-Match") == '"v1"':
@@ -99,8 +109,16 @@ class Handler(BaseHTTPRequestHandler):
         self.send(500, b"internal error\n", [("Content-Type", "text/plain")])
 
     def cookies(self, query) -> None:
-        self.send(200, b"cookies\n", [("Set-Cookie", "a=1; Path=/"), ("X-Between", "yes"),
-                                      ("Set-Cookie", "b=2; Path=/"), ("Content-Type", "text/plain")])
+        self.send(
+            200,
+            b"cookies\n",
+            [
+                ("Set-Cookie", "a=1; Path=/"),
+                ("X-Between", "yes"),
+                ("Set-Cookie", "b=2; Path=/"),
+                ("Content-Type", "text/plain"),
+            ],
+        )
 
     def large(self, query) -> None:
         body = large_body(int(query.get("size", "100000")), int(query.get("i", "0")))
@@ -110,7 +128,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         for start in range(0, len(body), 65536):
-            self.wfile.write(body[start:start + 65536])
+            self.wfile.write(body[start : start + 65536])
             time.sleep(delay)
 
     def listing(self, query) -> None:
@@ -119,24 +137,35 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, f"<html><body>{links}</body></html>".encode(), [("Content-Type", "text/html")])
 
 
-ENC_TITLES = ["街道&社区：“银龄食堂”开张", "河道清淤: 工程 {一期} [完工]", "引号\"双\"与'单'的标题测试",
-              "图书馆 #夜读 活动 % 开放 @ 全市", "“一元早餐”项目惠及环卫工人", "暴雨过后：志愿者连夜排水",
-              "小学开设非遗剪纸课 & 书法课", "公交新线开通 {环线} 连接火车站"]
+ENC_TITLES = [
+    "街道&社区：“银龄食堂”开张",
+    "河道清淤: 工程 {一期} [完工]",
+    "引号\"双\"与'单'的标题测试",
+    "图书馆 #夜读 活动 % 开放 @ 全市",
+    "“一元早餐”项目惠及环卫工人",
+    "暴雨过后：志愿者连夜排水",
+    "小学开设非遗剪纸课 & 书法课",
+    "公交新线开通 {环线} 连接火车站",
+]
 ENC_ORIGINS = ["新华网", "青禾日报", "澄江晚报", "市文明办"]
 ENC_AUTHORS = ["王小明", "许文静", "韩松", "李雪梅", "陈思远"]
-ENC_BYLINES = ["{date}&nbsp;&nbsp;来源：{origin}&nbsp;&nbsp;作者：{author}",
-               "{date} | 来源：{origin} | 作者：{author} | 编辑：赵六",
-               "{date}\u3000来源：{origin}\u3000记者：{author}\u3000编辑：赵六",
-               "来源：{origin}作者：{author} {date}"]
+ENC_BYLINES = [
+    "{date}&nbsp;&nbsp;来源：{origin}&nbsp;&nbsp;作者：{author}",
+    "{date} | 来源：{origin} | 作者：{author} | 编辑：赵六",
+    "{date}\u3000来源：{origin}\u3000记者：{author}\u3000编辑：赵六",
+    "来源：{origin}作者：{author} {date}",
+]
 
 
 def enc_article(n: int) -> tuple[str, str, str, list[str]]:
     """Title, origin, author and paragraphs of /enc/a<n>.html."""
     title = ENC_TITLES[n % len(ENC_TITLES)] + ("" if n < len(ENC_TITLES) else f"（{n}）")
     topic = f"第{n + 1}篇"
-    paragraphs = [f"{topic}报道：五月六日上午，示例街道在社区服务中心举办活动，编号{n}的志愿者为居民提供服务。",
-                  f"活动现场排起了长队，{topic}里的老人一早就赶来，工作人员说今后每{n + 2}周都会举办一次。",
-                  f"街道负责人介绍，今年已组织类似活动{n + 10}场，服务居民超过三千人次，{topic}受到欢迎。"]
+    paragraphs = [
+        f"{topic}报道：五月六日上午，示例街道在社区服务中心举办活动，编号{n}的志愿者为居民提供服务。",
+        f"活动现场排起了长队，{topic}里的老人一早就赶来，工作人员说今后每{n + 2}周都会举办一次。",
+        f"街道负责人介绍，今年已组织类似活动{n + 10}场，服务居民超过三千人次，{topic}受到欢迎。",
+    ]
     return title, ENC_ORIGINS[n % len(ENC_ORIGINS)], ENC_AUTHORS[n % len(ENC_AUTHORS)], paragraphs
 
 
@@ -144,9 +173,11 @@ def enc_page(n: int) -> bytes:
     title, origin, author, paragraphs = enc_article(n)
     byline = ENC_BYLINES[n % len(ENC_BYLINES)].format(date="2025-05-06 08:30", origin=origin, author=author)
     body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-    return (f'<html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head><body>'
-            f'<div class="main"><h1>{html.escape(title)}</h1><div class="info">{byline}</div>{body}</div>'
-            f"</body></html>").encode("utf-8")
+    return (
+        f'<html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head><body>'
+        f'<div class="main"><h1>{html.escape(title)}</h1><div class="info">{byline}</div>{body}</div>'
+        f"</body></html>"
+    ).encode()
 
 
 def encode(data: bytes, coding: str) -> bytes:
@@ -177,15 +208,21 @@ def enc_count(accept: str) -> int:
 def enc_index(self, query) -> None:
     count = enc_count(self.headers.get("Accept-Encoding", ""))
     links = "".join(f'<li><a href="/enc/a{n}.html">{n}</a></li>' for n in range(count))
-    self.send(200, f'<html><body><ul>{links}<li><a href="/enc/broken.html">x</a></li></ul></body></html>'.encode(),
-              [("Content-Type", "text/html; charset=utf-8")])
+    self.send(
+        200,
+        f'<html><body><ul>{links}<li><a href="/enc/broken.html">x</a></li></ul></body></html>'.encode(),
+        [("Content-Type", "text/html; charset=utf-8")],
+    )
 
 
 def enc_get(self, path: str) -> None:
     if path == "/enc/broken.html":
         body = encode(enc_page(0), "zstd")
-        self.send(200, body[:8] + bytes(b ^ 0x55 for b in body[8:]),
-                  [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "zstd")])
+        self.send(
+            200,
+            body[:8] + bytes(b ^ 0x55 for b in body[8:]),
+            [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "zstd")],
+        )
         return
     n = int(path.removeprefix("/enc/a").removesuffix(".html"))
     codings = enc_codings(self.headers.get("Accept-Encoding", ""), n)
@@ -202,8 +239,10 @@ _BOMB: list[bytes] = []
 def sitemaps(self, path: str) -> None:
     """/sm/: feeds and sitemaps good and bad (tests/test_crawl_encodings.py)."""
     base = f"http://{self.headers.get('Host')}"
-    urlset = ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
-              f"<url><loc>{base}/enc/a0.html</loc></url><url><loc>{base}/enc/a1.html</loc></url></urlset>").encode()
+    urlset = (
+        "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+        f"<url><loc>{base}/enc/a0.html</loc></url><url><loc>{base}/enc/a1.html</loc></url></urlset>"
+    ).encode()
     if path == "/sm/bomb.xml.gz" and not _BOMB:
         _BOMB.append(gzip.compress(urlset[:-9] + b" " * (51 * 1024 * 1024) + b"</urlset>", 1, mtime=0))
     bodies = {
@@ -211,18 +250,53 @@ def sitemaps(self, path: str) -> None:
         "/sm/damaged.xml.gz": (gzip.compress(urlset, mtime=0)[:-30], "application/gzip"),
         "/sm/bomb.xml.gz": (_BOMB[0] if _BOMB else b"", "application/gzip"),
         "/sm/page.html": (b"<html><body><p>not a sitemap</p></body></html>", "text/html"),
-        "/sm/feed.xml": (f"<rss version='2.0'><channel><item><link>{base}/enc/a2.html</link></item></channel></rss>".encode(),
-                         "application/rss+xml"),
+        "/sm/feed.xml": (
+            f"<rss version='2.0'><channel><item><link>{base}/enc/a2.html</link></item></channel></rss>".encode(),
+            "application/rss+xml",
+        ),
         "/sm/notfeed.xml": (b"<html><body><a href='/enc/a3.html'>x</a></body></html>", "application/xml"),
     }
     body, kind = bodies[path]
     self.send(200, body, [("Content-Type", kind)])
 
 
+#: bytes of Cookie header the /flood/ site accepts; beyond: 431 (a strict server; nginx's default is 8 KB)
+FLOOD_LIMIT = 4096
+_FLOOD_SERIAL = itertools.count()
+
+
+def flood(self, path: str) -> None:
+    """/flood/: a site that sets a new 1,000-byte cookie on every response (a visitor id per page)
+    and answers 431 to a Cookie header over FLOOD_LIMIT bytes; /calm/: the same pages without
+    cookies. ``list<n>.html`` links the article ``a<n>.html`` (the /enc/ articles' text) and the
+    next list page, up to 7."""
+    prefix, name = path.rsplit("/", 1)
+    cookies = [("Set-Cookie", f"v{next(_FLOOD_SERIAL)}={'x' * 1000}; Path=/")] if prefix == "/flood" else []
+    if len(self.headers.get("Cookie", "")) > FLOOD_LIMIT:
+        self.send(431, b"Request Header Fields Too Large\n", [("Content-Type", "text/plain"), *cookies])
+    elif name.startswith("list"):  # a chain of list pages, so that each request follows a response
+        n = int(name[4:].split(".")[0])
+        links = f'<a href="{prefix}/a{n}.html">{n}</a>' + (
+            f' <a href="{prefix}/list{n + 1}.html">next</a>' if n < 7 else ""
+        )
+        self.send(200, f"<html><body>{links}</body></html>".encode(), [("Content-Type", "text/html"), *cookies])
+    else:
+        title, _, _, paragraphs = enc_article(int(name[1:].split(".")[0]))
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        page = f"<html><head><title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>{body}</body></html>"
+        self.send(200, page.encode("utf-8"), [("Content-Type", "text/html; charset=utf-8"), *cookies])
+
+
 ROUTES = {
-    "/robots.txt": Handler.robots, "/gzip-chunked": Handler.gzip_chunked, "/redirect": Handler.redirect,
-    "/page": Handler.page, "/etag": Handler.etag, "/error": Handler.error, "/cookies": Handler.cookies,
-    "/large": Handler.large, "/list": Handler.listing,
+    "/robots.txt": Handler.robots,
+    "/gzip-chunked": Handler.gzip_chunked,
+    "/redirect": Handler.redirect,
+    "/page": Handler.page,
+    "/etag": Handler.etag,
+    "/error": Handler.error,
+    "/cookies": Handler.cookies,
+    "/large": Handler.large,
+    "/list": Handler.listing,
 }
 
 

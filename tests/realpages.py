@@ -34,13 +34,17 @@ CHECKS = ("title", "date", "author", "first", "last", "clean")
 def pages_dir(places: list[Path] | None = None) -> Path:
     """Where the 62 real pages are; AssertionError with the places tried when none holds them."""
     tried = [Path(os.environ["REALPAGES_DIR"])] if os.environ.get("REALPAGES_DIR") else []
-    tried += places if places is not None else [ROOT.parent / "shared" / "realpages" / "gne",
-                                                 Path("/work/shared/realpages/gne")]
+    tried += (
+        places
+        if places is not None
+        else [ROOT.parent / "shared" / "realpages" / "gne", Path("/work/shared/realpages/gne")]
+    )
     for place in tried:
         if place.is_dir() and any(place.glob("*.html")):
             return place
-    raise AssertionError("the real pages are missing: set REALPAGES_DIR or put them in one of "
-                         + ", ".join(str(p) for p in tried))
+    raise AssertionError(
+        "the real pages are missing: set REALPAGES_DIR or put them in one of " + ", ".join(str(p) for p in tried)
+    )
 
 
 def expectations() -> dict[str, dict]:
@@ -67,8 +71,9 @@ def extract(name: str, url: str) -> Extracted | None:
     WARC holding it as a UTF-8 text/html 200 response; None when no text file is written."""
     from crawler.text import derive
 
-    capture = Capture(url, 200, (("Content-Type", "text/html; charset=utf-8"),), page_path(name).read_bytes(),
-                      WARC_DATE, "realpages")
+    capture = Capture(
+        url, 200, (("Content-Type", "text/html; charset=utf-8"),), page_path(name).read_bytes(), WARC_DATE, "realpages"
+    )
     try:
         doc = derive(capture, TextOptions(only_articles=True))  # as scrapy extract without --all
     except TextError:
@@ -76,8 +81,9 @@ def extract(name: str, url: str) -> Extracted | None:
     data = next(iter(finalize([doc], {}).texts.values())).decode("utf-8")
     front, text = data.split("\n---\n", 1)
     fields = yaml.safe_load(front.removeprefix("---\n"))
-    return Extracted(str(fields["title"]), str(fields.get("published", "")), str(fields.get("author", "")),
-                     tuple(text.splitlines()))
+    return Extracted(
+        str(fields["title"]), str(fields.get("published", "")), str(fields.get("author", "")), tuple(text.splitlines())
+    )
 
 
 def score(expected: dict, got: Extracted | None) -> dict[str, bool | int | None]:
@@ -87,8 +93,7 @@ def score(expected: dict, got: Extracted | None) -> dict[str, bool | int | None]
     if expected.get("no_text"):  # a page without article text: right when no text file is written
         return {**dict.fromkeys(CHECKS, got is None), "author": None, "leaked": 0 if got is None else 1}
     if got is None:
-        return {**dict.fromkeys(CHECKS, False), "author": None if not expected.get("author") else False,
-                "leaked": 0}
+        return {**dict.fromkeys(CHECKS, False), "author": None if not expected.get("author") else False, "leaked": 0}
     body = got.lines[1:]
     leaked = sum(any(f in line for line in got.lines) for f in furniture)
     author = expected.get("author")
@@ -122,8 +127,9 @@ def run_all() -> dict[str, dict]:
 def floors_of(scores: dict[str, dict]) -> dict[str, dict]:
     """The floors file the given scores pin: per page, the checks passed and the furniture
     fragments leaked at most."""
-    return {name: {"passed": sorted(c for c in CHECKS if s[c]), "leaked": s["leaked"]}
-            for name, s in sorted(scores.items())}
+    return {
+        name: {"passed": sorted(c for c in CHECKS if s[c]), "leaked": s["leaked"]} for name, s in sorted(scores.items())
+    }
 
 
 def floors_text(floors: dict[str, dict]) -> str:
@@ -148,5 +154,17 @@ def url_of(name: str, expected: dict) -> str:
     return expected.get("url") or f"https://realpages.invalid/gne/{name}"
 
 
-__all__ = ["CHECKS", "below_floors", "floors_of", "floors_text", "Extracted", "expectations", "extract", "pages_dir",
-           "run_all", "score", "unseen_fragments", "url_of"]
+__all__ = [
+    "CHECKS",
+    "below_floors",
+    "floors_of",
+    "floors_text",
+    "Extracted",
+    "expectations",
+    "extract",
+    "pages_dir",
+    "run_all",
+    "score",
+    "unseen_fragments",
+    "url_of",
+]

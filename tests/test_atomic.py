@@ -50,8 +50,9 @@ def test_identical_bytes_leave_the_file_alone_and_an_error_leaves_the_old_file(t
 
 def _run(mask: int, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     command = " ".join(["umask", f"{mask:03o}", "&&", "exec", sys.executable, "-m", "scrapy", *map(_quote, args)])
-    return subprocess.run(["sh", "-c", command], cwd=ROOT, env={**os.environ, **(env or {})},
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        ["sh", "-c", command], cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=600
+    )
 
 
 def _quote(arg: str) -> str:
@@ -70,11 +71,13 @@ def _modes(root: Path) -> dict[str, set[str]]:
 
 
 @pytest.mark.parametrize(("mask", "file_mode", "dir_mode"), [(0o022, 0o644, 0o755), (0o077, 0o600, 0o700)])
-def test_a_crawl_extract_and_export_leave_every_file_with_the_users_umask(demo_url, tmp_path, mask, file_mode,
-                                                                          dir_mode):
+def test_a_crawl_extract_and_export_leave_every_file_with_the_users_umask(
+    demo_url, tmp_path, mask, file_mode, dir_mode
+):
     archive = tmp_path / "archive"
-    crawl = _run(mask, "crawl", "demo-blog", "-s", f"ARCHIVE_DIR={archive}", "-s", "TEXT_WORKERS=1",
-                 env={"DEMO_SITE": demo_url})
+    crawl = _run(
+        mask, "crawl", "demo-blog", "-s", f"ARCHIVE_DIR={archive}", "-s", "TEXT_WORKERS=1", env={"DEMO_SITE": demo_url}
+    )
     assert crawl.returncode == 0, crawl.stderr[-3000:]
     extracted = archive / "extracted"
     warcs = sorted(str(p) for p in (archive / "warc").glob("*.warc.gz"))
@@ -88,7 +91,20 @@ def test_a_crawl_extract_and_export_leave_every_file_with_the_users_umask(demo_u
     # what was written: WARCs, index, state, derived documents, text files, manifest,
     # boilerplate sets, report, the extract's files and marker, every export
     names = {p.relative_to(archive).parts[0] for p in archive.iterdir()}
-    assert {"warc", "index.cdxj", "state.sqlite", "derived", "text", "manifest.jsonl", "boilerplate", "reports",
-            "extracted", "rows.jsonl", "rows.csv", "rows.parquet", "all.wacz"} <= names
+    assert {
+        "warc",
+        "index.cdxj",
+        "state.sqlite",
+        "derived",
+        "text",
+        "manifest.jsonl",
+        "boilerplate",
+        "reports",
+        "extracted",
+        "rows.jsonl",
+        "rows.csv",
+        "rows.parquet",
+        "all.wacz",
+    } <= names
     assert list(archive.rglob("*.txt")) and list((extracted / "text").rglob("*.txt"))
     assert _modes(archive) == {"files": {oct(file_mode)}, "dirs": {oct(dir_mode)}}

@@ -50,8 +50,10 @@ def csv_rows(path: Path) -> tuple[list[str], list[dict]]:
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader)
-        rows = [{c: (None if v == "" else int(v) if c in INTEGER_COLUMNS else v) for c, v in zip(header, line)}
-                for line in reader]
+        rows = [
+            {c: (None if v == "" else int(v) if c in INTEGER_COLUMNS else v) for c, v in zip(header, line)}
+            for line in reader
+        ]
     return header, rows
 
 
@@ -66,7 +68,10 @@ def exported(demo, tmp_path_factory):
         result = export(demo, str(out / name))
         fmt = name.split(".")[1]
         assert (result.returncode, result.stdout, result.stderr) == (
-            0, f"exported {ARTICLES} article(s) to {out / name} ({fmt})\n", "")
+            0,
+            f"exported {ARTICLES} article(s) to {out / name} ({fmt})\n",
+            "",
+        )
     return out
 
 
@@ -96,17 +101,34 @@ def test_a_row_gives_back_its_text_file_byte_for_byte(demo, exported):
         assert hashlib.sha256(data).hexdigest() == row["sha256"]
         assert data.split(b"---\n", 2)[2].decode("utf-8") == f"{row['title']}\n{row['text']}\n"
         meta = tuple((k, row[k]) for k in ("origin", "language") if row[k])
-        doc = Document(id=row["id"], url=row["url"], source=row["source"], title=row["title"],
-                       fetched=row["fetched"], published=row["published"], author=row["author"], meta=meta,
-                       encoding=EncodingInfo(row["encoding_declared"], row["encoding_used"], row["encoding_reason"],
-                                             0, row["encoding_repairs"], row["encoding_losses"],
-                                             row["encoding_annotations_removed"], row["encoding_confidence"] or "",
-                                             row["encoding_candidates"] or "",
-                                             tuple(json.loads(row["encoding_repaired"] or "[]"))),
-                       paragraphs=(), warc=WarcRef(row["warc_file"], row["warc_offset"], row["warc_record_id"],
-                                                   row["warc_payload_digest"]),
-                       pages=tuple(PageRef(p["url"], p["fetched"], WarcRef(p["file"], p["offset"], p["record_id"], ""))
-                                   for p in json.loads(row["article_pages"] or "[]")))
+        doc = Document(
+            id=row["id"],
+            url=row["url"],
+            source=row["source"],
+            title=row["title"],
+            fetched=row["fetched"],
+            published=row["published"],
+            author=row["author"],
+            meta=meta,
+            encoding=EncodingInfo(
+                row["encoding_declared"],
+                row["encoding_used"],
+                row["encoding_reason"],
+                0,
+                row["encoding_repairs"],
+                row["encoding_losses"],
+                row["encoding_annotations_removed"],
+                row["encoding_confidence"] or "",
+                row["encoding_candidates"] or "",
+                tuple(json.loads(row["encoding_repaired"] or "[]")),
+            ),
+            paragraphs=(),
+            warc=WarcRef(row["warc_file"], row["warc_offset"], row["warc_record_id"], row["warc_payload_digest"]),
+            pages=tuple(
+                PageRef(p["url"], p["fetched"], WarcRef(p["file"], p["offset"], p["record_id"], ""))
+                for p in json.loads(row["article_pages"] or "[]")
+            ),
+        )
         cluster = (row["cluster"], row["canonical"]) if row["cluster"] else None
         assert render(doc, row["text"].split("\n"), row["boilerplate_removed"], cluster) == data
 
@@ -123,13 +145,16 @@ def test_rows_hold_the_demo_sites_own_text(demo, exported):
     assert (news["published"], news["author"], news["origin"]) == ("2024-05-10T22:15:00+08:00", "韩松", "澄江晚报")
 
 
-@pytest.mark.parametrize(("args", "count"), [
-    (("--source", "demo-news"), 7),
-    (("--source", "demo-news", "--source", "demo-blog"), 18),
-    (("--since", "2024-01-01"), 18),  # demo-news (May 2024) and demo-blog (March 2024): 7 + 11
-    (("--until", "2022-12-31"), 14),  # demo-gongyi and demo-corp
-    (("--since", "2023-10-15", "--until", "2023-10-29"), 3),  # three demo-wenming days, both ends kept
-])
+@pytest.mark.parametrize(
+    ("args", "count"),
+    [
+        (("--source", "demo-news"), 7),
+        (("--source", "demo-news", "--source", "demo-blog"), 18),
+        (("--since", "2024-01-01"), 18),  # demo-news (May 2024) and demo-blog (March 2024): 7 + 11
+        (("--until", "2022-12-31"), 14),  # demo-gongyi and demo-corp
+        (("--since", "2023-10-15", "--until", "2023-10-29"), 3),  # three demo-wenming days, both ends kept
+    ],
+)
 def test_filters_select_exact_rows(demo, tmp_path, args, count):
     out = tmp_path / "some.csv"
     result = export(demo, *args, str(out))
@@ -155,15 +180,24 @@ def test_the_file_has_the_users_umask(demo, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["rows.jsonl"]  # no temporary file left
 
 
-@pytest.mark.parametrize(("args", "line"), [
-    (("rows.xml",), "{out}/rows.xml: cannot tell the format from the extension; name it .jsonl, .csv or "
-                    ".parquet, or give --format jsonl|csv|parquet"),
-    (("--format", "xml", "rows.jsonl"), "--format xml: unknown format, use one of jsonl, csv, parquet"),
-    (("--source", "nope", "rows.jsonl"), "--source nope: no such source in {archive}/text (sources: demo-blog, "
-                                         "demo-corp, demo-gongyi, demo-news, demo-wenming)"),
-    (("--since", "2024-02-30", "rows.jsonl"), "--since 2024-02-30: not a date, give YYYY-MM-DD"),
-    (("rows.jsonl", "more.jsonl"), "give one output file, e.g. articles.parquet (or --wacz OUT.wacz)"),
-])
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ("rows.xml",),
+            "{out}/rows.xml: cannot tell the format from the extension; name it .jsonl, .csv or "
+            ".parquet, or give --format jsonl|csv|parquet",
+        ),
+        (("--format", "xml", "rows.jsonl"), "--format xml: unknown format, use one of jsonl, csv, parquet"),
+        (
+            ("--source", "nope", "rows.jsonl"),
+            "--source nope: no such source in {archive}/text (sources: demo-blog, "
+            "demo-corp, demo-gongyi, demo-news, demo-wenming)",
+        ),
+        (("--since", "2024-02-30", "rows.jsonl"), "--since 2024-02-30: not a date, give YYYY-MM-DD"),
+        (("rows.jsonl", "more.jsonl"), "give one output file, e.g. articles.parquet (or --wacz OUT.wacz)"),
+    ],
+)
 def test_a_users_mistake_is_one_error_line_and_status_2(demo, tmp_path, args, line):
     args = [str(tmp_path / a) if a.startswith(("rows", "more")) else a for a in args]
     result = export(demo, *args)
@@ -178,15 +212,17 @@ def test_no_archive_is_one_error_line(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1] == (
         f"__main__.py: error: {tmp_path}/none/manifest.jsonl: no manifest, not a finished archive (set "
-        "ARCHIVE_DIR, or run `scrapy crawl` or `scrapy rebuild` first)")
+        "ARCHIVE_DIR, or run `scrapy crawl` or `scrapy rebuild` first)"
+    )
 
 
 def test_nothing_exported_is_status_1_and_no_file(demo, tmp_path):
     out = tmp_path / "rows.parquet"
     result = export(demo, "--since", "2030-01-01", str(out))
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == (f"error: nothing exported: no article of {demo} matches --since 2030-01-01; "
-                             f"{out} not written\n")
+    assert result.stderr == (
+        f"error: nothing exported: no article of {demo} matches --since 2030-01-01; {out} not written\n"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -204,7 +240,8 @@ def test_a_missing_text_file_is_named_and_left_out(demo, tmp_path):
     assert result.stderr.splitlines() == [
         f"warning: {gone}: listed in the manifest but unreadable (No such file or directory), left out; "
         "run `scrapy verify`",
-        "error: 1 article(s) left out (see the warnings above)"]
+        "error: 1 article(s) left out (see the warnings above)",
+    ]
     assert gone.stem not in {r["id"] for r in jsonl_rows(out)}
 
 
@@ -231,8 +268,10 @@ def check_wacz(path: Path, archive: Path) -> tuple[dict, list[dict], list[str]]:
                 assert wacz.getinfo(name).compress_type == zipfile.ZIP_STORED
                 assert data == (archive / "warc" / name.split("/", 1)[1]).read_bytes()
         digest = json.loads(wacz.read("datapackage-digest.json"))
-        assert digest == {"path": "datapackage.json",
-                          "hash": f"sha256:{hashlib.sha256(wacz.read('datapackage.json')).hexdigest()}"}
+        assert digest == {
+            "path": "datapackage.json",
+            "hash": f"sha256:{hashlib.sha256(wacz.read('datapackage.json')).hexdigest()}",
+        }
         header, *pages = [json.loads(x) for x in wacz.read("pages/pages.jsonl").decode("utf-8").splitlines()]
         assert header == {"format": "json-pages-1.0", "id": "pages", "title": "All Pages", "hasText": True}
         index = wacz.read("indexes/index.cdx").decode("utf-8").splitlines()
@@ -257,10 +296,16 @@ def test_wacz_of_the_demo_archive(demo, exported, tmp_path):
     out = tmp_path / "demo.wacz"
     result = export(demo, "--wacz", str(out))
     warcs = sorted((demo / "warc").glob("*.warc.gz"))
-    assert (result.returncode, result.stdout) == (0, f"packaged {len(warcs)} WARC file(s), {ARTICLES} page(s) into {out}\n")
+    assert (result.returncode, result.stdout) == (
+        0,
+        f"packaged {len(warcs)} WARC file(s), {ARTICLES} page(s) into {out}\n",
+    )
     package, pages, index = check_wacz(out, demo)
     assert [r["path"] for r in package["resources"]] == [
-        *(f"archive/{p.name}" for p in warcs), "indexes/index.cdx", "pages/pages.jsonl"]
+        *(f"archive/{p.name}" for p in warcs),
+        "indexes/index.cdx",
+        "pages/pages.jsonl",
+    ]
     archived = (demo / "index.cdxj").read_text("utf-8").splitlines()
     assert not [x for x in archived if '"mime": "application/warc-fields"' in x and '"status"' not in x]
     assert index == archived  # the archive's index already leaves out metadata records
@@ -270,8 +315,9 @@ def test_wacz_of_the_demo_archive(demo, exported, tmp_path):
         return json.loads(row["article_pages"])[0]["fetched"] if row["article_pages"] else row["fetched"]
 
     assert any(r["article_pages"] for r in rows)
-    assert pages == [{"id": r["id"], "url": r["url"], "ts": ts(r), "title": r["title"], "text": r["text"]}
-                     for r in rows]
+    assert pages == [
+        {"id": r["id"], "url": r["url"], "ts": ts(r), "title": r["title"], "text": r["text"]} for r in rows
+    ]
     assert package["created"] == max(r["fetched"] for r in rows)
     again = tmp_path / "again.wacz"
     assert export(demo, "--wacz", str(again)).returncode == 0
@@ -290,8 +336,9 @@ def test_wacz_of_one_source(demo, tmp_path):
 def test_wacz_mistakes_are_one_line(demo, tmp_path):
     result = export(demo, "--wacz", str(tmp_path / "x.wacz"), "--since", "2024-01-01")
     assert result.returncode == 2
-    assert result.stderr.splitlines()[-1] == ("__main__.py: error: --wacz OUT.wacz packages whole sources: no OUT, "
-                                              "--format, --since or --until with it")
+    assert result.stderr.splitlines()[-1] == (
+        "__main__.py: error: --wacz OUT.wacz packages whole sources: no OUT, --format, --since or --until with it"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -314,8 +361,10 @@ def test_memory_does_not_grow_with_the_archive(fmt, tmp_path_factory, synthetic)
     out = tmp_path_factory.mktemp("stream")
     small = module.export(root, out / f"small.{fmt}", fmt, "--source", module.SMALL)
     full = module.export(root, out / f"full.{fmt}", fmt)
-    print(f"{fmt}: 2,000 rows {small['peak_mib']:.1f} MiB, 20,000 rows {full['peak_mib']:.1f} MiB peak, "
-          f"{full['bytes'] / 1e6:.1f} MB written in {full['seconds']:.1f} s")
+    print(
+        f"{fmt}: 2,000 rows {small['peak_mib']:.1f} MiB, 20,000 rows {full['peak_mib']:.1f} MiB peak, "
+        f"{full['bytes'] / 1e6:.1f} MB written in {full['seconds']:.1f} s"
+    )
     assert (small["rows"], full["rows"]) == (2000, 20000)
     assert full["bytes"] > 8 * small["bytes"]
     assert full["peak_mib"] - small["peak_mib"] < 16

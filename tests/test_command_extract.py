@@ -27,10 +27,18 @@ def write_foreign_warc(path: Path, url: str) -> None:
     with open(path, "wb") as fh:
         writer = WARCWriter(fh, gzip=True)
         body = gzip.compress(PAGE.encode("gbk"), mtime=0)
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip"),
-                                              ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
-        record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers,
-                                           warc_headers_dict={"WARC-Date": "2023-10-30T08:00:00Z"})
+        headers = StatusAndHeaders(
+            "200 OK",
+            [("Content-Type", "text/html"), ("Content-Encoding", "gzip"), ("Content-Length", str(len(body)))],
+            protocol="HTTP/1.1",
+        )
+        record = writer.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=headers,
+            warc_headers_dict={"WARC-Date": "2023-10-30T08:00:00Z"},
+        )
         writer.write_record(record)
 
 

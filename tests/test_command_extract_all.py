@@ -16,10 +16,20 @@ def _warc(path, pages: dict[str, str]) -> None:
         writer = WARCWriter(fh, gzip=True)
         for url, html in pages.items():
             body = html.encode("utf-8")
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
-                                                  ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers,
-                                                          warc_headers_dict={"WARC-Date": "2024-05-04T08:00:00Z"}))
+            headers = StatusAndHeaders(
+                "200 OK",
+                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
+                protocol="HTTP/1.1",
+            )
+            writer.write_record(
+                writer.create_warc_record(
+                    url,
+                    "response",
+                    payload=io.BytesIO(body),
+                    http_headers=headers,
+                    warc_headers_dict={"WARC-Date": "2024-05-04T08:00:00Z"},
+                )
+            )
 
 
 def test_list_pages_only_with_all(tmp_path):
@@ -28,8 +38,9 @@ def test_list_pages_only_with_all(tmp_path):
     _warc(warc, {"http://x.example.cn/a/2024/0503/1.html": article, "http://x.example.cn/news/": _list_page()})
     result = run_scrapy("extract", str(warc), "--out", str(tmp_path / "a"))
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout == (f"extracted 1 documents into {tmp_path / 'a'} "
-                             "(1 pages that are not articles left out: --all writes them)\n")
+    assert result.stdout == (
+        f"extracted 1 documents into {tmp_path / 'a'} (1 pages that are not articles left out: --all writes them)\n"
+    )
     assert len(list((tmp_path / "a" / "text" / "x.example.cn").glob("*.txt"))) == 1
     result = run_scrapy("extract", str(warc), "--out", str(tmp_path / "b"), "--all")
     assert result.stdout == f"extracted 2 documents into {tmp_path / 'b'}\n"

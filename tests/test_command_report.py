@@ -20,8 +20,16 @@ from crawler.text.model import document_id
 
 from .conftest import free_port, run_scrapy
 
-CHROMIUM = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +52,13 @@ def report(demo, tmp_path_factory):
 def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
     binary = shutil.which("chromium")
     assert binary, "chromium not found: run `make chromium` (Debian's chromium package)"
-    return subprocess.run([binary, *CHROMIUM, f"--user-data-dir={profile}", *args],
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [binary, *CHROMIUM, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def site_files(root: Path) -> dict[str, bytes]:
@@ -68,8 +81,10 @@ def test_the_report_shows_the_demo_oracle(report):
     expected = expected_articles()
     index = lxml.html.fromstring((report / "index.html").read_bytes())
     assert index.xpath("string(//span[@id='total-articles'])") == str(len(expected))
-    per_source = {s.get("id").removeprefix("source-"): int(s.xpath("string(.//span[@class='n-articles'])"))
-                  for s in index.xpath("//section[@class='source']")}
+    per_source = {
+        s.get("id").removeprefix("source-"): int(s.xpath("string(.//span[@class='n-articles'])"))
+        for s in index.xpath("//section[@class='source']")
+    }
     assert per_source == {f"demo-{site}": n for site, n in Counter(a.site for a in expected).items()}
     titles = index.xpath("//tr[@class='article']/@data-title")
     assert sorted(titles) == sorted(a.title for a in expected)
@@ -98,8 +113,9 @@ def test_an_article_page_marks_exactly_the_paragraphs_the_archiver_repaired(demo
         assert marked == want, article.path
         marked_any += bool(marked)
         capture = page.xpath("string(//a[@class='capture']/@href)")
-        assert re.fullmatch(r"http://127\.0\.0\.1:8080/news/\d{14}/http://127\.0\.0\.1:\d+" + re.escape(article.path),
-                            capture), capture
+        assert re.fullmatch(
+            r"http://127\.0\.0\.1:8080/news/\d{14}/http://127\.0\.0\.1:\d+" + re.escape(article.path), capture
+        ), capture
         assert path.stem == document_id(capture.split("/", 5)[5])
     assert marked_any >= 5
 
@@ -108,7 +124,9 @@ def test_the_report_in_headless_chromium_filters_by_title_and_renders(report, tm
     expected = expected_articles()
     words = expected[0].title[:4]
     hits = [a for a in expected if words.lower() in a.title.lower()]
-    result = chromium("--dump-dom", f"{(report / 'index.html').as_uri()}#q={quote(words)}", profile=tmp_path / "profile")
+    result = chromium(
+        "--dump-dom", f"{(report / 'index.html').as_uri()}#q={quote(words)}", profile=tmp_path / "profile"
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     dom = lxml.html.fromstring(result.stdout)  # the DOM after the page's script ran
     assert dom.xpath("string(//span[@id='shown'])") == f"{len(hits)} of {len(expected)} articles shown"
@@ -117,17 +135,26 @@ def test_the_report_in_headless_chromium_filters_by_title_and_renders(report, tm
     assert 0 < len(hits) < len(expected)
 
     shot = tmp_path / "report.png"
-    result = chromium(f"--screenshot={shot}", "--window-size=1280,900", (report / "index.html").as_uri(),
-                      profile=tmp_path / "profile")
+    result = chromium(
+        f"--screenshot={shot}", "--window-size=1280,900", (report / "index.html").as_uri(), profile=tmp_path / "profile"
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     data = shot.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and (int.from_bytes(data[16:20]), int.from_bytes(data[20:24])) == (1280, 900)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and (int.from_bytes(data[16:20]), int.from_bytes(data[20:24])) == (
+        1280,
+        900,
+    )
 
 
 def test_no_archive_is_one_line_and_exit_2(tmp_path):
     result = run_scrapy("report", "-s", f"ARCHIVE_DIR={tmp_path / 'none'}", "--out", str(tmp_path / "out"))
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1].endswith(
-        f"{tmp_path / 'none' / 'manifest.jsonl'}: no manifest, not a finished archive (set ARCHIVE_DIR, or run "
-        "`scrapy crawl` or `scrapy rebuild` first)")
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .endswith(
+            f"{tmp_path / 'none' / 'manifest.jsonl'}: no manifest, not a finished archive (set ARCHIVE_DIR, or run "
+            "`scrapy crawl` or `scrapy rebuild` first)"
+        )
+    )
     assert not (tmp_path / "out").exists()

@@ -29,8 +29,9 @@ def test_a_sound_archive_passes(tmp_path):
     archive = archive_with_one_text(tmp_path)
     result = verify(archive, tmp_path)
     assert (result.returncode, result.stderr) == (0, ""), result.stdout
-    assert result.stdout == ("verify: 1 warc files, 1 manifest lines, 1 text files, "
-                             "0 captured articles without text; 0 problem(s)\n")
+    assert result.stdout == (
+        "verify: 1 warc files, 1 manifest lines, 1 text files, 0 captured articles without text; 0 problem(s)\n"
+    )
 
 
 SEED = """\

@@ -14,11 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from crawler.demo.sitegen import expected_articles
 from crawler.text.model import document_id
 
-from .conftest import ROOT, free_port, run_scrapy
+from .conftest import free_port, run_scrapy
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 
@@ -44,8 +45,12 @@ def test_a_second_demo_is_an_incremental_recrawl(demo, tmp_path):
     result = run_scrapy("demo", "-s", f"ARCHIVE_DIR={again}", "-s", f"DEMO_PORT={port}", timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"demo site at {base}" in result.stdout
-    crawls = re.findall(r"^  (\d+) responses captured, (\d+) revisited \(unchanged\), (\d+) young articles not "
-                        r"requested, (\d+) articles derived$", result.stdout, re.M)
+    crawls = re.findall(
+        r"^  (\d+) responses captured, (\d+) revisited \(unchanged\), (\d+) young articles not "
+        r"requested, (\d+) articles derived$",
+        result.stdout,
+        re.M,
+    )
     assert len(crawls) == 5
     assert all(int(revisited) > 0 and int(derived) == 0 for _, revisited, _, derived in crawls)
     assert sum(int(young) for _, _, young, _ in crawls) == len(expected_articles())
@@ -64,10 +69,13 @@ def test_demo_day_2_an_article_taken_down_keeps_its_text_and_is_marked_removed(d
     archive, base, _ = demo
     again = tmp_path / "archive"
     shutil.copytree(archive, again)
-    result = run_scrapy("demo", "--day", "2", "-s", f"ARCHIVE_DIR={again}", "-s", f"DEMO_PORT={base.rsplit(':', 1)[1]}",
-                        timeout=900)
+    result = run_scrapy(
+        "demo", "--day", "2", "-s", f"ARCHIVE_DIR={again}", "-s", f"DEMO_PORT={base.rsplit(':', 1)[1]}", timeout=900
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"^crawling demo-news \.\.\.\n  .*, 1 taken down \(text kept\)$", result.stdout, re.M), result.stdout
+    assert re.search(r"^crawling demo-news \.\.\.\n  .*, 1 taken down \(text kept\)$", result.stdout, re.M), (
+        result.stdout
+    )
     texts = {p.relative_to(archive): p.read_bytes() for p in archive.glob("text/*/*.txt")}
     assert {p.relative_to(again): p.read_bytes() for p in again.glob("text/*/*.txt")} == texts
     manifest = [json.loads(x) for x in (again / "manifest.jsonl").read_text("utf-8").splitlines()]
@@ -84,8 +92,10 @@ def test_a_busy_demo_port_is_one_line(tmp_path):
         port = busy.getsockname()[1]
         result = run_scrapy("demo", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", "-s", f"DEMO_PORT={port}")
     assert result.returncode == 1
-    assert result.stderr.strip() == (f"demo site: 127.0.0.1:{port} is in use (another demo server?): stop it, "
-                                     "or choose another port (--port N; for `scrapy demo`: -s DEMO_PORT=N)")
+    assert result.stderr.strip() == (
+        f"demo site: 127.0.0.1:{port} is in use (another demo server?): stop it, "
+        "or choose another port (--port N; for `scrapy demo`: -s DEMO_PORT=N)"
+    )
     assert not (tmp_path / "archive").exists()
 
 
@@ -159,8 +169,7 @@ def test_warcio_check_passes_on_every_file(demo):
     files = sorted((archive / "warc").glob("*.warc.gz"))
     assert files and not list((archive / "warc").glob("*.open"))
     warcio = str(Path(sys.executable).parent / "warcio")
-    result = subprocess.run([warcio, "check", *map(str, files)],
-                            capture_output=True, text=True)
+    result = subprocess.run([warcio, "check", *map(str, files)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -181,6 +190,47 @@ def test_reports_count_boilerplate_removed_by_rule(demo):
         for key, value in json.loads(report.read_text()).items():
             if key.startswith("text/boilerplate/removed/"):
                 removed[key.rsplit("/", 1)[1]] = removed.get(key.rsplit("/", 1)[1], 0) + value
-    assert set(removed) <= {"share", "related", "editor", "breadcrumb", "copyright", "print-close",
-                            "prev-next", "app-prompt", "source-pattern", "repeated", "teaser"}
+    assert set(removed) <= {
+        "share",
+        "related",
+        "editor",
+        "breadcrumb",
+        "copyright",
+        "print-close",
+        "prev-next",
+        "app-prompt",
+        "source-pattern",
+        "repeated",
+        "teaser",
+    }
     assert removed.get("repeated", 0) >= 7  # the public-welfare portal repeats every title as captions
+
+
+def test_each_sources_report_counts_its_pages_articles_files_and_repairs(demo):
+    """The counters of every demo crawl's report against what the site and the archive hold."""
+    archive, base, _ = demo
+    reports = {}
+    for path in sorted((archive / "reports").glob("demo-*.json")):  # one crawl per source, in crawl order
+        stats = json.loads(path.read_text("utf-8"))
+        reports[path.name.rsplit("-", 3)[0]] = stats
+    assert sorted(reports) == ["demo-blog", "demo-corp", "demo-gongyi", "demo-news", "demo-wenming"]
+    for name, stats in reports.items():
+        channel = name.removeprefix("demo-")
+        articles = [a for a in expected_articles() if a.path.startswith(f"/{channel}/")]
+        fronts = [
+            yaml.safe_load(p.read_text("utf-8").split("---\n", 2)[1]) for p in (archive / "text" / name).glob("*.txt")
+        ]
+        assert stats["text/documents"] == stats["text/files/written"] == len(articles) == len(fronts), name
+        # every article page reached the spider (continuation pages with their article), and list pages too
+        assert stats["spider/article_pages"] == len(articles) + stats.get("spider/continuation_requests", 0), name
+        assert stats["spider/pages"] > stats["spider/article_pages"], name
+        assert stats["spider/example_page"] == f"{base}/{channel}/index.html", name
+        repaired = sum(1 for front in fronts if front["encoding"]["repairs"])
+        assert stats.get("text/encoding_repaired", 0) == repaired, name
+    assert sum(stats.get("text/encoding_repaired", 0) for stats in reports.values()) > 0  # the demo's mojibake
+    assert reports["demo-gongyi"]["text/boilerplate/removed/repeated"] > 0  # captions repeating the title
+    # the index after the last crawl (the five crawls share the archive) has one line per indexed record
+    last = json.loads(
+        sorted((archive / "reports").glob("demo-*.json"), key=lambda p: p.stat().st_mtime)[-1].read_text()
+    )
+    assert last["warc/index_lines"] == len((archive / "index.cdxj").read_text("utf-8").splitlines())

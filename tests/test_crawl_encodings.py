@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import yaml
 from scrapy.downloadermiddlewares.httpcompression import ACCEPTED_ENCODINGS
 from warcio.archiveiterator import ArchiveIterator
 
-from .conftest import run_scrapy
+from .conftest import mock_server, run_scrapy
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
@@ -37,18 +36,22 @@ ACCEPT = ", ".join(coding.decode() for coding in ACCEPTED_ENCODINGS)  # what Scr
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("enc")
-    proc = subprocess.Popen([sys.executable, str(HERE / "mockserver.py")], stdout=subprocess.PIPE, text=True)
-    try:
-        base = proc.stdout.readline().strip()
+    with mock_server() as base:
         (tmp / "seeds").mkdir()
         (tmp / "seeds" / "enc.yaml").write_text(SEED.format(base=base), "utf-8")
         archive = tmp / "archive"
-        result = run_scrapy("crawl", "enc", "-s", f"SEEDS_DIR={tmp / 'seeds'}", "-s", f"ARCHIVE_DIR={archive}",
-                            "-s", "TEXT_WORKERS=1", timeout=300)
+        result = run_scrapy(
+            "crawl",
+            "enc",
+            "-s",
+            f"SEEDS_DIR={tmp / 'seeds'}",
+            "-s",
+            f"ARCHIVE_DIR={archive}",
+            "-s",
+            "TEXT_WORKERS=1",
+            timeout=300,
+        )
         yield tmp, base, archive, result
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 def texts(root: Path) -> dict[str, tuple[dict, list[str]]]:
@@ -87,7 +90,11 @@ def test_every_article_has_its_text_origin_and_author(crawled):
     for url, (title, origin, author, paragraphs) in expected(base).items():
         front, body = got.pop(url)
         assert (front["title"], front["origin"], front["author"], front["published"]) == (
-            title, origin, author, "2025-05-06T08:30:00+08:00"), url
+            title,
+            origin,
+            author,
+            "2025-05-06T08:30:00+08:00",
+        ), url
         assert body == [title, *paragraphs], url
     assert got == {}  # nothing else, and not the broken page
 
@@ -98,10 +105,15 @@ def test_a_page_archived_without_text_is_never_silent(crawled):
     warnings = [line for line in result.stderr.splitlines() if "archived, no text" in line]
     assert len(warnings) == 1 and re.search(
         rf"\[crawler\.pipelines\] WARNING: {re.escape(broken)}: archived, no text \(bad-content-encoding\): "
-        r"corrupt zstd payload \(.+\)$", warnings[0]), warnings
-    assert re.search(r"crawl summary: \d+ responses captured, 0 revisited, 0 young articles skipped, 10 articles "
-                     r"derived, 1 without text \(bad-content-encoding 1\), 0 failed \(due again\), 0 refused; .*"
-                     r"finish reason finished", result.stderr)
+        r"corrupt zstd payload \(.+\)$",
+        warnings[0],
+    ), warnings
+    assert re.search(
+        r"crawl summary: \d+ responses captured, 0 revisited, 0 young articles skipped, 10 articles "
+        r"derived, 1 without text \(bad-content-encoding 1\), 0 failed \(due again\), 0 refused; .*"
+        r"finish reason finished",
+        result.stderr,
+    )
     report = json.loads(sorted((archive / "reports").glob("enc-*.json"))[-1].read_text())
     assert report["text/dropped/bad-content-encoding"] == 1 and report["text/documents"] == enc_count(ACCEPT)
     assert report["httpcompression/undecodable"] == 1
@@ -109,8 +121,11 @@ def test_a_page_archived_without_text_is_never_silent(crawled):
     verify = run_scrapy("verify", "-s", f"ARCHIVE_DIR={archive}", "-s", f"SEEDS_DIR={tmp / 'seeds'}")
     assert verify.returncode == 0, verify.stdout + verify.stderr
     listed = [line for line in verify.stdout.splitlines() if line.startswith("no text: ")]
-    assert len(listed) == 1 and re.match(rf"no text: {re.escape(broken)} \(.+\.warc\.gz:\d+\): bad-content-encoding: "
-                                         r"corrupt zstd payload \(", listed[0]), verify.stdout
+    assert len(listed) == 1 and re.match(
+        rf"no text: {re.escape(broken)} \(.+\.warc\.gz:\d+\): bad-content-encoding: "
+        r"corrupt zstd payload \(",
+        listed[0],
+    ), verify.stdout
     assert verify.stdout.splitlines()[-1].endswith(", 1 captured articles without text; 0 problem(s)")
 
 
@@ -122,14 +137,18 @@ def test_extract_under_a_name_with_brackets_commas_and_spaces(crawled, tmp_path)
     out = tmp_path / "out"
     result = run_scrapy("extract", str(odd), "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (f"extracted {enc_count(ACCEPT)} documents into {out}; "
-                             "without text: bad-content-encoding 1, no-text 1, not-html 1\n")
+    assert result.stdout == (
+        f"extracted {enc_count(ACCEPT)} documents into {out}; "
+        "without text: bad-content-encoding 1, no-text 1, not-html 1\n"
+    )
     crawl_texts = texts(archive)
     for url, (front, body) in texts(out).items():
         assert front["warc"]["file"] == "crawl[1], part 2.warc.gz"
         assert front["source"] == "enc"  # the warcinfo's source
         assert body == crawl_texts[url][1]
-        assert {k: v for k, v in front.items() if k != "warc"} == {k: v for k, v in crawl_texts[url][0].items() if k != "warc"}
+        assert {k: v for k, v in front.items() if k != "warc"} == {
+            k: v for k, v in crawl_texts[url][0].items() if k != "warc"
+        }
     assert len(texts(out)) == enc_count(ACCEPT)
 
 
@@ -146,28 +165,37 @@ politeness: {{delay: 0, concurrency: 4, robots: false}}
 
 
 def test_bad_feeds_and_sitemaps_cost_one_line_each_and_the_crawl_goes_on(tmp_path):
-    proc = subprocess.Popen([sys.executable, str(HERE / "mockserver.py")], stdout=subprocess.PIPE, text=True)
-    try:
-        base = proc.stdout.readline().strip()
+    with mock_server() as base:
         (tmp_path / "seeds").mkdir()
         (tmp_path / "seeds" / "maps.yaml").write_text(SITEMAP_SEED.format(base=base), "utf-8")
         archive = tmp_path / "archive"
-        result = run_scrapy("crawl", "maps", "-s", f"SEEDS_DIR={tmp_path / 'seeds'}", "-s", f"ARCHIVE_DIR={archive}",
-                            "-s", "TEXT_WORKERS=1", timeout=300)
-    finally:
-        proc.kill()
-        proc.wait()
+        result = run_scrapy(
+            "crawl",
+            "maps",
+            "-s",
+            f"SEEDS_DIR={tmp_path / 'seeds'}",
+            "-s",
+            f"ARCHIVE_DIR={archive}",
+            "-s",
+            "TEXT_WORKERS=1",
+            timeout=300,
+        )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
-    warnings = sorted(re.sub(r"^.*\[crawler\.spiders\] WARNING: ", "", line)
-                      for line in result.stderr.splitlines() if "[crawler.spiders] WARNING" in line)
-    assert warnings == sorted([
-        f"{base}/sm/damaged.xml.gz: sitemap: damaged gzip data (the gzip payload ends before its end "
-        "(a truncated download)), ignored",
-        f"{base}/sm/bomb.xml.gz: sitemap: larger than 52428800 bytes decompressed, ignored",
-        f"{base}/sm/page.html: sitemap: not a sitemap, ignored",
-        f"{base}/sm/notfeed.xml: feed: not an RSS or Atom feed, ignored",
-    ])
+    warnings = sorted(
+        re.sub(r"^.*\[crawler\.spiders\] WARNING: ", "", line)
+        for line in result.stderr.splitlines()
+        if "[crawler.spiders] WARNING" in line
+    )
+    assert warnings == sorted(
+        [
+            f"{base}/sm/damaged.xml.gz: sitemap: damaged gzip data (the gzip payload ends before its end "
+            "(a truncated download)), ignored",
+            f"{base}/sm/bomb.xml.gz: sitemap: larger than 52428800 bytes decompressed, ignored",
+            f"{base}/sm/page.html: sitemap: not a sitemap, ignored",
+            f"{base}/sm/notfeed.xml: feed: not an RSS or Atom feed, ignored",
+        ]
+    )
     assert sorted(texts(archive)) == [f"{base}/enc/a{n}.html" for n in (0, 1, 2, 5)]
     report = json.loads(sorted((archive / "reports").glob("maps-*.json"))[-1].read_text())
     assert (report["spider/ignored/sitemap"], report["spider/ignored/feed"]) == (3, 1)

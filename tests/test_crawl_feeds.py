@@ -16,8 +16,9 @@ ARTICLES = 7  # /news/ articles of the demo site
 
 
 def crawl(archive, url: str, *args: str):
-    return run_scrapy("crawl", "demo-news", "-s", f"ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING", *args,
-                      env={"DEMO_SITE": url})
+    return run_scrapy(
+        "crawl", "demo-news", "-s", f"ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING", *args, env={"DEMO_SITE": url}
+    )
 
 
 def test_feed_exports_write_the_export_columns(tmp_path):
@@ -40,8 +41,20 @@ def test_feed_exports_write_the_export_columns(tmp_path):
         assert sorted(item["id"] for item in items) == sorted(exported)
         for item in items:
             row = exported[item["id"]]
-            for column in ("url", "source", "title", "published", "author", "origin", "fetched", "warc_file",
-                           "warc_offset", "warc_record_id", "warc_payload_digest", "encoding_used"):
+            for column in (
+                "url",
+                "source",
+                "title",
+                "published",
+                "author",
+                "origin",
+                "fetched",
+                "warc_file",
+                "warc_offset",
+                "warc_record_id",
+                "warc_payload_digest",
+                "encoding_used",
+            ):
                 assert item[column] == row[column], column
             assert item["text"] and set(row["text"].split("\n")) <= set(item["text"].split("\n"))
             assert item["sha256"] is None and item["cluster"] is None  # known once the archive is finalized
@@ -53,7 +66,8 @@ def test_feed_exports_write_the_export_columns(tmp_path):
         assert again.returncode == 1
         assert again.stderr.splitlines()[-1] == (
             f"error: crawl of demo-news failed: no item written to {tmp_path / 'again.jsonl'}: no article was "
-            "derived in this crawl (`scrapy export` writes every article of the archive)")
+            "derived in this crawl (`scrapy export` writes every article of the archive)"
+        )
 
 
 def test_without_text_a_page_item_gives_its_url_and_source_never_its_bytes(tmp_path):

@@ -22,10 +22,15 @@ from crawler.text.model import document_id
 
 from .conftest import ROOT, run_scrapy
 
-_SENTENCES = ("街道召开居民议事会，把大家的意见逐条记录下来", "施工队分段封闭、夜间运料，尽量不影响居民出行",
-              "志愿者挨家挨户走访独居老人，登记他们的实际需要", "项目资金由区财政和社会捐赠共同承担，账目每月公示",
-              "社区请来专业机构评估效果，并根据反馈调整做法", "居民代表全程参与验收，对发现的问题当场提出整改意见",
-              "相关部门表示将总结经验，在更多社区推广这一做法")
+_SENTENCES = (
+    "街道召开居民议事会，把大家的意见逐条记录下来",
+    "施工队分段封闭、夜间运料，尽量不影响居民出行",
+    "志愿者挨家挨户走访独居老人，登记他们的实际需要",
+    "项目资金由区财政和社会捐赠共同承担，账目每月公示",
+    "社区请来专业机构评估效果，并根据反馈调整做法",
+    "居民代表全程参与验收，对发现的问题当场提出整改意见",
+    "相关部门表示将总结经验，在更多社区推广这一做法",
+)
 _NUMBERS = "一二三四五六七"
 
 
@@ -45,30 +50,52 @@ PAGED = {
 }
 #: links that look like a next page and are not: (address, extra markup)
 PITFALLS = {
-    "epaper-37": ("epaper/content_1001_37.htm",
-                  '<div class="pager"><a href="content_1001_36.htm">上一页</a> <a href="content_1001_38.htm">下一页</a></div>'),
-    "epaper-38": ("epaper/content_1001_38.htm",
-                  '<div class="pager"><a href="content_1001_37.htm">上一页</a> <a href="content_1001_39.htm">下一页</a></div>'),
-    "comments": ("content/show.php?id=58",
-                 '<div class="comment-box"><p>网友评论</p><a href="/news/content/show.php?id=58&amp;page=2">2</a> '
-                 '<a href="/news/content/show.php?id=58&amp;page=2">下一页</a></div>'),
-    "nav": ("2024/05/c_0601p.html",
-            '<div class="page_nav">上一篇：<a href="/news/2024/05/c_0506a.html">梧桐街道“银龄食堂”开张</a><br>'
-            '<a href="/news/2024/05/c_0601p_1.html">下一篇：楼道长上岗</a></div>'
-            '<div class="pager"><a href="/news/list_2.html">下一页</a> '
-            '<a href="http://other.example.cn/news/2024/05/c_0601p_2.html">下一页</a> '
-            '<a href="/news/2024/05/abd_2.shtml">下一页</a></div>'),
+    "epaper-37": (
+        "epaper/content_1001_37.htm",
+        '<div class="pager"><a href="content_1001_36.htm">上一页</a> <a href="content_1001_38.htm">下一页</a></div>',
+    ),
+    "epaper-38": (
+        "epaper/content_1001_38.htm",
+        '<div class="pager"><a href="content_1001_37.htm">上一页</a> <a href="content_1001_39.htm">下一页</a></div>',
+    ),
+    "comments": (
+        "content/show.php?id=58",
+        '<div class="comment-box"><p>网友评论</p><a href="/news/content/show.php?id=58&amp;page=2">2</a> '
+        '<a href="/news/content/show.php?id=58&amp;page=2">下一页</a></div>',
+    ),
+    "nav": (
+        "2024/05/c_0601p.html",
+        '<div class="page_nav">上一篇：<a href="/news/2024/05/c_0506a.html">梧桐街道“银龄食堂”开张</a><br>'
+        '<a href="/news/2024/05/c_0601p_1.html">下一篇：楼道长上岗</a></div>'
+        '<div class="pager"><a href="/news/list_2.html">下一页</a> '
+        '<a href="http://other.example.cn/news/2024/05/c_0601p_2.html">下一页</a> '
+        '<a href="/news/2024/05/abd_2.shtml">下一页</a></div>',
+    ),
 }
-FIRST_PAGES = [r"/news/\d{4}/\d{2}/\w+\.html$", r"/news/2024/05/(content_\d+\.htm|[a-z]+\d*\.s?html)$",
-               r"/news/content/show\.php\?id=\d+$", r"/news/epaper/content_\d+_\d+\.htm$"]
-EVERY_PAGE = [r"/news/\d{4}/\d{2}/[\w-]+\.s?html?$", r"/news/content/show\.php\?id=\d+(&page=\w+)?$",
-              r"/news/epaper/content_\d+_\d+\.htm$"]
+FIRST_PAGES = [
+    r"/news/\d{4}/\d{2}/\w+\.html$",
+    r"/news/2024/05/(content_\d+\.htm|[a-z]+\d*\.s?html)$",
+    r"/news/content/show\.php\?id=\d+$",
+    r"/news/epaper/content_\d+_\d+\.htm$",
+]
+EVERY_PAGE = [
+    r"/news/\d{4}/\d{2}/[\w-]+\.s?html?$",
+    r"/news/content/show\.php\?id=\d+(&page=\w+)?$",
+    r"/news/epaper/content_\d+_\d+\.htm$",
+]
 
 
 def article(name: str, address: str, day: int, count: int, **extra) -> dict:
-    return {"slug": f"2024/04/x{name.replace('-', '')}", "address": address, "title": f"测试文章：{name}的报道",
-            "published": f"2024-04-{day:02d} 09:00", "source": "青禾日报", "author": "测试者",
-            "paragraphs": paragraphs(f"{name}项目", count), **extra}
+    return {
+        "slug": f"2024/04/x{name.replace('-', '')}",
+        "address": address,
+        "title": f"测试文章：{name}的报道",
+        "published": f"2024-04-{day:02d} 09:00",
+        "source": "青禾日报",
+        "author": "测试者",
+        "paragraphs": paragraphs(f"{name}项目", count),
+        **extra,
+    }
 
 
 def make_site(tmp_path: Path, rule: list[str]) -> tuple[Path, Path]:
@@ -77,8 +104,7 @@ def make_site(tmp_path: Path, rule: list[str]) -> tuple[Path, Path]:
     path = content / "news.yaml"
     data = yaml.safe_load(path.read_text("utf-8"))
     for day, (style, (address, pages, extra)) in enumerate(PAGED.items(), 1):
-        data["articles"].append(article(style, address, day, pages[-1] + 2, pages=pages,
-                                        **{"paging": style, **extra}))
+        data["articles"].append(article(style, address, day, pages[-1] + 2, pages=pages, **{"paging": style, **extra}))
     for day, (name, (address, markup)) in enumerate(PITFALLS.items(), 10):
         data["articles"].append(article(name, address, day, 3, extra=markup))
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
@@ -94,8 +120,17 @@ def crawl(tmp_path: Path, seeds: Path, url: str, offset: str = "0") -> dict:
     """Crawl; the report's stats (the summary line under ``"summary"``)."""
     archive = tmp_path / "archive"
     before = set((archive / "reports").glob("*.json")) if (archive / "reports").is_dir() else set()
-    result = run_scrapy("crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}",
-                        "-s", f"STATE_CLOCK_OFFSET={offset}", env={"DEMO_SITE": url})
+    result = run_scrapy(
+        "crawl",
+        "demo-news",
+        "-s",
+        f"SEEDS_DIR={seeds}",
+        "-s",
+        f"ARCHIVE_DIR={archive}",
+        "-s",
+        f"STATE_CLOCK_OFFSET={offset}",
+        env={"DEMO_SITE": url},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     [report] = set((archive / "reports").glob("*.json")) - before
     [summary] = [line for line in result.stderr.splitlines() if "crawl summary:" in line]
@@ -134,11 +169,15 @@ def test_one_text_per_multi_page_article(tmp_path, rule):
         stats = crawl(tmp_path, seeds, url)
         texts = sorted((tmp_path / "archive" / "text" / "demo-news").glob("*.txt"))
         assert len(texts) == 7 + len(PAGED) + len(PITFALLS)  # the news channel's 7, and one per article here
-        for day, (style, (address, pages, extra)) in enumerate(PAGED.items(), 1):
+        for style, (address, pages, extra) in PAGED.items():
             matter, body = text_of(tmp_path, f"{url}/news/{address}")
             assert body == [f"测试文章：{style}的报道", *paragraphs(f"{style}项目", pages[-1] + 2)], style
-            used = [f"{url}{p}" for p in ([single_path(f"/news/{address}", "next")] if extra.get("single")
-                                          else continuation_paths(style))]
+            used = [
+                f"{url}{p}"
+                for p in (
+                    [single_path(f"/news/{address}", "next")] if extra.get("single") else continuation_paths(style)
+                )
+            ]
             assert [p["url"] for p in matter["pages"]] == [f"{url}/news/{address}", *used], style
             assert matter["title"] == f"测试文章：{style}的报道" and matter["author"] == "测试者"
             assert all(p["record_id"].startswith("<urn:uuid:") for p in matter["pages"])
@@ -157,7 +196,11 @@ def test_one_text_per_multi_page_article(tmp_path, rule):
         assert stats["spider/continuation_requests"] == sum(len(continuation_paths(s)) for s in PAGED)
         assert stats["text/multipage"] == len(PAGED)
         pages = len(PAGED) + sum(len(continuation_paths(s)) for s in PAGED)
-        assert f"{7 + len(PAGED) + len(PITFALLS)} articles derived ({len(PAGED)} multi-page, {pages} pages)" in stats["summary"]
+        assert stats["text/multipage_pages"] == pages
+        assert (
+            f"{7 + len(PAGED) + len(PITFALLS)} articles derived ({len(PAGED)} multi-page, {pages} pages)"
+            in stats["summary"]
+        )
         assert "text/dropped/no-text" not in stats
         rebuild_check(tmp_path, seeds)
 
@@ -192,13 +235,18 @@ def test_recrawls_skip_and_revalidate_continuation_pages_with_their_article(tmp_
         start = len(requests(log))
         stats = crawl(tmp_path, seeds, url, offset="16d")
         first = f"/news/{PAGED['trs-bar'][0]}"
-        assert (first, "304") in requests(log)[start:] and (page_path(first, "trs-bar", 1), "200") in requests(log)[start:]
+        assert (first, "304") in requests(log)[start:] and (page_path(first, "trs-bar", 1), "200") in requests(log)[
+            start:
+        ]
         now = {p.name: p.read_bytes() for p in (tmp_path / "archive" / "text" / "demo-news").glob("*.txt")}
         changed = f"{document_id(url + first)}.txt"
         assert [name for name in sorted(now) if now[name] != day1[name]] == [changed]
         matter, body = text_of(tmp_path, url + first)
         assert body[3] == "（更正）" + paragraphs("trs-bar项目", 6)[2] and len(body) == 7
-        assert [p["url"] for p in matter["pages"]] == [url + first, *(f"{url}{p}" for p in continuation_paths("trs-bar"))]
+        assert [p["url"] for p in matter["pages"]] == [
+            url + first,
+            *(f"{url}{p}" for p in continuation_paths("trs-bar")),
+        ]
         assert matter["pages"][0]["fetched"] < matter["pages"][1]["fetched"] == matter["fetched"]
         assert stats["text/edited"] == 1 and stats["text/multipage"] == 1
         rebuild_check(tmp_path, seeds)

@@ -23,8 +23,11 @@ from crawler.text.model import document_id
 from .conftest import ROOT, run_scrapy
 
 ABOUT_DELETION = {
-    "slug": "2024/05/c_0524h", "title": "清理网络谣言专项行动通报：三千余条不实信息已被删除",
-    "published": "2024-05-24 16:00", "source": "青禾日报", "author": "宋雨桐",
+    "slug": "2024/05/c_0524h",
+    "title": "清理网络谣言专项行动通报：三千余条不实信息已被删除",
+    "published": "2024-05-24 16:00",
+    "source": "青禾日报",
+    "author": "宋雨桐",
     "paragraphs": [
         "青禾市网信办24日通报，专项行动开展一个月来，辖区各平台已删除不实信息三千余条，关闭违规账号二百一十个。",
         "通报说，被删除的内容主要是编造的灾情、伪造的招聘启事和冒充官方发布的通知。相关平台发布的帖子已被删除或下线，页面不存在的链接也已清理。",
@@ -47,8 +50,10 @@ def site(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     seed = (ROOT / "seeds" / "demo-news.yaml").read_text("utf-8")
-    seed = seed.replace(r"articles: ['/news/\d{4}/\d{2}/\w+\.html$']",
-                        r"articles: ['/news/\d{4}/\d{2}/\w+\.html$', '/news/content/show\.php\?id=\d+$']")
+    seed = seed.replace(
+        r"articles: ['/news/\d{4}/\d{2}/\w+\.html$']",
+        r"articles: ['/news/\d{4}/\d{2}/\w+\.html$', '/news/content/show\.php\?id=\d+$']",
+    )
     assert "show" in seed
     (seeds / "demo-news.yaml").write_text(seed + "refresh: {articles_after: 0s}\n", "utf-8")
     return tmp_path, content, seeds
@@ -65,8 +70,9 @@ def crawl(tmp_path: Path, seeds: Path, url: str) -> tuple[dict, str]:
     """Crawl; the report's stats and the summary line."""
     archive = tmp_path / "archive"
     reports = set((archive / "reports").glob("*.json")) if (archive / "reports").is_dir() else set()
-    result = run_scrapy("crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}",
-                        env={"DEMO_SITE": url})
+    result = run_scrapy(
+        "crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}", env={"DEMO_SITE": url}
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     [report] = set((archive / "reports").glob("*.json")) - reports
     [summary] = [line for line in result.stderr.splitlines() if "crawl summary:" in line]
@@ -117,29 +123,45 @@ def test_not_articles_takedowns_and_a_wall_over_three_days(site):
         assert len(odd) == len(NOT_ARTICLES) == 8 and not odd & set(day1)
         assert "清理网络谣言专项行动通报" in day1[ids[-1]].decode()
         kinds = {k: v for k, v in stats.items() if k.startswith("pagekind/")}
-        assert kinds == {"pagekind/notice": 2, "pagekind/redirect-home": 2, "pagekind/redirect-error": 1,
-                         "pagekind/redirect-list": 1, "pagekind/wall": 2}
+        assert kinds == {
+            "pagekind/notice": 2,
+            "pagekind/redirect-home": 2,
+            "pagekind/redirect-error": 1,
+            "pagekind/redirect-list": 1,
+            "pagekind/wall": 2,
+        }
         assert "8 not articles (notice 2, redirect-error 1, redirect-home 2, redirect-list 1, wall 2)" in summary
         assert stats["text/documents"] == 8 and "text/removed" not in stats
         consistent(tmp_path, seeds)
 
         # day 2: one article answers 404, one is a status-200 "该文章已下线" page, one is behind a wall
-        gone, notice, walled = (f"{url}/news/{a['slug']}.html" for a in
-                                yaml.safe_load((content / "news.yaml").read_text("utf-8"))["articles"][1:4])
+        gone, notice, walled = (
+            f"{url}/news/{a['slug']}.html"
+            for a in yaml.safe_load((content / "news.yaml").read_text("utf-8"))["articles"][1:4]
+        )
         state_before = state_of(tmp_path, walled)
         assert state_before[0].startswith("sha1:") and state_before[2] > 0
-        edit(content, lambda items: [items[i].__setitem__("shows", shows)
-                                     for i, shows in ((1, "http-404"), (2, "notice"), (3, "wall"))])
+        edit(
+            content,
+            lambda items: [
+                items[i].__setitem__("shows", shows) for i, shows in ((1, "http-404"), (2, "notice"), (3, "wall"))
+            ],
+        )
         stats, summary = crawl(tmp_path, seeds, url)
         assert texts(tmp_path) == day1  # every text file byte-identical, the taken-down ones included
         entries = manifest(tmp_path)
         removed_at = responses(tmp_path, gone)[-1]
         assert removed_at[1] == "404"
         assert {k: entries[document_id(gone)][k] for k in ("removed", "removed_evidence", "history")} == {
-            "removed": removed_at[0], "removed_evidence": "http-404",
-            "history": [{"event": "removed", "fetched": removed_at[0], "evidence": "http-404"}]}
+            "removed": removed_at[0],
+            "removed_evidence": "http-404",
+            "history": [{"event": "removed", "fetched": removed_at[0], "evidence": "http-404"}],
+        }
         notice_at = responses(tmp_path, notice)[-1][0]
-        assert (entries[document_id(notice)]["removed"], entries[document_id(notice)]["removed_evidence"]) == (notice_at, "notice")
+        assert (entries[document_id(notice)]["removed"], entries[document_id(notice)]["removed_evidence"]) == (
+            notice_at,
+            "notice",
+        )
         assert [i for i, e in entries.items() if "removed" in e] == sorted([document_id(gone), document_id(notice)])
         assert [i for i, e in entries.items() if "history" in e] == sorted([document_id(gone), document_id(notice)])
         assert "removed" not in entries[document_id(walled)]
@@ -165,7 +187,9 @@ def test_not_articles_takedowns_and_a_wall_over_three_days(site):
 
 def state_of(tmp_path: Path, url: str) -> tuple:
     with sqlite3.connect(tmp_path / "archive" / "state.sqlite") as db:
-        return db.execute("SELECT payload_digest, record_id, fetched_at, etag FROM urls WHERE url = ?", (url,)).fetchone()
+        return db.execute(
+            "SELECT payload_digest, record_id, fetched_at, etag FROM urls WHERE url = ?", (url,)
+        ).fetchone()
 
 
 def test_recrawls_of_a_server_without_validators_keep_every_text_file(tmp_path):

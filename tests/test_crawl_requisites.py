@@ -28,8 +28,9 @@ def crawl(tmp_path: Path, url: str, *settings: str, seed_extra: str = "") -> tup
     archive = tmp_path / "archive"
     before = set((archive / "reports").glob("*.json")) if (archive / "reports").is_dir() else set()
     extra = [arg for setting in settings for arg in ("-s", setting)]
-    result = run_scrapy("crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}", *extra,
-                        env={"DEMO_SITE": url})
+    result = run_scrapy(
+        "crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}", *extra, env={"DEMO_SITE": url}
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     [report] = set((archive / "reports").glob("*.json")) - before
     [summary] = [line for line in result.stderr.splitlines() if "crawl summary:" in line]
@@ -78,8 +79,9 @@ def test_requisites_are_fetched_once_archived_and_never_texts(tmp_path):
         assert requested(tmp_path / "server.log") == [(p, "304") for p in REQUISITES]
         assert (stats["requisites/requested"], stats["requisites/captured"]) == (3, 3)
         assert "; 3 page requisites; " in summary
-        assert {path: [kind for kind, _ in found] for path, found in records(archive).items() if path in REQUISITES} \
-            == {path: ["response", "revisit"] for path in REQUISITES}
+        assert {
+            path: [kind for kind, _ in found] for path, found in records(archive).items() if path in REQUISITES
+        } == {path: ["response", "revisit"] for path in REQUISITES}
 
 
 def test_requisites_off_in_the_seed_and_the_crawl_cap(tmp_path):
@@ -98,18 +100,31 @@ def test_requisites_off_in_the_seed_and_the_crawl_cap(tmp_path):
         assert stats["requisites/capped"] >= 1 and "; 1 page requisites; " in summary
 
 
-@pytest.mark.parametrize(("html", "expected"), [
-    ('<img src="a.png" srcset="b.png 1x, c.png 2x"><img src="data:image/gif;base64,AAAA">',
-     ["http://h/d/a.png", "http://h/d/b.png", "http://h/d/c.png"]),
-    (('<head><base href="http://h/base/"><link rel="stylesheet" href="s.css"><link rel="shortcut icon" href="/f.ico">'
-      '<link rel="alternate" href="/feed.xml"><link rel="preload" as="font" href="f.woff2"></head>'
-      '<script src="//cdn.h/x.js"></script><script>var a = "b.js";</script>'),
-     ["http://h/base/s.css", "http://h/f.ico", "http://h/base/f.woff2", "http://cdn.h/x.js"]),
-    (('<style>@import "i.css"; .x { background: url( \'bg.jpg\' ) }</style><div style="background:url(d.png#frag)">'
-      '<picture><source srcset="p.webp"></picture></div><a href="x.png">x</a>'),
-     ["http://h/d/i.css", "http://h/d/bg.jpg", "http://h/d/p.webp", "http://h/d/d.png"]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (
+            '<img src="a.png" srcset="b.png 1x, c.png 2x"><img src="data:image/gif;base64,AAAA">',
+            ["http://h/d/a.png", "http://h/d/b.png", "http://h/d/c.png"],
+        ),
+        (
+            (
+                '<head><base href="http://h/base/"><link rel="stylesheet" href="s.css"><link rel="shortcut icon" href="/f.ico">'
+                '<link rel="alternate" href="/feed.xml"><link rel="preload" as="font" href="f.woff2"></head>'
+                '<script src="//cdn.h/x.js"></script><script>var a = "b.js";</script>'
+            ),
+            ["http://h/base/s.css", "http://h/f.ico", "http://h/base/f.woff2", "http://cdn.h/x.js"],
+        ),
+        (
+            (
+                '<style>@import "i.css"; .x { background: url( \'bg.jpg\' ) }</style><div style="background:url(d.png#frag)">'
+                '<picture><source srcset="p.webp"></picture></div><a href="x.png">x</a>'
+            ),
+            ["http://h/d/i.css", "http://h/d/bg.jpg", "http://h/d/p.webp", "http://h/d/d.png"],
+        ),
+        ("", []),
+    ],
+)
 def test_page_requisites_of_html(html, expected):
     from lxml.html import fromstring
 
@@ -124,10 +139,15 @@ def test_page_requisites_of_html(html, expected):
 def test_css_requisites_and_stylesheets():
     from crawler.requisites import css_requisites, is_stylesheet
 
-    css = ('@font-face { src: url("../fonts/a.woff2") format("woff2"), url(a.ttf); }\n'
-           "body { background: url(data:image/png;base64,AA) } .b { background: url('/img/b.png') }")
+    css = (
+        '@font-face { src: url("../fonts/a.woff2") format("woff2"), url(a.ttf); }\n'
+        "body { background: url(data:image/png;base64,AA) } .b { background: url('/img/b.png') }"
+    )
     assert css_requisites(css, "http://h/css/site.css") == [
-        "http://h/fonts/a.woff2", "http://h/css/a.ttf", "http://h/img/b.png"]
+        "http://h/fonts/a.woff2",
+        "http://h/css/a.ttf",
+        "http://h/img/b.png",
+    ]
     assert is_stylesheet("http://h/x", "text/css; charset=utf-8") and not is_stylesheet("http://h/x.css", "text/html")
     assert is_stylesheet("http://h/x.css", None)
 
@@ -155,11 +175,14 @@ def test_the_same_requisite_under_two_urls_is_archived_once(tmp_path):
     paragraph = "市图书馆本周延长开放时间，读者可以在晚间借阅图书、参加讲座，并使用新开放的自习区。"
     pages = {
         "/index.html": ("text/html; charset=utf-8", b'<html><body><a href="/a1.html">a</a></body></html>'),
-        "/a1.html": ("text/html; charset=utf-8", (
-            "<html><head><title>图书馆延长开放时间</title></head><body><h1>图书馆延长开放时间</h1>"
-            + "".join(f"<p>{paragraph}第{n}段。</p>" for n in range(8))
-            + '<img src="/img/one.png"><img src="/img/two.png"><img src="/img/other.png"></body></html>'
-        ).encode()),
+        "/a1.html": (
+            "text/html; charset=utf-8",
+            (
+                "<html><head><title>图书馆延长开放时间</title></head><body><h1>图书馆延长开放时间</h1>"
+                + "".join(f"<p>{paragraph}第{n}段。</p>" for n in range(8))
+                + '<img src="/img/one.png"><img src="/img/two.png"><img src="/img/other.png"></body></html>'
+            ).encode(),
+        ),
         "/img/one.png": ("image/png", image),
         "/img/two.png": ("image/png", image),
         "/img/other.png": ("image/png", image[::-1]),
@@ -195,21 +218,34 @@ def test_the_same_requisite_under_two_urls_is_archived_once(tmp_path):
             for record in ArchiveIterator(fh):
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 if record.rec_type in ("response", "revisit") and "/img/" in url:
-                    found[url.removeprefix(base)] = (record.rec_type, record.rec_headers.get_header("WARC-Profile"),
-                                                     record.rec_headers.get_header("WARC-Refers-To-Target-URI"),
-                                                     record.rec_headers.get_header("WARC-Payload-Digest"),
-                                                     record.content_stream().read())
+                    found[url.removeprefix(base)] = (
+                        record.rec_type,
+                        record.rec_headers.get_header("WARC-Profile"),
+                        record.rec_headers.get_header("WARC-Refers-To-Target-URI"),
+                        record.rec_headers.get_header("WARC-Payload-Digest"),
+                        record.content_stream().read(),
+                    )
     assert found["/img/other.png"][:3] == ("response", None, None)
     assert found["/img/other.png"][4] == image[::-1]
     first, second = sorted(["/img/one.png", "/img/two.png"], key=lambda p: found[p][0] != "response")
     assert found[first][:3] == ("response", None, None) and found[first][4] == image
-    assert found[second][:3] == ("revisit", "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
-                                 base + first)
+    assert found[second][:3] == (
+        "revisit",
+        "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
+        base + first,
+    )
     assert found[second][3] == found[first][3] and found[second][4] == b""
     [report] = (archive / "reports").glob("*.json")
     stats = json.loads(report.read_text("utf-8"))
     assert (stats["requisites/captured"], stats["requisites/same_payload"]) == (3, 1)
-    checked = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", "-v",
-                              *map(str, sorted((archive / "warc").glob("*.warc.gz")))],
-                             capture_output=True, text=True)
+    checked = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "warcio"),
+            "check",
+            "-v",
+            *map(str, sorted((archive / "warc").glob("*.warc.gz"))),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert checked.returncode == 0, checked.stdout[-2000:]

@@ -9,7 +9,6 @@ import shutil
 import socket
 import xml.etree.ElementTree as ET
 from html import unescape
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,7 +16,13 @@ import yaml
 
 from crawler.demo.server import DemoServer
 from crawler.demo.sitegen import (
-    CONTENT_DIR, DemoContentError, annotate, build_site, expected_articles, load_content, mojibake,
+    CONTENT_DIR,
+    DemoContentError,
+    annotate,
+    build_site,
+    expected_articles,
+    load_content,
+    mojibake,
 )
 
 ARTICLE_URL = re.compile(r"^/(news|wenming|gongyi|corp|blog)/\d{4}/\d{2}/\w+\.html$")
@@ -65,6 +70,7 @@ def body_paragraphs(html: str, container: str) -> list[str]:
 
 # -- content and build --------------------------------------------------------------------------
 
+
 def test_build_is_deterministic_and_sorted(site):
     again = build_site()
     assert again == site
@@ -92,7 +98,8 @@ def test_url_shapes(site):
     assert pages == {"/wenming/2023/10/t20231001_3290_1.html", "/wenming/2023/10/t20231001_3290_2.html"}
     assert {p for p in site if ARTICLE_URL.match(p)} == articles | pages
     assert {p for p in site if LIST_URL.match(p)} == {
-        f"/{s}/{n}.html" for s in ("news", "wenming", "gongyi", "corp", "blog") for n in ("index", "list_2")}
+        f"/{s}/{n}.html" for s in ("news", "wenming", "gongyi", "corp", "blog") for n in ("index", "list_2")
+    }
 
 
 def test_published_as_iso_8601():
@@ -125,11 +132,11 @@ def test_lost_byte_shifts_a_gbk_run(site):
     expected = article("/gongyi/2022/04/art_1219")
     lossy = expected.paragraphs[1]
     at = lossy.index("\ufffd")
-    clean = lossy[:at] + "参" + lossy[at + 1:]
+    clean = lossy[:at] + "参" + lossy[at + 1 :]
     run = clean.encode("gbk")
     cut = len(clean[:at].encode("gbk")) + 1
     body = site[expected.path].body
-    assert run not in body and run[:cut] + run[cut + 1:] in body
+    assert run not in body and run[:cut] + run[cut + 1 :] in body
     assert clean not in body.decode("gbk", errors="replace")
 
 
@@ -150,6 +157,7 @@ def test_bad_content_names_the_file(tmp_path):
 
 # -- encodings and labels, through the real server ------------------------------------------------
 
+
 def test_news_is_utf8_and_gzip(served, site):
     a = article("/news/2024/05/c_0506a")
     status, headers, raw = fetch(served, a.path)
@@ -161,15 +169,23 @@ def test_news_is_utf8_and_gzip(served, site):
     assert gzip.decompress(raw) == site[a.path].body
     assert '<meta charset="utf-8">' in html
     assert body_paragraphs(html, '<div class="article"') == list(a.paragraphs)
-    for furniture in ("来源：青禾日报", "2024-05-06 11:20", "分享到：", "【<a", "责任编辑：陈一帆",
-                      "当前位置：", "相关阅读", "青禾新闻网版权所有"):
+    for furniture in (
+        "来源：青禾日报",
+        "2024-05-06 11:20",
+        "分享到：",
+        "【<a",
+        "责任编辑：陈一帆",
+        "当前位置：",
+        "相关阅读",
+        "青禾新闻网版权所有",
+    ):
         assert furniture in html
 
 
 def test_news_related_list_has_own_truncated_first_line(site):
     a = article("/news/2024/05/c_0506a")
     html = site[a.path].body.decode("utf-8")
-    related = html[html.index("相关阅读"):html.index("</ul>", html.index("相关阅读"))]
+    related = html[html.index("相关阅读") : html.index("</ul>", html.index("相关阅读"))]
     assert 5 <= related.count("<li>") <= 8
     assert f'<a href="{a.path}">{a.paragraphs[0][:22]}…</a>' in related
 
@@ -247,6 +263,7 @@ def test_blog_is_utf8_with_front_matter(served, site):
 
 # -- HTTP behaviour -------------------------------------------------------------------------------
 
+
 def test_revalidation_with_either_validator(served):
     status, headers, _ = fetch(served, "/news/2024/05/c_0512d.html")
     etag, modified = header(headers, "ETag"), header(headers, "Last-Modified")
@@ -277,7 +294,7 @@ def test_blog_chunked_framing_on_the_wire(served, site):
         if size == 0:
             assert rest == b"\r\n"
             break
-        body, rest = body + rest[:size], rest[size + 2:]
+        body, rest = body + rest[:size], rest[size + 2 :]
     assert body == site["/blog/feed.xml"].body.replace(b"127.0.0.1:8000", f"127.0.0.1:{parts.port}".encode())
     assert len(sizes) > 2
 
@@ -288,8 +305,11 @@ def test_rss_lists_every_blog_article_but_list_pages_do_not(served):
     links = [urlsplit(item.findtext("link")).path for item in feed.iter("item")]
     assert sorted(links) == sorted(blog)
     assert all(item.findtext("link").startswith(served) for item in feed.iter("item"))
-    listed = {p for page in ("/blog/index.html", "/blog/list_2.html")
-              for p in re.findall(r'href="(/blog/\d{4}/[^"]+)"', fetch(served, page)[2].decode().split('class="list"')[1])}
+    listed = {
+        p
+        for page in ("/blog/index.html", "/blog/list_2.html")
+        for p in re.findall(r'href="(/blog/\d{4}/[^"]+)"', fetch(served, page)[2].decode().split('class="list"')[1])
+    }
     assert listed < blog
 
 
@@ -307,7 +327,9 @@ def test_robots_root_cookies_private_and_404(served):
     assert (status, body) == (200, b"User-agent: *\nDisallow: /private/\n")
     status, headers, body = fetch(served, "/")
     assert [v for k, v in headers if k == "Set-Cookie"] == [
-        "visitor=demo-7f3a; Path=/; HttpOnly", "lang=zh-CN; Path=/; Max-Age=86400"]
+        "visitor=demo-7f3a; Path=/; HttpOnly",
+        "lang=zh-CN; Path=/; Max-Age=86400",
+    ]
     assert all(f'href="/{s}/index.html"' in body.decode() for s in ("news", "wenming", "gongyi", "corp", "blog"))
     assert b'href="/private/notice.html"' in fetch(served, "/wenming/list_2.html")[2]
     assert fetch(served, "/private/notice.html")[0] == 200
@@ -329,9 +351,13 @@ def test_log_counts_bodies(tmp_path):
         fetch(url, "/missing")
         gz = len(fetch(url, "/news/index.html")[2])
     lines = log.read_text("utf-8").splitlines()
-    assert lines == [f"GET /news/index.html 200 {gz}", "GET /news/index.html 304 0",
-                     "HEAD /blog/index.html 200 0", "GET /missing 404 " + lines[3].split()[-1],
-                     f"GET /news/index.html 200 {gz}"]
+    assert lines == [
+        f"GET /news/index.html 200 {gz}",
+        "GET /news/index.html 304 0",
+        "HEAD /blog/index.html 200 0",
+        "GET /missing 404 " + lines[3].split()[-1],
+        f"GET /news/index.html 200 {gz}",
+    ]
     assert sum(int(line.split()[-1]) > 0 for line in lines) == 3
 
 
@@ -357,11 +383,12 @@ def test_server_stops_even_when_the_block_raises():
         with server as url:
             proc = server.proc
             assert fetch(url, "/")[0] == 200
-            1 / 0
+            1 / 0  # noqa: B018  (an error inside the block: the server must stop all the same)
     assert proc.poll() is not None and server.proc is None
 
 
 # -- the generated channel (crawler/demo/bulk.py) ------------------------------------------------
+
 
 def bulk_site(tmp_path, **spec):
     (tmp_path / "big.yaml").write_text(yaml.safe_dump({"bulk": {"name": "big", **spec}}), "utf-8")
@@ -397,12 +424,17 @@ def test_the_repair_showcase_is_valid_utf8_with_each_chain_baked_in(site):
 
     chains = article("/blog/2024/03/canteen_mirror")
     shown = body_paragraphs(site[chains.path].body.decode("utf-8"), 'class="post-content"')
-    spans = [("gbk-as-big5", 20, 30), ("utf8-as-gbk", 32, 42), ("gbk-as-cp1252", 4, 16), ("utf8-as-cp1252", 31, 37),
-             ("utf8-twice", 16, 26)]
+    spans = [
+        ("gbk-as-big5", 20, 30),
+        ("utf8-as-gbk", 32, 42),
+        ("gbk-as-cp1252", 4, 16),
+        ("utf8-as-cp1252", 31, 37),
+        ("utf8-twice", 16, 26),
+    ]
     for got, clean, (chain, start, end) in zip(shown, chains.paragraphs, spans):
         assert got == clean[:start] + CHAINS[chain](clean[start:end]) + clean[end:], chain
     lost = article("/blog/2024/03/lunch_mirror")
     shown = body_paragraphs(site[lost.path].body.decode("utf-8"), 'class="post-content"')
     at = lost.paragraphs[0].index("\ufffd")
-    clean = lost.paragraphs[0][:at] + "出" + lost.paragraphs[0][at + 1:]
+    clean = lost.paragraphs[0][:at] + "出" + lost.paragraphs[0][at + 1 :]
     assert shown[0] == lost_byte_text(clean, at) != clean

@@ -19,6 +19,7 @@ from pathlib import Path
 import redis
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.demo.launcher import wait_until
 from crawler.demo.sitegen import expected_articles
 
 from .conftest import ROOT, free_port, run_scrapy
@@ -32,9 +33,25 @@ WORKER = ["-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.4", "-s", "LOG_
 
 def worker(archive: Path, url: str, redis_url: str, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "scrapy", "crawl", "demo-news", "-s", f"ARCHIVE_DIR={archive}",
-         "-s", f"REDIS_URL={redis_url}", *WORKER, *extra],
-        cwd=ROOT, env={**_env(), "DEMO_SITE": url}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "demo-news",
+            "-s",
+            f"ARCHIVE_DIR={archive}",
+            "-s",
+            f"REDIS_URL={redis_url}",
+            *WORKER,
+            *extra,
+        ],
+        cwd=ROOT,
+        env={**_env(), "DEMO_SITE": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _env() -> dict[str, str]:
@@ -58,8 +75,10 @@ def responses(archive: Path) -> dict[str, Counter]:
 
 def comparable_texts(archive: Path) -> dict[str, str]:
     """Text files without the two front-matter lines that name the capture (fetched, warc)."""
-    return {p.name: re.sub(r"(?m)^(fetched|warc): .*\n", "", p.read_text("utf-8"))
-            for p in sorted((archive / "text").glob("*/*.txt"))}
+    return {
+        p.name: re.sub(r"(?m)^(fetched|warc): .*\n", "", p.read_text("utf-8"))
+        for p in sorted((archive / "text").glob("*/*.txt"))
+    }
 
 
 def single_crawl(tmp_path: Path, url: str) -> Path:
@@ -115,8 +134,9 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, demo_url, redis_url):
     victim.communicate()
     out, err = survivor.communicate(timeout=240)
     assert survivor.returncode == 0, err[-3000:]
-    reclaimed = re.search(r"'leases/reclaimed': (\d+)", err)
-    assert reclaimed and int(reclaimed.group(1)) >= 1, err[-3000:]  # its leases came back (deadline)
+    assert int(re.search(r"'leases/reclaimed': (\d+)", err).group(1)) >= 1, err[
+        -3000:
+    ]  # its leases came back (deadline)
     total = sum(responses(archive).values(), Counter())
     assert sorted(p for p in total if p in NEWS) == NEWS  # every article archived
     verify(archive)  # the dead worker's .open file was repaired by the survivor
@@ -146,15 +166,18 @@ def test_a_restarted_worker_takes_back_a_dead_workers_leases_at_once(tmp_path, d
 
 def test_a_second_run_of_a_distributed_crawl_is_incremental(tmp_path, demo_url, redis_url):
     archive = tmp_path / "archive"
-    for run in range(2):
+    for _run in range(2):
         proc = worker(archive, demo_url, redis_url)
         proc.communicate(timeout=240)
         assert proc.returncode == 0
     kinds = Counter()
     for path in sorted((archive / "warc").glob("*.warc.gz")):
         with open(path, "rb") as fh:
-            kinds.update(r.rec_headers.get_header("WARC-Profile", r.rec_type).rsplit("/", 1)[-1]
-                         for r in ArchiveIterator(fh) if r.rec_type in ("response", "revisit"))
+            kinds.update(
+                r.rec_headers.get_header("WARC-Profile", r.rec_type).rsplit("/", 1)[-1]
+                for r in ArchiveIterator(fh)
+                if r.rec_type in ("response", "revisit")
+            )
     # second run: list pages revalidated (304 -> revisit), young articles not requested at all
     assert kinds["response"] == sum(responses(archive).values(), Counter()).total()
     assert kinds["server-not-modified"] > 0
@@ -162,8 +185,14 @@ def test_a_second_run_of_a_distributed_crawl_is_incremental(tmp_path, demo_url, 
 
 
 def test_unreachable_redis_is_one_line_and_exit_2(tmp_path):
-    result = run_scrapy("crawl", "demo-news", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}",
-                        "-s", f"REDIS_URL=redis://:secret@127.0.0.1:{free_port()}/0")
+    result = run_scrapy(
+        "crawl",
+        "demo-news",
+        "-s",
+        f"ARCHIVE_DIR={tmp_path / 'archive'}",
+        "-s",
+        f"REDIS_URL=redis://:secret@127.0.0.1:{free_port()}/0",
+    )
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if "error" in line.lower()]
     assert len(errors) == 1 and errors == result.stderr.splitlines()[-1:]
@@ -176,13 +205,20 @@ def test_unreachable_redis_is_one_line_and_exit_2(tmp_path):
 def test_a_single_machine_crawl_refuses_an_archive_the_workers_use(tmp_path, demo_url, redis_url):
     archive = tmp_path / "archive"
     proc = worker(archive, demo_url, redis_url, "-s", "DOWNLOAD_DELAY=1")
-    time.sleep(1.5)
+    client = redis.Redis.from_url(redis_url)
+    # the worker has archived a page, so it holds the archive's locks (taken before its first request)
+    wait_until(
+        lambda: client.hlen("news-archiver:state") >= 1 or proc.poll() is not None, 120, "the worker's first page"
+    )
+    assert proc.poll() is None, "the worker ended too soon"
     single = run_scrapy("crawl", "demo-news", "-s", f"ARCHIVE_DIR={archive}", env={"DEMO_SITE": demo_url})
     proc.communicate(timeout=240)
     assert proc.returncode == 0
     assert single.returncode == 2
-    assert single.stderr.splitlines()[-1] == (f"error: {archive}: the workers of a distributed crawl of demo-news are using this archive; "
-                             "wait for it to finish or set ARCHIVE_DIR to another directory")
+    assert single.stderr.splitlines()[-1] == (
+        f"error: {archive}: the workers of a distributed crawl of demo-news are using this archive; "
+        "wait for it to finish or set ARCHIVE_DIR to another directory"
+    )
 
 
 def test_redis_lost_mid_crawl_stops_the_worker_cleanly_keeping_what_is_archived(tmp_path, demo_url, redis_url):

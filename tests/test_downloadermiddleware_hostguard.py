@@ -110,7 +110,7 @@ def test_a_hundred_refused_requests_in_a_row_leave_the_host_open():
 def test_ten_real_503s_still_open_the_breaker():
     crawler, middleware, _ = make({"HOSTGUARD_BREAKER_THRESHOLD": 10})
     request = Request("https://news.example.cn/list_1.html")
-    for n in range(9):
+    for _ in range(9):
         middleware.process_response(request, Response(request.url, status=503, request=request))
         middleware.process_exception(request, IgnoreRequest("skipped: fresh"))  # interleaved, not counted
     assert middleware.open == set()
@@ -119,11 +119,18 @@ def test_ten_real_503s_still_open_the_breaker():
     assert crawler.stats.get_value("crawl/failed") == "circuit breaker open for news.example.cn after 10 failures"
 
 
-@pytest.mark.parametrize("failure", [
-    Response("https://news.example.cn/x", status=429), Response("https://news.example.cn/x", status=500),
-    DownloadTimeoutError("took longer than 30 seconds"), DownloadConnectionRefusedError("refused"),
-    CannotResolveHostError("no such host"), ResponseDataLossError("cut"), ConnectionLost(),
-])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        Response("https://news.example.cn/x", status=429),
+        Response("https://news.example.cn/x", status=500),
+        DownloadTimeoutError("took longer than 30 seconds"),
+        DownloadConnectionRefusedError("refused"),
+        CannotResolveHostError("no such host"),
+        ResponseDataLossError("cut"),
+        ConnectionLost(),
+    ],
+)
 def test_what_counts_as_a_failure_of_the_host(failure):
     """5xx, 429 and download errors (DNS, refused, timeout, lost or cut connections) count."""
     _, middleware, _ = make({"HOSTGUARD_BREAKER_THRESHOLD": 2})
@@ -142,16 +149,29 @@ def test_anti_bot_walls_are_failures_of_the_host_and_articles_are_not():
     from scrapy.http import HtmlResponse
 
     crawler, middleware, _ = make({"HOSTGUARD_BREAKER_THRESHOLD": 3})
-    wall = ("<html><head><title>访问验证</title></head><body><p>请开启JavaScript并刷新该页</p>"
-            "<script>document.cookie='t=1';location.reload()</script></body></html>").encode("utf-8")
-    story = ("<html><head><title>网上办事如何完成身份验证</title></head><body><article>"
-             + "<p>记者从市政务服务中心了解到，今年起市民办理社保、公积金等业务时，可以在手机上完成身份验证，不必再到窗口排队。</p>" * 6
-             + "</article></body></html>").encode("utf-8")
+    wall = (
+        "<html><head><title>访问验证</title></head><body><p>请开启JavaScript并刷新该页</p>"
+        "<script>document.cookie='t=1';location.reload()</script></body></html>"
+    ).encode()
+    story = (
+        "<html><head><title>网上办事如何完成身份验证</title></head><body><article>"
+        + "<p>记者从市政务服务中心了解到，今年起市民办理社保、公积金等业务时，可以在手机上完成身份验证，不必再到窗口排队。</p>"
+        * 6
+        + "</article></body></html>"
+    ).encode("utf-8")
     request = Request("https://news.example.cn/a/1.html")
 
     def answer(body: bytes) -> None:
-        middleware.process_response(request, HtmlResponse(request.url, status=200, body=body, request=request,
-                                                          headers={"Content-Type": "text/html; charset=utf-8"}))
+        middleware.process_response(
+            request,
+            HtmlResponse(
+                request.url,
+                status=200,
+                body=body,
+                request=request,
+                headers={"Content-Type": "text/html; charset=utf-8"},
+            ),
+        )
 
     answer(wall)
     answer(wall)

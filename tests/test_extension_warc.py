@@ -37,23 +37,26 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from mockserver import ARTICLE, ROBOTS  # noqa: E402  (the server's own constants)
 
+from .conftest import mock_server, project_settings  # noqa: E402
+
 
 @pytest.fixture(scope="module")
 def server():
-    proc = subprocess.Popen([sys.executable, str(HERE / "mockserver.py")], stdout=subprocess.PIPE, text=True)
-    try:
-        yield proc.stdout.readline().strip()
-    finally:
-        proc.kill()
-        proc.wait()
+    with mock_server() as base:
+        yield base
 
 
 def crawl_args(spider: str, archive: Path, base: str, *extra: str) -> list[str]:
     settings = {
-        "SPIDER_LOADER_CLASS": "scrapy.spiderloader.SpiderLoader", "SPIDER_MODULES": "warcspiders",
-        "ARCHIVE_DIR": str(archive), "DOWNLOADER_MIDDLEWARES": "{}", "ITEM_PIPELINES": "{}",
+        "SPIDER_LOADER_CLASS": "scrapy.spiderloader.SpiderLoader",
+        "SPIDER_MODULES": "warcspiders",
+        "ARCHIVE_DIR": str(archive),
+        "DOWNLOADER_MIDDLEWARES": "{}",
+        "ITEM_PIPELINES": "{}",
         "EXTENSIONS": json.dumps({"crawler.extensions.warc.WarcExtension": 100}),
-        "RETRY_ENABLED": "False", "LOG_LEVEL": "INFO", "USER_AGENT": "warc-test-agent/1.0",
+        "RETRY_ENABLED": "False",
+        "LOG_LEVEL": "INFO",
+        "USER_AGENT": "warc-test-agent/1.0",
     }
     args = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"base={base}"]
     for name, value in settings.items():
@@ -66,8 +69,15 @@ def env() -> dict[str, str]:
 
 
 def crawl(spider, archive, base, *extra, preexec_fn=None) -> subprocess.CompletedProcess:
-    return subprocess.run(crawl_args(spider, archive, base, *extra), cwd=ROOT, env=env(), capture_output=True,
-                          text=True, timeout=120, preexec_fn=preexec_fn)
+    return subprocess.run(
+        crawl_args(spider, archive, base, *extra),
+        cwd=ROOT,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=preexec_fn,
+    )
 
 
 def stat(stderr: str, key: str) -> int | None:
@@ -100,8 +110,9 @@ def edge(server, tmp_path_factory):
     files = all_sound(archive)
     records = []
     for path, offset, record in iter_records(files):
-        records.append((path, offset, record.rec_type, record.rec_headers, record.http_headers,
-                        record.raw_stream.read()))
+        records.append(
+            (path, offset, record.rec_type, record.rec_headers, record.http_headers, record.raw_stream.read())
+        )
     return archive, server, result.stderr, records
 
 
@@ -134,8 +145,12 @@ def test_every_download_is_a_response_request_metadata_triple(edge):
         assert records[i][3].get_header("WARC-Payload-Digest") == b32sha1(records[i][5])
         assert records[i][3].get_header("WARC-IP-Address") == "127.0.0.1"
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", records[i][3].get_header("WARC-Date"))
-    assert (stat(stderr, "warc/records/response"), stat(stderr, "warc/records/request"),
-            stat(stderr, "warc/records/metadata"), stat(stderr, "warc/files")) == (10, 10, 10, 1)
+    assert (
+        stat(stderr, "warc/records/response"),
+        stat(stderr, "warc/records/request"),
+        stat(stderr, "warc/records/metadata"),
+        stat(stderr, "warc/files"),
+    ) == (10, 10, 10, 1)
     assert stat(stderr, "warc/bytes") == sum(p.stat().st_size for p in (archive / "warc").iterdir()) - records[1][1]
 
 
@@ -144,7 +159,11 @@ def test_warcinfo_describes_the_crawl(edge):
     fields = dict(line.split(": ", 1) for line in records[0][5].decode().splitlines())
     assert fields["software"].startswith("scrapy-news-archiver/0.1.0 warcio/")
     assert (fields["format"], fields["source"], fields["robots"], fields["http-header-user-agent"]) == (
-        "WARC File Format 1.1", "warcedge", "classic", "warc-test-agent/1.0")
+        "WARC File Format 1.1",
+        "warcedge",
+        "classic",
+        "warc-test-agent/1.0",
+    )
     assert records[0][3].get_header("WARC-Filename") == records[0][0].name
 
 
@@ -162,13 +181,17 @@ def test_gzip_chunked_body_kept_encoded_and_dechunked(edge):
         "via: scrapy response_downloaded signal: body de-chunked, still Content-Encoded",
         "reconstructed: status-reason, header-case, header-order, content-length",
         "request-reconstructed: header-case, header-order, host",
-        "protocol: HTTP/1.1"]
+        "protocol: HTTP/1.1",
+    ]
 
 
 def test_redirect_chain_every_hop_archived(edge):
     hops = [responses(edge, p) for p in ("/redirect?step=1", "/redirect?step=2", "/page?id=3&q=%E6%96%B0%E9%97%BB")]
     assert [(h[0][4].get_statuscode(), h[0][4].get_header("Location")) for h in hops] == [
-        ("302", "/redirect?step=2"), ("301", "/page?id=3&q=%E6%96%B0%E9%97%BB"), ("200", None)]
+        ("302", "/redirect?step=2"),
+        ("301", "/page?id=3&q=%E6%96%B0%E9%97%BB"),
+        ("200", None),
+    ]
 
 
 def test_conditional_get_304_and_its_request(edge):
@@ -224,16 +247,23 @@ def test_the_capture_built_at_download_is_the_record_read_back(edge):
     """One builder of a Capture: the extension's, from the record it has just written, equals
     the one a worker reads back from the WARC file (crawler.warc.reader.capture_of)."""
     archive, base, _, _ = edge
+    from scrapy.http import Request as ScrapyRequest
+    from scrapy.http import Response as ScrapyResponse
+
     from crawler.workers import read_capture
-    from scrapy.http import Request as ScrapyRequest, Response as ScrapyResponse
 
     ext = WarcExtension.from_crawler(get_crawler(Spider, project_settings(ARCHIVE_DIR=str(archive / "again"))))
     spider = Spider("warcedge")
     ext.spider_opened(spider)
     request = ScrapyRequest(base + "/built")
     body = bytes(range(256)) * 40  # not text: the payload's bytes as they came
-    response = ScrapyResponse(base + "/built", status=200, headers={"Content-Type": "application/octet-stream",
-                                                                    "ETag": '"x"'}, body=body, request=request)
+    response = ScrapyResponse(
+        base + "/built",
+        status=200,
+        headers={"Content-Type": "application/octet-stream", "ETag": '"x"'},
+        body=body,
+        request=request,
+    )
     captured = {}
     original = ext._capture
 
@@ -259,9 +289,13 @@ def test_cdxj_index_written_without_request_or_metadata_lines(edge):
 
 
 def test_sigkill_while_writing_then_restart_leaves_only_sound_files(server, tmp_path):
-    proc = subprocess.Popen(crawl_args("warcbig", tmp_path, server, "-a", "n=40", "-a", "size=400000",
-                                       "-a", "delay=0.002"), cwd=ROOT, env=env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        crawl_args("warcbig", tmp_path, server, "-a", "n=40", "-a", "size=400000", "-a", "delay=0.002"),
+        cwd=ROOT,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -278,7 +312,7 @@ def test_sigkill_while_writing_then_restart_leaves_only_sound_files(server, tmp_
     # lands between records; a torn tail (what an OS crash or a kill inside write() leaves) is
     # added here: the first half of a copy of the file's last member
     last = list(iter_members(io.BytesIO(opened.read_bytes())))[-1]
-    torn = opened.read_bytes()[last.offset: last.offset + last.length // 2]
+    torn = opened.read_bytes()[last.offset : last.offset + last.length // 2]
     with open(opened, "ab") as fh:
         fh.write(torn)
     size_before = opened.stat().st_size

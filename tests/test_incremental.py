@@ -11,6 +11,7 @@ import pytest
 import yaml
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.demo.launcher import wait_until
 from crawler.demo.server import DemoServer
 from crawler.demo.sitegen import CONTENT_DIR
 from crawler.state.lock import ArchiveLock
@@ -33,8 +34,15 @@ def site(tmp_path):
 
 
 def crawl(tmp_path: Path, seeds: Path, url: str):
-    result = run_scrapy("crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}",
-                        env={"DEMO_SITE": url})
+    result = run_scrapy(
+        "crawl",
+        "demo-news",
+        "-s",
+        f"SEEDS_DIR={seeds}",
+        "-s",
+        f"ARCHIVE_DIR={tmp_path / 'archive'}",
+        env={"DEMO_SITE": url},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 
@@ -95,14 +103,20 @@ def test_unchanged_changed_and_new_pages(site):
         second = served(log)
         articles = [r for r in second if "/2024/" in r[0]]
         assert len(articles) == ARTICLES and all(status == 304 and size == 0 for _, status, size in articles)
-        assert records(tmp_path).count(("revisit", "http://netpreserve.org/warc/1.1/revisit/server-not-modified")) \
-            == len(second)
+        assert records(tmp_path).count(
+            ("revisit", "http://netpreserve.org/warc/1.1/revisit/server-not-modified")
+        ) == len(second)
         assert texts(tmp_path) == first
         archive_is_consistent(tmp_path, seeds)
 
         # 2. one article changed: exactly its text changes; pages whose bytes changed with it (their
         # "related" teasers quote its first line) are captured again, their text files stay byte-identical
-        edit(content, lambda items: items[1]["paragraphs"].__setitem__(0, "记者8日获悉，首批楼道长已经全部上岗，人数增加到1300名。"))
+        edit(
+            content,
+            lambda items: items[1]["paragraphs"].__setitem__(
+                0, "记者8日获悉，首批楼道长已经全部上岗，人数增加到1300名。"
+            ),
+        )
         log.write_text("")
         crawl(tmp_path, seeds, url)
         third = texts(tmp_path)
@@ -112,7 +126,10 @@ def test_unchanged_changed_and_new_pages(site):
         assert "首批楼道长已经全部上岗，人数增加到1300名。" in third[changed_body[0]].decode()
         assert "/news/2024/05/c_0508b.html" in refetched
         assert len(refetched) > 1 and [n for n in first if first[n] != third[n]] == changed_body
-        manifest = {m["id"]: m for m in map(json.loads, (tmp_path / "archive" / "manifest.jsonl").read_text("utf-8").splitlines())}
+        manifest = {
+            m["id"]: m
+            for m in map(json.loads, (tmp_path / "archive" / "manifest.jsonl").read_text("utf-8").splitlines())
+        }
         changed = manifest[changed_body[0].removesuffix(".txt")]
         assert [(h["event"], h["fetched"]) for h in changed["history"]] == [("edited", changed["fetched"])]
         assert changed["history"][0]["previous"]["payload_digest"] != changed["warc"]["payload_digest"]
@@ -123,9 +140,12 @@ def test_unchanged_changed_and_new_pages(site):
         # 3. one article added: exactly one more text file
         def add(items):
             new = dict(items[0], slug="2024/05/c_0531z", title="社区夜校开课 志愿者教居民使用智能手机")
-            new["paragraphs"] = ["5月31日晚，梧桐社区夜校开课，十名大学生志愿者手把手教老人使用智能手机挂号和缴费。",
-                                 "夜校每周开课两次，课程由社区根据居民报名情况安排，全部免费。"]
+            new["paragraphs"] = [
+                "5月31日晚，梧桐社区夜校开课，十名大学生志愿者手把手教老人使用智能手机挂号和缴费。",
+                "夜校每周开课两次，课程由社区根据居民报名情况安排，全部免费。",
+            ]
             items.append(new)
+
         edit(content, add)
         crawl(tmp_path, seeds, url)
         fourth = texts(tmp_path)
@@ -170,19 +190,47 @@ def test_sigkill_at_any_moment_then_resume_loses_nothing(site):
     import signal
     import subprocess
     import sys
-    import time
 
     tmp_path, content, seeds = site
-    slow = (seeds / "demo-news.yaml").read_text("utf-8").replace("refresh: {articles_after: 0s}", "refresh: {articles_after: 1d}")
+    slow = (
+        (seeds / "demo-news.yaml")
+        .read_text("utf-8")
+        .replace("refresh: {articles_after: 0s}", "refresh: {articles_after: 1d}")
+    )
     (seeds / "demo-news.yaml").write_text(slow.replace("delay: 0,", "delay: 0.15,"), "utf-8")
     archive = tmp_path / "archive"
-    args = [sys.executable, "-m", "scrapy", "crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}",
-            "-s", f"ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
-    with DemoServer(content_dir=content) as url:
+    args = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "demo-news",
+        "-s",
+        f"SEEDS_DIR={seeds}",
+        "-s",
+        f"ARCHIVE_DIR={archive}",
+        "-s",
+        "LOG_LEVEL=WARNING",
+        "-s",
+        "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+    ]
+    log = tmp_path / "server.log"
+    with DemoServer(content_dir=content, log=log) as url:
         for n in range(10):
-            proc = subprocess.Popen(args, cwd=ROOT, env={**__import__("os").environ, "DEMO_SITE": url},
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(0.6 + 0.25 * n)
+            log.write_text("")
+            proc = subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env={**__import__("os").environ, "DEMO_SITE": url},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            # the n-th run is killed as the site serves its (2n + 1)-th request: a moment later in each run
+            wait_until(
+                lambda n=n, proc=proc: len(log.read_text("utf-8").splitlines()) > 2 * n or proc.poll() is not None,
+                120,
+                f"request {2 * n + 1} of run {n + 1}",
+            )
             proc.send_signal(signal.SIGKILL)
             proc.wait()
         crawl(tmp_path, seeds, url)
@@ -199,8 +247,9 @@ def kill_once_pooled(args: list[str], at_least: int, env: dict[str, str] | None 
     import subprocess
     import time
 
-    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        args, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
     while len(below := descendants(proc.pid)) < at_least and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -227,8 +276,19 @@ def test_no_process_of_a_sigkilled_crawl_lives_on(site):
     tmp_path, content, seeds = site
     slow = (seeds / "demo-news.yaml").read_text("utf-8")
     (seeds / "demo-news.yaml").write_text(slow.replace("delay: 0,", "delay: 0.3,"), "utf-8")
-    args = [sys.executable, "-m", "scrapy", "crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}",
-            "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", "-s", "LOG_LEVEL=WARNING"]
+    args = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "demo-news",
+        "-s",
+        f"SEEDS_DIR={seeds}",
+        "-s",
+        f"ARCHIVE_DIR={tmp_path / 'archive'}",
+        "-s",
+        "LOG_LEVEL=WARNING",
+    ]
     with DemoServer(content_dir=content) as url:
         below = kill_once_pooled(args, 3, {"DEMO_SITE": url})  # forkserver, a worker, resource tracker
     assert len(below) >= 3
@@ -242,8 +302,19 @@ def test_no_process_of_a_sigkilled_rebuild_lives_on(site):
     tmp_path, content, seeds = site
     with DemoServer(content_dir=content) as url:
         crawl(tmp_path, seeds, url)
-    args = [sys.executable, "-m", "scrapy", "rebuild", str(tmp_path / "out"), "--workers", "2",
-            "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}"]
+    args = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "rebuild",
+        str(tmp_path / "out"),
+        "--workers",
+        "2",
+        "-s",
+        f"SEEDS_DIR={seeds}",
+        "-s",
+        f"ARCHIVE_DIR={tmp_path / 'archive'}",
+    ]
     below = kill_once_pooled(args, 2)  # the forkserver and the resource tracker at least
     assert len(below) >= 2
     assert all_end(below) == []

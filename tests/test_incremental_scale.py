@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.demo.bulk import BulkSpec, article_path, expected_text, seed
+from crawler.demo.bulk import BulkSpec, expected_text, seed
 from crawler.demo.server import DemoServer
 
 from .conftest import ROOT, run_scrapy
@@ -54,8 +54,16 @@ class Channel:
         return BulkSpec.from_data(data)
 
     def args(self, archive: Path, offset: float) -> list[str]:
-        return ["crawl", "big", "-s", f"SEEDS_DIR={self.seeds}", "-s", f"ARCHIVE_DIR={archive}",
-                "-s", f"STATE_CLOCK_OFFSET={offset:.0f}"]
+        return [
+            "crawl",
+            "big",
+            "-s",
+            f"SEEDS_DIR={self.seeds}",
+            "-s",
+            f"ARCHIVE_DIR={archive}",
+            "-s",
+            f"STATE_CLOCK_OFFSET={offset:.0f}",
+        ]
 
     def crawl(self, archive: Path, offset: float) -> tuple[dict, list[tuple[str, int]], str]:
         """One crawl at ``offset``: (its stats report, (path, status) per request the server saw, stderr)."""
@@ -158,8 +166,10 @@ def test_recrawl_an_hour_later_then_eight_days_later(channel, first_crawl):
     assert stats["text/documents"] == 40
     assert not any(key.startswith(("hostguard/", "crawl/failed")) for key in stats)
     assert stats["finish_reason"] == "finished"
-    assert ("crawl summary: 295 responses captured, 1 revisited, 980 young articles skipped, 40 articles derived, "
-            "0 without text, 0 failed (due again), 0 refused; 0 not articles; ") in stderr
+    assert (
+        "crawl summary: 295 responses captured, 1 revisited, 980 young articles skipped, 40 articles derived, "
+        "0 without text, 0 failed (due again), 0 refused; 0 not articles; "
+    ) in stderr
     after = texts(archive)
     assert sorted(after) == list(range(1020))
     edited = [n for n in range(1000) if after[n] != first[n]]
@@ -176,8 +186,10 @@ def test_recrawl_an_hour_later_then_eight_days_later(channel, first_crawl):
     assert "incremental/skipped/fresh" not in stats
     assert stats["warc/records/revisit"] == stats["incremental/not_modified"] == 1 + 255 + 1015
     assert stats["warc/records/response"] == 5 and stats["text/documents"] == 5
-    assert ("crawl summary: 5 responses captured, 1271 revisited, 0 young articles skipped, 5 articles derived, "
-            "0 without text, 0 failed (due again), 0 refused; 0 not articles; ") in stderr
+    assert (
+        "crawl summary: 5 responses captured, 1271 revisited, 0 young articles skipped, 5 articles derived, "
+        "0 without text, 0 failed (due again), 0 refused; 0 not articles; "
+    ) in stderr
     final = texts(archive)
     assert all(body(final[n]) == expected_body(spec, n) for n in range(1020))
     assert [n for n in range(1020) if final[n] != after[n]] == [500, 501, 502, 503, 504]
@@ -192,8 +204,13 @@ def test_sigkill_at_several_moments_then_resume_gives_the_texts_of_an_uninterrup
     cmd = [sys.executable, "-m", "scrapy", *channel.args(archive, 0), "-s", "LOG_LEVEL=WARNING"]
     for at in (150, 400, 650):
         channel.log.write_text("")
-        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "DEMO_SITE": channel.url},
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env={**os.environ, "DEMO_SITE": channel.url},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 120
         while len(served(channel.log)) < at and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -210,10 +227,19 @@ def test_sigkill_at_several_moments_then_resume_gives_the_texts_of_an_uninterrup
 
 
 def test_a_clock_offset_that_is_not_a_duration_is_one_line(channel, tmp_path):
-    result = run_scrapy("crawl", "big", "-s", f"SEEDS_DIR={channel.seeds}", "-s", f"ARCHIVE_DIR={tmp_path}",
-                        "-s", "STATE_CLOCK_OFFSET=next week")
+    result = run_scrapy(
+        "crawl",
+        "big",
+        "-s",
+        f"SEEDS_DIR={channel.seeds}",
+        "-s",
+        f"ARCHIVE_DIR={tmp_path}",
+        "-s",
+        "STATE_CLOCK_OFFSET=next week",
+    )
     assert result.returncode == 2
-    assert result.stderr.splitlines()[-1] == ("error: STATE_CLOCK_OFFSET 'next week': not a duration (seconds, "
-                                              "or N followed by s, m, h or d, e.g. 8d or -1h)")
+    assert result.stderr.splitlines()[-1] == (
+        "error: STATE_CLOCK_OFFSET 'next week': not a duration (seconds, or N followed by s, m, h or d, e.g. 8d or -1h)"
+    )
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "warc").exists()

@@ -31,6 +31,7 @@ def test_a_healthy_pool_still_works_and_a_dead_worker_is_reported_to_every_pendi
     with TextPool(2, mp_context=ForkServerContext()) as pool:
         assert list(pool.map(square, range(10), chunksize=3)) == [x * x for x in range(10)]
     pool = TextPool(2, mp_context=ForkServerContext())
+    # the sleeping jobs are work left pending when a worker dies (their sleep is the job, not a wait)
     futures = [pool.submit(die)] + [pool.submit(time.sleep, 0.2) for _ in range(6)]
     assert ends_within(pool, 20)
     outcomes = [type(f.exception(timeout=0)).__name__ if f.exception(timeout=0) else "ok" for f in futures]

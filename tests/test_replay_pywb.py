@@ -14,13 +14,13 @@ import gzip
 import json
 import os
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from crawler.demo.launcher import ServerError, ServerProcess
 from crawler.demo.server import DemoServer
 from crawler.demo.sitegen import build_site, expected_articles
 
@@ -51,8 +51,15 @@ def crawled(tmp_path_factory):
     seeds.mkdir()
     (seeds / "demo-news.yaml").write_text((ROOT / "seeds" / "demo-news.yaml").read_text("utf-8"), "utf-8")
     with DemoServer() as url:
-        result = run_scrapy("crawl", "demo-news", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={root / 'archive'}",
-                            env={"DEMO_SITE": url})
+        result = run_scrapy(
+            "crawl",
+            "demo-news",
+            "-s",
+            f"SEEDS_DIR={seeds}",
+            "-s",
+            f"ARCHIVE_DIR={root / 'archive'}",
+            env={"DEMO_SITE": url},
+        )
     assert result.returncode == 0, result.stderr[-3000:]
     return root / "archive", url
 
@@ -66,34 +73,38 @@ def captured_at(archive: Path, url: str) -> str:
     raise AssertionError(f"{url} not in index.cdxj")
 
 
-class Wayback:
-    """``with Wayback(directory) as base:`` runs pywb's ``wayback`` on a free loopback port."""
+class Wayback(ServerProcess):
+    """``with Wayback(directory) as base:`` runs pywb's ``wayback`` on a free loopback port, its
+    output in ``directory/wayback.log`` (shown when it does not start); started once ``/`` answers."""
 
     def __init__(self, directory: Path):
-        self.directory, self.port, self.proc = directory, free_port(), None
+        port = free_port()
+        self.directory = directory
+        super().__init__(
+            [tool("wayback"), "--bind", "127.0.0.1", "--port", str(port)],
+            url=f"http://127.0.0.1:{port}",
+            ready=answers_http,
+            cwd=directory,
+            stderr=subprocess.STDOUT,
+        )
 
     def __enter__(self) -> str:
         with open(self.directory / "wayback.log", "wb") as log:  # the process has its own descriptor
-            self.proc = subprocess.Popen([tool("wayback"), "--bind", "127.0.0.1", "--port", str(self.port)],
-                                         cwd=self.directory, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+            self.popen["stdout"] = log
             try:
-                urllib.request.urlopen(base + "/", timeout=2).read()
-                return base
-            except (urllib.error.URLError, ConnectionError, OSError):
-                assert self.proc.poll() is None, (self.directory / "wayback.log").read_text("utf-8", "replace")
-                time.sleep(0.3)
-        raise AssertionError(f"wayback did not answer on {base}")
+                return super().__enter__()
+            except (ServerError, AssertionError) as exc:
+                raise AssertionError(
+                    f"{exc}\n{(self.directory / 'wayback.log').read_text('utf-8', 'replace')}"
+                ) from None
 
-    def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+
+def answers_http(base: str) -> bool:
+    try:
+        urllib.request.urlopen(base + "/", timeout=2).read()
+        return True
+    except (urllib.error.URLError, ConnectionError, OSError):
+        return False
 
 
 def fetch(url: str) -> tuple[str, bytes]:
@@ -142,7 +153,10 @@ def test_the_demo_wacz_validates_and_replays_in_pywb(crawled, tmp_path):
     package = tmp_path / "news.wacz"
     result = run_scrapy("export", "-s", f"ARCHIVE_DIR={archive}", "--wacz", str(package), "--source", "demo-news")
     assert result.returncode == 0, result.stderr
-    assert "validation succeeded, the passed wacz is valid" in run(tool("wacz"), "validate", "-f", str(package), cwd=tmp_path).lower()
+    assert (
+        "validation succeeded, the passed wacz is valid"
+        in run(tool("wacz"), "validate", "-f", str(package), cwd=tmp_path).lower()
+    )
     run(tool("wb-manager"), "init", "pack", cwd=tmp_path)
     run(tool("wb-manager"), "add", "--unpack-wacz", "pack", str(package), cwd=tmp_path)
     with Wayback(tmp_path) as base:

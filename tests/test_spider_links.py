@@ -74,9 +74,12 @@ def test_relative_links_resolve_against_each_page_and_base_href(tmp_path):
     s = spider(tmp_path)
     deeper = s.links(response("http://news.example.cn/list/more/index.html", "utf-8"))
     assert "http://news.example.cn/list/2024/05/a3.html" in deeper  # ../ from a deeper page
-    with_base = HtmlResponse("http://news.example.cn/list/index.html", encoding="utf-8",
-                             body=b'<html><head><base href="http://news.example.cn/2023/"></head>'
-                                  b'<body><a href="01/x.html">x</a></body></html>')
+    with_base = HtmlResponse(
+        "http://news.example.cn/list/index.html",
+        encoding="utf-8",
+        body=b'<html><head><base href="http://news.example.cn/2023/"></head>'
+        b'<body><a href="01/x.html">x</a></body></html>',
+    )
     assert s.links(with_base) == ["http://news.example.cn/2023/01/x.html"]
 
 

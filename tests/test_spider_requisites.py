@@ -44,8 +44,13 @@ def urls(requests) -> list[str]:
 def test_once_per_url_in_scope_in_page_order(tmp_path):
     s, stats = spider(tmp_path)
     first = list(s.page_requisites(page("http://news.example.cn/a/1.html")))
-    assert urls(first) == ["http://news.example.cn/s.css", "http://news.example.cn/app.js", "http://news.example.cn/i/1.png",
-                           "http://news.example.cn/i/2.png", "http://news.example.cn/i/2x.png"]
+    assert urls(first) == [
+        "http://news.example.cn/s.css",
+        "http://news.example.cn/app.js",
+        "http://news.example.cn/i/1.png",
+        "http://news.example.cn/i/2.png",
+        "http://news.example.cn/i/2x.png",
+    ]
     assert all(r.meta[META] == 0 and r.callback == s.parse_requisite and r.priority == -1 for r in first)
     assert list(s.page_requisites(page("http://news.example.cn/a/2.html"))) == []  # the same ones: none again
     assert (stats.get_value("requisites/requested"), stats.get_value("requisites/offsite")) == (5, 2)
@@ -54,7 +59,9 @@ def test_once_per_url_in_scope_in_page_order(tmp_path):
 def test_per_page_and_per_crawl_caps(tmp_path):
     s, stats = spider(tmp_path, {"REQUISITES_PER_PAGE": 2, "REQUISITES_MAX": 3})
     assert urls(s.page_requisites(page("http://news.example.cn/a/1.html"))) == [
-        "http://news.example.cn/s.css", "http://news.example.cn/app.js"]
+        "http://news.example.cn/s.css",
+        "http://news.example.cn/app.js",
+    ]
     assert stats.get_value("requisites/capped") == 3
     other = PAGE.replace("/i/", "/j/").replace("/s.css", "/t.css").replace("/app.js", "/b.js")
     assert urls(s.page_requisites(page("http://news.example.cn/a/2.html", other))) == ["http://news.example.cn/t.css"]
@@ -64,13 +71,23 @@ def test_per_page_and_per_crawl_caps(tmp_path):
 def test_a_stylesheet_adds_its_references_one_level(tmp_path):
     s, stats = spider(tmp_path)
     [css] = [r for r in s.page_requisites(page("http://news.example.cn/a/1.html")) if r.url.endswith(".css")]
-    sheet = TextResponse(css.url, body=b'@import "more.css"; body { background: url(../i/1.png) url(bg.gif) }',
-                         headers={"Content-Type": "text/css"}, encoding="utf-8", request=css)
+    sheet = TextResponse(
+        css.url,
+        body=b'@import "more.css"; body { background: url(../i/1.png) url(bg.gif) }',
+        headers={"Content-Type": "text/css"},
+        encoding="utf-8",
+        request=css,
+    )
     more = list(s.parse_requisite(sheet))
     assert urls(more) == ["http://news.example.cn/more.css", "http://news.example.cn/bg.gif"]  # i/1.png: asked already
     assert [r.meta[META] for r in more] == [1, 1]
-    nested = TextResponse(more[0].url, body=b"body { background: url(deep.png) }", headers={"Content-Type": "text/css"},
-                          encoding="utf-8", request=more[0])
+    nested = TextResponse(
+        more[0].url,
+        body=b"body { background: url(deep.png) }",
+        headers={"Content-Type": "text/css"},
+        encoding="utf-8",
+        request=more[0],
+    )
     assert list(s.parse_requisite(nested)) == []  # one level only
     assert stats.get_value("requisites/captured") == 2
 

@@ -7,17 +7,29 @@ import pytest
 from crawler.state.clock import ClockError, offset_clock, parse_offset
 
 
-@pytest.mark.parametrize(("value", "seconds"), [
-    (0, 0.0), (3600, 3600.0), ("3600", 3600.0), ("-1h", -3600.0), ("8d", 691200.0), ("90m", 5400.0),
-    ("1.5h", 5400.0), (" 30s ", 30.0), (2.5, 2.5),
-])
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        (0, 0.0),
+        (3600, 3600.0),
+        ("3600", 3600.0),
+        ("-1h", -3600.0),
+        ("8d", 691200.0),
+        ("90m", 5400.0),
+        ("1.5h", 5400.0),
+        (" 30s ", 30.0),
+        (2.5, 2.5),
+    ],
+)
 def test_durations(value, seconds):
     assert parse_offset(value) == seconds
 
 
 @pytest.mark.parametrize("value", ["next week", "8 days", "1w", "", "h", True])
 def test_not_a_duration_is_one_line(value):
-    with pytest.raises(ClockError, match=r"^STATE_CLOCK_OFFSET .*: not a duration \(seconds, or N followed by s, m, h or d"):
+    with pytest.raises(
+        ClockError, match=r"^STATE_CLOCK_OFFSET .*: not a duration \(seconds, or N followed by s, m, h or d"
+    ):
         parse_offset(value)
 
 

@@ -27,8 +27,16 @@ def test_state_round_trip_and_sorted_iteration(client, tmp_path):
     store = RedisStateStore.open(config)
     assert isinstance(store, RedisStateStore)
     assert store.get("http://a.example/x") is None
-    second = UrlState(url="http://b.example/2", status=200, etag='"e2"', payload_digest="sha1:B",
-                      warc_file="w.warc.gz", warc_offset=10, record_id="<urn:uuid:2>", fetched_at=2.5)
+    second = UrlState(
+        url="http://b.example/2",
+        status=200,
+        etag='"e2"',
+        payload_digest="sha1:B",
+        warc_file="w.warc.gz",
+        warc_offset=10,
+        record_id="<urn:uuid:2>",
+        fetched_at=2.5,
+    )
     first = UrlState(url="http://a.example/1", status=404, fetched_at=1.0)
     store.put(second)
     store.put(first)
@@ -40,8 +48,11 @@ def test_state_round_trip_and_sorted_iteration(client, tmp_path):
 
 
 def test_the_redis_backend_without_redis_url_is_one_line(tmp_path):
-    with pytest.raises(StateError, match=r"^STATE_BACKEND crawler\.state\.redisstore\.RedisStateStore: REDIS_URL is "
-                                         r"empty; set it, or use crawler\.state\.sqlite\.SqliteStateStore$"):
+    with pytest.raises(
+        StateError,
+        match=r"^STATE_BACKEND crawler\.state\.redisstore\.RedisStateStore: REDIS_URL is "
+        r"empty; set it, or use crawler\.state\.sqlite\.SqliteStateStore$",
+    ):
         RedisStateStore.open(StateConfig(archive_dir=tmp_path, redis_key="test:state"))
 
 
@@ -80,6 +91,8 @@ def test_expired_leases_return_to_the_queue_and_renewed_ones_do_not(client):
     kept, _ = leases.pop()
     lost, _ = leases.pop()
     assert leases.reclaim_expired() == 0
+    # these sleeps are the behaviour under test, not a wait: leases expire by Redis' clock, 0.5 s after
+    # their last renewal, so 0.6 s after the pop the renewed lease (0.3 s old) is live and the other is not
     time.sleep(0.3)
     leases.renew([kept])
     time.sleep(0.3)
@@ -125,8 +138,12 @@ def test_one_redis_client_for_the_scheduler_its_dupefilter_the_state_and_the_hos
 
     from .conftest import project_settings
 
-    crawler = get_crawler(Spider, project_settings(
-        ARCHIVE_DIR=str(tmp_path), REDIS_URL=redis_url, EXTENSIONS={"crawler.extensions.state.StateExtension": 50}))
+    crawler = get_crawler(
+        Spider,
+        project_settings(
+            ARCHIVE_DIR=str(tmp_path), REDIS_URL=redis_url, EXTENSIONS={"crawler.extensions.state.StateExtension": 50}
+        ),
+    )
     state = crawler.get_extension(StateExtension)
     assert isinstance(state.store, RedisStateStore) and state.store.key == "news-archiver:state"
     scheduler = LeasedScheduler.from_crawler(crawler)

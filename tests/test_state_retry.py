@@ -49,9 +49,11 @@ def test_which_statuses_are_failures():
 def test_an_older_state_file_gains_the_new_columns(tmp_path):
     path = tmp_path / "state.sqlite"
     db = sqlite3.connect(path)
-    db.execute("CREATE TABLE urls (url TEXT PRIMARY KEY, status INTEGER, etag TEXT, last_modified TEXT, "
-               "payload_digest TEXT, warc_file TEXT, warc_offset INTEGER, record_id TEXT, warc_date TEXT, "
-               "fetched_at REAL)")
+    db.execute(
+        "CREATE TABLE urls (url TEXT PRIMARY KEY, status INTEGER, etag TEXT, last_modified TEXT, "
+        "payload_digest TEXT, warc_file TEXT, warc_offset INTEGER, record_id TEXT, warc_date TEXT, "
+        "fetched_at REAL)"
+    )
     db.execute("INSERT INTO urls (url, status, fetched_at) VALUES (?, 200, 7.0)", (URL,))
     db.commit()
     db.close()

@@ -77,16 +77,22 @@ def test_lookalikes_survive(line):
 
 
 def test_source_patterns_match_whole_paragraphs():
-    kept, removed = remove_generic(["欢迎投稿：news@example.cn", "报社欢迎投稿：这句话是正文的一部分"], TITLE, (r"欢迎投稿：.*",))
+    kept, removed = remove_generic(
+        ["欢迎投稿：news@example.cn", "报社欢迎投稿：这句话是正文的一部分"], TITLE, (r"欢迎投稿：.*",)
+    )
     assert kept == ["报社欢迎投稿：这句话是正文的一部分"]
     assert dict(removed) == {"source-pattern": 1}
 
 
 def test_byline_lines_become_metadata_and_reporter_sentences_stay():
-    lines = ["2024年5月3日 07:02　来源：市文明办　作者：郑雨　点击：2345",
-             "记者5月12日从柳荫路社区了解到，当地志愿服务队近期维修社区公共座椅。"]
+    lines = [
+        "2024年5月3日 07:02　来源：市文明办　作者：郑雨　点击：2345",
+        "记者5月12日从柳荫路社区了解到，当地志愿服务队近期维修社区公共座椅。",
+    ]
     assert split_meta(lines, "2026-01-01T00:00:00Z") == (
-        lines[1:], {"published": "2024-05-03T07:02:00+08:00", "author": "郑雨", "origin": "市文明办"})
+        lines[1:],
+        {"published": "2024-05-03T07:02:00+08:00", "author": "郑雨", "origin": "市文明办"},
+    )
 
 
 def test_future_dates_are_rejected():
@@ -137,23 +143,36 @@ def test_byline_text_keeps_the_spaces_around_it():
     assert byline_text("\n<h1>标题</h1>来源：本网", "标题") == " 来源：本网"
 
 
-@given(st.lists(st.sampled_from(["a", "东", " ", "\n", "\t", "\u3000", "\xa0", "\u2028", "\x1c", "\u200b"]),
-                max_size=12).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(["a", "东", " ", "\n", "\t", "\u3000", "\xa0", "\u2028", "\x1c", "\u200b"]), max_size=12
+    ).map("".join)
+)
 @settings(max_examples=300, deadline=None)
 def test_property_collapse_spaces_is_the_regex(text):
     assert collapse_spaces(text) == re.sub(r"\s+", " ", text)
 
 
 def document(doc_id: str, paragraphs: list[str], source: str = "s", fetched: str = "2026-01-01T00:00:00Z") -> Document:
-    return Document(id=doc_id, url=f"http://x.cn/{doc_id}", source=source, title=f"标题{doc_id}", fetched=fetched,
-                    encoding=EncodingInfo(None, "utf-8", "utf8-valid"), paragraphs=tuple(paragraphs),
-                    warc=WarcRef("f.warc.gz", int(doc_id, 16), f"<urn:uuid:{doc_id}>", "sha1:X"))
+    return Document(
+        id=doc_id,
+        url=f"http://x.cn/{doc_id}",
+        source=source,
+        title=f"标题{doc_id}",
+        fetched=fetched,
+        encoding=EncodingInfo(None, "utf-8", "utf8-valid"),
+        paragraphs=tuple(paragraphs),
+        warc=WarcRef("f.warc.gz", int(doc_id, 16), f"<urn:uuid:{doc_id}>", "sha1:X"),
+    )
 
 
 def site(n: int = 6) -> list[Document]:
     docs = []
     for i in range(n):
-        body = [f"第{i}篇稿件的独有正文，讲述了第{i}个社区的志愿者如何组织{i + 3}次义诊活动。", "扫码关注东湖在线公众号，获取更多社区新闻"]
+        body = [
+            f"第{i}篇稿件的独有正文，讲述了第{i}个社区的志愿者如何组织{i + 3}次义诊活动。",
+            "扫码关注东湖在线公众号，获取更多社区新闻",
+        ]
         if i % 2:
             body.append(f"标题{(i + 1) % n:04x}")  # a teaser: another article's title
         docs.append(document(f"{i:04x}", body))
@@ -185,9 +204,11 @@ def test_finalize_is_order_independent():
         assert again.manifest == expected.manifest
 
 
-STORY = ["东湖街道今天举办第三届邻里节，三百多位居民带着自家做的菜来到广场，拼成了一张百米长桌。",
-         "活动由二十多名志愿者筹备了一个月，从借桌椅到排座次，每个细节都反复核对。",
-         "街道负责人表示，邻里节将每年举办一次，让住在同一栋楼里的人真正认识彼此。"]
+STORY = [
+    "东湖街道今天举办第三届邻里节，三百多位居民带着自家做的菜来到广场，拼成了一张百米长桌。",
+    "活动由二十多名志愿者筹备了一个月，从借桌椅到排座次，每个细节都反复核对。",
+    "街道负责人表示，邻里节将每年举办一次，让住在同一栋楼里的人真正认识彼此。",
+]
 
 
 def test_syndicated_copies_cluster_and_the_earliest_is_canonical():
@@ -207,7 +228,12 @@ def test_front_matter_round_trips_through_yaml():
     front = yaml.safe_load(data.split("---\n")[1])
     assert front["title"] == "标题00dd"
     assert front["fetched"] == "2026-01-01T00:00:00Z"
-    assert front["warc"] == {"file": "f.warc.gz", "offset": 221, "record_id": "<urn:uuid:00dd>", "payload_digest": "sha1:X"}
+    assert front["warc"] == {
+        "file": "f.warc.gz",
+        "offset": 221,
+        "record_id": "<urn:uuid:00dd>",
+        "payload_digest": "sha1:X",
+    }
     assert front["encoding"]["used"] == "utf-8"
     assert data.endswith("。\n") and "\r" not in data
 
@@ -216,9 +242,17 @@ def test_fragment_without_html_falls_back_to_the_second_extractor():
     from crawler.text import derive
     from crawler.text.model import Capture
 
-    fragment = "<div>社区志愿者为老人理发，共服务35人。活动持续了一个上午，老人们都很满意。</div><script>var x=1;</script>"
-    capture = Capture("http://x.cn/a", 200, (("Content-Type", "text/html; charset=utf-8"),), fragment.encode(),
-                      "2026-01-01T00:00:00Z", "s")
+    fragment = (
+        "<div>社区志愿者为老人理发，共服务35人。活动持续了一个上午，老人们都很满意。</div><script>var x=1;</script>"
+    )
+    capture = Capture(
+        "http://x.cn/a",
+        200,
+        (("Content-Type", "text/html; charset=utf-8"),),
+        fragment.encode(),
+        "2026-01-01T00:00:00Z",
+        "s",
+    )
     doc = derive(capture, TextOptions())
     assert doc.title == "社区志愿者为老人理发，共服务35人。活动持续了一个上午，老人…"
     assert doc.paragraphs == ("社区志愿者为老人理发，共服务35人。活动持续了一个上午，老人们都很满意。",)
@@ -227,7 +261,11 @@ def test_fragment_without_html_falls_back_to_the_second_extractor():
 @pytest.mark.parametrize(
     ("title", "url", "expected"),
     [
-        ("03.03 重庆市志愿服务行动（二十二）", "http://x.cn/zyfw/202003/t20200303_1.shtml", ("重庆市志愿服务行动（二十二）", "2020-03-03")),
+        (
+            "03.03 重庆市志愿服务行动（二十二）",
+            "http://x.cn/zyfw/202003/t20200303_1.shtml",
+            ("重庆市志愿服务行动（二十二）", "2020-03-03"),
+        ),
         ("12.30 年终走访慰问", "http://x.cn/a/1.html", ("年终走访慰问", "2025-12-30")),
         ("05.20 社区集市", "http://x.cn/a/1.html", ("社区集市", "2026-05-20")),
         ("3.5亿元资金到位", "http://x.cn/a/1.html", ("3.5亿元资金到位", None)),
@@ -281,7 +319,17 @@ HEADLINE = "东湖街道第二批老旧小区改造项目全面开工"
 def test_menus_at_either_end_of_the_body(lines, kept, removed):
     from crawler.text.boilerplate import strip_menus
 
-    links = {*MENU, "附件1.docx", "附件2.pdf", "附件3.xls", "附件一", "附件二", "附件三", HEADLINE, HEADLINE + "。" * 30}
+    links = {
+        *MENU,
+        "附件1.docx",
+        "附件2.pdf",
+        "附件3.xls",
+        "附件一",
+        "附件二",
+        "附件三",
+        HEADLINE,
+        HEADLINE + "。" * 30,
+    }
     assert strip_menus(lines, lambda: links) == (kept, removed)
 
 
@@ -291,10 +339,13 @@ def test_a_menu_taken_for_text_on_a_short_page_is_removed():
 
     menu = "".join(f'<a href="/c{i}/">{name}</a>' for i, name in enumerate(MENU))
     body = "<br>".join(f"　　{line}" for line in NOTICE)
-    html = (f'<html><head><meta charset="gbk"><title>社区服务站登记须知</title></head><body><div class="menu">{menu}</div>'
-            f'<table><tr><td>社区服务站登记须知</td></tr><tr><td><div id="zoom">{body}</div></td></tr></table></body></html>')
-    capture = Capture("http://x.cn/tz/1.html", 200, (("Content-Type", "text/html"),), html.encode("gbk"),
-                      "2026-01-01T00:00:00Z", "s")
+    html = (
+        f'<html><head><meta charset="gbk"><title>社区服务站登记须知</title></head><body><div class="menu">{menu}</div>'
+        f'<table><tr><td>社区服务站登记须知</td></tr><tr><td><div id="zoom">{body}</div></td></tr></table></body></html>'
+    )
+    capture = Capture(
+        "http://x.cn/tz/1.html", 200, (("Content-Type", "text/html"),), html.encode("gbk"), "2026-01-01T00:00:00Z", "s"
+    )
     doc = derive(capture, TextOptions())
     assert (doc.title, doc.paragraphs) == ("社区服务站登记须知", tuple(NOTICE))
     assert dict(doc.removed)["menu"] == 3  # 首页 (two characters) goes as a metadata-sized line

@@ -27,7 +27,10 @@ BYLINES = {
 }
 TITLES = {
     "plain": ("街道举办便民服务活动", "街道举办便民服务活动"),
-    "ampersand-quotes": ("街道&amp;社区：&quot;便民&quot;服务 {活动} &#8220;开张&#8221;", "街道&社区：\"便民\"服务 {活动} “开张”"),
+    "ampersand-quotes": (
+        "街道&amp;社区：&quot;便民&quot;服务 {活动} &#8220;开张&#8221;",
+        '街道&社区："便民"服务 {活动} “开张”',
+    ),
 }
 
 
@@ -36,15 +39,28 @@ TITLES = {
 def test_origin_and_author_are_split_whatever_separates_them(byline, title):
     title_html, title_text = TITLES[title]
     html = PAGE.format(title_html=title_html, byline=BYLINES[byline])
-    capture = Capture("http://news.example.cn/2025/05/a1.html", 200, (("Content-Type", "text/html; charset=utf-8"),),
-                      html.encode("utf-8"), "2025-05-07T00:00:00Z", "news")
+    capture = Capture(
+        "http://news.example.cn/2025/05/a1.html",
+        200,
+        (("Content-Type", "text/html; charset=utf-8"),),
+        html.encode("utf-8"),
+        "2025-05-07T00:00:00Z",
+        "news",
+    )
     doc = derive(capture, TextOptions())
     assert (doc.title, doc.author, dict(doc.meta).get("origin"), doc.published) == (
-        title_text, "王小明", "新华网", "2025-05-06T08:30:00+08:00")
+        title_text,
+        "王小明",
+        "新华网",
+        "2025-05-06T08:30:00+08:00",
+    )
 
 
 def test_fields_of_byline_lines():
-    assert fields("来源：人民日报（海外版）｜作者：张三、李四") == {"origin": "人民日报（海外版）", "author": "张三、李四"}
+    assert fields("来源：人民日报（海外版）｜作者：张三、李四") == {
+        "origin": "人民日报（海外版）",
+        "author": "张三、李四",
+    }
     assert fields("【来源：新华网】") == {"origin": "新华网"}
     assert fields("来源：新华网&nbsp;作者：王小明") == {"origin": "新华网", "author": "王小明"}
     assert fields("记者 王小明 摄影：赵六") == {"author": "王小明"}
@@ -59,12 +75,18 @@ def _derive(info: str, first: str = "", last: str = "", related: str = "", date:
     own three, ``related`` after the article."""
     html = PAGE.format(title_html="街道举办便民服务活动", byline=info)
     if first:
-        html = html.replace('</div>\n<p>', f"</div>\n<p>{first}</p>\n<p>", 1)
+        html = html.replace("</div>\n<p>", f"</div>\n<p>{first}</p>\n<p>", 1)
     if last:
         html = html.replace("</p>\n</div>", f"</p>\n<p>{last}</p>\n</div>", 1)
     html = html.replace("</div></body>", f"</div>{related}</body>")
-    capture = Capture("http://news.example.cn/a1.html", 200, (("Content-Type", "text/html; charset=utf-8"),),
-                      html.encode("utf-8"), date, "news")
+    capture = Capture(
+        "http://news.example.cn/a1.html",
+        200,
+        (("Content-Type", "text/html; charset=utf-8"),),
+        html.encode("utf-8"),
+        date,
+        "news",
+    )
     return derive(capture, TextOptions())
 
 
@@ -113,8 +135,10 @@ def test_foreign_language_bylines_name_the_author():
     assert fields("2024-06-12 | Источник: Дунху Жибао | Автор: Ван Мин В субботу") == {"author": "Ван Мин"}
 
 
-RELATED = ("<ul class='hot'><li><a href='/b1.html'>另一条新闻的标题在这里</a><span>2019年09月06日 09:38</span></li>"
-           "<li><a href='/b2.html'>又一条新闻的标题在这里</a><span>2019年09月08日 14:10</span></li></ul>")
+RELATED = (
+    "<ul class='hot'><li><a href='/b1.html'>另一条新闻的标题在这里</a><span>2019年09月06日 09:38</span></li>"
+    "<li><a href='/b2.html'>又一条新闻的标题在这里</a><span>2019年09月08日 14:10</span></li></ul>"
+)
 
 
 def test_the_bylines_date_wins_over_the_dates_of_a_related_list():
@@ -123,8 +147,11 @@ def test_the_bylines_date_wins_over_the_dates_of_a_related_list():
 
 
 def test_a_date_inside_the_first_sentence_is_not_the_bylines_date():
-    doc = _derive("来源于：街道办事处", first="2025年5月2日下午，街道工作人员走访了辖区内的三家企业。",
-                  last="发布日期：2025-05-06")
+    doc = _derive(
+        "来源于：街道办事处",
+        first="2025年5月2日下午，街道工作人员走访了辖区内的三家企业。",
+        last="发布日期：2025-05-06",
+    )
     assert doc.published == "2025-05-06"
 
 

@@ -30,14 +30,36 @@ TEXTS = {
 }
 # (text, WHATWG label, what the page must decode as)
 CASES = [
-    ("zh-hans", "gbk"), ("zh-hans", "gb18030"), ("zh-hant", "big5"), ("ja", "shift_jis"), ("ja", "euc-jp"),
-    ("ko", "euc-kr"), ("ru", "windows-1251"), ("ru", "koi8-r"), ("el", "iso-8859-7"), ("he", "windows-1255"),
-    ("th", "tis-620"), ("pl", "iso-8859-2"), ("pl", "windows-1250"), ("cs", "iso-8859-2"), ("cs", "windows-1250"),
-    ("hu", "iso-8859-2"), ("tr", "windows-1254"), ("lt", "windows-1257"), ("ru", "ibm866"), ("ru", "iso-8859-5"),
-    ("el", "windows-1253"), ("ar", "windows-1256"), ("uk", "koi8-u"),
+    ("zh-hans", "gbk"),
+    ("zh-hans", "gb18030"),
+    ("zh-hant", "big5"),
+    ("ja", "shift_jis"),
+    ("ja", "euc-jp"),
+    ("ko", "euc-kr"),
+    ("ru", "windows-1251"),
+    ("ru", "koi8-r"),
+    ("el", "iso-8859-7"),
+    ("he", "windows-1255"),
+    ("th", "tis-620"),
+    ("pl", "iso-8859-2"),
+    ("pl", "windows-1250"),
+    ("cs", "iso-8859-2"),
+    ("cs", "windows-1250"),
+    ("hu", "iso-8859-2"),
+    ("tr", "windows-1254"),
+    ("lt", "windows-1257"),
+    ("ru", "ibm866"),
+    ("ru", "iso-8859-5"),
+    ("el", "windows-1253"),
+    ("ar", "windows-1256"),
+    ("uk", "koi8-u"),
 ]
-WAYS = {"labelled": "text/html; charset={label}", "unlabelled": "text/html",
-        "iso-8859-1": "text/html; charset=iso-8859-1", "windows-1252": "text/html; charset=windows-1252"}
+WAYS = {
+    "labelled": "text/html; charset={label}",
+    "unlabelled": "text/html",
+    "iso-8859-1": "text/html; charset=iso-8859-1",
+    "windows-1252": "text/html; charset=windows-1252",
+}
 
 
 def page(text: str, label: str) -> bytes:
@@ -55,10 +77,16 @@ def test_each_family_decodes_faithfully_however_it_is_served(lang, label, way):
     assert f"<p>{text}</p><p>{text}</p>" in decoded, (info.used, info.reason)
 
 
-@pytest.mark.parametrize(("lang", "label", "wrong"), [
-    ("zh-hans", "gbk", "big5"), ("zh-hant", "big5", "gbk"), ("ja", "shift_jis", "euc-jp"),
-    ("ja", "euc-jp", "shift_jis"), ("ko", "euc-kr", "gbk"),
-])
+@pytest.mark.parametrize(
+    ("lang", "label", "wrong"),
+    [
+        ("zh-hans", "gbk", "big5"),
+        ("zh-hant", "big5", "gbk"),
+        ("ja", "shift_jis", "euc-jp"),
+        ("ja", "euc-jp", "shift_jis"),
+        ("ko", "euc-kr", "gbk"),
+    ],
+)
 def test_a_cjk_page_labelled_as_another_cjk_codec(lang, label, wrong):
     text = TEXTS[lang]
     decoded, info = decode_html(page(text, label), f"text/html; charset={wrong}", None)
@@ -95,7 +123,7 @@ def test_a_gbk_page_with_stray_bad_bytes_costs_only_those_bytes():
     text = TEXTS["zh-hans"]
     body = f"<p>{text}</p>".encode("gbk")
     at = body.index("老人".encode("gbk"))
-    damaged = body[:at] + b"\xff" + body[at:at + 10] + b"\xff" + body[at + 10:]
+    damaged = body[:at] + b"\xff" + body[at : at + 10] + b"\xff" + body[at + 10 :]
     decoded, info = decode_html(damaged, "text/html", None)
     assert decoded.replace("\ufffd", "") == f"<p>{text}</p>" and info.used == "gb18030" and info.invalid_bytes == 2
 
@@ -108,17 +136,22 @@ def test_thin_evidence_never_overrules_a_label():
     assert info.confidence == "low" and info.candidates  # kept, and said to be a guess
 
 
-ARTICLE = ["街道办事处组织志愿者为独居老人送去年夜饭，共有十二名党员参加了这次活动，大家都说这样的服务很贴心。",
-           "活动结束后，志愿者们还帮助老人打扫了房间，检查了水电燃气设施，并留下了联系电话，方便老人随时求助。"]
+ARTICLE = [
+    "街道办事处组织志愿者为独居老人送去年夜饭，共有十二名党员参加了这次活动，大家都说这样的服务很贴心。",
+    "活动结束后，志愿者们还帮助老人打扫了房间，检查了水电燃气设施，并留下了联系电话，方便老人随时求助。",
+]
 
 
-TEMPLATE = ("<html><head><meta charset='{label}'><title>社区新闻网</title></head><body>"
-            "<div>首页 | 社区动态 | 志愿服务 | 联系我们</div><article>{article}</article>"
-            "<div>版权所有 社区新闻网</div></body></html>")
+TEMPLATE = (
+    "<html><head><meta charset='{label}'><title>社区新闻网</title></head><body>"
+    "<div>首页 | 社区动态 | 志愿服务 | 联系我们</div><article>{article}</article>"
+    "<div>版权所有 社区新闻网</div></body></html>"
+)
 
 
-@pytest.mark.parametrize(("outer", "inner", "label"), [("utf-8", "gbk", "utf-8"), ("gbk", "utf-8", "gbk"),
-                                                       ("utf-8", "gbk", "")])
+@pytest.mark.parametrize(
+    ("outer", "inner", "label"), [("utf-8", "gbk", "utf-8"), ("gbk", "utf-8", "gbk"), ("utf-8", "gbk", "")]
+)
 def test_a_page_mixing_utf8_and_gbk_runs_decodes_each_in_its_own(outer, inner, label):
     article = "".join(f"<p>{p}</p>" for p in ARTICLE)
     head, tail = TEMPLATE.format(label=label, article="\0").split("\0")
@@ -134,22 +167,34 @@ def test_a_pure_gbk_page_is_never_taken_for_a_mixed_one(text):
     assert (decoded, info.used, info.reason) == (f"<p>{text}</p>", "gb18030", "http-charset")
 
 
-@pytest.mark.parametrize(("lang", "label", "hint", "used"), [
-    ("ru", "cp855", "ibm855", "cp855"), ("el", "cp737", "cp737", "cp737"), ("ko", "johab", "johab", "johab"),
-    ("zh-hans", "gbk", "ibm855", "gb18030"), ("zh-hant", "big5", "cp737", "cp950"),
-])
+@pytest.mark.parametrize(
+    ("lang", "label", "hint", "used"),
+    [
+        ("ru", "cp855", "ibm855", "cp855"),
+        ("el", "cp737", "cp737", "cp737"),
+        ("ko", "johab", "johab", "johab"),
+        ("zh-hans", "gbk", "ibm855", "gb18030"),
+        ("zh-hant", "big5", "cp737", "cp950"),
+    ],
+)
 def test_a_label_outside_the_table_is_a_hint_the_bytes_must_confirm(lang, label, hint, used):
     body = f"<p>{TEXTS[lang]}</p>".encode(label)
     decoded, info = decode_html(body, f"text/html; charset={hint}", None)
     assert (decoded, info.used) == (f"<p>{TEXTS[lang]}</p>", used)
 
 
-@pytest.mark.parametrize(("text", "codec"), [
-    ("Ein schöner Tag für alle Bürger: Straßenfest mit Musik und Würstchen, die Älteren plauderten fröhlich.", "cp1252"),
-    ("Le maire a présenté le budget de l’année prochaine : écoles rénovées et bibliothèque ouverte.", "cp1252"),
-    ("Kõik linna elanikud on oodatud laupäeval rahvamajja, kus toimub sügisene laat ja müüakse õunu.", "cp1252"),
-    ("Föreningen ordnade en höstmarknad på torget där äpplen och stickade tröjor såldes.", "cp1252"),
-])
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        (
+            "Ein schöner Tag für alle Bürger: Straßenfest mit Musik und Würstchen, die Älteren plauderten fröhlich.",
+            "cp1252",
+        ),
+        ("Le maire a présenté le budget de l’année prochaine : écoles rénovées et bibliothèque ouverte.", "cp1252"),
+        ("Kõik linna elanikud on oodatud laupäeval rahvamajja, kus toimub sügisene laat ja müüakse õunu.", "cp1252"),
+        ("Föreningen ordnade en höstmarknad på torget där äpplen och stickade tröjor såldes.", "cp1252"),
+    ],
+)
 def test_a_western_page_under_a_latin_1_label_keeps_it(text, codec):
     """The detector overrules windows-1252 only when it reads the bytes clearly better in another
     codec: Estonian, whose letters a Baltic codec reads as well, stays windows-1252."""
@@ -157,10 +202,15 @@ def test_a_western_page_under_a_latin_1_label_keeps_it(text, codec):
     assert (f"<p>{text}</p>" in decoded, info.used, info.reason) == (True, "cp1252", "http-charset")
 
 
-@pytest.mark.parametrize(("text", "codec", "used"), [
-    ("Großartig", "cp1252", "cp1252"), ("Ça va très bien", "cp1252", "cp1252"), ("价格", "gbk", "gb18030"),
-    ("價格", "big5", "cp950"),
-])
+@pytest.mark.parametrize(
+    ("text", "codec", "used"),
+    [
+        ("Großartig", "cp1252", "cp1252"),
+        ("Ça va très bien", "cp1252", "cp1252"),
+        ("价格", "gbk", "gb18030"),
+        ("價格", "big5", "cp950"),
+    ],
+)
 def test_thin_evidence_without_a_label_is_marked_low_confidence(text, codec, used):
     """A few non-ASCII bytes and no label: common hanzi in GB18030 or Big5, else windows-1252
     (what browsers assume); the decision says it is low-confidence and what the detector offered."""
@@ -173,8 +223,9 @@ def _derive(body: bytes, ctype: str):
     from crawler.text import derive
     from crawler.text.model import Capture, TextOptions
 
-    capture = Capture("https://news.example.cn/a/1.html", 200, (("Content-Type", ctype),), body,
-                      "2026-01-01T00:00:00Z", "example")
+    capture = Capture(
+        "https://news.example.cn/a/1.html", 200, (("Content-Type", ctype),), body, "2026-01-01T00:00:00Z", "example"
+    )
     return derive(capture, TextOptions())
 
 
@@ -184,8 +235,12 @@ ARTICLE = ["街道办事处组织志愿者为独居老人送去年夜饭，共�
 def test_the_encoding_block_records_low_confidence_and_repairs():
     from crawler.text.render import front_matter
 
-    doc = _derive(f"<html><body><article><p>{ARTICLE[0]}</p><p>Großartig</p></article></body></html>".encode("cp1252",
-                  errors="xmlcharrefreplace"), "text/html")
+    doc = _derive(
+        f"<html><body><article><p>{ARTICLE[0]}</p><p>Großartig</p></article></body></html>".encode(
+            "cp1252", errors="xmlcharrefreplace"
+        ),
+        "text/html",
+    )
     block = front_matter(doc, 0)["encoding"]
     assert (block["used"], block["confidence"]) == ("cp1252", "low") and block["candidates"]
     assert "repaired" not in block

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 FLOORS = {  # (way, family): faithful texts of the project at least (set 2026-12-06: every one)
-    (way, family): count for way in ("labelled", "unlabelled", "labelled iso-8859-1")
+    (way, family): count
+    for way in ("labelled", "unlabelled", "labelled iso-8859-1")
     for family, count in (("all", 31), ("CJK", 7), ("Cyrillic", 7), ("Greek", 2), ("Latin", 11))
 }
 

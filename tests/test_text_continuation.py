@@ -9,29 +9,38 @@ H = "http://news.example.cn"
 
 
 def page(body: str, script: str = "") -> str:
-    return (f"<html><head><meta charset='utf-8'><title>标题</title></head><body><div class='nav'>"
-            f"<a href='/'>首页</a><a href='/sh/index.htm'>社会</a></div><h1>标题</h1><div id='content'>"
-            f"<p>正文第一段，内容足够长，说明事情的经过。</p></div>{body}"
-            f"{f'<script>{script}</script>' if script else ''}</body></html>")
+    return (
+        f"<html><head><meta charset='utf-8'><title>标题</title></head><body><div class='nav'>"
+        f"<a href='/'>首页</a><a href='/sh/index.htm'>社会</a></div><h1>标题</h1><div id='content'>"
+        f"<p>正文第一段，内容足够长，说明事情的经过。</p></div>{body}"
+        f"{f'<script>{script}</script>' if script else ''}</body></html>"
+    )
 
 
 def test_trs_page_bar_counts_from_zero():
     url = f"{H}/sh/202405/t20240506_3301.htm"
-    bar = ("<div class='page'><span>1</span> <a href='t20240506_3301_1.htm'>2</a> "
-           "<a href='t20240506_3301_2.htm'>3</a> <a href='t20240506_3301_1.htm'>下一页</a> "
-           "<a href='t20240506_3301_2.htm'>尾页</a></div>")
-    assert find(url, page(bar)) == Pages(url, (f"{H}/sh/202405/t20240506_3301_1.htm",
-                                               f"{H}/sh/202405/t20240506_3301_2.htm"))
+    bar = (
+        "<div class='page'><span>1</span> <a href='t20240506_3301_1.htm'>2</a> "
+        "<a href='t20240506_3301_2.htm'>3</a> <a href='t20240506_3301_1.htm'>下一页</a> "
+        "<a href='t20240506_3301_2.htm'>尾页</a></div>"
+    )
+    assert find(url, page(bar)) == Pages(
+        url, (f"{H}/sh/202405/t20240506_3301_1.htm", f"{H}/sh/202405/t20240506_3301_2.htm")
+    )
     second = f"{H}/sh/202405/t20240506_3301_1.htm"
-    bar2 = ("<div class='page'><a href='t20240506_3301.htm'>上一页</a> <a href='t20240506_3301.htm'>1</a> <span>2</span> "
-            "<a href='t20240506_3301_2.htm'>3</a> <a href='t20240506_3301_2.htm'>下一页</a></div>")
+    bar2 = (
+        "<div class='page'><a href='t20240506_3301.htm'>上一页</a> <a href='t20240506_3301.htm'>1</a> <span>2</span> "
+        "<a href='t20240506_3301_2.htm'>3</a> <a href='t20240506_3301_2.htm'>下一页</a></div>"
+    )
     assert find(second, page(bar2)) == Pages(url, (second, f"{H}/sh/202405/t20240506_3301_2.htm"), continuation=True)
 
 
 def test_trs_count_only_in_create_page_html_with_var_arguments():
     url = f"{H}/sh/202405/content_7788.htm"
-    script = ('var currentPage = 0;//所在页从0开始\nvar countPage = 4//共多少页\n'
-              'createPageHTML(countPage, currentPage, "content_7788", "htm");')
+    script = (
+        "var currentPage = 0;//所在页从0开始\nvar countPage = 4//共多少页\n"
+        'createPageHTML(countPage, currentPage, "content_7788", "htm");'
+    )
     found = find(url, page("<div id='pagenav'></div>", script))
     assert found == Pages(url, tuple(f"{H}/sh/202405/content_7788_{i}.htm" for i in (1, 2, 3)))
     third = f"{H}/sh/202405/content_7788_2.htm"
@@ -55,20 +64,25 @@ def test_dash_suffix_with_numbers_and_total():
 
 def test_query_page_parameter():
     url = f"{H}/content/show.php?id=57"
-    bar = ("<div class='pagination'><a href='show.php?id=57&amp;page=1'>1</a> <a href='show.php?id=57&amp;page=2'>2</a> "
-           "<a href='show.php?id=57&amp;page=3'>3</a> <a href='show.php?id=57&amp;page=2'>下一页</a></div>")
+    bar = (
+        "<div class='pagination'><a href='show.php?id=57&amp;page=1'>1</a> <a href='show.php?id=57&amp;page=2'>2</a> "
+        "<a href='show.php?id=57&amp;page=3'>3</a> <a href='show.php?id=57&amp;page=2'>下一页</a></div>"
+    )
     assert find(url, page(bar)) == Pages(url, (f"{url}&page=2", f"{url}&page=3"))
     found = find(f"{url}&page=3", page(bar.replace("page=2'>下一页", "page=2'>上一页")))
     assert found == Pages(url, (f"{url}&page=2", f"{url}&page=3"), continuation=True)
     plain = f"{H}/a/post.html"
     assert find(plain, page("<a href='post.html?page=2'>2</a> <a href='post.html?page=2'>下一页</a>")) == Pages(
-        plain, (f"{plain}?page=2",))
+        plain, (f"{plain}?page=2",)
+    )
 
 
 def test_gaps_in_the_bar_are_filled_up_to_the_last_page():
     url = f"{H}/sh/t1_99.htm"
-    bar = ("<a href='t1_99_1.htm'>2</a> <a href='t1_99_2.htm'>3</a> … <a href='t1_99_7.htm'>8</a> "
-           "<a href='t1_99_7.htm'>尾页</a>")
+    bar = (
+        "<a href='t1_99_1.htm'>2</a> <a href='t1_99_2.htm'>3</a> … <a href='t1_99_7.htm'>8</a> "
+        "<a href='t1_99_7.htm'>尾页</a>"
+    )
     assert find(url, page(bar)).pages == tuple(f"{H}/sh/t1_99_{i}.htm" for i in range(1, 8))
 
 
@@ -95,8 +109,10 @@ def test_previous_and_next_article_are_never_pages():
 
 def test_comment_pagination_is_not_the_article():
     url = f"{H}/content/show.php?id=57"
-    comments = ("<div class='comment-list'><p>网友评论</p><a href='show.php?id=57&amp;page=2'>2</a> "
-                "<a href='show.php?id=57&amp;page=2'>下一页</a></div>")
+    comments = (
+        "<div class='comment-list'><p>网友评论</p><a href='show.php?id=57&amp;page=2'>2</a> "
+        "<a href='show.php?id=57&amp;page=2'>下一页</a></div>"
+    )
     assert find(url, page(comments)) is None
 
 
@@ -129,8 +145,12 @@ def test_a_single_page_article_is_none():
 
 def test_page_one_with_a_suffix_too():
     url = f"{H}/html/2024/show-12-345-1.html"
-    bar = "<div class='pages'><span>1</span> <a href='show-12-345-2.html'>2</a> <a href='show-12-345-3.html'>3</a></div>"
-    assert find(url, page(bar)) == Pages(url, (f"{H}/html/2024/show-12-345-2.html", f"{H}/html/2024/show-12-345-3.html"))
+    bar = (
+        "<div class='pages'><span>1</span> <a href='show-12-345-2.html'>2</a> <a href='show-12-345-3.html'>3</a></div>"
+    )
+    assert find(url, page(bar)) == Pages(
+        url, (f"{H}/html/2024/show-12-345-2.html", f"{H}/html/2024/show-12-345-3.html")
+    )
     second = f"{H}/html/2024/show-12-345-2.html"
     found = find(second, page("<a href='show-12-345-1.html'>1</a> <span>2</span> <a href='show-12-345-3.html'>3</a>"))
     assert found.continuation and found.pages == (second, f"{H}/html/2024/show-12-345-3.html")
@@ -141,5 +161,6 @@ def test_labels_in_brackets_and_arrows():
     assert find(url, page("<a href='abc_2.shtml'>【下一页】</a>")) == Pages(url, (f"{H}/gn/abc_2.shtml",))
     assert find(url, page("<a href='abc_2.shtml'>下一页&gt;&gt;</a>")) == Pages(url, (f"{H}/gn/abc_2.shtml",))
     assert find(url, page("<a href='abc_2.shtml'>[2]</a> <a href='abc_3.shtml'>[3]</a>")) == Pages(
-        url, (f"{H}/gn/abc_2.shtml", f"{H}/gn/abc_3.shtml"))
+        url, (f"{H}/gn/abc_2.shtml", f"{H}/gn/abc_3.shtml")
+    )
     assert find(url, page("<a href='abc_2.shtml'>&raquo;</a>")) == Pages(url, (f"{H}/gn/abc_2.shtml",))

@@ -73,13 +73,16 @@ def test_every_pair_above_the_threshold_is_clustered_and_none_below():
     bodies = {}
     for n in range(60):  # stories, each with 0-3 edited copies from light to heavy edits
         base = text(rng, rng.randrange(200, 3500))
-        bodies[f"{n:03d}0"] = [base[:len(base) // 2], base[len(base) // 2:]]
+        bodies[f"{n:03d}0"] = [base[: len(base) // 2], base[len(base) // 2 :]]
         for copy in range(1, rng.randrange(1, 5)):
             bodies[f"{n:03d}{copy}"] = [edited(rng, base, rng.uniform(0.0, 0.06))]
     expected = brute_force(bodies, 0.8)
     assert len(expected) > 60  # the set really has clusters near the threshold on both sides
-    near = [i for i in expected if 0.8 <= max(jaccard(bodies[i], bodies[j]) for j in expected if j != i and
-                                               expected[j] == expected[i]) < 0.9]
+    near = [
+        i
+        for i in expected
+        if 0.8 <= max(jaccard(bodies[i], bodies[j]) for j in expected if j != i and expected[j] == expected[i]) < 0.9
+    ]
     assert near
     got = dedup.cluster_stream([(i, "2024-01-01") for i in sorted(bodies)], bodies.__getitem__, 0.8)
     assert got == expected

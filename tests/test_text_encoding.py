@@ -37,8 +37,12 @@ def decoded(body: bytes, ctype: str | None = None, fallback: str | None = None):
     [
         # GBK labelled gb2312: decoded as gb18030 (喆 and 堃 are not in GB2312)
         (html(), "text/html; charset=gb2312", None, ("gb2312", "gb18030", "http-charset", 0)),
-        (html('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'), "text/html", None,
-         ("gb2312", "gb18030", "meta-charset", 0)),
+        (
+            html('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'),
+            "text/html",
+            None,
+            ("gb2312", "gb18030", "meta-charset", 0),
+        ),
         # no label: the source's fallback, then detection
         (html(), "text/html", "gb18030", (None, "gb18030", "fallback", 0)),
         (html(), None, None, (None, "gb18030", "detected", 0)),
@@ -59,15 +63,23 @@ def test_charset_decision(body, ctype, fallback, expected):
 
 def test_big5_label_prefers_cp950_and_falls_back_to_hkscs():
     cp950_only = "<p>樓棟裏的志工</p>".encode("cp950")
-    assert decoded(cp950_only, "text/html; charset=big5") == ("<p>樓棟裏的志工</p>", ("big5", "cp950", "http-charset", 0))
+    assert decoded(cp950_only, "text/html; charset=big5") == (
+        "<p>樓棟裏的志工</p>",
+        ("big5", "cp950", "http-charset", 0),
+    )
     hkscs_only = "<p>山峯下的志工</p>".encode("big5hkscs")
-    assert decoded(hkscs_only, "text/html; charset=big5") == ("<p>山峯下的志工</p>", ("big5", "big5hkscs", "http-charset", 0))
+    assert decoded(hkscs_only, "text/html; charset=big5") == (
+        "<p>山峯下的志工</p>",
+        ("big5", "big5hkscs", "http-charset", 0),
+    )
 
 
 def test_real_latin1_page_stays_windows_1252():
     body = "<p>Les bénévoles du quartier ont préparé 40 repas.</p>".encode("cp1252")
     assert decoded(body, "text/html; charset=iso-8859-1") == (
-        "<p>Les bénévoles du quartier ont préparé 40 repas.</p>", ("iso-8859-1", "cp1252", "http-charset", 0))
+        "<p>Les bénévoles du quartier ont préparé 40 repas.</p>",
+        ("iso-8859-1", "cp1252", "http-charset", 0),
+    )
 
 
 def test_bom_wins():
@@ -87,7 +99,7 @@ def test_a_few_bad_bytes_cost_only_themselves():
 def test_a_lost_byte_realigns_the_rest_of_the_run():
     body = html()
     at = body.index("张".encode("gbk")) + 1  # drop the second byte of 张
-    text, info = decode_html(body[:at] + body[at + 1:], "text/html; charset=gbk", None)
+    text, info = decode_html(body[:at] + body[at + 1 :], "text/html; charset=gbk", None)
     # without realignment every character after the lost byte is wrong ("請医樯芰朔...")
     assert "志愿者代表李喆、請\ufffd介绍了服务经验，共有12名居民参加。" in text
     assert info.repairs == 1
@@ -99,7 +111,7 @@ def test_a_lost_byte_realigns_the_same_in_small_batches(monkeypatch):
 
     body = html()
     at = body.index("张".encode("gbk")) + 1
-    damaged = body[:at] + body[at + 1:]
+    damaged = body[:at] + body[at + 1 :]
     whole = decode_html(damaged, "text/html; charset=gbk", None)
     monkeypatch.setattr(realign_module, "_BATCH_CHARS", 7)
     assert decode_html(damaged, "text/html; charset=gbk", None) == whole
@@ -118,16 +130,45 @@ def test_binary_is_undecodable():
 
 @pytest.mark.parametrize(
     ("label", "codec"),
-    [("GB2312", "gb18030"), ("gbk", "gb18030"), ("x-gbk", "gb18030"), ("big5", "cp950"), ("Big5-HKSCS", "cp950"),
-     ("latin1", "cp1252"), ("utf8", "utf-8"), ("shift_jis", "cp932"), ("sjis", "cp932"), ("euc-kr", "cp949"),
-     ("tis-620", "cp874"), ("us-ascii", "cp1252"), (" KOI8-R ", "koi8_r"), ("ISO-8859-8-I", "iso8859_8"),
-     ("nonsense", None), (None, None), ("", None),
-     # Python codecs that are no text encoding browsers accept: no label at all
-     ("undefined", None), ("idna", None), ("rot13", None), ("rot_13", None), ("base64", None), ("hex", None),
-     ("zlib", None), ("uu", None), ("punycode", None), ("utf-7", None), ("utf7", None), ("unicode_escape", None),
-     ("replacement", None), ("iso-2022-kr", None), ("x-user-defined", None),
-     # Python-only spellings are not labels either
-     ("cp936", None), ("euc_kr", None), ("shift_jisx0213", None)],
+    [
+        ("GB2312", "gb18030"),
+        ("gbk", "gb18030"),
+        ("x-gbk", "gb18030"),
+        ("big5", "cp950"),
+        ("Big5-HKSCS", "cp950"),
+        ("latin1", "cp1252"),
+        ("utf8", "utf-8"),
+        ("shift_jis", "cp932"),
+        ("sjis", "cp932"),
+        ("euc-kr", "cp949"),
+        ("tis-620", "cp874"),
+        ("us-ascii", "cp1252"),
+        (" KOI8-R ", "koi8_r"),
+        ("ISO-8859-8-I", "iso8859_8"),
+        ("nonsense", None),
+        (None, None),
+        ("", None),
+        # Python codecs that are no text encoding browsers accept: no label at all
+        ("undefined", None),
+        ("idna", None),
+        ("rot13", None),
+        ("rot_13", None),
+        ("base64", None),
+        ("hex", None),
+        ("zlib", None),
+        ("uu", None),
+        ("punycode", None),
+        ("utf-7", None),
+        ("utf7", None),
+        ("unicode_escape", None),
+        ("replacement", None),
+        ("iso-2022-kr", None),
+        ("x-user-defined", None),
+        # Python-only spellings are not labels either
+        ("cp936", None),
+        ("euc_kr", None),
+        ("shift_jisx0213", None),
+    ],
 )
 def test_label_mapping(label, codec):
     assert codec_for(label) == codec
@@ -135,15 +176,39 @@ def test_label_mapping(label, codec):
 
 @pytest.mark.parametrize(
     ("label", "codec"),
-    [("johab", "johab"), ("IBM855", "cp855"), ("cp737", "cp737"), ("rot13", None), ("undefined", None),
-     ("utf-7", None), ("gbk", None), ("x-klingon", None)],
+    [
+        ("johab", "johab"),
+        ("IBM855", "cp855"),
+        ("cp737", "cp737"),
+        ("rot13", None),
+        ("undefined", None),
+        ("utf-7", None),
+        ("gbk", None),
+        ("x-klingon", None),
+    ],
 )
 def test_labels_outside_the_table_are_only_hints_of_text_codecs(label, codec):
     assert hint_codec(label) == codec
 
 
-HOSTILE = ["undefined", "idna", "rot13", "base64", "hex", "zlib", "uu", "punycode", "bz2", "quopri",
-           "unicode_escape", "raw_unicode_escape", "utf-7", "replacement", "x-user-defined", "x-klingon"]
+HOSTILE = [
+    "undefined",
+    "idna",
+    "rot13",
+    "base64",
+    "hex",
+    "zlib",
+    "uu",
+    "punycode",
+    "bz2",
+    "quopri",
+    "unicode_escape",
+    "raw_unicode_escape",
+    "utf-7",
+    "replacement",
+    "x-user-defined",
+    "x-klingon",
+]
 
 
 @pytest.mark.parametrize("label", HOSTILE)
@@ -164,7 +229,7 @@ def test_utf7_is_never_decoded():
 
 
 def test_a_utf16_meta_on_ascii_compatible_bytes_means_utf8():
-    body = '<meta charset="utf-16"><p>居民</p>'.encode("utf-8")
+    body = '<meta charset="utf-16"><p>居民</p>'.encode()
     assert decoded(body)[1] == ("utf-16", "utf-8", "utf8-valid", 0)
     assert decoded(b'<meta charset="utf-16"><p>ok</p>')[0] == '<meta charset="utf-16"><p>ok</p>'
 
@@ -175,10 +240,16 @@ def capture(body: bytes, coding: str) -> Capture:
 
 @pytest.mark.parametrize(
     ("coding", "body"),
-    [("gzip", gzip.compress(b"<p>hi</p>")), ("x-gzip", gzip.compress(b"<p>hi</p>")),
-     ("deflate", zlib.compress(b"<p>hi</p>")), ("deflate", zlib.compress(b"<p>hi</p>")[2:-4]),
-     ("br", brotli.compress(b"<p>hi</p>")), ("gzip, br", brotli.compress(gzip.compress(b"<p>hi</p>"))),
-     ("identity", b"<p>hi</p>"), ("gzip", b"<p>hi</p>")],
+    [
+        ("gzip", gzip.compress(b"<p>hi</p>")),
+        ("x-gzip", gzip.compress(b"<p>hi</p>")),
+        ("deflate", zlib.compress(b"<p>hi</p>")),
+        ("deflate", zlib.compress(b"<p>hi</p>")[2:-4]),
+        ("br", brotli.compress(b"<p>hi</p>")),
+        ("gzip, br", brotli.compress(gzip.compress(b"<p>hi</p>"))),
+        ("identity", b"<p>hi</p>"),
+        ("gzip", b"<p>hi</p>"),
+    ],
 )
 def test_content_encodings(coding, body):
     assert decode_payload(capture(body, coding), 1000) == b"<p>hi</p>"
@@ -217,8 +288,10 @@ CLEAN = "社区志愿者为独居老人送去年夜饭，共有12名志愿者参
     [
         (CLEAN.encode("gbk").decode("latin-1"), CLEAN),
         (CLEAN.encode("utf-8").decode("latin-1"), CLEAN),
-        ("前半正常。" + CLEAN.encode("utf-8").decode("gbk", errors="replace"),
-         "前半正常。社区志愿者为\ufffd居\ufffd人送去年\ufffd饭，共\ufffd12名志愿\ufffd参加\ufffd"),
+        (
+            "前半正常。" + CLEAN.encode("utf-8").decode("gbk", errors="replace"),
+            "前半正常。社区志愿者为\ufffd居\ufffd人送去年\ufffd饭，共\ufffd12名志愿\ufffd参加\ufffd",
+        ),
     ],
 )
 def test_mojibake_chains_are_undone(damaged, expected):
@@ -227,8 +300,14 @@ def test_mojibake_chains_are_undone(damaged, expected):
     assert repairs == 1
 
 
-LOOKALIKES = ["北京(Beijing)の天気は晴れ🌞", "集團綜合部尚曉明所在的小區疫情風險等級為中風險。", "𠀀𠀁𪚥 生僻字", "Café, naïve façade.",
-              "（记者 王某）2022年4月19日电", "ＡＢＣ１２３，全角字符。"]
+LOOKALIKES = [
+    "北京(Beijing)の天気は晴れ🌞",
+    "集團綜合部尚曉明所在的小區疫情風險等級為中風險。",
+    "𠀀𠀁𪚥 生僻字",
+    "Café, naïve façade.",
+    "（记者 王某）2022年4月19日电",
+    "ＡＢＣ１２３，全角字符。",
+]
 
 
 @pytest.mark.parametrize("clean", LOOKALIKES)
@@ -236,8 +315,20 @@ def test_clean_text_is_never_changed(clean):
     assert repair_paragraphs([clean]) == ([clean], 0)
 
 
-CJK = st.sampled_from("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质六己林")
-@given(st.lists(st.one_of(CJK, st.sampled_from(list("，。！？；：、“”《》（）0123456789abcXYZ ぁあいうえおアイウカキ한국어😀𠀀"))), min_size=1, max_size=60).map("".join))
+CJK = st.sampled_from(
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质六己林"
+)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            CJK, st.sampled_from(list("，。！？；：、“”《》（）0123456789abcXYZ ぁあいうえおアイウカキ한국어😀𠀀"))
+        ),
+        min_size=1,
+        max_size=60,
+    ).map("".join)
+)
 @settings(max_examples=300, deadline=None)
 def test_property_repair_never_changes_clean_text(text):
     assert repair_paragraphs([text])[0] == [text]
@@ -266,10 +357,13 @@ def test_annotation_lookalikes_survive(paragraphs):
     assert strip_annotations(paragraphs) == (paragraphs, 0)
 
 
-@pytest.mark.parametrize(("paragraph", "cleaned"), [
-    ("我們(men)共克時艱", "我們共克時艱"),  # the neutral tone, as the converter writes it
-    ("集團(tuán)成立於(2022)年", "集團成立於(2022)年"),
-])
+@pytest.mark.parametrize(
+    ("paragraph", "cleaned"),
+    [
+        ("我們(men)共克時艱", "我們共克時艱"),  # the neutral tone, as the converter writes it
+        ("集團(tuán)成立於(2022)年", "集團成立於(2022)年"),
+    ],
+)
 def test_a_single_annotation_that_is_its_own_evidence_goes(paragraph, cleaned):
     """No page pattern, but the annotated character is a traditional form (OpenCC) and the
     annotation is its reading (pypinyin): the converter's, removed."""
@@ -299,8 +393,13 @@ def test_whitespace_is_normalized_and_nothing_else():
 
 # characters from every class the score tells apart: ASCII, level-1 and rare ideographs, kana,
 # Latin-1 letters (mojibake), U+FFFD, private use, lone surrogates, beyond the BMP
-_SCORED = st.text(st.one_of(st.sampled_from("a 1。，社区誌鐵囍媛ｱかÃ©¤\ufffd\ue000\ud800😀𠀋"),
-                            st.characters(codec="utf-8", exclude_categories=())), max_size=40)
+_SCORED = st.text(
+    st.one_of(
+        st.sampled_from("a 1。，社区誌鐵囍媛ｱかÃ©¤\ufffd\ue000\ud800😀𠀋"),
+        st.characters(codec="utf-8", exclude_categories=()),
+    ),
+    max_size=40,
+)
 
 
 @given(st.lists(_SCORED, max_size=12))
@@ -334,8 +433,9 @@ def test_page_profile_equals_its_per_paragraph_definition(texts):
         return ch >= "\x80" and ch != "\ufffd"
 
     def mark(text):
-        return (_pairs(text, wide, lambda c: c == "?")
-                or any(wide(a) and "\x40" <= b <= "\x7e" and wide(c) for a, b, c in zip(text, text[1:], text[2:])))
+        return _pairs(text, wide, lambda c: c == "?") or any(
+            wide(a) and "\x40" <= b <= "\x7e" and wide(c) for a, b, c in zip(text, text[1:], text[2:])
+        )
 
     assert tuple(found.tolist() for found in page_profile(texts)) == (
         [score(t) for t in texts],
@@ -345,11 +445,39 @@ def test_page_profile_equals_its_per_paragraph_definition(texts):
     )
 
 
-_LABELS = st.sampled_from(["", "utf-8", "gbk", "big5", "shift_jis", "euc-jp", "euc-kr", "iso-8859-1", "windows-1252",
-                           "utf-16", "utf-16be", "iso-2022-jp", "johab", "cp855", "undefined", "rot13", "x-user-defined",
-                           "replacement", "koi8-r", "tis-620", "x-mac-cyrillic", "ISO-8859-8-I", "é", "utf-32"])
-_BODIES = st.one_of(st.binary(max_size=300), st.text(max_size=100).map(lambda t: t.encode("utf-8")),
-                    st.text(max_size=100).map(lambda t: t.encode("gb18030")))
+_LABELS = st.sampled_from(
+    [
+        "",
+        "utf-8",
+        "gbk",
+        "big5",
+        "shift_jis",
+        "euc-jp",
+        "euc-kr",
+        "iso-8859-1",
+        "windows-1252",
+        "utf-16",
+        "utf-16be",
+        "iso-2022-jp",
+        "johab",
+        "cp855",
+        "undefined",
+        "rot13",
+        "x-user-defined",
+        "replacement",
+        "koi8-r",
+        "tis-620",
+        "x-mac-cyrillic",
+        "ISO-8859-8-I",
+        "é",
+        "utf-32",
+    ]
+)
+_BODIES = st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=100).map(lambda t: t.encode("utf-8")),
+    st.text(max_size=100).map(lambda t: t.encode("gb18030")),
+)
 
 
 @given(_BODIES, _LABELS, _LABELS, st.sampled_from([None, "gbk", "big5", "utf-8"]))

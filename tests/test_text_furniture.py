@@ -6,8 +6,10 @@ import pytest
 
 from crawler.text.furniture import trim_tail, unglue_credits
 
-ARTICLE = ["5月3日上午，东湖街道开展邻里节活动，三百多位居民带着自家做的菜来到广场，拼成了一张长桌。",
-           "街道负责人说，邻里节已经办了五年，今年第一次请来了社区里的外国居民，和大家一起包饺子、写春联。"]
+ARTICLE = [
+    "5月3日上午，东湖街道开展邻里节活动，三百多位居民带着自家做的菜来到广场，拼成了一张长桌。",
+    "街道负责人说，邻里节已经办了五年，今年第一次请来了社区里的外国居民，和大家一起包饺子、写春联。",
+]
 COMMENTS = ["这个活动很好，希望明年还能参加，我们小区也想办一个类似的活动，大家一起热闹热闹。", "赞", "支持一下"]
 
 
@@ -19,8 +21,15 @@ COMMENTS = ["这个活动很好，希望明年还能参加，我们小区也想�
         ["更多精彩！欢迎扫描下方二维码关注东湖发布（donghu-fabu）", "推荐新闻", "- 【 社会 】 一条别的新闻"],
         ["东湖发布公众号", "24小时滚动播报本地资讯"],
         ["关键词 >> 邻里节,东湖街道"],
-        ["责编|王小明", "校对|李四", "1、回复【公租房】查看最新消息", "本文为机构在本平台上传并发布，仅代表该机构观点，不代表本平台的观点或立场。"],
-        ["【免责声明】本文仅代表作者本人观点，与本站无关。本站对文中陈述、观点判断保持中立，不对所包含内容的准确性提供保证。"],
+        [
+            "责编|王小明",
+            "校对|李四",
+            "1、回复【公租房】查看最新消息",
+            "本文为机构在本平台上传并发布，仅代表该机构观点，不代表本平台的观点或立场。",
+        ],
+        [
+            "【免责声明】本文仅代表作者本人观点，与本站无关。本站对文中陈述、观点判断保持中立，不对所包含内容的准确性提供保证。"
+        ],
         ["违法和不良信息举报电话：000-00000000", "举报邮箱：jubao@example.cn"],
         ["相关推荐", "另一条新闻的标题", "再一条新闻的标题"],  # a related list with no prose after it
         ["- 相关文章", "- 最新报道", "微博关注"],  # list marks do not hide a heading
@@ -56,7 +65,9 @@ def test_article_sentences_that_look_like_markers_stay(line):
 
 def test_a_bracketed_credit_after_the_editor_line_stays():
     assert trim_tail([*ARTICLE, "责编：王小明", "（综合整理自东湖发布、东湖日报）"]) == (
-        [*ARTICLE, "（综合整理自东湖发布、东湖日报）"], 1)
+        [*ARTICLE, "（综合整理自东湖发布、东湖日报）"],
+        1,
+    )
 
 
 @pytest.mark.parametrize(
@@ -79,8 +90,11 @@ def test_an_editor_credit_glued_to_the_last_sentence_is_cut(line, kept):
     [
         ("您所在的位置：", "breadcrumb"),
         ("| | 位置：首页 > 新闻动态 |", "breadcrumb"),
-        ("| 版权所有 东湖街道办事处 Copyright © 2024 All rights reserved. 鄂ICP备00000000号-1 鄂公网安备00000000000000号 "
-         "地址：东湖路1号 电话：000-00000000 传真：000-00000000 邮箱：donghu@example.cn", "copyright"),
+        (
+            "| 版权所有 东湖街道办事处 Copyright © 2024 All rights reserved. 鄂ICP备00000000号-1 鄂公网安备00000000000000号 "
+            "地址：东湖路1号 电话：000-00000000 传真：000-00000000 邮箱：donghu@example.cn",
+            "copyright",
+        ),
         ("东湖发布报料：000-0000-0000 东湖发布，未经授权不得转载", "copyright"),
         ("请支持本站，转发请注明本文链接：http://x.cn/a/1.html", "copyright"),
         ("安装东湖发布客户端第一时间接收最新资讯→【下载地址】", "app-prompt"),
@@ -120,6 +134,8 @@ def test_a_return_link_glued_to_the_last_sentence_is_cut():
         ("登录超时，稍后再试", "account"),
         ("免注册 快速登录", "account"),
         ("公告0", "account"),
+        ("扫码阅读全文", "app-prompt"),
+        ("掃碼下載客戶端", "app-prompt"),
         ("“今年谁最亮眼”，一张榜单看懂全年！年度人物评选火热进行中！【点击投票】选出你心中的人物", "promo"),
     ],
 )
@@ -129,8 +145,15 @@ def test_ui_and_promo_lines(line, rule):
     assert remove_generic([ARTICLE[0], line], "标题", ()) == ([ARTICLE[0]], {rule: 1})
 
 
-@pytest.mark.parametrize("line", ["公司注册资本1000万元，去年登录创业板。", "通知3天内送达各户，请居民留意。",
-                                  "点击量破万的视频里，【点击关注】的按钮被放在了最显眼的位置，这是本文要讨论的设计问题。"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "公司注册资本1000万元，去年登录创业板。",
+        "通知3天内送达各户，请居民留意。",
+        "菜市场里扫码付款的老人越来越多。",
+        "点击量破万的视频里，【点击关注】的按钮被放在了最显眼的位置，这是本文要讨论的设计问题。",
+    ],
+)
 def test_ui_lookalikes_stay(line):
     from crawler.text.boilerplate import remove_generic
 
@@ -138,11 +161,18 @@ def test_ui_lookalikes_stay(line):
 
 
 def test_a_back_link_glued_to_a_byline_is_cut():
-    assert unglue_credits(["采写：东湖日报记者 王小明 李四返回东湖网，查看更多"]) == (["采写：东湖日报记者 王小明 李四"], 1)
+    assert unglue_credits(["采写：东湖日报记者 王小明 李四返回东湖网，查看更多"]) == (
+        ["采写：东湖日报记者 王小明 李四"],
+        1,
+    )
 
 
-HEADLINES = ["新时代的菜园：一块空地变成了三十户人家的小农场", "老照片：四十年前的东湖街道是什么样子", "社区食堂开业首周接待居民两千人次",
-             "河畔老王 1小时前"]
+HEADLINES = [
+    "新时代的菜园：一块空地变成了三十户人家的小农场",
+    "老照片：四十年前的东湖街道是什么样子",
+    "社区食堂开业首周接待居民两千人次",
+    "河畔老王 1小时前",
+]
 
 
 def test_a_trailing_list_of_headlines_goes():
@@ -153,7 +183,13 @@ def test_a_trailing_list_of_headlines_goes():
     "ending",
     [
         HEADLINES[:2],  # two short lines: too few to call a list
-        ["道路施工会给大家的出行带来不便，", "但短暂的维修换来的是", "日后的更安全、更畅通。", "请大家互相转告通知，", "愿大家都能平安出行"],
+        [
+            "道路施工会给大家的出行带来不便，",
+            "但短暂的维修换来的是",
+            "日后的更安全、更畅通。",
+            "请大家互相转告通知，",
+            "愿大家都能平安出行",
+        ],
         [*HEADLINES[:3], "活动结束后，大家一起合影留念。"],  # an article's own short ending ends a sentence
     ],
 )
@@ -164,8 +200,11 @@ def test_an_article_ending_in_short_lines_keeps_them(ending):
 def test_when_trafilatura_takes_a_profile_box_the_pages_own_lines_are_used():
     from crawler.text.extract import main_text
 
-    html = ("<html><body><div>东湖发布</div>" + "".join(f"<p>{line}</p>" for line in ARTICLE)
-            + "<div>已同步到看一看写下你的想法</div></body></html>")
+    html = (
+        "<html><body><div>东湖发布</div>"
+        + "".join(f"<p>{line}</p>" for line in ARTICLE)
+        + "<div>已同步到看一看写下你的想法</div></body></html>"
+    )
     assert main_text("东湖发布\n聚焦东湖街道的社区生活", html) == "\n".join([*ARTICLE, "已同步到看一看写下你的想法"])
     assert main_text("\n".join(ARTICLE), "<html><body>其他</body></html>") == "\n".join(ARTICLE)  # prose: kept
     assert main_text("东湖发布", "<html><body><p>东湖发布公众号</p></body></html>") == "东湖发布"  # no prose anywhere

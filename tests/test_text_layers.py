@@ -37,7 +37,7 @@ def circle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(node)
         for other in sorted(graph.get(node, ())):
             if state.get(other) == 1:
-                return path[path.index(other):] + [other]
+                return path[path.index(other) :] + [other]
             if other not in state and (found := visit(other)):
                 return found
         state[node] = 2

@@ -45,9 +45,13 @@ def test_title_and_author_are_trafilaturas(name):
 
 
 def test_expected_values_of_the_pages():
-    got = {name: (PageMeta(lxml.html.fromstring(h), h, URL, "2026-11-22T00:00:00Z").title,
-                  PageMeta(lxml.html.fromstring(h), h, URL, "2026-11-22T00:00:00Z").author)
-           for name, h in PAGES.items()}
+    got = {
+        name: (
+            PageMeta(lxml.html.fromstring(h), h, URL, "2026-11-22T00:00:00Z").title,
+            PageMeta(lxml.html.fromstring(h), h, URL, "2026-11-22T00:00:00Z").author,
+        )
+        for name, h in PAGES.items()
+    }
     assert got == {
         "meta-tags": ("河道清淤工程顺利完成", "Wang Fang"),
         "author-class": ("夜市开张", "赵小燕"),

@@ -58,8 +58,14 @@ def test_stacked_codings_in_every_order():
 
 
 def test_several_gzip_members_and_zstd_frames_are_read_whole():
-    assert decode_payload(capture(gzip.compress(b"<p>a</p>") + gzip.compress(b"<p>b</p>"), "gzip"), 100) == b"<p>a</p><p>b</p>"
-    assert decode_payload(capture(zstd.compress(b"<p>a</p>") + zstd.compress(b"<p>b</p>"), "zstd"), 100) == b"<p>a</p><p>b</p>"
+    assert (
+        decode_payload(capture(gzip.compress(b"<p>a</p>") + gzip.compress(b"<p>b</p>"), "gzip"), 100)
+        == b"<p>a</p><p>b</p>"
+    )
+    assert (
+        decode_payload(capture(zstd.compress(b"<p>a</p>") + zstd.compress(b"<p>b</p>"), "zstd"), 100)
+        == b"<p>a</p><p>b</p>"
+    )
     assert decode_payload(capture(zlib.compress(PAGE)[2:-4], "deflate"), 1 << 20) == PAGE  # raw deflate
 
 
@@ -69,7 +75,9 @@ def test_a_truncated_stream_is_refused_not_published_short(coding):
     with pytest.raises(TextError) as info:
         decode_payload(capture(body[: len(body) // 2], coding), 1 << 20)
     assert (info.value.reason, str(info.value)) == (
-        "truncated", f"http://x.cn/a: the {coding} payload ends before its end (a truncated download)")
+        "truncated",
+        f"http://x.cn/a: the {coding} payload ends before its end (a truncated download)",
+    )
 
 
 @pytest.mark.parametrize("coding", ["gzip", "deflate", "br", "zstd"])
@@ -84,8 +92,14 @@ def test_corrupt_streams_name_the_url_and_coding(coding):
 
 def test_repeated_content_encoding_headers_are_one_list():
     body = encode(PAGE, ["gzip", "br"])
-    both = Capture("http://x.cn/a", 200, (("Content-Encoding", "gzip"), ("Content-Type", "text/html"),
-                                          ("content-encoding", "br")), body, "2026-01-01T00:00:00Z", "s")
+    both = Capture(
+        "http://x.cn/a",
+        200,
+        (("Content-Encoding", "gzip"), ("Content-Type", "text/html"), ("content-encoding", "br")),
+        body,
+        "2026-01-01T00:00:00Z",
+        "s",
+    )
     assert decode_payload(both, 1 << 20) == PAGE
 
 
@@ -97,8 +111,10 @@ def test_plain_html_under_a_label_it_does_not_have_is_read_as_browsers_show_it(c
 def test_an_unknown_coding_is_named():
     with pytest.raises(TextError) as info:
         decode_payload(capture(b"xx", "compress"), 100)
-    assert (info.value.reason, str(info.value)) == ("bad-content-encoding",
-                                                    "http://x.cn/a: unknown Content-Encoding 'compress'")
+    assert (info.value.reason, str(info.value)) == (
+        "bad-content-encoding",
+        "http://x.cn/a: unknown Content-Encoding 'compress'",
+    )
 
 
 @pytest.mark.parametrize("coding", ["zstd", "deflate", "gzip, zstd"])
@@ -120,6 +136,8 @@ def test_a_zstd_window_over_rfc_9659s_8_mb_is_refused_in_one_line():
     with pytest.raises(TextError) as info:
         decode_payload(capture(body, "zstd"), 32 << 20)
     assert (info.value.reason, str(info.value)) == (
-        "bad-content-encoding", "http://x.cn/a: corrupt zstd payload (Unable to decompress Zstandard data: "
-                                "Frame requires too much memory for decoding)")
+        "bad-content-encoding",
+        "http://x.cn/a: corrupt zstd payload (Unable to decompress Zstandard data: "
+        "Frame requires too much memory for decoding)",
+    )
     assert decode_payload(capture(zstd.compress(data), "zstd"), 32 << 20) == data  # the default window: read

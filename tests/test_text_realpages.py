@@ -11,8 +11,18 @@ import json
 
 import pytest
 
-from .realpages import (CHECKS, FLOORS, OWN_PAGES, Extracted, below_floors, expectations, pages_dir, run_all, score,
-                        unseen_fragments)
+from .realpages import (
+    CHECKS,
+    FLOORS,
+    OWN_PAGES,
+    Extracted,
+    below_floors,
+    expectations,
+    pages_dir,
+    run_all,
+    score,
+    unseen_fragments,
+)
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +56,7 @@ def test_every_page_has_complete_expectations():
 
 def test_every_expected_fragment_is_on_its_page():
     # a fragment a page does not hold would be "not leaked" forever, or "found" never
-    assert {name: unseen_fragments(name, e) for name, e in expectations().items()
-            if unseen_fragments(name, e)} == {}
+    assert {name: unseen_fragments(name, e) for name, e in expectations().items() if unseen_fragments(name, e)} == {}
 
 
 def test_no_page_is_worse_than_its_floor(scores):
@@ -57,8 +66,14 @@ def test_no_page_is_worse_than_its_floor(scores):
 
 
 def test_the_score_sees_each_defect():
-    expected = {"title": "标题", "date": "2024-05-03", "author": "王某", "first": "第一段的片段", "last": "最后一段的片段",
-                "furniture": ["分享到", "相关阅读", "版权所有"]}
+    expected = {
+        "title": "标题",
+        "date": "2024-05-03",
+        "author": "王某",
+        "first": "第一段的片段",
+        "last": "最后一段的片段",
+        "furniture": ["分享到", "相关阅读", "版权所有"],
+    }
     right = Extracted("标题", "2024-05-03T08:00:00+08:00", "王某", ("标题", "甲第一段的片段乙", "丙最后一段的片段丁"))
     assert score(expected, right) == {**dict.fromkeys(CHECKS, True), "leaked": 0}
     wrong = Extracted("标题_某某网", "2024-05-04", "", ("标题_某某网", "第一段", "相关阅读：一", "版权所有 分享到"))

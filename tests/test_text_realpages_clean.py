@@ -7,7 +7,6 @@ copied into the project.
 
 from __future__ import annotations
 
-
 import lxml.html
 
 from crawler.text import derive
@@ -46,8 +45,14 @@ def test_every_real_page_needs_no_repair():
 def test_real_pages_derive_with_no_repair_and_no_annotation_removed():
     infos = []
     for path in PAGES:
-        capture = Capture(f"https://example.cn/{path.stem}.html", 200, (("Content-Type", "text/html"),),
-                          path.read_bytes(), "2026-01-01T00:00:00Z", "gne")
+        capture = Capture(
+            f"https://example.cn/{path.stem}.html",
+            200,
+            (("Content-Type", "text/html"),),
+            path.read_bytes(),
+            "2026-01-01T00:00:00Z",
+            "gne",
+        )
         try:
             infos.append(derive(capture, TextOptions()).encoding)
         except Exception as exc:  # a page with no article text is not this test's business

@@ -9,12 +9,41 @@ from hypothesis import strategies as st
 from crawler.text.model import Document, EncodingInfo, WarcRef
 from crawler.text.render import render
 
-SPECIAL = list(":#{}[],&*!|>'\"%@`-?") + ["- ", "? ", ": ", " #", "---", "...", "\ufeff", "\t", "\n", "\r\n",
-                                          "\x00", "\x07", "\x1b", "\x7f", "\x85", "\u2028", "\u2029", "\xa0",
-                                          "\u3000", "null", "true", "~", "1.0", "0x1F", "2024-05-06", "&nbsp;"]
+SPECIAL = list(":#{}[],&*!|>'\"%@`-?") + [
+    "- ",
+    "? ",
+    ": ",
+    " #",
+    "---",
+    "...",
+    "\ufeff",
+    "\t",
+    "\n",
+    "\r\n",
+    "\x00",
+    "\x07",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\xa0",
+    "\u3000",
+    "null",
+    "true",
+    "~",
+    "1.0",
+    "0x1F",
+    "2024-05-06",
+    "&nbsp;",
+]
 # any character but lone surrogates (no UTF-8 file can hold them; decoding never leaves them)
 CHARS = st.characters(blacklist_categories=("Cs",))
-PIECES = st.one_of(st.sampled_from(SPECIAL), st.text(CHARS, min_size=1, max_size=8), st.sampled_from(["新华网", "王小明", "crawl[1], part 2"]))
+PIECES = st.one_of(
+    st.sampled_from(SPECIAL),
+    st.text(CHARS, min_size=1, max_size=8),
+    st.sampled_from(["新华网", "王小明", "crawl[1], part 2"]),
+)
 
 
 def values(min_size: int = 0):
@@ -30,10 +59,26 @@ COUNT = st.integers(min_value=0, max_value=2**40)
 def documents(draw):
     warc = WarcRef(draw(NONEMPTY), draw(COUNT), draw(VALUE), draw(VALUE)) if draw(st.booleans()) else None
     encoding = EncodingInfo(draw(st.none() | VALUE), draw(VALUE), draw(VALUE), 0, draw(COUNT), draw(COUNT), draw(COUNT))
-    meta = tuple(sorted({key: draw(NONEMPTY) for key in draw(st.sets(st.sampled_from(["origin", "editor", "original_title"])))}.items()))
-    return Document(id="0" * 16, url=draw(VALUE), source=draw(VALUE), title=draw(VALUE), fetched=draw(VALUE),
-                    encoding=encoding, paragraphs=(), published=draw(st.none() | NONEMPTY),
-                    author=draw(st.none() | NONEMPTY), meta=meta, warc=warc)
+    meta = tuple(
+        sorted(
+            {
+                key: draw(NONEMPTY) for key in draw(st.sets(st.sampled_from(["origin", "editor", "original_title"])))
+            }.items()
+        )
+    )
+    return Document(
+        id="0" * 16,
+        url=draw(VALUE),
+        source=draw(VALUE),
+        title=draw(VALUE),
+        fetched=draw(VALUE),
+        encoding=encoding,
+        paragraphs=(),
+        published=draw(st.none() | NONEMPTY),
+        author=draw(st.none() | NONEMPTY),
+        meta=meta,
+        warc=warc,
+    )
 
 
 def load_front_matter(data: bytes) -> dict:
@@ -51,8 +96,14 @@ def expected(doc: Document, removed: int, cluster) -> dict:
     if doc.warc:
         data["warc"] = dict(vars(doc.warc))
     e = doc.encoding
-    data["encoding"] = {"declared": e.declared, "used": e.used, "reason": e.reason, "repairs": e.repairs,
-                        "losses": e.losses, "annotations_removed": e.annotations_removed}
+    data["encoding"] = {
+        "declared": e.declared,
+        "used": e.used,
+        "reason": e.reason,
+        "repairs": e.repairs,
+        "losses": e.losses,
+        "annotations_removed": e.annotations_removed,
+    }
     data["boilerplate"] = {"removed": removed}
     if cluster:
         data["cluster"], data["canonical"] = cluster
@@ -69,10 +120,19 @@ def test_every_value_loads_back_as_it_went_in(doc, removed, cluster):
 
 
 def test_the_shape_of_the_issue_29_values():
-    doc = Document(id="0" * 16, url="http://x.cn/a?b=1&c=2", source="x.cn", title="标题：{新} & [旧], \"引\" 'x'",
-                   fetched="2025-05-06T00:30:00Z", encoding=EncodingInfo("gb2312", "gb18030", "http-charset"),
-                   paragraphs=(), published="2025-05-06T08:30:00+08:00", author="王小明", meta=(("origin", "新华网"),),
-                   warc=WarcRef("crawl[1], part 2.warc.gz", 123, "<urn:uuid:1>", "sha1:ABC"))
+    doc = Document(
+        id="0" * 16,
+        url="http://x.cn/a?b=1&c=2",
+        source="x.cn",
+        title="标题：{新} & [旧], \"引\" 'x'",
+        fetched="2025-05-06T00:30:00Z",
+        encoding=EncodingInfo("gb2312", "gb18030", "http-charset"),
+        paragraphs=(),
+        published="2025-05-06T08:30:00+08:00",
+        author="王小明",
+        meta=(("origin", "新华网"),),
+        warc=WarcRef("crawl[1], part 2.warc.gz", 123, "<urn:uuid:1>", "sha1:ABC"),
+    )
     assert render(doc, ["正文。"], 2).decode("utf-8") == (
         "---\n"
         "title: 标题：{新} & [旧], \"引\" 'x'\n"

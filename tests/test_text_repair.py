@@ -98,7 +98,7 @@ def converter(text: str, drop_at: int) -> str:
     """GBK bytes of ``text`` with the byte at ``drop_at`` lost, decoded by a converter that writes
     '?' for a byte it cannot pair (what the published text of such pages shows)."""
     data = text.encode("gbk")
-    return (data[:drop_at] + data[drop_at + 1:]).decode("gb18030", errors="crawler-test-question")
+    return (data[:drop_at] + data[drop_at + 1 :]).decode("gb18030", errors="crawler-test-question")
 
 
 codecs.register_error("crawler-test-question", lambda error: ("?", error.start + 1))
@@ -116,16 +116,16 @@ codecs.register_error("crawler-test-question", lambda error: ("?", error.start +
 def test_a_shifted_gbk_run_in_published_text_is_re_paired(at, expected_gap):
     damaged = converter(LOST_BYTE, len(LOST_BYTE[:at].encode("gbk")))
     out, repairs = repair_paragraphs([damaged])
-    assert (out, repairs) == ([LOST_BYTE[:at] + "\ufffd" + LOST_BYTE[at + 1:]], 1)
+    assert (out, repairs) == ([LOST_BYTE[:at] + "\ufffd" + LOST_BYTE[at + 1 :]], 1)
     assert expected_gap in out[0]
 
 
 def test_a_shifted_run_served_as_utf8_is_re_paired_through_decoding():
-    damaged = converter(LOST_BYTE, len(LOST_BYTE[:LOST_BYTE.index("尚")].encode("gbk")))
-    page = f"<html><body><p>{damaged}</p></body></html>".encode("utf-8")
+    damaged = converter(LOST_BYTE, len(LOST_BYTE[: LOST_BYTE.index("尚")].encode("gbk")))
+    page = f"<html><body><p>{damaged}</p></body></html>".encode()
     text, info = decode_html(page, "text/html; charset=utf-8", None)
     assert (info.used, info.reason) == ("utf-8", "http-charset")
-    paragraph = text[text.index("<p>") + 3:text.index("</p>")]
+    paragraph = text[text.index("<p>") + 3 : text.index("</p>")]
     assert repair_paragraphs([paragraph])[0] == [LOST_BYTE.replace("尚", "\ufffd")]
 
 
@@ -167,15 +167,22 @@ def test_on_a_converter_page_only_the_converter_annotations_go():
 
 
 def test_a_pinyin_lesson_in_simplified_characters_stays():
-    lesson = ["床(chuáng)前(qián)明(míng)月(yuè)光(guāng)，疑(yí)是(shì)地(dì)上(shàng)霜(shuāng)。", "银行(háng)的行(xíng)走"]
+    lesson = [
+        "床(chuáng)前(qián)明(míng)月(yuè)光(guāng)，疑(yí)是(shì)地(dì)上(shàng)霜(shuāng)。",
+        "银行(háng)的行(xíng)走",
+    ]
     assert strip_annotations(lesson) == (lesson, 0)
 
 
 # what each chain is recorded as in the encoding block (``repaired``)
 RECORDED = {
-    "utf8-as-gbk": "utf-8 read as gb18030", "gbk-as-big5": "gb18030 read as cp950", "big5-as-gbk": "cp950 read as gb18030",
-    "gbk-as-latin1": "gb18030 read as windows-1252", "gbk-as-cp1252": "gb18030 read as windows-1252",
-    "big5-as-cp1252": "cp950 read as windows-1252", "utf8-as-cp1252": "utf-8 read as windows-1252",
+    "utf8-as-gbk": "utf-8 read as gb18030",
+    "gbk-as-big5": "gb18030 read as cp950",
+    "big5-as-gbk": "cp950 read as gb18030",
+    "gbk-as-latin1": "gb18030 read as windows-1252",
+    "gbk-as-cp1252": "gb18030 read as windows-1252",
+    "big5-as-cp1252": "cp950 read as windows-1252",
+    "utf8-as-cp1252": "utf-8 read as windows-1252",
     "utf8-twice": "utf-8 encoded twice",
 }
 
@@ -205,14 +212,18 @@ def test_a_lost_lead_byte_before_its_pinyin_is_told_by_the_reading():
     """联 (C1 AA) lost its lead byte: AA then ``(lián)``; of the characters AA ends, only 联 reads lián."""
     body = f"<p>{ANNOTATED}</p>".encode("gbk")
     at = body.index("联".encode("gbk"))
-    text, info = decode_html(body[:at] + body[at + 1:], "text/html; charset=gbk", None)
+    text, info = decode_html(body[:at] + body[at + 1 :], "text/html; charset=gbk", None)
     assert text == f"<p>{ANNOTATED}</p>"
-    assert (info.repairs, info.invalid_bytes, info.repaired) == (1, 0, ("gb18030 lost byte told by its pinyin (1 character)",))
+    assert (info.repairs, info.invalid_bytes, info.repaired) == (
+        1,
+        0,
+        ("gb18030 lost byte told by its pinyin (1 character)",),
+    )
 
 
 def test_a_lost_byte_whose_reading_fits_several_characters_stays_u_fffd():
     """联 lost its trail byte: C1 leads 联, 连, 廉, 莲 ... all read lián: no guess."""
     body = f"<p>{ANNOTATED}</p>".encode("gbk")
     at = body.index("联".encode("gbk")) + 1
-    text, info = decode_html(body[:at] + body[at + 1:], "text/html; charset=gbk", None)
+    text, info = decode_html(body[:at] + body[at + 1 :], "text/html; charset=gbk", None)
     assert text == f"<p>{ANNOTATED.replace('联', chr(0xFFFD))}</p>" and info.invalid_bytes == 1 and info.repaired == ()

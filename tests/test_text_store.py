@@ -5,10 +5,10 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
+from crawler.demo.launcher import wait_until
 from crawler.text.store import safe_name, write_atomic
 
 from .conftest import ROOT
@@ -42,11 +42,18 @@ def test_write_atomic_skips_identical_bytes(tmp_path):
 def test_a_write_killed_midway_leaves_the_old_file_whole(tmp_path):
     path = tmp_path / "doc.txt"
     path.write_bytes(b"old\n")
-    code = ("import sys; from pathlib import Path; from crawler.text.store import write_atomic; "
-            f"print('go', flush=True); write_atomic(Path({str(path)!r}), b'x' * (1 << 30))")
+    code = (
+        "import sys; from pathlib import Path; from crawler.text.store import write_atomic; "
+        f"print('go', flush=True); write_atomic(Path({str(path)!r}), b'x' * (1 << 30))"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline() == "go\n"
-    time.sleep(0.2)
+    # killed mid-write: once the temporary file next to it has bytes in it
+    wait_until(
+        lambda: any(p.name != "doc.txt" and p.stat().st_size > 0 for p in tmp_path.iterdir()),
+        30,
+        "the temporary file to grow",
+    )
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert path.read_bytes() == b"old\n"

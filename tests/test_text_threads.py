@@ -9,15 +9,21 @@ from crawler.text import derive
 from crawler.text.model import Capture, TextOptions
 from crawler.text.threads import drop_wiki_blocks, first_post
 
-POST = ["楼主说一说今年社区菜园的收成：番茄结了两百多斤，黄瓜和豆角也都吃不完，分给了左邻右舍。",
-        "明年打算再开两块地，欢迎有兴趣的邻居一起来种，工具和种子都由社区提供，大家有空就来帮忙。"]
+POST = [
+    "楼主说一说今年社区菜园的收成：番茄结了两百多斤，黄瓜和豆角也都吃不完，分给了左邻右舍。",
+    "明年打算再开两块地，欢迎有兴趣的邻居一起来种，工具和种子都由社区提供，大家有空就来帮忙。",
+]
 REPLY = "羡慕！我们小区就没有这样的菜园，物业说空地要留着停车，大家提了好几次都没有结果。"
 
 
 @pytest.mark.parametrize(
     "heads",
     [
-        ["【河畔老王】 2024-05-03 08:00 356字", "【东湖小李】 2024-05-03 09:12 48字", "【种菜达人】 2024-05-04 10:00 30字"],
+        [
+            "【河畔老王】 2024-05-03 08:00 356字",
+            "【东湖小李】 2024-05-03 09:12 48字",
+            "【种菜达人】 2024-05-04 10:00 30字",
+        ],
         ["河畔老王 发表于 2024-5-3 08:00", "东湖小李 发表于 2024-5-3 09:12", "种菜达人 发表于 2024-5-4 10:00"],
         ["1楼", "2楼", "3楼"],
     ],
@@ -50,8 +56,14 @@ WIKI = """<html><head><title>东湖菜园 - 示例百科，自由的百科全书
 
 
 def test_a_wiki_page_gives_its_article_only():
-    capture = Capture("http://wiki.example.cn/wiki/东湖菜园", 200, (("Content-Type", "text/html; charset=utf-8"),),
-                      WIKI.encode(), "2026-01-01T00:00:00Z", "s")
+    capture = Capture(
+        "http://wiki.example.cn/wiki/东湖菜园",
+        200,
+        (("Content-Type", "text/html; charset=utf-8"),),
+        WIKI.encode(),
+        "2026-01-01T00:00:00Z",
+        "s",
+    )
     doc = derive(capture, TextOptions())
     assert doc.title == "东湖菜园"
     assert doc.paragraphs == (

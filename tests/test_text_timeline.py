@@ -10,15 +10,26 @@ from crawler.text.model import Document, EncodingInfo, WarcRef
 from crawler.text.store import TextStore
 from crawler.text.timeline import EDITED, NEW, OLD, SAME, Timeline, on_article, on_removal, text_digest
 
-BODY = ("河口镇今年在江堤上种下两千棵水杉，镇里组织了三十多名志愿者分片养护。", "养护队每周巡查一次，发现枯死的树苗当季补种。")
+BODY = (
+    "河口镇今年在江堤上种下两千棵水杉，镇里组织了三十多名志愿者分片养护。",
+    "养护队每周巡查一次，发现枯死的树苗当季补种。",
+)
 
 
 def capture(fetched: str, paragraphs=BODY, sidebar_rules=(("related", 1),), encoding="utf-8") -> Document:
     n = int(fetched[8:10])
-    return Document(id="00ff00ff00ff00ff", url="http://hekou.example/a/1.html", source="hekou", title="江堤上种下两千棵水杉",
-                    fetched=fetched, encoding=EncodingInfo(encoding, encoding, "http-charset"), paragraphs=tuple(paragraphs),
-                    published="2024-03-12", removed=sidebar_rules,
-                    warc=WarcRef(f"news-{n}.warc.gz", 100 * n, f"<urn:uuid:{n}>", f"sha1:P{n}"))
+    return Document(
+        id="00ff00ff00ff00ff",
+        url="http://hekou.example/a/1.html",
+        source="hekou",
+        title="江堤上种下两千棵水杉",
+        fetched=fetched,
+        encoding=EncodingInfo(encoding, encoding, "http-charset"),
+        paragraphs=tuple(paragraphs),
+        published="2024-03-12",
+        removed=sidebar_rules,
+        warc=WarcRef(f"news-{n}.warc.gz", 100 * n, f"<urn:uuid:{n}>", f"sha1:P{n}"),
+    )
 
 
 def fold(*captures) -> tuple[Document | None, Timeline, list[str]]:
@@ -33,7 +44,10 @@ def fold(*captures) -> tuple[Document | None, Timeline, list[str]]:
 def test_the_same_text_keeps_the_earliest_capture_and_adds_no_history():
     first = capture("2026-01-01T00:00:00Z")
     # the page's bytes changed (sidebar, counters: other per-page removals, another codec label), not its text
-    later = [capture("2026-01-02T00:00:00Z", sidebar_rules=(("related", 3),)), capture("2026-01-03T00:00:00Z", encoding="gbk")]
+    later = [
+        capture("2026-01-02T00:00:00Z", sidebar_rules=(("related", 3),)),
+        capture("2026-01-03T00:00:00Z", encoding="gbk"),
+    ]
     doc, timeline, outcomes = fold(first, *later)
     assert outcomes == [NEW, SAME, SAME]
     assert doc is first
@@ -44,12 +58,23 @@ def test_the_same_text_keeps_the_earliest_capture_and_adds_no_history():
 def test_an_edit_is_one_event_naming_the_earlier_text_and_capture():
     first = capture("2026-01-01T00:00:00Z")
     edited = capture("2026-01-05T00:00:00Z", paragraphs=(BODY[0], "养护队每周巡查两次。"))
-    doc, timeline, outcomes = fold(first, capture("2026-01-02T00:00:00Z"), edited, capture("2026-01-06T00:00:00Z", edited.paragraphs))
+    doc, timeline, outcomes = fold(
+        first, capture("2026-01-02T00:00:00Z"), edited, capture("2026-01-06T00:00:00Z", edited.paragraphs)
+    )
     assert outcomes == [NEW, SAME, EDITED, SAME]
     assert doc is edited
-    assert timeline.events == ({"event": "edited", "fetched": "2026-01-05T00:00:00Z",
-                                "previous": {"fetched": "2026-01-01T00:00:00Z", "text_digest": text_digest(first),
-                                             "record_id": "<urn:uuid:1>", "payload_digest": "sha1:P1"}},)
+    assert timeline.events == (
+        {
+            "event": "edited",
+            "fetched": "2026-01-05T00:00:00Z",
+            "previous": {
+                "fetched": "2026-01-01T00:00:00Z",
+                "text_digest": text_digest(first),
+                "record_id": "<urn:uuid:1>",
+                "payload_digest": "sha1:P1",
+            },
+        },
+    )
     assert timeline.last_seen == "2026-01-06T00:00:00Z"
     assert text_digest(first) != text_digest(edited) and text_digest(first).startswith("sha256:")
 
@@ -58,9 +83,11 @@ def test_a_removal_is_recorded_once_and_a_return_clears_it():
     first = capture("2026-01-01T00:00:00Z")
     doc, timeline, outcomes = fold(first, ("2026-01-03T00:00:00Z", "http-404"), ("2026-01-04T00:00:00Z", "notice"))
     assert doc is first and outcomes == [NEW, "removed", OLD]
-    assert timeline.manifest_fields() == {"removed": "2026-01-03T00:00:00Z", "removed_evidence": "http-404",
-                                          "history": [{"event": "removed", "fetched": "2026-01-03T00:00:00Z",
-                                                       "evidence": "http-404"}]}
+    assert timeline.manifest_fields() == {
+        "removed": "2026-01-03T00:00:00Z",
+        "removed_evidence": "http-404",
+        "history": [{"event": "removed", "fetched": "2026-01-03T00:00:00Z", "evidence": "http-404"}],
+    }
     step = on_article(doc, timeline, capture("2026-01-09T00:00:00Z"))
     assert step.outcome == SAME and step.restored and step.doc is first
     assert step.timeline.removed is None and step.timeline.evidence is None
@@ -71,8 +98,9 @@ def test_a_removal_is_recorded_once_and_a_return_clears_it():
 def test_nothing_to_remove_and_older_captures_change_nothing():
     assert fold(("2026-01-03T00:00:00Z", "redirect-home"))[:2] == (None, Timeline())
     first = capture("2026-01-05T00:00:00Z")
-    doc, timeline, outcomes = fold(first, capture("2026-01-02T00:00:00Z", paragraphs=("更早的另一版正文。",)),
-                                   ("2026-01-04T00:00:00Z", "http-410"))
+    doc, timeline, outcomes = fold(
+        first, capture("2026-01-02T00:00:00Z", paragraphs=("更早的另一版正文。",)), ("2026-01-04T00:00:00Z", "http-410")
+    )
     assert (doc, timeline, outcomes) == (first, Timeline(), [NEW, OLD, OLD])
 
 

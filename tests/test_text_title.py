@@ -25,13 +25,25 @@ def _choose(html_title: str, body: str, meta_title: str | None = None, head: str
         ("河道清淤工程顺利完成|环境_示例新闻网", "<h1>河道清淤工程顺利完成</h1>", "河道清淤工程顺利完成"),
         ("河道清淤工程顺利完成——示例新闻网", "<h1>河道清淤工程顺利完成</h1>", "河道清淤工程顺利完成"),
         # a channel name first, the title after it, shown in an element whose class says title
-        ("本地新闻--河道清淤工程顺利完成", '<div class="title-text">河道清淤工程顺利完成</div>', "河道清淤工程顺利完成"),
+        (
+            "本地新闻--河道清淤工程顺利完成",
+            '<div class="title-text">河道清淤工程顺利完成</div>',
+            "河道清淤工程顺利完成",
+        ),
         # a site name after a space, the heading an h2 while the h1 is the site's banner
-        ("河道清淤工程顺利完成 东湖区人民政府", "<h1>东湖区人民政府</h1><h2>河道清淤工程顺利完成</h2>", "河道清淤工程顺利完成"),
+        (
+            "河道清淤工程顺利完成 东湖区人民政府",
+            "<h1>东湖区人民政府</h1><h2>河道清淤工程顺利完成</h2>",
+            "河道清淤工程顺利完成",
+        ),
         # a title with spaces of its own stays whole
         ("河道清淤 工程顺利完成_示例新闻网", "<h1>河道清淤 工程顺利完成</h1>", "河道清淤 工程顺利完成"),
         # a sidebar heading that is a channel name of the <title> is not the title
-        ("河道清淤工程顺利完成_环境新闻_示例新闻网", "<h3>环境新闻</h3><div>河道清淤工程顺利完成</div>", "河道清淤工程顺利完成"),
+        (
+            "河道清淤工程顺利完成_环境新闻_示例新闻网",
+            "<h3>环境新闻</h3><div>河道清淤工程顺利完成</div>",
+            "河道清淤工程顺利完成",
+        ),
         # no heading agrees: the site part goes when the page shows the rest again
         ("河道清淤工程顺利完成-纪检", "<span>河道清淤工程顺利完成</span>", "河道清淤工程顺利完成"),
         # ... and the title stays whole when the page does not show the rest again
@@ -46,15 +58,19 @@ def test_title_from_the_pages_own_agreement(html_title, body, expected):
 
 def test_another_articles_heading_is_not_the_title():
     # trafilatura takes the first <h3 class="item-title">, a link to another article
-    body = '<div><h3 class="item-title"><a href="/b">另一篇文章的标题在这里</a></h3></div><div>河道清淤工程顺利完成</div>'
+    body = (
+        '<div><h3 class="item-title"><a href="/b">另一篇文章的标题在这里</a></h3></div><div>河道清淤工程顺利完成</div>'
+    )
     assert _choose("河道清淤工程顺利完成", body, meta_title="另一篇文章的标题在这里") == "河道清淤工程顺利完成"
 
 
 def test_a_truncated_og_title_loses_to_the_heading():
     head = '<meta property="og:title" content="多地项目连环 狂奔的龙湖">'
     body = '<h1>多地项目连环 狂奔的龙湖"暗伤"曝露？</h1>'
-    assert _choose('多地项目连环 狂奔的龙湖"暗伤"曝露？_示例财经', body, "多地项目连环 狂奔的龙湖", head) == \
-        '多地项目连环 狂奔的龙湖"暗伤"曝露？'
+    assert (
+        _choose('多地项目连环 狂奔的龙湖"暗伤"曝露？_示例财经', body, "多地项目连环 狂奔的龙湖", head)
+        == '多地项目连环 狂奔的龙湖"暗伤"曝露？'
+    )
 
 
 def test_og_title_agrees_when_no_heading_does():
@@ -71,19 +87,29 @@ def test_derive_takes_the_title_the_page_agrees_on_and_no_badge_for_an_author():
     from crawler.text import derive
     from crawler.text.model import Capture, TextOptions
 
-    html = ("<html><head><title>河道清淤工程顺利完成_环境频道_示例新闻网</title></head><body>"
-            '<div class="side"><h3 class="item-title"><a href="/b">另一篇文章的标题在这里</a></h3></div>'
-            "<h2>河道清淤工程顺利完成</h2><div>发布时间：2024-05-03 08:00 优质原创作者 河畔观察</div>"
-            f"<div>{BODY * 3}</div></body></html>")
-    capture = Capture("http://x.cn/a/1.html", 200, (("Content-Type", "text/html; charset=utf-8"),),
-                      html.encode(), "2026-01-01T00:00:00Z", "s")
+    html = (
+        "<html><head><title>河道清淤工程顺利完成_环境频道_示例新闻网</title></head><body>"
+        '<div class="side"><h3 class="item-title"><a href="/b">另一篇文章的标题在这里</a></h3></div>'
+        "<h2>河道清淤工程顺利完成</h2><div>发布时间：2024-05-03 08:00 优质原创作者 河畔观察</div>"
+        f"<div>{BODY * 3}</div></body></html>"
+    )
+    capture = Capture(
+        "http://x.cn/a/1.html",
+        200,
+        (("Content-Type", "text/html; charset=utf-8"),),
+        html.encode(),
+        "2026-01-01T00:00:00Z",
+        "s",
+    )
     doc = derive(capture, TextOptions())
     assert (doc.title, doc.author) == ("河道清淤工程顺利完成", None)
 
 
 def test_a_channel_label_title_gives_way_to_the_heading_above_the_byline():
-    body = ("<ul><li><h3>社区食堂开业首周接待居民两千人次</h3><span>05-02</span></li></ul>"
-            "<h5>东湖街道邻里节吸引三百多位居民参加</h5><div>发布时间：2024-05-03 来源：东湖街道</div>")
+    body = (
+        "<ul><li><h3>社区食堂开业首周接待居民两千人次</h3><span>05-02</span></li></ul>"
+        "<h5>东湖街道邻里节吸引三百多位居民参加</h5><div>发布时间：2024-05-03 来源：东湖街道</div>"
+    )
     assert _choose("新闻动态--东湖街道办事处", body) == "东湖街道邻里节吸引三百多位居民参加"
     # a <title> naming an article keeps its own way: the dated heading is not asked
     assert _choose("河道清淤工程顺利完成-纪检", "<span>河道清淤工程顺利完成</span>" + body) == "河道清淤工程顺利完成"

@@ -7,7 +7,6 @@ import stat
 
 from crawler.warc.index import update_index
 from crawler.warc.records import PROFILE_NOT_MODIFIED, Exchange, RefersTo
-
 from tests.test_warc_writer import NAME, group, make_writer
 
 

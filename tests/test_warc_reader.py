@@ -9,7 +9,6 @@ import pytest
 from crawler.warc.errors import WarcReadError
 from crawler.warc.reader import capture_of, iter_records, read_content, read_payload, read_record_at
 from crawler.warc.records import Exchange
-
 from tests.test_warc_writer import NAME, group, make_writer
 
 HTML = "<p>\u4f8b\u5b50</p>".encode("utf-8") * 100
@@ -17,9 +16,21 @@ HTML = "<p>\u4f8b\u5b50</p>".encode("utf-8") * 100
 
 def gzipped_page(tmp_path):
     w = make_writer(tmp_path)
-    ex = Exchange("http://a.cn/x?y=1", "GET", (), b"", 200, "HTTP/1.1",
-                  (("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"),
-                   ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")), gzip.compress(HTML, mtime=0))
+    ex = Exchange(
+        "http://a.cn/x?y=1",
+        "GET",
+        (),
+        b"",
+        200,
+        "HTTP/1.1",
+        (
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Encoding", "gzip"),
+            ("Set-Cookie", "a=1"),
+            ("Set-Cookie", "b=2"),
+        ),
+        gzip.compress(HTML, mtime=0),
+    )
     locations = w.write(w.factory.build_exchange(ex))
     w.write(group(w, 2))
     w.close()
@@ -55,11 +66,18 @@ def test_capture_of_a_response_record(tmp_path):
     path, locations = gzipped_page(tmp_path)
     capture = capture_of(read_record_at(path, locations[0].offset), "demo")
     assert capture.url == "http://a.cn/x?y=1"
-    assert capture.headers == (("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"),
-                               ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2"),
-                               ("Content-Length", str(len(capture.body))))
+    assert capture.headers == (
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Encoding", "gzip"),
+        ("Set-Cookie", "a=1"),
+        ("Set-Cookie", "b=2"),
+        ("Content-Length", str(len(capture.body))),
+    )
     assert (capture.warc.file, capture.warc.offset, capture.warc.record_id) == (
-        NAME.format(0), locations[0].offset, locations[0].record_id)
+        NAME.format(0),
+        locations[0].offset,
+        locations[0].record_id,
+    )
     assert capture.warc_date == "2026-11-22T06:50:53Z"
     with pytest.raises(WarcReadError, match="a request record, not an HTTP response"):
         capture_of(read_record_at(path, locations[1].offset), "demo")

@@ -8,7 +8,6 @@ import zlib
 
 from crawler.warc.members import iter_members, scan_members
 from crawler.warc.verify import verify_warc
-
 from tests.test_warc_writer import NAME, group, make_writer
 
 
@@ -30,21 +29,25 @@ def test_truncated_last_member_is_named_with_its_offset(tmp_path):
     data = path.read_bytes()
     path.write_bytes(data[: last.offset + 20])
     problems = verify_warc(path)
-    assert problems[0] == (f"{path}: truncated gzip member at offset {last.offset} (file ends at "
-                           f"{last.offset + 20}); `scrapy crawl` repairs .open files, else cut at {last.offset}")
+    assert problems[0] == (
+        f"{path}: truncated gzip member at offset {last.offset} (file ends at "
+        f"{last.offset + 20}); `scrapy crawl` repairs .open files, else cut at {last.offset}"
+    )
 
 
 def test_changed_payload_byte_fails_its_digests(tmp_path):
     path, locations = written(tmp_path)
     response = locations[0][0]
     data = path.read_bytes()
-    member = gzip.decompress(data[response.offset: response.offset + response.length])
+    member = gzip.decompress(data[response.offset : response.offset + response.length])
     broken = member[:-10] + bytes([member[-10] ^ 0xFF]) + member[-9:]  # a byte of the payload
-    path.write_bytes(data[: response.offset] + gzip.compress(broken) + data[response.offset + response.length:])
+    path.write_bytes(data[: response.offset] + gzip.compress(broken) + data[response.offset + response.length :])
     problems = verify_warc(path)
     where = f"{path}: offset {response.offset} response {response.record_id}"
-    assert sorted(p.split(" sha1:")[0].rstrip(":") for p in problems) == [f"{where}: block digest failed",
-                                                                f"{where}: payload digest failed"]
+    assert sorted(p.split(" sha1:")[0].rstrip(":") for p in problems) == [
+        f"{where}: block digest failed",
+        f"{where}: payload digest failed",
+    ]
 
 
 def test_garbage_after_members_is_bad_gzip(tmp_path):

@@ -10,7 +10,7 @@ import random
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,7 @@ NAME = "news-20261122065053-{:05d}-host-42.warc.gz"
 
 def factory() -> RecordFactory:
     ids = (f"<urn:uuid:00000000-0000-4000-8000-{n:012d}>" for n in itertools.count(1))
-    return RecordFactory(make_id=lambda: next(ids), clock=lambda: datetime(2026, 11, 22, 6, 50, 53, tzinfo=timezone.utc))
+    return RecordFactory(make_id=lambda: next(ids), clock=lambda: datetime(2026, 11, 22, 6, 50, 53, tzinfo=UTC))
 
 
 def make_writer(directory: Path, max_size: int = 1_000_000_000) -> RotatingWarcWriter:
@@ -37,8 +37,16 @@ def make_writer(directory: Path, max_size: int = 1_000_000_000) -> RotatingWarcW
 
 def group(w: RotatingWarcWriter, n: int, size: int = 200):
     body = random.Random(n).randbytes(size)
-    ex = Exchange(f"http://a.cn/p/{n}?q={n}", "GET", (("User-Agent", "t"),), b"", 200, "HTTP/1.1",
-                  (("Content-Type", "application/octet-stream"),), body)
+    ex = Exchange(
+        f"http://a.cn/p/{n}?q={n}",
+        "GET",
+        (("User-Agent", "t"),),
+        b"",
+        200,
+        "HTTP/1.1",
+        (("Content-Type", "application/octet-stream"),),
+        body,
+    )
     return w.factory.build_exchange(ex)
 
 
@@ -51,7 +59,10 @@ def test_open_suffix_while_writing_then_renamed(tmp_path):
     locations = w.write(group(w, 1))
     assert sorted(p.name for p in tmp_path.iterdir()) == [NAME.format(0) + ".open"]
     assert [(loc.file, loc.record_type) for loc in locations] == [
-        (NAME.format(0), "response"), (NAME.format(0), "request"), (NAME.format(0), "metadata")]
+        (NAME.format(0), "response"),
+        (NAME.format(0), "request"),
+        (NAME.format(0), "metadata"),
+    ]
     w.close()
     path = tmp_path / NAME.format(0)
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
@@ -154,8 +165,9 @@ EFBIG_SCRIPT = textwrap.dedent("""
 
 
 def test_efbig_from_rlimit_fsize_loses_nothing_written(tmp_path):
-    result = subprocess.run([sys.executable, "-c", EFBIG_SCRIPT, str(tmp_path)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", EFBIG_SCRIPT, str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert "File too large" in report["error"]
@@ -186,8 +198,10 @@ def test_repair_cuts_a_partial_record_back_to_the_previous_one(tmp_path):
     opened, last_offset = cut_copy(tmp_path, keep=150_000)
     lines = repair_open_files(tmp_path)
     final = tmp_path / NAME.format(0)
-    assert lines == [f"{final}: repaired, 7 complete records kept, 150000 bytes of a partial record cut "
-                     f"(truncated gzip member at offset {last_offset} (file ends at {last_offset + 150000}))"]
+    assert lines == [
+        f"{final}: repaired, 7 complete records kept, 150000 bytes of a partial record cut "
+        f"(truncated gzip member at offset {last_offset} (file ends at {last_offset + 150000}))"
+    ]
     assert not opened.exists()
     assert final.stat().st_size == last_offset
     assert subprocess.run(["gzip", "-t", str(final)]).returncode == 0

@@ -3,14 +3,13 @@ the same derived bytes from the same WARC records, read by offset."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from crawler.rebuild import locate_all, rebuild
 from crawler.text.model import TextOptions, document_id
 from crawler.warc.model import Located
 from crawler.warc.records import Exchange
 from crawler.workers import Derived, Job, Skipped, Stored, derive
-
 from tests.test_warc_writer import NAME, make_writer
 
 URL = "http://a.cn/news/2026/11/c_1.htm"
@@ -24,17 +23,31 @@ PARAGRAPHS = [
 
 def page(paragraphs: list[str], title: str = "菜市场改造以后") -> bytes:
     body = "".join(f"<p>{p}</p>\n" for p in paragraphs)
-    return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>"
-            f"<article><h1>{title}</h1>\n{body}</article></body></html>").encode("utf-8")
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+        f"<article><h1>{title}</h1>\n{body}</article></body></html>"
+    ).encode()
 
 
 def archive(tmp_path, bodies: list[tuple[int, bytes]]):
     """A WARC with one response record per (day, body) at URL; its path."""
     writer = make_writer(tmp_path / "warc")
     for day, body in bodies:
-        writer.write(writer.factory.build_exchange(Exchange(
-            URL, "GET", (), b"", 200, "HTTP/1.1", (("Content-Type", "text/html; charset=utf-8"),), body,
-            date=datetime(2026, 11, day, 8, 0, 0, tzinfo=timezone.utc))))
+        writer.write(
+            writer.factory.build_exchange(
+                Exchange(
+                    URL,
+                    "GET",
+                    (),
+                    b"",
+                    200,
+                    "HTTP/1.1",
+                    (("Content-Type", "text/html; charset=utf-8"),),
+                    body,
+                    date=datetime(2026, 11, day, 8, 0, 0, tzinfo=UTC),
+                )
+            )
+        )
     writer.close()
     return tmp_path / "warc" / NAME.format(0)
 
@@ -59,8 +72,10 @@ def test_the_crawls_jobs_and_the_rebuild_write_the_same_derived_bytes(tmp_path):
     counts = rebuild([path], rebuilt, None)
     assert counts["documents"] == 1
     crawled = derived_bytes(crawl_root)
-    assert sorted(crawled) == [f"derived/{captures[0].source}/{doc_id}.history",
-                               f"derived/{captures[0].source}/{doc_id}.json"]
+    assert sorted(crawled) == [
+        f"derived/{captures[0].source}/{doc_id}.history",
+        f"derived/{captures[0].source}/{doc_id}.json",
+    ]
     assert crawled == derived_bytes(rebuilt)  # the same function, the same bytes
     assert "无障碍通道已经开工" in crawled[f"derived/{captures[0].source}/{doc_id}.json"].decode("utf-8")
 
@@ -80,8 +95,10 @@ def test_a_job_carries_locations_and_an_unreadable_page_costs_only_itself(tmp_pa
 
 
 def test_a_notice_marks_the_archived_article_removed_and_keeps_its_text(tmp_path):
-    notice = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>页面不存在</title></head>"
-              "<body><h1>您访问的页面不存在</h1></body></html>").encode("utf-8")
+    notice = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>页面不存在</title></head>'
+        "<body><h1>您访问的页面不存在</h1></body></html>"
+    ).encode()
     path = archive(tmp_path, [(20, page(PARAGRAPHS)), (21, notice)])
     [captures] = locate_all([path], None).values()
     root = tmp_path / "root"

@@ -37,8 +37,11 @@ def redis_problem(settings) -> str | None:
 
 
 def _unreachable(stats: dict) -> str | None:
-    errors = {k.rsplit("/", 1)[1].rsplit(".", 1)[-1].rstrip("'>") for k in stats
-              if k.startswith(("downloader/exception_type_count/", "robotstxt/exception_count/"))}
+    errors = {
+        k.rsplit("/", 1)[1].rsplit(".", 1)[-1].rstrip("'>")
+        for k in stats
+        if k.startswith(("downloader/exception_type_count/", "robotstxt/exception_count/"))
+    }
     errors.discard("IgnoreRequest")  # a decision of a middleware (robots, scope), not of the network
     return ", ".join(sorted(errors)) or None
 
@@ -55,9 +58,16 @@ def why_it_did_nothing(stats: dict, source: str) -> str | None:
     pages, articles = stats.get("spider/pages", 0), stats.get("spider/article_pages", 0)
     skipped = stats.get("incremental/skipped/fresh", 0)
     if pages == 0 and skipped == 0:
+        if stats.get("scope/refused/private-address-connected") and not stats.get("scope/refused/private-address"):
+            return (
+                "nothing archived: the connections went to private addresses although the names resolved "
+                "to public ones (DNS rebinding?); nothing from them was archived"
+            )
         if stats.get("scope/refused/private-address"):
-            return (f"nothing archived: start URLs refused as private addresses; set `allow_private: true` "
-                    f"in the seed of {source} to crawl a site on this machine or network")
+            return (
+                f"nothing archived: start URLs refused as private addresses; set `allow_private: true` "
+                f"in the seed of {source} to crawl a site on this machine or network"
+            )
         if stats.get("scope/refused/offsite") or stats.get("offsite/filtered"):
             return "nothing archived: start URLs (or their redirects) lead outside the seed's `allowed_domains`"
         if errors := _unreachable(stats):
@@ -69,8 +79,10 @@ def why_it_did_nothing(stats: dict, source: str) -> str | None:
         return "nothing archived: no start URL was fetched (see the report in ARCHIVE_DIR/reports/)"
     if articles == 0 and skipped == 0:
         example = stats.get("spider/example_page", "")
-        return (f"{pages} page(s) fetched but none matched the seed's `articles` rule "
-                f"(for instance {example}): no article archived")
+        return (
+            f"{pages} page(s) fetched but none matched the seed's `articles` rule "
+            f"(for instance {example}): no article archived"
+        )
     return None
 
 
@@ -82,8 +94,10 @@ def feed_problem(stats: dict, feeds: dict) -> str | None:
     if failed := sorted(k.rsplit("/", 1)[1] for k in stats if k.startswith("feedexport/failed_count/")):
         return f"the feed could not be stored ({', '.join(failed)}; see the log)"
     if not stats.get("item_scraped_count"):
-        return (f"no item written to {', '.join(sorted(feeds))}: no article was derived in this crawl "
-                "(`scrapy export` writes every article of the archive)")
+        return (
+            f"no item written to {', '.join(sorted(feeds))}: no article was derived in this crawl "
+            "(`scrapy export` writes every article of the archive)"
+        )
     return None
 
 

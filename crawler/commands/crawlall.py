@@ -22,6 +22,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.commands.base import CommandBase, option
 from crawler.commands.demo import crawl_line
 from crawler.sources import SeedError, parse_duration, scan_sources
 
@@ -41,22 +42,14 @@ def last_finished(archive: Path, source: str) -> float | None:
     return latest
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
-    def syntax(self) -> str:
-        return "[--parallel N] [--due] [--every DURATION]"
-
-    def short_desc(self) -> str:
-        return "Crawl every source (or those due), N at a time, one line per source"
-
-    def add_options(self, parser) -> None:
-        super().add_options(parser)
-        parser.add_argument("--parallel", type=int, default=1, help="crawls at a time (default 1)")
-        parser.add_argument("--due", action="store_true", help="only sources not crawled within --every")
-        parser.add_argument("--every", default="1d", help="with --due: how often a source is crawled (default 1d)")
+class Command(CommandBase, ScrapyCommand):
+    usage = "[--parallel N] [--due] [--every DURATION]"
+    summary = "Crawl every source (or those due), N at a time, one line per source"
+    arguments = (
+        option("--parallel", type=int, default=1, help="crawls at a time (default 1)"),
+        option("--due", action="store_true", help="only sources not crawled within --every"),
+        option("--every", default="1d", help="with --due: how often a source is crawled (default 1d)"),
+    )
 
     def run(self, args: list[str], opts) -> None:
         if args:
@@ -69,8 +62,7 @@ class Command(ScrapyCommand):
         except (SeedError, ValueError) as exc:
             raise UsageError(str(exc)) from None
         archive = Path(self.settings.get("ARCHIVE_DIR"))
-        names = [name for name in sources
-                 if not opts.due or (last_finished(archive, name) or 0) <= time.time() - every]
+        names = [name for name in sources if not opts.due or (last_finished(archive, name) or 0) <= time.time() - every]
         overrides = [arg for pair in (opts.set or []) for arg in ("-s", pair)]
         failed = len(errors)
         for error in errors.values():

@@ -18,6 +18,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.commands.base import CommandBase, option
 from crawler.sources import SeedError, load_sources
 from crawler.warc.files import warc_files
 
@@ -42,29 +43,27 @@ def reports(archive: Path) -> list[Path]:
 def crawl_line(report: Path) -> str:
     """What one crawl did, from its report: captured, revisited, skipped, derived."""
     stats = json.loads(report.read_text("utf-8"))
-    return (f"{stats.get('warc/records/response', 0)} responses captured, "
-            f"{stats.get('warc/records/revisit', 0)} revisited (unchanged), "
-            f"{stats.get('incremental/skipped/fresh', 0)} young articles not requested, "
-            f"{stats.get('text/documents', 0)} articles derived"
-            + (f", {stats['text/removed']} taken down (text kept)" if stats.get("text/removed") else ""))
+    return (
+        f"{stats.get('warc/records/response', 0)} responses captured, "
+        f"{stats.get('warc/records/revisit', 0)} revisited (unchanged), "
+        f"{stats.get('incremental/skipped/fresh', 0)} young articles not requested, "
+        f"{stats.get('text/documents', 0)} articles derived"
+        + (f", {stats['text/removed']} taken down (text kept)" if stats.get("text/removed") else "")
+    )
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
-    def short_desc(self) -> str:
-        return "Crawl the bundled offline demo site into ARCHIVE_DIR and print a summary"
-
-    def syntax(self) -> str:
-        return "[--day N]"
-
-    def add_options(self, parser) -> None:
-        super().add_options(parser)
-        parser.add_argument("--day", type=int, default=1,
-                            help="the demo site on day N (2: some articles taken down), crawled that many "
-                                 "times eight days later (every article due again)")
+class Command(CommandBase, ScrapyCommand):
+    usage = "[--day N]"
+    summary = "Crawl the bundled offline demo site into ARCHIVE_DIR and print a summary"
+    arguments = (
+        option(
+            "--day",
+            type=int,
+            default=1,
+            help="the demo site on day N (2: some articles taken down), crawled that many "
+            "times eight days later (every article due again)",
+        ),
+    )
 
     def run(self, args: list[str], opts) -> None:
         try:

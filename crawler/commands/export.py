@@ -16,29 +16,23 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.commands.base import CommandBase, option
 from crawler.export import ExportError
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
-    def syntax(self) -> str:
-        return ("OUT [--format jsonl|csv|parquet] [--source NAME] [--since YYYY-MM-DD] [--until YYYY-MM-DD]"
-                " | --wacz OUT.wacz [--source NAME]")
-
-    def short_desc(self) -> str:
-        return "Write the archive's articles as JSON lines, CSV or Parquet, or package it as a WACZ"
-
-    def add_options(self, parser) -> None:
-        super().add_options(parser)
-        parser.add_argument("--format", help="jsonl, csv or parquet (default: from OUT's extension)")
-        parser.add_argument("--source", action="append", default=[], metavar="NAME",
-                            help="only this source (repeatable)")
-        parser.add_argument("--since", metavar="YYYY-MM-DD", help="articles of this day or later")
-        parser.add_argument("--until", metavar="YYYY-MM-DD", help="articles of this day or earlier")
-        parser.add_argument("--wacz", metavar="OUT.wacz", help="write a WACZ package instead")
+class Command(CommandBase, ScrapyCommand):
+    usage = (
+        "OUT [--format jsonl|csv|parquet] [--source NAME] [--since YYYY-MM-DD] [--until YYYY-MM-DD]"
+        " | --wacz OUT.wacz [--source NAME]"
+    )
+    summary = "Write the archive's articles as JSON lines, CSV or Parquet, or package it as a WACZ"
+    arguments = (
+        option("--format", help="jsonl, csv or parquet (default: from OUT's extension)"),
+        option("--source", action="append", default=[], metavar="NAME", help="only this source (repeatable)"),
+        option("--since", metavar="YYYY-MM-DD", help="articles of this day or later"),
+        option("--until", metavar="YYYY-MM-DD", help="articles of this day or earlier"),
+        option("--wacz", metavar="OUT.wacz", help="write a WACZ package instead"),
+    )
 
     def run(self, args: list[str], opts) -> None:
         root = Path(self.settings.get("ARCHIVE_DIR"))
@@ -90,8 +84,10 @@ class Command(ScrapyCommand):
             raise UsageError(str(exc)) from None
         count = write_rows(iter_rows(root, selection, problem), out, fmt)
         if count == 0:
-            sys.stderr.write(f"error: nothing exported: no article of {root} matches "
-                             f"{_describe(opts) or 'the archive (its manifest is empty)'}; {out} not written\n")
+            sys.stderr.write(
+                f"error: nothing exported: no article of {root} matches "
+                f"{_describe(opts) or 'the archive (its manifest is empty)'}; {out} not written\n"
+            )
             return None
         return f"exported {count} article(s) to {out} ({fmt})"
 
@@ -105,8 +101,10 @@ class Command(ScrapyCommand):
             raise UsageError(str(exc)) from None
         counts = write_wacz(root, out, frozenset(opts.source), problem)
         if counts["pages"] == 0:
-            sys.stderr.write(f"error: nothing exported: no article of {root} matches "
-                             f"{_describe(opts) or 'the archive'}; {out} not written\n")
+            sys.stderr.write(
+                f"error: nothing exported: no article of {root} matches "
+                f"{_describe(opts) or 'the archive'}; {out} not written\n"
+            )
             return None
         return f"packaged {counts['warcs']} WARC file(s), {counts['pages']} page(s) into {out}"
 

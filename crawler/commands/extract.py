@@ -27,9 +27,9 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.atomic import write_atomic
+from crawler.commands.base import CommandBase, locked, option
 from crawler.commands.progress import terminal_progress
 from crawler.rebuild import rebuild
-from crawler.state.lock import ArchiveLock, ArchiveLocked
 
 MARKER = ".scrapy-extract"
 _OWN = {MARKER, ".lock"}
@@ -37,8 +37,11 @@ _OWN = {MARKER, ".lock"}
 
 def _files(out: Path) -> list[str]:
     """Every file under ``out`` (relative, sorted) but the marker and the lock."""
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                  if (p.is_file() or p.is_symlink()) and p.relative_to(out).as_posix() not in _OWN)
+    return sorted(
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if (p.is_file() or p.is_symlink()) and p.relative_to(out).as_posix() not in _OWN
+    )
 
 
 def check_out(out: Path) -> None:
@@ -48,40 +51,37 @@ def check_out(out: Path) -> None:
         return
     marker = out / MARKER
     if not marker.is_file():
-        raise UsageError(f"{out}: not empty and not made by `scrapy extract` (no {MARKER}): "
-                         "give a new or empty directory")
+        raise UsageError(
+            f"{out}: not empty and not made by `scrapy extract` (no {MARKER}): give a new or empty directory"
+        )
     try:
         written = set(json.loads(marker.read_text("utf-8"))["files"])
     except (ValueError, KeyError, TypeError, OSError) as exc:
         raise UsageError(f"{marker}: unreadable marker ({exc}): give a new or empty directory") from None
     foreign = [name for name in present if name not in written]
     if foreign:
-        raise UsageError(f"{out / foreign[0]}: not written by `scrapy extract` ({len(foreign)} such file(s)): "
-                         "move them away or give another directory")
+        raise UsageError(
+            f"{out / foreign[0]}: not written by `scrapy extract` ({len(foreign)} such file(s)): "
+            "move them away or give another directory"
+        )
 
 
 def _summary(counts: dict[str, int], skipped: list[str]) -> str:
-    dropped = ", ".join(f"{k.removeprefix('dropped/')} {v}" for k, v in sorted(counts.items()) if k.startswith("dropped/"))
+    dropped = ", ".join(
+        f"{k.removeprefix('dropped/')} {v}" for k, v in sorted(counts.items()) if k.startswith("dropped/")
+    )
     return (f"; without text: {dropped}" if dropped else "") + (f"; {len(skipped)} skipped" if skipped else "")
 
 
-class Command(ScrapyCommand):
+class Command(CommandBase, ScrapyCommand):
     requires_project = False
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
-    def syntax(self) -> str:
-        return "WARC [WARC ...] --out DIR"
-
-    def short_desc(self) -> str:
-        return "Derive clean text files from WARC files written by any tool"
-
-    def add_options(self, parser) -> None:
-        super().add_options(parser)
-        parser.add_argument("--out", required=True, help="output directory (new, empty, or an earlier extract's)")
-        parser.add_argument("--workers", type=int, default=1)
-        parser.add_argument("--all", action="store_true",
-                            help="also pages that are not articles (list and index pages)")
+    usage = "WARC [WARC ...] --out DIR"
+    summary = "Derive clean text files from WARC files written by any tool"
+    arguments = (
+        option("--out", required=True, help="output directory (new, empty, or an earlier extract's)"),
+        option("--workers", type=int, default=1),
+        option("--all", action="store_true", help="also pages that are not articles (list and index pages)"),
+    )
 
     def run(self, args: list[str], opts) -> None:
         if not args:
@@ -94,23 +94,15 @@ class Command(ScrapyCommand):
             raise UsageError(f"{out}: exists and is not a directory: give a directory for --out")
         if out.is_dir():
             check_out(out)  # before the lock file is made: a refused directory is left as it was
-        try:
-            lock = ArchiveLock(out)
-            lock.acquire()
-        except ArchiveLocked as exc:
-            raise UsageError(str(exc)) from None
-        except OSError as exc:
-            raise UsageError(f"{out}: cannot be used as the output directory ({exc.strerror})") from None
-        try:
+        with locked(out, "cannot be used as the output directory"):
             self._extract([Path(name) for name in args], out, opts.workers, opts.all)
-        finally:
-            lock.release()
 
     def _extract(self, paths: list[Path], out: Path, workers: int, everything: bool) -> None:
         check_out(out)
         skipped: list[str] = []
-        counts = rebuild(paths, out, None, workers=workers, progress=terminal_progress, skipped=skipped,
-                         only_articles=not everything)
+        counts = rebuild(
+            paths, out, None, workers=workers, progress=terminal_progress, skipped=skipped, only_articles=not everything
+        )
         shutil.rmtree(out / "derived", ignore_errors=True)
         write_atomic(out / MARKER, json.dumps({"files": _files(out)}, ensure_ascii=False, indent=0).encode() + b"\n")
         for line in skipped:

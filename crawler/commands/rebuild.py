@@ -18,11 +18,11 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.commands.base import CommandBase, locked, option
 from crawler.commands.progress import terminal_progress
 from crawler.pool import pool_size
 from crawler.rebuild import rebuild
 from crawler.sources import SeedError, load_sources
-from crawler.state.lock import ArchiveLock, ArchiveLocked
 from crawler.warc.files import warc_files
 
 #: what a rebuild produces and --check compares (derived/ is a cache, not compared)
@@ -54,21 +54,13 @@ def compare(expected: Path, actual: Path) -> list[str]:
     return problems
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
-    def syntax(self) -> str:
-        return "[TARGET_DIR] [--check] [--workers N]"
-
-    def short_desc(self) -> str:
-        return "Re-derive text files, boilerplate sets and manifest from the WARC files alone"
-
-    def add_options(self, parser) -> None:
-        super().add_options(parser)
-        parser.add_argument("--check", action="store_true", help="compare with ARCHIVE_DIR byte for byte")
-        parser.add_argument("--workers", type=int, default=0, help="processes (default: TEXT_WORKERS)")
+class Command(CommandBase, ScrapyCommand):
+    usage = "[TARGET_DIR] [--check] [--workers N]"
+    summary = "Re-derive text files, boilerplate sets and manifest from the WARC files alone"
+    arguments = (
+        option("--check", action="store_true", help="compare with ARCHIVE_DIR byte for byte"),
+        option("--workers", type=int, default=0, help="processes (default: TEXT_WORKERS)"),
+    )
 
     def run(self, args: list[str], opts) -> None:
         if len(args) > 1:
@@ -83,13 +75,13 @@ class Command(ScrapyCommand):
             raise UsageError(str(exc)) from None
         workers = pool_size(opts.workers or self.settings.getint("TEXT_WORKERS"))
         try:
-            with ArchiveLock(archive):  # never alongside a crawl (or another rebuild) of the archive
+            with locked(archive):  # never alongside a crawl (or another rebuild) of the archive
                 self._run(archive, warc_dir, args, opts, sources, workers)
-        except ArchiveLocked as exc:
-            raise UsageError(str(exc)) from None
         except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal): no traceback
-            sys.stderr.write(f"error: rebuild from {warc_dir} stopped: a text worker process died ({exc}); "
-                             "the WARC files are untouched and every file written so far is whole: run it again\n")
+            sys.stderr.write(
+                f"error: rebuild from {warc_dir} stopped: a text worker process died ({exc}); "
+                "the WARC files are untouched and every file written so far is whole: run it again\n"
+            )
             self.exitcode = 1
 
     def _run(self, archive: Path, warc_dir: Path, args: list[str], opts, sources, workers: int) -> None:
@@ -104,15 +96,23 @@ class Command(ScrapyCommand):
             self.exitcode = 1 if problems or self.exitcode else 0
             return
         counts = self._rebuild(warc_dir, target, sources, workers)
-        print(f"rebuilt {counts['documents']} documents into {target} with {workers} worker(s): " +
-              ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents"))
+        print(
+            f"rebuilt {counts['documents']} documents into {target} with {workers} worker(s): "
+            + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents")
+        )
 
     def _rebuild(self, warc_dir: Path, target: Path, sources, workers: int) -> dict[str, int]:
         """Rebuild; every record or file that could not be read is named on stderr (exit status 1)."""
         skipped: list[str] = []
-        counts = rebuild(warc_files(warc_dir), target, sources, workers=workers,
-                         max_decompressed_size=self.settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"),
-                         progress=terminal_progress, skipped=skipped)
+        counts = rebuild(
+            warc_files(warc_dir),
+            target,
+            sources,
+            workers=workers,
+            max_decompressed_size=self.settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"),
+            progress=terminal_progress,
+            skipped=skipped,
+        )
         for line in skipped:
             sys.stderr.write(f"skipped: {line}\n")
         if skipped:

@@ -15,27 +15,24 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.commands.base import CommandBase, option
 from crawler.report import ReportError
 
 DEFAULT_PYWB = "http://127.0.0.1:8080/news"
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
-    def syntax(self) -> str:
-        return "[--out DIR] [--pywb URL]"
-
-    def short_desc(self) -> str:
-        return "Write a browsable HTML report of the archive (sources, charts, articles)"
-
-    def add_options(self, parser) -> None:
-        super().add_options(parser)
-        parser.add_argument("--out", metavar="DIR", help="where the site goes (default: ARCHIVE_DIR/report)")
-        parser.add_argument("--pywb", metavar="URL", default=DEFAULT_PYWB,
-                            help=f"a pywb collection replaying the archive (default: {DEFAULT_PYWB})")
+class Command(CommandBase, ScrapyCommand):
+    usage = "[--out DIR] [--pywb URL]"
+    summary = "Write a browsable HTML report of the archive (sources, charts, articles)"
+    arguments = (
+        option("--out", metavar="DIR", help="where the site goes (default: ARCHIVE_DIR/report)"),
+        option(
+            "--pywb",
+            metavar="URL",
+            default=DEFAULT_PYWB,
+            help=f"a pywb collection replaying the archive (default: {DEFAULT_PYWB})",
+        ),
+    )
 
     def run(self, args: list[str], opts) -> None:
         from crawler.report.site import write_site

@@ -19,9 +19,9 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.commands.base import CommandBase, locked
 from crawler.rebuild import locate
 from crawler.sources import SeedError, load_sources
-from crawler.state.lock import ArchiveLock, ArchiveLocked
 from crawler.text.model import TextError
 from crawler.text.store import safe_name
 from crawler.warc.errors import WarcError
@@ -34,8 +34,7 @@ def _record_at(path: Path, offset: int):
     with open(path, "rb") as fh:
         fh.seek(offset)
         record = next(iter(ArchiveIterator(fh)))
-        return (record.rec_headers.get_header("WARC-Record-ID"),
-                record.rec_headers.get_header("WARC-Payload-Digest"))
+        return (record.rec_headers.get_header("WARC-Record-ID"), record.rec_headers.get_header("WARC-Payload-Digest"))
 
 
 def check_manifest_line(root: Path, entry: dict) -> list[str]:
@@ -84,6 +83,20 @@ def without_text(root: Path, sources, listed: set[str], max_size: int) -> list[s
     return lines
 
 
+#: the keys every manifest entry has (docs/formats.md), with their JSON types
+_ENTRY_KEYS = {"id": str, "url": str, "source": str, "sha256": str, "warc": dict}
+_WARC_KEYS = {"file": str, "offset": int, "record_id": str, "payload_digest": str}
+
+
+def _bad_keys(entry: dict) -> list[str]:
+    """The keys of a manifest entry that are missing or of the wrong type."""
+    bad = [key for key, kind in _ENTRY_KEYS.items() if not isinstance(entry.get(key), kind)]
+    warc = entry.get("warc") if isinstance(entry.get("warc"), dict) else {}
+    return bad + [
+        f"warc.{key}" for key, kind in _WARC_KEYS.items() if "warc" not in bad and not isinstance(warc.get(key), kind)
+    ]
+
+
 def manifest_entries(root: Path) -> tuple[list[dict], list[str], int]:
     """The manifest's entries, one problem line per line that is not a JSON object, the line count."""
     manifest = root / "manifest.jsonl"
@@ -100,6 +113,11 @@ def manifest_entries(root: Path) -> tuple[list[dict], list[str], int]:
             continue
         if not isinstance(entry, dict):
             problems.append(f"{manifest}:{number}: not a JSON object")
+            continue
+        if bad := _bad_keys(entry):
+            problems.append(
+                f"{manifest}:{number}: not a manifest entry (missing or of the wrong type: {', '.join(bad)})"
+            )
             continue
         entries.append(entry)
     return entries, problems, len(raw)
@@ -137,23 +155,15 @@ def verify_archive(root: Path) -> tuple[list[str], dict[str, int]]:
     return problems, {"warc files": len(files), "manifest lines": count, "text files": len(texts)}
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
-    def short_desc(self) -> str:
-        return "Verify WARC digests and gzip members, the manifest and every text file"
+class Command(CommandBase, ScrapyCommand):
+    summary = "Verify WARC digests and gzip members, the manifest and every text file"
 
     def run(self, args: list[str], opts) -> None:
         root = Path(args[0]) if args else Path(self.settings.get("ARCHIVE_DIR"))
         if not root.is_dir():
             raise UsageError(f"{root}: no archive directory")
-        try:
-            with ArchiveLock(root):  # a running crawl (or rebuild) is still writing what would be checked
-                self._verify(root)
-        except ArchiveLocked as exc:
-            raise UsageError(str(exc)) from None
+        with locked(root):  # a running crawl (or rebuild) is still writing what would be checked
+            self._verify(root)
 
     def _verify(self, root: Path) -> None:
         problems, checked = verify_archive(root)

@@ -26,8 +26,13 @@ NOT_ARTICLES = {
     "2024/05/c_0517x.html": ("wall", "521-challenge"),
     "2024/05/c_0518x.html": ("wall", "wall"),
 }
-TAKEDOWN_KINDS = {"http-404": "gone", "http-410": "gone", "notice": "notice", "wall": "wall",
-                  "redirect-home": "redirect-home"}
+TAKEDOWN_KINDS = {
+    "http-404": "gone",
+    "http-410": "gone",
+    "notice": "notice",
+    "wall": "wall",
+    "redirect-home": "redirect-home",
+}
 
 
 def _e(text: str) -> str:
@@ -61,8 +66,15 @@ def served(site: dict, page: Callable[[str, str], str]) -> dict[str, tuple[int, 
     out = {}
     for path, (_, how) in NOT_ARTICLES.items():
         out[f"/{name}/{path.split('?')[0]}"] = _page_for(how.replace("{site}", name), page, name)
-    out[f"/{name}/error.html"] = (200, (), page("出错了", '<div class="err"><h2>出错了</h2><p>您访问的页面不存在或已被删除。</p>'
-                                                    f'<p><a href="/{name}/index.html">返回频道首页</a></p></div>'))
+    out[f"/{name}/error.html"] = (
+        200,
+        (),
+        page(
+            "出错了",
+            '<div class="err"><h2>出错了</h2><p>您访问的页面不存在或已被删除。</p>'
+            f'<p><a href="/{name}/index.html">返回频道首页</a></p></div>',
+        ),
+    )
     return out
 
 
@@ -70,29 +82,65 @@ def _page_for(how: str, page, name: str) -> tuple[int, tuple[tuple[str, str], ..
     if how[:3] in ("301", "302"):
         return int(how[:3]), (("Location", how[4:]),), ""
     if how == "notice":
-        return 200, (), page("页面不存在", '<div class="err"><p>很抱歉，您访问的页面不存在！</p>'
-                                         '<p>可能的原因：网址输入有误，或该页面已被删除。</p><p><a href="/">返回首页</a></p></div>')
+        return (
+            200,
+            (),
+            page(
+                "页面不存在",
+                '<div class="err"><p>很抱歉，您访问的页面不存在！</p>'
+                '<p>可能的原因：网址输入有误，或该页面已被删除。</p><p><a href="/">返回首页</a></p></div>',
+            ),
+        )
     if how == "recommend-404":
-        picks = "".join(f'<li><a href="/{name}/index.html">推荐：第{i}期社区服务项目全部完成，居民满意度超过九成</a></li>'
-                        for i in range(1, 9))
-        return 200, (), page("404", f'<div class="err"><h2>404</h2><p>抱歉，找不到这个页面。</p></div>'
-                                    f'<div class="tuijian"><h3>为您推荐</h3><ul>{picks}</ul></div>')
+        picks = "".join(
+            f'<li><a href="/{name}/index.html">推荐：第{i}期社区服务项目全部完成，居民满意度超过九成</a></li>'
+            for i in range(1, 9)
+        )
+        return (
+            200,
+            (),
+            page(
+                "404",
+                f'<div class="err"><h2>404</h2><p>抱歉，找不到这个页面。</p></div>'
+                f'<div class="tuijian"><h3>为您推荐</h3><ul>{picks}</ul></div>',
+            ),
+        )
     if how == "js-alert":
-        return 200, (), ("<html><head><meta charset='utf-8'></head><body><script>"
-                         "alert('该信息不存在或已删除！');location.href='/';</script></body></html>")
+        return (
+            200,
+            (),
+            (
+                "<html><head><meta charset='utf-8'></head><body><script>"
+                "alert('该信息不存在或已删除！');location.href='/';</script></body></html>"
+            ),
+        )
     if how == "meta-refresh":
-        return 200, (), (f"<html><head><meta charset='utf-8'><meta http-equiv='refresh' content='0;url=/{name}/index.html'>"
-                         "</head><body></body></html>")
+        return (
+            200,
+            (),
+            (
+                f"<html><head><meta charset='utf-8'><meta http-equiv='refresh' content='0;url=/{name}/index.html'>"
+                "</head><body></body></html>"
+            ),
+        )
     if how == "521-challenge":
-        return 521, (), ("<html><body><script>document.cookie='__jsl_clearance=1717200000.042|0|demo;max-age=3600;path=/';"
-                         "location.href=location.pathname+location.search</script></body></html>")
+        return (
+            521,
+            (),
+            (
+                "<html><body><script>document.cookie='__jsl_clearance=1717200000.042|0|demo;max-age=3600;path=/';"
+                "location.href=location.pathname+location.search</script></body></html>"
+            ),
+        )
     return 200, (), wall_page()
 
 
 def wall_page() -> str:
-    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>访问验证</title></head><body>"
-            "<div class='box'><h3>访问验证</h3><p>请开启JavaScript并刷新该页。</p></div>"
-            "<script>document.cookie='verify=1;path=/';</script></body></html>")
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>访问验证</title></head><body>"
+        "<div class='box'><h3>访问验证</h3><p>请开启JavaScript并刷新该页。</p></div>"
+        "<script>document.cookie='verify=1;path=/';</script></body></html>"
+    )
 
 
 def takedown(shows: str, page) -> tuple[int, tuple[tuple[str, str], ...], str]:

@@ -21,11 +21,13 @@ from __future__ import annotations
 from html import escape
 
 STYLES = ("trs-bar", "trs-script", "next", "dash", "query")
-_CREATE_PAGE = ('<script>function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt) {'
-                'if (_nPageCount <= 1) return; var html = "";'
-                'for (var i = 0; i < _nPageCount; i++) { html += i == _nCurrIndex ? "<span>" + (i + 1) + "</span>" : '
-                '"<a href=\\"" + _sPageName + (i ? "_" + i : "") + "." + _sPageExt + "\\">" + (i + 1) + "</a>"; }'
-                'document.getElementById("page_div").innerHTML = html; }</script>\n')
+_CREATE_PAGE = (
+    "<script>function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt) {"
+    'if (_nPageCount <= 1) return; var html = "";'
+    'for (var i = 0; i < _nPageCount; i++) { html += i == _nCurrIndex ? "<span>" + (i + 1) + "</span>" : '
+    '"<a href=\\"" + _sPageName + (i ? "_" + i : "") + "." + _sPageExt + "\\">" + (i + 1) + "</a>"; }'
+    'document.getElementById("page_div").innerHTML = html; }</script>\n'
+)
 
 
 def split(path: str) -> tuple[str, str, str]:
@@ -63,8 +65,10 @@ def bar(first: str, style: str, index: int, count: int, single: bool = False) ->
     """The page bar of page ``index`` of ``count``."""
     if style == "trs-script":
         _, stem, ext = split(first)
-        out = (f'<div id="page_div"></div>\n{_CREATE_PAGE}<script>var currentPage = {index};//所在页从0开始\n'
-               f'var countPage = {count}//共多少页\ncreatePageHTML(countPage, currentPage, "{stem}", "{ext.lstrip(".")}");</script>\n')
+        out = (
+            f'<div id="page_div"></div>\n{_CREATE_PAGE}<script>var currentPage = {index};//所在页从0开始\n'
+            f'var countPage = {count}//共多少页\ncreatePageHTML(countPage, currentPage, "{stem}", "{ext.lstrip(".")}");</script>\n'
+        )
     else:
         out = f'<div class="{"pagenext" if style == "next" else "page"}">{_links(first, style, index, count)}</div>\n'
     if single:
@@ -77,8 +81,9 @@ def _links(first: str, style: str, index: int, count: int) -> str:
     after = _a(page_path(first, style, index + 1), "下一页") if index + 1 < count else ""
     if style == "next":
         return " ".join(x for x in (prev, after) if x)
-    numbers = " ".join(f"<span>{i + 1}</span>" if i == index else _a(page_path(first, style, i), i + 1)
-                       for i in range(count))
+    numbers = " ".join(
+        f"<span>{i + 1}</span>" if i == index else _a(page_path(first, style, i), i + 1) for i in range(count)
+    )
     if style == "query":
         return " ".join(x for x in (numbers, after) if x)
     last = _a(page_path(first, style, count - 1), "尾页") if index + 1 < count else ""

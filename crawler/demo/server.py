@@ -22,13 +22,13 @@ import gzip
 import http.server
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from .launcher import ServerProcess
 from .sitegen import CONTENT_DIR, DemoContentError, Resource, build_site
 
 #: the demo site's address by default: the demo seeds' default too (`${DEMO_SITE:-http://127.0.0.1:8000}`)
@@ -149,7 +149,9 @@ class DemoHandler(http.server.BaseHTTPRequestHandler):
         if path == "/":
             for cookie in COOKIES:
                 self.send_header("Set-Cookie", cookie)
-        self.send_header(*(("Transfer-Encoding", "chunked") if resource.chunked else ("Content-Length", str(len(body)))))
+        self.send_header(
+            *(("Transfer-Encoding", "chunked") if resource.chunked else ("Content-Length", str(len(body))))
+        )
         self._log(200, 0 if head else len(body))
         self.end_headers()
         if head:
@@ -169,14 +171,15 @@ class DemoHandler(http.server.BaseHTTPRequestHandler):
             self.server.visits += 1
             visits = self.server.visits
         now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
-        side = (f'<div class="sidebar stats"><p>本站累计访问：{visits * 37 + 100000}人次</p>'
-                f'<p>本页更新于 {now}</p></div>\n')
+        side = (
+            f'<div class="sidebar stats"><p>本站累计访问：{visits * 37 + 100000}人次</p><p>本页更新于 {now}</p></div>\n'
+        )
         refs = "".join(c if c.isascii() else f"&#{ord(c)};" for c in side).encode("ascii")
         return body.replace(b"</body>", refs + b"</body>", 1)
 
     def _write_chunked(self, body: bytes) -> None:
         for start in range(0, len(body), CHUNK):
-            piece = body[start:start + CHUNK]
+            piece = body[start : start + CHUNK]
             self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
         self.wfile.write(b"0\r\n\r\n")
 
@@ -204,8 +207,9 @@ class DemoHTTPServer(http.server.ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def make_server(port: int = 0, content_dir: Path | None = None, log: Path | None = None, dynamic: bool = False,
-                day: int = 1):
+def make_server(
+    port: int = 0, content_dir: Path | None = None, log: Path | None = None, dynamic: bool = False, day: int = 1
+):
     """A ThreadingHTTPServer on 127.0.0.1 serving the demo site (``server.base`` is its URL).
     ``dynamic``: like most Chinese CMSs, no ETag or Last-Modified, and a clock and a visit
     counter that change every page on every request. ``day``: the site as it is that day (an
@@ -222,20 +226,30 @@ def make_server(port: int = 0, content_dir: Path | None = None, log: Path | None
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the offline demo site on 127.0.0.1.")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
-                        help=f"default {DEFAULT_PORT}, the demo seeds' default address; 0 picks a free port")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"default {DEFAULT_PORT}, the demo seeds' default address; 0 picks a free port",
+    )
     parser.add_argument("--content", type=Path, help="content dir (default: the bundled one)")
     parser.add_argument("--log", type=Path, help="append METHOD PATH STATUS BODY_BYTES per request")
-    parser.add_argument("--dynamic", action="store_true",
-                        help="no validators; a clock and a visit counter on every page, new on every request")
+    parser.add_argument(
+        "--dynamic",
+        action="store_true",
+        help="no validators; a clock and a visit counter on every page, new on every request",
+    )
     parser.add_argument("--day", type=int, default=1, help="the site as it is that day (default 1; day 2: takedowns)")
     args = parser.parse_args(argv)
     try:
         server = make_server(args.port, args.content, args.log, args.dynamic, max(1, args.day))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            print(f"demo site: 127.0.0.1:{args.port} is in use (another demo server?): stop it, or choose another "
-                  "port (--port N; for `scrapy demo`: -s DEMO_PORT=N)", file=sys.stderr)
+            print(
+                f"demo site: 127.0.0.1:{args.port} is in use (another demo server?): stop it, or choose another "
+                "port (--port N; for `scrapy demo`: -s DEMO_PORT=N)",
+                file=sys.stderr,
+            )
         else:
             print(f"demo site: {exc}", file=sys.stderr)
         return 1
@@ -254,40 +268,35 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-class DemoServer:
-    """``with DemoServer() as url:`` runs the demo site in a subprocess for the block's duration."""
+class DemoServer(ServerProcess):
+    """``with DemoServer() as url:`` runs the demo site in a subprocess for the block's duration
+    (crawler/demo/launcher.py: returned once it answers, stopped and its port freed at the end)."""
 
-    def __init__(self, content_dir: Path | None = None, log: Path | None = None, dynamic: bool = False,
-                 port: int = 0, day: int = 1):
-        self.args = [sys.executable, "-m", "crawler.demo.server", "--port", str(port), "--day", str(day),
-                     *(["--dynamic"] if dynamic else [])]
+    def __init__(
+        self,
+        content_dir: Path | None = None,
+        log: Path | None = None,
+        dynamic: bool = False,
+        port: int = 0,
+        day: int = 1,
+    ):
+        args = [
+            sys.executable,
+            "-m",
+            "crawler.demo.server",
+            "--port",
+            str(port),
+            "--day",
+            str(day),
+            *(["--dynamic"] if dynamic else []),
+        ]
         if content_dir is not None:
-            self.args += ["--content", str(Path(content_dir).resolve())]
+            args += ["--content", str(Path(content_dir).resolve())]
         if log is not None:
-            self.args += ["--log", str(Path(log).resolve())]
-        self.proc: subprocess.Popen | None = None
-
-    def __enter__(self) -> str:
+            args += ["--log", str(Path(log).resolve())]
         root = str(Path(__file__).resolve().parents[2])  # so `-m crawler.demo.server` imports
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, env=env, text=True)
-        url = self.proc.stdout.readline().strip()
-        if not url.startswith("http://"):
-            self.__exit__(None, None, None)
-            raise RuntimeError(f"the demo site server did not start: {' '.join(self.args)}")
-        return url
-
-    def __exit__(self, *exc_info) -> None:
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+        super().__init__(args, env=env)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
@@ -51,9 +51,11 @@ CST = timezone(timedelta(hours=8))
 SLUG = re.compile(r"^\d{4}/\d{2}/\w+$")
 SHOWN_DATE = re.compile(r"^(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})\D{0,3}?(?:\s*(\d{1,2}):(\d{2}))?$")
 FIXED_DATE = datetime(2024, 6, 1, 8, 0, tzinfo=CST)  # root, robots, private: no article date
-STYLESHEET_CSS = (b"body { margin: 0 auto; max-width: 960px; font-family: serif; }\n"
-                  b".article p { line-height: 1.8; text-indent: 2em; }\n"
-                  b".header { background: #b22 url(\"../images/bg.png\") repeat-x; }\n")
+STYLESHEET_CSS = (
+    b"body { margin: 0 auto; max-width: 960px; font-family: serif; }\n"
+    b".article p { line-height: 1.8; text-indent: 2em; }\n"
+    b'.header { background: #b22 url("../images/bg.png") repeat-x; }\n'
+)
 GIF = bytes.fromhex("47494638396101000100800000ffffff00000021f90401000000002c00000000010001000002024401003b")
 
 
@@ -202,10 +204,12 @@ def damage_label(para: dict) -> str:
     ``lost-byte``, ``lost-byte-text``."""
     kind = para["damage"]
     if kind == "mojibake":
-        span = para["text"][para.get("from", 0):para.get("to", len(para["text"]))]
+        span = para["text"][para.get("from", 0) : para.get("to", len(para["text"]))]
         broken = mojibake(span, para.get("chain", "utf8-as-gbk"))
-        if "\ufffd" in broken or (para.get("chain", "utf8-as-gbk") == "utf8-as-gbk"
-                                  and broken.encode("gbk").decode("utf-8", errors="replace") != span):
+        if "\ufffd" in broken or (
+            para.get("chain", "utf8-as-gbk") == "utf8-as-gbk"
+            and broken.encode("gbk").decode("utf-8", errors="replace") != span
+        ):
             return "mojibake-lossy"
     return kind
 
@@ -215,7 +219,7 @@ def lost_byte_text(text: str, at: int) -> str:
     writes '?' for a byte it cannot pair publishes them (sample 003's damage, made from our text)."""
     data = text.encode("gbk")
     cut = len(text[:at].encode("gbk")) + 1
-    return (data[:cut] + data[cut + 1:]).decode("gbk", errors="crawler-demo-question")
+    return (data[:cut] + data[cut + 1 :]).decode("gbk", errors="crawler-demo-question")
 
 
 codecs.register_error("crawler-demo-question", lambda error: ("?", error.start + 1))
@@ -250,7 +254,7 @@ def _lose_byte(page: bytes, article: Article, para: dict) -> bytes:
     cut = len(text[:at].encode(encoding)) + 1
     if len(text[at].encode(encoding)) != 2 or page.count(run) != 1:
         raise DemoContentError(f"{article.path}: lost-byte at {at} must be a 2-byte char of a unique run")
-    return page.replace(run, run[:cut] + run[cut + 1:])
+    return page.replace(run, run[:cut] + run[cut + 1 :])
 
 
 def expected_paragraph(para: dict) -> str:
@@ -258,7 +262,7 @@ def expected_paragraph(para: dict) -> str:
     U+FFFD for its own character only, the rest of the run realigned."""
     text = para["text"]
     if para.get("damage") in ("lost-byte", "lost-byte-text"):
-        return text[:para["at"]] + "\ufffd" + text[para["at"] + 1:]
+        return text[: para["at"]] + "\ufffd" + text[para["at"] + 1 :]
     return text
 
 
@@ -270,7 +274,7 @@ def _encode(site: dict, html: str) -> bytes:
 
 
 def _http_date(when: datetime) -> str:
-    return format_datetime(when.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(when.astimezone(UTC), usegmt=True)
 
 
 def png(seed: str, size: int = 8) -> bytes:
@@ -295,8 +299,7 @@ def resource(body: bytes, content_type: str, when: datetime, site: dict | None =
     if site.get("gzip"):
         headers.append(("Vary", "Accept-Encoding"))
     etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-    return Resource(body, tuple(headers), bool(site.get("gzip")), _http_date(when), etag,
-                    bool(site.get("chunked")))
+    return Resource(body, tuple(headers), bool(site.get("gzip")), _http_date(when), etag, bool(site.get("chunked")))
 
 
 def _html_type(label: str | None) -> str:
@@ -320,8 +323,9 @@ def _article_resource(article: Article, siblings: list[Article], bar: str = "") 
 
 def _page_in_template(site: dict):
     """``page(title, main)``: a page of the sub-site's own template around ``main``."""
-    return lambda title, main: (_head(site, f"{title}_{site['title']}") + _top(site)
-                                + f'<div class="main">\n{main}\n</div>\n' + _bottom(site))
+    return lambda title, main: (
+        _head(site, f"{title}_{site['title']}") + _top(site) + f'<div class="main">\n{main}\n</div>\n' + _bottom(site)
+    )
 
 
 def _odd_resource(site: dict, served: tuple, when: datetime) -> Resource:
@@ -334,9 +338,14 @@ def _paged_resources(article: Article, siblings: list[Article]) -> dict[str, Res
     """Every page of a multi-page article (and its single-page version), crawler/demo/paging.py."""
     data = article.data
     style, spans = paging.style_of(data), paging.ranges(data, len(article.paragraphs))
-    out = {paging.page_path(article.path, style, i): _article_resource(
-        dataclasses.replace(article, shown=span), siblings,
-        paging.bar(article.path, style, i, len(spans), bool(data.get("single")))) for i, span in enumerate(spans)}
+    out = {
+        paging.page_path(article.path, style, i): _article_resource(
+            dataclasses.replace(article, shown=span),
+            siblings,
+            paging.bar(article.path, style, i, len(spans), bool(data.get("single"))),
+        )
+        for i, span in enumerate(spans)
+    }
     if data.get("single"):
         out[paging.single_path(article.path, style)] = _article_resource(article, siblings)
     return out
@@ -408,9 +417,19 @@ def expected_articles(content_dir: Path | None = None) -> list[ExpectedArticle]:
     for _, articles in load_content(content_dir):
         for a in articles:
             damage = tuple(f"{i}:{damage_label(p)}" for i, p in enumerate(a.paragraphs) if p.get("damage"))
-            out.append(ExpectedArticle(
-                a.path, a.title, tuple(expected_paragraph(p) for p in a.paragraphs), a.iso,
-                str(a.data["author"]), a.site["name"], damage, bool(a.data.get("annotated")), _other_pages(a)))
+            out.append(
+                ExpectedArticle(
+                    a.path,
+                    a.title,
+                    tuple(expected_paragraph(p) for p in a.paragraphs),
+                    a.iso,
+                    str(a.data["author"]),
+                    a.site["name"],
+                    damage,
+                    bool(a.data.get("annotated")),
+                    _other_pages(a),
+                )
+            )
     return out
 
 
@@ -425,20 +444,25 @@ def _e(text: str) -> str:
 
 
 def _head(site: dict, title: str, extra: str = "") -> str:
-    meta = f'{site["meta"]}\n' if site.get("meta") else ""
-    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n{meta}<title>{_e(title)}</title>\n'
-            f'<meta name="keywords" content="{_e(site["title"])},{_e(site["channel"])}">\n{extra}</head>\n')
+    meta = f"{site['meta']}\n" if site.get("meta") else ""
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n{meta}<title>{_e(title)}</title>\n'
+        f'<meta name="keywords" content="{_e(site["title"])},{_e(site["channel"])}">\n{extra}</head>\n'
+    )
 
 
 def _menu(site: dict, sep: str = "") -> str:
-    first = f'/{site["name"]}/index.html'
+    first = f"/{site['name']}/index.html"
     return sep.join(f'<a href="{first if i == 0 else "#"}">{_e(m)}</a>' for i, m in enumerate(site["menu"]))
 
 
 def _links(articles: list[Article], dated: bool = False) -> str:
-    return "".join(f'<li><a href="{a.path}">{_e(a.title)}</a>'
-                   + (f"<span>{a.when.date().isoformat()}</span>" if dated else "") + "</li>\n"
-                   for a in articles)
+    return "".join(
+        f'<li><a href="{a.path}">{_e(a.title)}</a>'
+        + (f"<span>{a.when.date().isoformat()}</span>" if dated else "")
+        + "</li>\n"
+        for a in articles
+    )
 
 
 def _newest(articles: list[Article]) -> list[Article]:
@@ -470,15 +494,17 @@ def _paragraphs(article: Article, indent: str = "") -> list[str]:
 
 def _news(article: Article, siblings: list[Article]) -> str:
     site, d = article.site, article.data
-    return (f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/news/index.html">{_e(site["channel"])}</a> &gt; 正文</div>\n'
-            f'<div class="container"><div class="main">\n<h1 class="title">{_e(article.title)}</h1>\n'
-            f'<div class="info"><span class="time">{_e(d["published"])}</span>　<span class="source">来源：{_e(d["source"])}</span>　'
-            f'<span class="author">作者：{_e(d["author"])}</span></div>\n'
-            f'<div class="article" id="content">\n{_figure(article)}{"".join(_paragraphs(article))}</div>\n'
-            '<div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a> <a href="#">QQ空间</a></div>\n'
-            f'<div class="editor">【<a href="#">纠错</a>】 责任编辑：{_e(d.get("editor", "李编辑"))}</div>\n'
-            f'<div class="related"><h3>相关阅读</h3><ul>\n{_related(article, siblings)}</ul></div>\n</div>\n'
-            f'<div class="sidebar"><h3>热点排行</h3><ol>\n{_links(_newest(siblings)[:5])}</ol></div></div>\n')
+    return (
+        f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/news/index.html">{_e(site["channel"])}</a> &gt; 正文</div>\n'
+        f'<div class="container"><div class="main">\n<h1 class="title">{_e(article.title)}</h1>\n'
+        f'<div class="info"><span class="time">{_e(d["published"])}</span>　<span class="source">来源：{_e(d["source"])}</span>　'
+        f'<span class="author">作者：{_e(d["author"])}</span></div>\n'
+        f'<div class="article" id="content">\n{_figure(article)}{"".join(_paragraphs(article))}</div>\n'
+        '<div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a> <a href="#">QQ空间</a></div>\n'
+        f'<div class="editor">【<a href="#">纠错</a>】 责任编辑：{_e(d.get("editor", "李编辑"))}</div>\n'
+        f'<div class="related"><h3>相关阅读</h3><ul>\n{_related(article, siblings)}</ul></div>\n</div>\n'
+        f'<div class="sidebar"><h3>热点排行</h3><ol>\n{_links(_newest(siblings)[:5])}</ol></div></div>\n'
+    )
 
 
 def _figure(article: Article) -> str:
@@ -489,65 +515,94 @@ def _figure(article: Article) -> str:
 def _wenming(article: Article, siblings: list[Article]) -> str:
     site, d = article.site, article.data
     hot = "".join(f'<tr><td>·<a href="{a.path}">{_e(a.title)}</a></td></tr>\n' for a in _newest(siblings)[:6])
-    return ('<table width="1000" align="center" cellpadding="0" cellspacing="0"><tr>\n<td width="720" valign="top">'
-            '<table width="100%" cellpadding="0" cellspacing="0">\n'
-            f'<tr><td class="position">您现在的位置：<a href="/wenming/index.html">首页</a> &gt;&gt; {_e(site["channel"])}</td></tr>\n'
-            f'<tr><td class="biaoti" align="center">{_e(article.title)}</td></tr>\n'
-            f'<tr><td class="xinxi" align="center">{_e(d["published"])}　来源：{_e(d["source"])}　'
-            f'作者：{_e(d["author"])}　点击：{d.get("clicks", 0)}</td></tr>\n'
-            f'<tr><td id="zoom" class="zhengwen">\n{"".join(_paragraphs(article, "　　"))}</td></tr>\n'
-            '<tr><td align="right">【<a href="javascript:window.print()">打印本页</a>】【<a href="javascript:window.close()">关闭窗口</a>】</td></tr>\n'
-            '</table></td>\n<td width="260" valign="top"><table width="100%"><tr><td class="lanmu">热点文章</td></tr>\n'
-            f'{hot}</table></td>\n</tr></table>\n')
+    return (
+        '<table width="1000" align="center" cellpadding="0" cellspacing="0"><tr>\n<td width="720" valign="top">'
+        '<table width="100%" cellpadding="0" cellspacing="0">\n'
+        f'<tr><td class="position">您现在的位置：<a href="/wenming/index.html">首页</a> &gt;&gt; {_e(site["channel"])}</td></tr>\n'
+        f'<tr><td class="biaoti" align="center">{_e(article.title)}</td></tr>\n'
+        f'<tr><td class="xinxi" align="center">{_e(d["published"])}　来源：{_e(d["source"])}　'
+        f"作者：{_e(d['author'])}　点击：{d.get('clicks', 0)}</td></tr>\n"
+        f'<tr><td id="zoom" class="zhengwen">\n{"".join(_paragraphs(article, "　　"))}</td></tr>\n'
+        '<tr><td align="right">【<a href="javascript:window.print()">打印本页</a>】【<a href="javascript:window.close()">关闭窗口</a>】</td></tr>\n'
+        '</table></td>\n<td width="260" valign="top"><table width="100%"><tr><td class="lanmu">热点文章</td></tr>\n'
+        f"{hot}</table></td>\n</tr></table>\n"
+    )
 
 
 def _gongyi(article: Article, siblings: list[Article]) -> str:
     site, d = article.site, article.data
     name = article.path.rsplit("/", 1)[1][:-5]
     caption = _e(d.get("caption", article.title))
-    figure = [f'<p align="center"><img src="/gongyi/images/{name}_{k}.gif" alt="{caption}" border="0"></p>\n'
-              f'<p align="center" class="pic_text">{caption}</p>\n' for k in (1, 2, 3)]
+    figure = [
+        f'<p align="center"><img src="/gongyi/images/{name}_{k}.gif" alt="{caption}" border="0"></p>\n'
+        f'<p align="center" class="pic_text">{caption}</p>\n'
+        for k in (1, 2, 3)
+    ]
     body = _paragraphs(article)
     blocks = [figure[0], *body[:2], figure[1], *body[2:-1], figure[2], body[-1]]
-    return (f'<div id="main"><div class="left">\n<div class="location">首页 &gt; {_e(site["channel"])} &gt; 正文</div>\n'
-            f'<div class="con_title"><h2>{_e(article.title)}</h2></div>\n'
-            f'<div class="con_info">发布时间：{_e(d["published"])}　来源：{_e(d["source"])}　作者：{_e(d["author"])}</div>\n'
-            f'<div id="content">\n{"".join(blocks)}</div>\n<div class="notice">{_e(site["notice"])}</div>\n</div>\n'
-            f'<div class="right"><h4>公益排行</h4><ul>\n{_links(_newest(siblings)[:6])}</ul></div></div>\n')
+    return (
+        f'<div id="main"><div class="left">\n<div class="location">首页 &gt; {_e(site["channel"])} &gt; 正文</div>\n'
+        f'<div class="con_title"><h2>{_e(article.title)}</h2></div>\n'
+        f'<div class="con_info">发布时间：{_e(d["published"])}　来源：{_e(d["source"])}　作者：{_e(d["author"])}</div>\n'
+        f'<div id="content">\n{"".join(blocks)}</div>\n<div class="notice">{_e(site["notice"])}</div>\n</div>\n'
+        f'<div class="right"><h4>公益排行</h4><ul>\n{_links(_newest(siblings)[:6])}</ul></div></div>\n'
+    )
 
 
 def _corp(article: Article, siblings: list[Article]) -> str:
     d, i = article.data, siblings.index(article)
     prev_a, next_a = siblings[i - 1] if i else None, siblings[i + 1] if i + 1 < len(siblings) else None
-    nav = "".join(f'{label}<a href="{a.path}">{_e(a.title)}</a><br>\n'
-                  for label, a in (("上一篇：", prev_a), ("下一篇：", next_a)) if a)
-    info = shown_text(article, f'發布時間:{d["published"]}　{d["source"]}　作者:{d["author"]}　點擊:{d.get("clicks", 0)}')
-    return (f'<div class="wrap"><div class="side"><h3>{_e(article.site["channel"])}</h3><ul>\n{_links(siblings)}</ul></div>\n'
-            f'<div class="detail">\n<div class="news_title">{_e(shown_text(article, article.title))}</div>\n'
-            f'<div class="news_info">{_e(info)}</div>\n'
-            f'<div class="news_content">\n{"".join(_paragraphs(article))}</div>\n'
-            f'<div class="page_nav">\n{nav}</div>\n</div></div>\n')
+    nav = "".join(
+        f'{label}<a href="{a.path}">{_e(a.title)}</a><br>\n'
+        for label, a in (("上一篇：", prev_a), ("下一篇：", next_a))
+        if a
+    )
+    info = shown_text(
+        article, f"發布時間:{d['published']}　{d['source']}　作者:{d['author']}　點擊:{d.get('clicks', 0)}"
+    )
+    return (
+        f'<div class="wrap"><div class="side"><h3>{_e(article.site["channel"])}</h3><ul>\n{_links(siblings)}</ul></div>\n'
+        f'<div class="detail">\n<div class="news_title">{_e(shown_text(article, article.title))}</div>\n'
+        f'<div class="news_info">{_e(info)}</div>\n'
+        f'<div class="news_content">\n{"".join(_paragraphs(article))}</div>\n'
+        f'<div class="page_nav">\n{nav}</div>\n</div></div>\n'
+    )
 
 
 def _blog(article: Article, siblings: list[Article]) -> str:
     d = article.data
-    matter = "\n".join(["---", f"title: '{article.title}'", "categories:",
-                        *(f" - {c}" for c in d.get("categories", [])), f"author: {d['author']}",
-                        f"date: {article.when.strftime('%Y-%m-%d %H:%M:%S')}", "comments: false", "---"])
-    return (f'<main class="content"><article class="post">\n<h1 class="post-title">{_e(article.title)}</h1>\n'
-            f'<pre class="front-matter">{_e(matter)}</pre>\n'
-            f'<div class="post-meta">发表于 {_e(d["published"])} · 来源：{_e(d["source"])} · 阅读次数：{d.get("clicks", 0)}</div>\n'
-            f'<div class="post-content">\n{"".join(_paragraphs(article))}</div>\n'
-            '<div class="post-copyright">本文转载自聚合平台，版权归原作者所有，如有侵权请联系删除。</div>\n'
-            f'</article></main>\n<aside class="sidebar"><h3>最新文章</h3><ul>\n{_links(_newest(siblings)[:5])}</ul></aside>\n')
+    matter = "\n".join(
+        [
+            "---",
+            f"title: '{article.title}'",
+            "categories:",
+            *(f" - {c}" for c in d.get("categories", [])),
+            f"author: {d['author']}",
+            f"date: {article.when.strftime('%Y-%m-%d %H:%M:%S')}",
+            "comments: false",
+            "---",
+        ]
+    )
+    return (
+        f'<main class="content"><article class="post">\n<h1 class="post-title">{_e(article.title)}</h1>\n'
+        f'<pre class="front-matter">{_e(matter)}</pre>\n'
+        f'<div class="post-meta">发表于 {_e(d["published"])} · 来源：{_e(d["source"])} · 阅读次数：{d.get("clicks", 0)}</div>\n'
+        f'<div class="post-content">\n{"".join(_paragraphs(article))}</div>\n'
+        '<div class="post-copyright">本文转载自聚合平台，版权归原作者所有，如有侵权请联系删除。</div>\n'
+        f'</article></main>\n<aside class="sidebar"><h3>最新文章</h3><ul>\n{_links(_newest(siblings)[:5])}</ul></aside>\n'
+    )
 
 
 def _top(site: dict) -> str:
     if site["name"] == "wenming":
-        return (f'<body>\n<table width="1000" align="center"><tr><td class="banner">{_e(site["title"])}</td></tr>\n'
-                f'<tr><td class="menu">{_menu(site, " | ")}</td></tr></table>\n')
-    return (f'<body>\n<div class="header"><div class="logo"><a href="/{site["name"]}/index.html">{_e(site["title"])}</a></div>\n'
-            f'<div class="nav">{_menu(site, " ")}</div></div>\n')
+        return (
+            f'<body>\n<table width="1000" align="center"><tr><td class="banner">{_e(site["title"])}</td></tr>\n'
+            f'<tr><td class="menu">{_menu(site, " | ")}</td></tr></table>\n'
+        )
+    return (
+        f'<body>\n<div class="header"><div class="logo"><a href="/{site["name"]}/index.html">{_e(site["title"])}</a></div>\n'
+        f'<div class="nav">{_menu(site, " ")}</div></div>\n'
+    )
 
 
 def _bottom(site: dict) -> str:
@@ -564,21 +619,29 @@ def article_page(article: Article, siblings: list[Article]) -> str:
     site = article.site
     title = shown_text(article, article.title)
     css = f'<link rel="stylesheet" href="/{site["name"]}/css/article.css">\n' if site.get("stylesheet") else ""
-    return _head(site, f"{title}_{site['title']}", css) + _top(site) + MAIN[site["name"]](article, siblings) + _bottom(site)
+    return (
+        _head(site, f"{title}_{site['title']}", css)
+        + _top(site)
+        + MAIN[site["name"]](article, siblings)
+        + _bottom(site)
+    )
 
 
 def list_pages(site: dict, articles: list[Article]) -> list[tuple[int, str]]:
     """Numbered list pages, newest first, PER_PAGE per page; ``listed`` caps what they show."""
-    shown = _newest(articles)[:site.get("listed", len(articles))]
-    chunks = [shown[i:i + PER_PAGE] for i in range(0, len(shown), PER_PAGE)]
+    shown = _newest(articles)[: site.get("listed", len(articles))]
+    chunks = [shown[i : i + PER_PAGE] for i in range(0, len(shown), PER_PAGE)]
     pages = []
     for number, chunk in enumerate(chunks, 1):
-        pager = " ".join(f'<a href="{"index.html" if n == 1 else f"list_{n}.html"}">{n}</a>'
-                         for n in range(1, len(chunks) + 1))
+        pager = " ".join(
+            f'<a href="{"index.html" if n == 1 else f"list_{n}.html"}">{n}</a>' for n in range(1, len(chunks) + 1)
+        )
         private = f'<a href="{PRIVATE}">内部通知</a>\n' if site["name"] == "wenming" and number == len(chunks) else ""
         odd = notarticles.list_links(site) if number == 1 else ""
-        body = (f'<div class="list"><h2>{_e(site["channel"])}</h2><ul>\n{_links(chunk, dated=True)}{odd}</ul>\n'
-                f'<div class="pager">共{len(chunks)}页 {pager}</div>\n{private}</div>\n')
+        body = (
+            f'<div class="list"><h2>{_e(site["channel"])}</h2><ul>\n{_links(chunk, dated=True)}{odd}</ul>\n'
+            f'<div class="pager">共{len(chunks)}页 {pager}</div>\n{private}</div>\n'
+        )
         pages.append((number, _head(site, f"{site['channel']}_{site['title']}") + _top(site) + body + _bottom(site)))
     return pages
 
@@ -601,10 +664,13 @@ def _figure_path(article: Article) -> str:
 
 def sitemap(articles: list[Article], base: str) -> str:
     """A sitemaps.org urlset of the articles, with their dates."""
-    urls = "".join(f"<url><loc>{_e(base + a.path)}</loc><lastmod>{a.when.isoformat()}</lastmod></url>\n"
-                   for a in _newest(articles))
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
+    urls = "".join(
+        f"<url><loc>{_e(base + a.path)}</loc><lastmod>{a.when.isoformat()}</lastmod></url>\n" for a in _newest(articles)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n'
+    )
 
 
 def rss(site: dict, articles: list[Article], base: str) -> str:
@@ -614,20 +680,29 @@ def rss(site: dict, articles: list[Article], base: str) -> str:
         f'<guid isPermaLink="true">{_e(base + a.path)}</guid><pubDate>{format_datetime(a.when)}</pubDate>'
         + "".join(f"<category>{_e(c)}</category>" for c in a.data.get("categories", []))
         + f"<description>{_e(shown_paragraph(a, a.paragraphs[0]))}</description></item>\n"
-        for a in _newest(articles))
-    return ('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>\n'
-            f'<title>{_e(site["title"])}</title><link>{_e(base)}/{site["name"]}/index.html</link>'
-            f'<description>{_e(site["title"])} 转载精选</description><language>zh-cn</language>\n{items}</channel></rss>\n')
+        for a in _newest(articles)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>\n'
+        f"<title>{_e(site['title'])}</title><link>{_e(base)}/{site['name']}/index.html</link>"
+        f"<description>{_e(site['title'])} 转载精选</description><language>zh-cn</language>\n{items}</channel></rss>\n"
+    )
 
 
 def root_page(sites: list[dict]) -> str:
     """The site root: links to every sub-site's first list page."""
-    links = "".join(f'<li><a href="/{s["name"]}/index.html">{_e(s["title"])}（/{s["name"]}/）</a></li>\n' for s in sites)
-    return ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>离线演示站点</title>\n</head>\n'
-            f'<body>\n<h1>离线演示站点</h1>\n<ul>\n{links}</ul>\n</body>\n</html>\n')
+    links = "".join(
+        f'<li><a href="/{s["name"]}/index.html">{_e(s["title"])}（/{s["name"]}/）</a></li>\n' for s in sites
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>离线演示站点</title>\n</head>\n'
+        f"<body>\n<h1>离线演示站点</h1>\n<ul>\n{links}</ul>\n</body>\n</html>\n"
+    )
 
 
 def private_page() -> str:
     """A page robots.txt forbids: a polite crawler never fetches it."""
-    return ('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>内部通知</title></head>\n'
-            '<body><p>内部通知：本页仅供工作人员查阅，robots.txt 禁止抓取。</p></body></html>\n')
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>内部通知</title></head>\n'
+        "<body><p>内部通知：本页仅供工作人员查阅，robots.txt 禁止抓取。</p></body></html>\n"
+    )

@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -33,6 +32,7 @@ from scrapy.http import TextResponse
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.failures import is_download_error, is_failed_status
+from crawler.options import Options, setting
 from crawler.redisclient import crawl_redis
 from crawler.redislost import RedisError, redis_lost
 from crawler.state.hostgate import HostGate
@@ -40,30 +40,24 @@ from crawler.state.retry import retry_after_seconds
 from crawler.text.pagekind import wall_in_payload
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class HostGuardOptions:
+class HostGuardOptions(Options):
     """The host guard's settings, read once."""
 
-    retry_after_max: float
-    breaker_threshold: int
-    download_delay: float  # the spacing of a host's requests across workers (the source's delay)
-    redis_url: str
-    hostgate_key: str
-
-    @classmethod
-    def from_settings(cls, settings) -> HostGuardOptions:
-        return cls(retry_after_max=settings.getfloat("HOSTGUARD_RETRY_AFTER_MAX"),
-                   breaker_threshold=settings.getint("HOSTGUARD_BREAKER_THRESHOLD"),
-                   download_delay=settings.getfloat("DOWNLOAD_DELAY"), redis_url=settings["REDIS_URL"],
-                   hostgate_key=settings["REDIS_HOSTGATE_KEY"])
+    retry_after_max: float = setting("HOSTGUARD_RETRY_AFTER_MAX")
+    breaker_threshold: int = setting("HOSTGUARD_BREAKER_THRESHOLD")
+    # the spacing of a host's requests across workers (the source's delay)
+    download_delay: float = setting("DOWNLOAD_DELAY")
+    redis_url: str = setting("REDIS_URL")
+    hostgate_key: str = setting("REDIS_HOSTGATE_KEY")
 
 
 class HostGuardMiddleware:
@@ -143,5 +137,6 @@ class HostGuardMiddleware:
             self.open.add(host)
             self.crawler.stats.inc_value("hostguard/breaker_open")
             self.crawler.stats.set_value("crawl/failed", f"circuit breaker open for {host} after {count} failures")
-            logger.error("%s: %d consecutive failures (last: %s); no more requests to it in this crawl",
-                         host, count, what)
+            logger.error(
+                "%s: %d consecutive failures (last: %s); no more requests to it in this crawl", host, count, what
+            )

@@ -37,7 +37,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
@@ -51,10 +51,11 @@ from crawler.warc.errors import WarcReadError
 from crawler.warc.reader import read_record_at
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +69,10 @@ def articles_after(spider, url: str) -> float | None:
 def describe(known: UrlState, reason: str) -> str:
     """Why a request was not sent, for the IgnoreRequest message and DEBUG lines."""
     if reason == RETRY_LATER:
-        return (f"failed {known.failures} time(s), due again at "
-                f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(known.retry_at))}")
+        return (
+            f"failed {known.failures} time(s), due again at "
+            f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(known.retry_at))}"
+        )
     return f"archived {known.warc_date}, not due yet"
 
 
@@ -84,10 +87,7 @@ class IncrementalMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        state = crawler.get_extension(StateExtension)
-        if state is None:
-            raise NotConfigured("STATE_ENABLED is off")
-        return cls(crawler, state)
+        return cls(crawler, StateExtension.required(crawler))
 
     def process_request(self, request: Request, spider=None) -> None:
         request.meta.pop("incremental_known", None)  # a redirect copies the previous URL's
@@ -101,13 +101,20 @@ class IncrementalMiddleware:
         # the spider middleware (crawler.spidermiddlewares.incremental) drops these before they are
         # scheduled; what still comes here (a redirect's target) is refused the same way
         young = None if "article" in request.meta else articles_after(self.crawler.spider, request.url)
-        reason = not_due(known, self.state.clock(), young,  # a continuation page is due with its article
-                         retrying=bool(request.meta.get("retry_times")), holds=self.state.holds)
+        reason = not_due(
+            known,
+            self.state.clock(),
+            young,  # a continuation page is due with its article
+            retrying=bool(request.meta.get("retry_times")),
+            holds=self.state.holds,
+        )
         if reason is not None:
             self.crawler.stats.inc_value(f"incremental/skipped/{reason}")
             raise IgnoreRequest(f"{request.url}: {describe(known, reason)}")
-        if known is None or not known.record_id:
-            return None
+        if known is None or not known.record_id or not self.state.holds(known):
+            return (
+                None  # nothing to revalidate: a 304 would point at a record that is gone (one warning names the file)
+            )
         if known.etag:
             request.headers.setdefault("If-None-Match", known.etag)
         if known.last_modified:
@@ -119,8 +126,11 @@ class IncrementalMiddleware:
     def process_response(self, request: Request, response: Response, spider=None):
         if is_failure(response.status):
             value = response.headers.get(b"Retry-After")
-            self._failed(request, response.status,
-                         retry_after_seconds(value.decode("latin-1") if value else None, self.state.clock()))
+            self._failed(
+                request,
+                response.status,
+                retry_after_seconds(value.decode("latin-1") if value else None, self.state.clock()),
+            )
             return response
         known = request.meta.get("incremental_known")
         if response.status != 304 or known is None:
@@ -128,19 +138,30 @@ class IncrementalMiddleware:
         try:
             stored = read_record_at(self.warc_dir / known.warc_file, known.warc_offset)
         except (WarcReadError, OSError) as exc:
-            logger.warning("%(url)s: archived copy unreadable (%(error)s); fetching it again",
-                           {"url": request.url, "error": exc}, extra={"spider": self.crawler.spider})
+            logger.warning(
+                "%(url)s: archived copy unreadable (%(error)s); fetching it again",
+                {"url": request.url, "error": exc},
+                extra={"spider": self.crawler.spider},
+            )
             self.crawler.stats.inc_value("incremental/unreadable")
-            headers = Headers({k: v for k, v in request.headers.items()
-                               if k.lower() not in (b"if-none-match", b"if-modified-since")})
+            headers = Headers(
+                {k: v for k, v in request.headers.items() if k.lower() not in (b"if-none-match", b"if-modified-since")}
+            )
             return request.replace(headers=headers, dont_filter=True, meta={**request.meta, "incremental": False})
         self.crawler.stats.inc_value("incremental/not_modified")
         headers = Headers()
         for name, value in stored.http_headers.headers:
             headers.appendlist(name, value)
         cls = responsetypes.from_args(headers=headers, url=request.url, body=stored.payload)
-        return cls(url=request.url, status=int(stored.http_headers.get_statuscode()), headers=headers,
-                   body=stored.payload, flags=["revisit"], request=request, protocol=response.protocol)
+        return cls(
+            url=request.url,
+            status=int(stored.http_headers.get_statuscode()),
+            headers=headers,
+            body=stored.payload,
+            flags=["revisit"],
+            request=request,
+            protocol=response.protocol,
+        )
 
     def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
         if is_download_error(exception):  # a network error, not a refusal or cancellation of ours
@@ -153,8 +174,18 @@ class IncrementalMiddleware:
             if status is None:
                 status = known.status if known else 0
             options = self.state.options
-            self.store.put(after_failure(known, request.url, status, self.state.clock(), options.retry_base,
-                                         options.retry_max, retry_after, again=bool(request.meta.get("retry_times"))))
+            self.store.put(
+                after_failure(
+                    known,
+                    request.url,
+                    status,
+                    self.state.clock(),
+                    options.retry_base,
+                    options.retry_max,
+                    retry_after,
+                    again=bool(request.meta.get("retry_times")),
+                )
+            )
         except RedisError as exc:
             redis_lost(self.crawler, exc)
             return

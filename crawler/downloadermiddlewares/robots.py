@@ -46,5 +46,9 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
 
     def _unreachable(self, netloc: str, why: str) -> None:
         self._stats.inc_value("robots/unreachable")
-        logger.warning("%s/robots.txt unreachable (%s): host disallowed for this crawl (RFC 9309)",
-                       netloc, why, extra={"spider": self.crawler.spider})
+        logger.warning(
+            "%s/robots.txt unreachable (%s): host disallowed for this crawl (RFC 9309)",
+            netloc,
+            why,
+            extra={"spider": self.crawler.spider},
+        )

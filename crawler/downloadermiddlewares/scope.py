@@ -14,9 +14,20 @@ this middleware refuses, for every request including redirect hops:
 A name is also checked on the address it resolves to, before any connection (DNS rebinding: a
 public-looking name that resolves to ``127.0.0.1`` or ``10.x``), unless the source sets
 ``allow_private: true``: the lookup goes through the crawl's own resolver (Scrapy's
-``DNS_RESOLVER``, asynchronous, caching), and the connection then takes its address from the
-same cache, so the address checked is the address connected to. A name that does not resolve is
-left to the download, which fails as a DNS error.
+``TWISTED_DNS_RESOLVER``, asynchronous, caching), and the connection then takes its address from the
+same cache. A name that does not resolve is left to the download, which fails as a DNS error.
+
+The address actually connected to is checked too, after the download (``response.ip_address``,
+which Scrapy's HTTP/1.1 handler sets), because a resolver may answer the connection otherwise
+than the check (a resolver that rebinds between two lookups, a cache entry that expired): a
+response from a loopback or private address the source does not allow is never archived, never
+reaches the spider and never becomes text. ScopeMiddleware marks each request it lets through
+(``meta["scope_allow_private"]``); the WARC extension, which sees the download first
+(``response_downloaded`` fires before any ``process_response``), writes no record for a marked
+request whose response came from such an address, and ConnectedAddressMiddleware (priority 950:
+its ``process_response`` runs before every other middleware's) drops the response with one
+warning and ``scope/refused/private-address-connected``. Through a proxy (``meta["proxy"]``) the
+address is the proxy's and is not checked.
 
 Settings: ``SCOPE_ENABLED`` (default True), ``SCOPE_RESOLVE`` (default True: check resolved
 addresses). Stats: ``scope/refused/{reason}``.
@@ -36,9 +47,11 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from crawler.sources import host_in_domains
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
+    from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +102,20 @@ def _is_private(host: str) -> bool:
     return not address.is_global or address.is_multicast
 
 
+#: request meta set by ScopeMiddleware on every request it lets through: the source's allow_private
+META = "scope_allow_private"
+
+
+def connected_refusal(request: Request, response: Response) -> str | None:
+    """The address ``response`` came from when the connection must not have been made (a loopback
+    or private address, for a request ScopeMiddleware passed without ``allow_private``); None when
+    it may have been, when there is no address (a handler that does not tell) or a proxy's."""
+    ip = getattr(response, "ip_address", None)
+    if request.meta.get(META, True) or ip is None or request.meta.get("proxy"):
+        return None
+    return str(ip) if _is_private(str(ip)) else None
+
+
 class ScopeMiddleware:
     """Downloader middleware refusing out-of-scope requests (see module docstring)."""
 
@@ -110,15 +137,16 @@ class ScopeMiddleware:
         reason = refusal(request.url, domains, allow_private)
         if reason is not None:
             self._refuse(request, reason)
+        request.meta[META] = allow_private
         host = (urlsplit(request.url).hostname or "").lower()
         if allow_private or not self.resolve or _address(host) is not None:
             return None
         return self._check_resolved(request, host)  # a coroutine: Scrapy awaits it
 
     async def _check_resolved(self, request: Request, host: str) -> None:
+        from scrapy.utils.defer import maybe_deferred_to_future
         from twisted.internet import reactor
         from twisted.internet.error import DNSLookupError
-        from scrapy.utils.defer import maybe_deferred_to_future
 
         try:
             resolved = await maybe_deferred_to_future(reactor.resolver.getHostByName(host))
@@ -132,3 +160,30 @@ class ScopeMiddleware:
         self.crawler.stats.inc_value(f"scope/refused/{reason}")
         logger.warning("%s: refused (%s%s), not fetched", request.url, reason, detail, extra={"spider": spider})
         raise IgnoreRequest(f"{request.url}: {reason}{detail}")
+
+
+class ConnectedAddressMiddleware:
+    """Downloader middleware dropping a response that came from an address the source does not
+    allow (see module docstring); the WARC extension has already left it out of the archive."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("SCOPE_ENABLED"):
+            raise NotConfigured("SCOPE_ENABLED is off")
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        address = connected_refusal(request, response)
+        if address is None:
+            return response
+        self.crawler.stats.inc_value("scope/refused/private-address-connected")
+        logger.warning(
+            "%s: refused (private-address-connected: the connection went to %s), not archived",
+            request.url,
+            address,
+            extra={"spider": self.crawler.spider},
+        )
+        raise IgnoreRequest(f"{request.url}: connected to {address}")

@@ -15,13 +15,39 @@ class ExportError(Exception):
 #: One row per article, in this order in every format (and in Scrapy's feed exports, through
 #: FEED_EXPORT_FIELDS): the text file's front matter flattened, its body, the manifest's facts.
 COLUMNS = (
-    "id", "source", "url", "title", "published", "author", "origin", "language", "fetched", "text",
-    "warc_file", "warc_offset", "warc_record_id", "warc_payload_digest",
-    "encoding_declared", "encoding_used", "encoding_reason", "encoding_repairs", "encoding_losses",
-    "encoding_annotations_removed", "encoding_confidence", "encoding_candidates", "encoding_repaired",
-    "boilerplate_removed", "cluster", "canonical", "removed",
-    "removed_evidence", "last_seen", "article_pages", "sha256",
+    "id",
+    "source",
+    "url",
+    "title",
+    "published",
+    "author",
+    "origin",
+    "language",
+    "fetched",
+    "text",
+    "warc_file",
+    "warc_offset",
+    "warc_record_id",
+    "warc_payload_digest",
+    "encoding_declared",
+    "encoding_used",
+    "encoding_reason",
+    "encoding_repairs",
+    "encoding_losses",
+    "encoding_annotations_removed",
+    "encoding_confidence",
+    "encoding_candidates",
+    "encoding_repaired",
+    "boilerplate_removed",
+    "cluster",
+    "canonical",
+    "removed",
+    "removed_evidence",
+    "last_seen",
+    "article_pages",
+    "sha256",
 )
 #: the columns that hold whole numbers (every other one holds text, or nothing)
-INTEGER_COLUMNS = frozenset({"warc_offset", "encoding_repairs", "encoding_losses",
-                             "encoding_annotations_removed", "boilerplate_removed"})
+INTEGER_COLUMNS = frozenset(
+    {"warc_offset", "encoding_repairs", "encoding_losses", "encoding_annotations_removed", "boilerplate_removed"}
+)

@@ -80,7 +80,7 @@ def split_text_file(data: bytes) -> tuple[dict, str, str]:
     front = yaml.load(text[4:end], Loader=_FrontMatterLoader)  # noqa: S506  a safe loader
     if not isinstance(front, dict):
         raise ValueError("the front matter is not a mapping")
-    title, _, body = text[end + 5:].partition("\n")
+    title, _, body = text[end + 5 :].partition("\n")
     return front, title, body.removesuffix("\n")
 
 
@@ -102,8 +102,17 @@ def _row(values: Mapping) -> dict:
 
 
 # the encoding block's keys; the last three are written only when they say something (render.py)
-_ENCODING_KEYS = ("declared", "used", "reason", "repairs", "losses", "annotations_removed", "confidence",
-                  "candidates", "repaired")
+_ENCODING_KEYS = (
+    "declared",
+    "used",
+    "reason",
+    "repairs",
+    "losses",
+    "annotations_removed",
+    "confidence",
+    "candidates",
+    "repaired",
+)
 _WHEN_SAID = frozenset({"confidence", "candidates", "repaired"})
 
 
@@ -111,14 +120,23 @@ def text_row(entry: Mapping, front: Mapping, body: str) -> dict:
     """The row of one article: its manifest entry, its text file's front matter and body."""
     warc = front.get("warc") or entry.get("warc") or {}
     encoding = front.get("encoding") or {}
-    values = {key: front.get(key) for key in ("url", "title", "published", "author", "origin", "language",
-                                               "fetched", "cluster", "canonical")}
+    values = {
+        key: front.get(key)
+        for key in ("url", "title", "published", "author", "origin", "language", "fetched", "cluster", "canonical")
+    }
     values.update({f"warc_{key}": warc.get(key) for key in ("file", "offset", "record_id", "payload_digest")})
     values.update({f"encoding_{key}": encoding.get(key) for key in _ENCODING_KEYS})
-    values.update(id=entry.get("id"), source=entry.get("source"), text=body, sha256=entry.get("sha256"),
-                  boilerplate_removed=(front.get("boilerplate") or {}).get("removed"),
-                  removed=entry.get("removed"), removed_evidence=entry.get("removed_evidence"),
-                  last_seen=entry.get("last_seen"), article_pages=front.get("pages"))
+    values.update(
+        id=entry.get("id"),
+        source=entry.get("source"),
+        text=body,
+        sha256=entry.get("sha256"),
+        boilerplate_removed=(front.get("boilerplate") or {}).get("removed"),
+        removed=entry.get("removed"),
+        removed_evidence=entry.get("removed_evidence"),
+        last_seen=entry.get("last_seen"),
+        article_pages=front.get("pages"),
+    )
     return _row(values)
 
 
@@ -126,19 +144,42 @@ def document_row(doc: Document) -> dict:
     """The row of a derived document, before the archive is finalized: the item a crawl yields to
     Scrapy's feed exports (site-wide boilerplate not yet removed, no cluster or digest yet)."""
     meta = dict(doc.meta)
-    values = {"id": doc.id, "source": doc.source, "url": doc.url, "title": doc.title, "published": doc.published,
-              "author": doc.author, "origin": meta.get("origin"), "language": meta.get("language"),
-              "fetched": doc.fetched, "text": "\n".join(doc.paragraphs),
-              "boilerplate_removed": sum(count for _, count in doc.removed)}
-    values.update({f"encoding_{key}": getattr(doc.encoding, key) or None if key in _WHEN_SAID else
-                   getattr(doc.encoding, key) for key in _ENCODING_KEYS})
+    values = {
+        "id": doc.id,
+        "source": doc.source,
+        "url": doc.url,
+        "title": doc.title,
+        "published": doc.published,
+        "author": doc.author,
+        "origin": meta.get("origin"),
+        "language": meta.get("language"),
+        "fetched": doc.fetched,
+        "text": "\n".join(doc.paragraphs),
+        "boilerplate_removed": sum(count for _, count in doc.removed),
+    }
+    values.update(
+        {
+            f"encoding_{key}": getattr(doc.encoding, key) or None if key in _WHEN_SAID else getattr(doc.encoding, key)
+            for key in _ENCODING_KEYS
+        }
+    )
     if doc.warc is not None:
-        values.update({f"warc_{key}": getattr(doc.warc, key)
-                       for key in ("file", "offset", "record_id", "payload_digest")})
+        values.update(
+            {f"warc_{key}": getattr(doc.warc, key) for key in ("file", "offset", "record_id", "payload_digest")}
+        )
     if doc.pages:  # as the front matter lists them (crawler/text/render.py)
-        values["article_pages"] = [{"url": page.url, "fetched": page.fetched,
-                            **({"file": page.warc.file, "offset": page.warc.offset, "record_id": page.warc.record_id}
-                               if page.warc else {})} for page in doc.pages]
+        values["article_pages"] = [
+            {
+                "url": page.url,
+                "fetched": page.fetched,
+                **(
+                    {"file": page.warc.file, "offset": page.warc.offset, "record_id": page.warc.record_id}
+                    if page.warc
+                    else {}
+                ),
+            }
+            for page in doc.pages
+        ]
     return _row(values)
 
 
@@ -152,13 +193,16 @@ def check_archive(root: Path, sources) -> Path:
     asked for has no text files."""
     manifest = root / "manifest.jsonl"
     if not manifest.is_file():
-        raise ExportError(f"{manifest}: no manifest, not a finished archive (set ARCHIVE_DIR, or run "
-                          "`scrapy crawl` or `scrapy rebuild` first)")
+        raise ExportError(
+            f"{manifest}: no manifest, not a finished archive (set ARCHIVE_DIR, or run "
+            "`scrapy crawl` or `scrapy rebuild` first)"
+        )
     known = archive_sources(root)
     for name in sorted(sources or ()):
         if safe_name(name) not in known:
-            raise ExportError(f"--source {name}: no such source in {root / 'text'} "
-                              f"(sources: {', '.join(known) or 'none'})")
+            raise ExportError(
+                f"--source {name}: no such source in {root / 'text'} (sources: {', '.join(known) or 'none'})"
+            )
     return manifest
 
 
@@ -193,8 +237,10 @@ def _read_row(root: Path, entry: dict, doc_id: str, source: str, problem) -> dic
         problem(f"{path}: listed in the manifest but unreadable ({exc.strerror}), left out; run `scrapy verify`")
         return None
     if entry.get("sha256") and hashlib.sha256(data).hexdigest() != entry["sha256"]:
-        problem(f"{path}: sha256 differs from the manifest (changed since it was written), left out; "
-                "run `scrapy rebuild` to restore it")
+        problem(
+            f"{path}: sha256 differs from the manifest (changed since it was written), left out; "
+            "run `scrapy rebuild` to restore it"
+        )
         return None
     try:
         front, _title, body = split_text_file(data)

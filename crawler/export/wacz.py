@@ -33,8 +33,8 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler import __version__
-from crawler.export.rows import Selection, iter_rows
 from crawler.atomic import open_atomic
+from crawler.export.rows import Selection, iter_rows
 from crawler.warc.files import warc_files
 from crawler.warc.index import index_lines, read_index
 
@@ -104,8 +104,9 @@ class _Package:
             while chunk := source.read(_CHUNK):
                 digest.update(chunk)
                 out.write(chunk)
-        self.resources.append({"name": Path(path).name.lower(), "path": path,
-                               "hash": f"sha256:{digest.hexdigest()}", "bytes": size})
+        self.resources.append(
+            {"name": Path(path).name.lower(), "path": path, "hash": f"sha256:{digest.hexdigest()}", "bytes": size}
+        )
 
     def add_bytes(self, path: str, data: bytes) -> None:
         info = zipfile.ZipInfo(path, self.date_time)
@@ -160,9 +161,14 @@ def write_wacz(root: Path, out: Path, sources: Collection[str], problem: Callabl
                 package.add(f"archive/{path.name}", warc, path.stat().st_size, deflate=False)
         package.add("indexes/index.cdx", index, index_size, deflate=True)
         package.add("pages/pages.jsonl", pages, pages_size, deflate=True)
-        datapackage = {"profile": "data-package", "resources": package.resources, "wacz_version": WACZ_VERSION,
-                       "title": f"{', '.join(sorted(sources)) or root.name}: news archive",
-                       "software": f"scrapy-news-archiver {__version__}", "created": created}
+        datapackage = {
+            "profile": "data-package",
+            "resources": package.resources,
+            "wacz_version": WACZ_VERSION,
+            "title": f"{', '.join(sorted(sources)) or root.name}: news archive",
+            "software": f"scrapy-news-archiver {__version__}",
+            "created": created,
+        }
         data = json.dumps(datapackage, ensure_ascii=False, indent=2).encode("utf-8")
         package.add_bytes("datapackage.json", data)
         digest = {"path": "datapackage.json", "hash": f"sha256:{hashlib.sha256(data).hexdigest()}"}

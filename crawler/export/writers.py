@@ -33,8 +33,10 @@ def output_format(path: Path, given: str | None) -> str:
         return given
     found = EXTENSIONS.get(path.suffix.lower())
     if found is None:
-        raise ExportError(f"{path}: cannot tell the format from the extension; name it .jsonl, .csv or "
-                          f".parquet, or give --format {'|'.join(FORMATS)}")
+        raise ExportError(
+            f"{path}: cannot tell the format from the extension; name it .jsonl, .csv or "
+            f".parquet, or give --format {'|'.join(FORMATS)}"
+        )
     return found
 
 
@@ -44,7 +46,7 @@ class _Nothing(Exception):
 
 def write_jsonl(rows: Iterable[dict], fh: BinaryIO) -> int:
     count = 0
-    for count, row in enumerate(rows, 1):
+    for count, row in enumerate(rows, 1):  # noqa: B007  (the count after the loop is the result)
         fh.write(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
     return count
 
@@ -54,7 +56,7 @@ def write_csv(rows: Iterable[dict], fh: BinaryIO) -> int:
     writer = csv.writer(text)
     writer.writerow(COLUMNS)
     count = 0
-    for count, row in enumerate(rows, 1):
+    for count, row in enumerate(rows, 1):  # noqa: B007  (the count after the loop is the result)
         writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
     text.detach()  # the caller closes fh
     return count
@@ -64,8 +66,10 @@ def parquet_schema():
     """The declared schema: whole numbers as int64, everything else UTF-8 strings, all nullable."""
     import pyarrow as pa
 
-    return pa.schema([pa.field(c, pa.int64() if c in INTEGER_COLUMNS else pa.string()) for c in COLUMNS],
-                     metadata={"source": "scrapy-news-archiver export (docs/formats.md)"})
+    return pa.schema(
+        [pa.field(c, pa.int64() if c in INTEGER_COLUMNS else pa.string()) for c in COLUMNS],
+        metadata={"source": "scrapy-news-archiver export (docs/formats.md)"},
+    )
 
 
 def write_parquet(rows: Iterable[dict], fh: BinaryIO) -> int:
@@ -85,7 +89,10 @@ def write_parquet(rows: Iterable[dict], fh: BinaryIO) -> int:
 
 
 WRITERS: dict[str, Callable[[Iterable[dict], BinaryIO], int]] = {
-    "jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}
+    "jsonl": write_jsonl,
+    "csv": write_csv,
+    "parquet": write_parquet,
+}
 
 
 def write_rows(rows: Iterable[dict], path: Path, fmt: str) -> int:

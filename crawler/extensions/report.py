@@ -22,8 +22,9 @@ from crawler.atomic import write_atomic
 from crawler.text.store import safe_name
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -61,22 +62,36 @@ class CrawlReport:
         try:
             write_atomic(path, json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")
         except OSError as exc:  # a full disk: one line (the crawl has failed already, or fails on it)
-            logger.error("%(path)s: report not written (%(error)s)", {"path": path, "error": exc.strerror or exc},
-                         extra={"spider": spider})
-            self.crawler.stats.set_value("crawl/failed", self.crawler.stats.get_value(
-                "crawl/failed") or f"report not written ({exc.strerror or exc})")
+            logger.error(
+                "%(path)s: report not written (%(error)s)",
+                {"path": path, "error": exc.strerror or exc},
+                extra={"spider": spider},
+            )
+            self.crawler.stats.set_value(
+                "crawl/failed",
+                self.crawler.stats.get_value("crawl/failed") or f"report not written ({exc.strerror or exc})",
+            )
         dropped = {k.removeprefix("text/dropped/"): v for k, v in stats.items() if k.startswith("text/dropped/")}
         logger.info(
             "crawl summary: %(pages)s responses captured, %(revisits)s revisited, %(fresh)s young articles "
             "skipped, %(docs)s articles derived%(multipage)s, %(dropped)s without text%(why)s, %(failed)s failed (due again), "
             "%(refused)s refused; %(kinds)s; %(requisites)s page requisites; %(fates)s; finish reason %(reason)s; report %(path)s",
-            {"pages": stats.get("warc/records/response", 0), "revisits": stats.get("warc/records/revisit", 0),
-             "fresh": stats.get("incremental/skipped/fresh", 0), "docs": stats.get("text/documents", 0),
-             "multipage": multipage(stats),
-             "dropped": sum(dropped.values()), "why": _reasons(dropped), "failed": stats.get("incremental/failed", 0),
-             "refused": _total(stats, "scope/refused/") + stats.get("hostguard/refused", 0),
-             "kinds": not_articles(stats), "requisites": stats.get("requisites/captured", 0),
-             "fates": fates(stats), "reason": reason, "path": path},
+            {
+                "pages": stats.get("warc/records/response", 0),
+                "revisits": stats.get("warc/records/revisit", 0),
+                "fresh": stats.get("incremental/skipped/fresh", 0),
+                "docs": stats.get("text/documents", 0),
+                "multipage": multipage(stats),
+                "dropped": sum(dropped.values()),
+                "why": _reasons(dropped),
+                "failed": stats.get("incremental/failed", 0),
+                "refused": _total(stats, "scope/refused/") + stats.get("hostguard/refused", 0),
+                "kinds": not_articles(stats),
+                "requisites": stats.get("requisites/captured", 0),
+                "fates": fates(stats),
+                "reason": reason,
+                "path": path,
+            },
             extra={"spider": spider},
         )
 
@@ -98,9 +113,15 @@ def not_articles(stats: dict) -> str:
 
 def fates(stats: dict) -> str:
     """What became of archived articles in this crawl: removed, restored, edited, unchanged text."""
-    return ", ".join(f"{stats.get(f'text/{key}', 0)} {word}" for key, word in
-                     (("removed", "removed"), ("restored", "restored"), ("edited", "edited"),
-                      ("same", "recaptured with the same text")))
+    return ", ".join(
+        f"{stats.get(f'text/{key}', 0)} {word}"
+        for key, word in (
+            ("removed", "removed"),
+            ("restored", "restored"),
+            ("edited", "edited"),
+            ("same", "recaptured with the same text"),
+        )
+    )
 
 
 def _reasons(dropped: dict[str, int]) -> str:

@@ -9,7 +9,8 @@ after every other component is done with it (the text pipeline's catch-up runs b
 
 The components that use it ask for it explicitly in their ``from_crawler`` (or at
 ``spider_opened``, for an extension): ``crawler.get_extension(StateExtension)``, None when
-``STATE_ENABLED`` is off. They get the store, the state's clock (``STATE_CLOCK_OFFSET``,
+``STATE_ENABLED`` is off (``StateExtension.required(crawler)``: NotConfigured then, for a
+component that has no use without it). They get the store, the state's clock (``STATE_CLOCK_OFFSET``,
 ``crawler.state.clock``), the retry policy (``STATE_RETRY_BASE``, ``STATE_RETRY_MAX``) and
 ``holds``: whether a URL's archived record is still in the archive.
 
@@ -21,43 +22,37 @@ Stats: ``incremental/lost_record``.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 
+from crawler.options import Options, setting
 from crawler.redisclient import crawl_redis
 from crawler.state.base import StateConfig, StateStore, UrlState
 from crawler.state.clock import offset_clock, parse_offset
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class StateOptions:
+class StateOptions(Options):
     """The state's settings, read once."""
 
-    backend: str
-    archive: Path
-    clock_offset: float
-    retry_base: float
-    retry_max: float
-    redis_url: str
-    redis_key: str
-
-    @classmethod
-    def from_settings(cls, settings) -> StateOptions:
-        return cls(backend=settings["STATE_BACKEND"], archive=Path(settings["ARCHIVE_DIR"]),
-                   clock_offset=parse_offset(settings["STATE_CLOCK_OFFSET"]),
-                   retry_base=settings.getfloat("STATE_RETRY_BASE"), retry_max=settings.getfloat("STATE_RETRY_MAX"),
-                   redis_url=settings["REDIS_URL"], redis_key=settings["REDIS_STATE_KEY"])
+    backend: str = setting("STATE_BACKEND")
+    archive: Path = setting("ARCHIVE_DIR", Path)
+    clock_offset: float = setting("STATE_CLOCK_OFFSET", parse_offset)
+    retry_base: float = setting("STATE_RETRY_BASE")
+    retry_max: float = setting("STATE_RETRY_MAX")
+    redis_url: str = setting("REDIS_URL")
+    redis_key: str = setting("REDIS_STATE_KEY")
 
     @property
     def warc_dir(self) -> Path:
@@ -83,12 +78,24 @@ class StateExtension:
         if not settings.getbool("STATE_ENABLED"):
             raise NotConfigured("STATE_ENABLED is off")
         options = StateOptions.from_settings(settings)
-        config = StateConfig(archive_dir=options.archive, redis_key=options.redis_key,
-                             redis=crawl_redis(crawler) if options.redis_url else None)
+        config = StateConfig(
+            archive_dir=options.archive,
+            redis_key=options.redis_key,
+            redis=crawl_redis(crawler) if options.redis_url else None,
+        )
         store = load_object(options.backend).open(config)
         extension = cls(crawler, options, store, offset_clock(options.clock_offset))
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
+
+    @classmethod
+    def required(cls, crawler: Crawler) -> StateExtension:
+        """``crawler``'s state, for a component that has no use without it: NotConfigured when
+        ``STATE_ENABLED`` is off."""
+        state = crawler.get_extension(cls)
+        if state is None:
+            raise NotConfigured("STATE_ENABLED is off")
+        return state
 
     def spider_closed(self, spider) -> None:
         self.store.close()
@@ -106,8 +113,11 @@ class StateExtension:
             return True
         if name not in self._missing:
             self._missing.add(name)
-            logger.warning("%s: WARC file missing from the archive; the pages archived in it are fetched again",
-                           directory / name, extra={"spider": self.crawler.spider})
+            logger.warning(
+                "%s: WARC file missing from the archive; the pages archived in it are fetched again",
+                directory / name,
+                extra={"spider": self.crawler.spider},
+            )
         if known.url not in self._lost:  # asked by the spider middleware and again downloader-side: counted once
             self._lost.add(known.url)
             self.crawler.stats.inc_value("incremental/lost_record")

@@ -6,7 +6,9 @@ the record holds the bytes as received (de-chunked, still Content-Encoded). The 
 the file before the response goes on to the spider, and the request's ``meta["capture"]`` then
 says where the response record is (crawler.warc.model.Located, no body): the pipeline's worker
 reads it back and derives text from the archive, as a rebuild does.
-A write error stops the crawl and ``scrapy crawl`` exits 1 (stats ``crawl/failed``).
+A write error stops the crawl and ``scrapy crawl`` exits 1 (stats ``crawl/failed``). A response
+from an address out of the source's scope (crawler.downloadermiddlewares.scope.connected_refusal:
+a loopback or private address connected to despite the check before connecting) is not written.
 
 A capture at an article's address that is not the article (crawler.text.pagekind) is archived
 all the same; the state update knows it: a wall leaves the URL's state as it was (not fresh:
@@ -30,14 +32,17 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
-from scrapy.utils.response import get_meta_refresh
 from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.response import get_meta_refresh
 from warcio.utils import Digester
 
 import crawler
+from crawler.downloadermiddlewares.scope import connected_refusal
 from crawler.extensions.state import StateExtension
 from crawler.redislost import RedisError, redis_lost
 from crawler.requisitespider import META as REQUISITE
+from crawler.state.base import UrlState
+from crawler.state.transitions import Archived, after_download
 from crawler.text.decode import decode_payload
 from crawler.text.model import TextError, document_id
 from crawler.text.pagekind import ARTICLE, WALL, PageKind, classify, list_rule, quick_text, wall_reason
@@ -46,16 +51,15 @@ from crawler.warc.errors import WarcWriteError
 from crawler.warc.index import update_index
 from crawler.warc.model import Capture, Located
 from crawler.warc.reader import StoredRecord, capture_of
-from crawler.state.base import UrlState
-from crawler.state.transitions import Archived, after_download
 from crawler.warc.records import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, Exchange, RefersTo
 from crawler.warc.writer import Location, RotatingWarcWriter, repair_open_files
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Headers, Response
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +95,11 @@ class WarcOptions:
             user_agent=settings["USER_AGENT"],
             robots_obey=settings.getbool("ROBOTSTXT_OBEY"),
             archive=archive,
-            meta_refresh=(settings.getbool("METAREFRESH_ENABLED"), settings.getfloat("METAREFRESH_MAXDELAY"),
-                          tuple(settings.getlist("METAREFRESH_IGNORE_TAGS"))),
+            meta_refresh=(
+                settings.getbool("METAREFRESH_ENABLED"),
+                settings.getfloat("METAREFRESH_MAXDELAY"),
+                tuple(settings.getlist("METAREFRESH_IGNORE_TAGS")),
+            ),
         )
 
 
@@ -118,10 +125,15 @@ def exchange_of(request: Request, response: Response) -> Exchange:
     """The plain Exchange the WARC layer needs, from what Scrapy has at download time."""
     ip = getattr(response, "ip_address", None)
     return Exchange(
-        url=response.url, method=request.method, request_headers=header_pairs(request.headers),
-        request_body=request.body or b"", status=response.status,
-        protocol=getattr(response, "protocol", None), response_headers=header_pairs(response.headers),
-        body=response.body, ip_address=str(ip) if ip is not None else None,
+        url=response.url,
+        method=request.method,
+        request_headers=header_pairs(request.headers),
+        request_body=request.body or b"",
+        status=response.status,
+        protocol=getattr(response, "protocol", None),
+        response_headers=header_pairs(response.headers),
+        body=response.body,
+        ip_address=str(ip) if ip is not None else None,
         # Scrapy's "dataloss" flag: the server closed before the announced length arrived
         truncated="disconnect" if "dataloss" in response.flags else None,
     )
@@ -196,12 +208,17 @@ class WarcExtension:
         source = getattr(spider, "source", None)
         robots = getattr(source, "robots", self.options.robots_obey)
         return {
-            "software": software(), "format": WARC_FORMAT, "conformsTo": CONFORMS_TO,
-            "hostname": socket.gethostname(), "operator": self.options.operator,
-            "description": self.options.description, "isPartOf": getattr(source, "name", spider.name),
+            "software": software(),
+            "format": WARC_FORMAT,
+            "conformsTo": CONFORMS_TO,
+            "hostname": socket.gethostname(),
+            "operator": self.options.operator,
+            "description": self.options.description,
+            "isPartOf": getattr(source, "name", spider.name),
             "source": getattr(source, "name", spider.name),
             "seed-digest": f"sha256:{source.digest}" if getattr(source, "digest", None) else "",
-            "robots": "classic" if robots else "ignore", "http-header-user-agent": self.options.user_agent,
+            "robots": "classic" if robots else "ignore",
+            "http-header-user-agent": self.options.user_agent,
         }
 
     def spider_opened(self, spider: Spider) -> None:
@@ -209,12 +226,19 @@ class WarcExtension:
         self._repair(spider)
         directory = self.options.directory
         self.writer = RotatingWarcWriter(
-            directory, self.options.prefix, self.options.max_size, _safe_host(socket.gethostname()),
-            os.getpid(), self.warcinfo_fields(spider))
+            directory,
+            self.options.prefix,
+            self.options.max_size,
+            _safe_host(socket.gethostname()),
+            os.getpid(),
+            self.warcinfo_fields(spider),
+        )
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         if self.writer is None:
             return  # failed earlier: the spider is closing
+        if connected_refusal(request, response) is not None:
+            return  # from an address out of scope: ConnectedAddressMiddleware drops it with its line
         state = self.state.store if self.state is not None else None
         known = None
         if state is not None:
@@ -246,9 +270,15 @@ class WarcExtension:
         kind = None
         if REQUISITE in request.meta and not profile and response.status == 200:
             headers = records[0].rec_headers
-            self.requisite_payloads.setdefault(headers.get_header("WARC-Payload-Digest"), RefersTo(
-                headers.get_header("WARC-Record-ID"), response.url, headers.get_header("WARC-Date"),
-                headers.get_header("WARC-Payload-Digest")))
+            self.requisite_payloads.setdefault(
+                headers.get_header("WARC-Payload-Digest"),
+                RefersTo(
+                    headers.get_header("WARC-Record-ID"),
+                    response.url,
+                    headers.get_header("WARC-Date"),
+                    headers.get_header("WARC-Payload-Digest"),
+                ),
+            )
         if same_payload is not None and profile:  # no payload of its own: the state keeps none
             request.meta["revisit"] = profile
             if state is not None:
@@ -261,8 +291,13 @@ class WarcExtension:
             request.meta["revisit"] = profile
         else:
             capture = self._capture(records[0], locations[0], response, spider)
-            request.meta["capture"] = Located(capture.warc_date, str(self.options.directory / locations[0].file),
-                                              locations[0].offset, capture.source, url=capture.url)
+            request.meta["capture"] = Located(
+                capture.warc_date,
+                str(self.options.directory / locations[0].file),
+                locations[0].offset,
+                capture.source,
+                url=capture.url,
+            )
             kind = self._page_kind(capture, spider)
         if state is not None:  # archive first, then commit: the record is flushed by now
             try:
@@ -292,7 +327,8 @@ class WarcExtension:
         self.crawler.stats.inc_value(f"pagekind/{kind.kind}")
         if kind.removal:
             step = TextStore(self.options.archive).record_removal(
-                source.name, document_id(capture.url), capture.warc_date, kind.removal)
+                source.name, document_id(capture.url), capture.warc_date, kind.removal
+            )
             if step.removed:
                 self.crawler.stats.inc_value("text/removed")
         return kind
@@ -311,28 +347,48 @@ class WarcExtension:
         enabled, max_delay, ignore_tags = self.options.meta_refresh
         if not enabled or "refresh" not in text.lower():
             return False
-        interval, url = get_meta_refresh(HtmlResponse(capture.url, body=text.encode("utf-8"), encoding="utf-8"),
-                                         ignore_tags=ignore_tags)
+        interval, url = get_meta_refresh(
+            HtmlResponse(capture.url, body=text.encode("utf-8"), encoding="utf-8"), ignore_tags=ignore_tags
+        )
         return url is not None and interval < max_delay
 
-    def _state(self, known, response: Response, record, location: Location, profile: str | None,
-               kind: PageKind | None = None) -> UrlState:
+    def _state(
+        self, known, response: Response, record, location: Location, profile: str | None, kind: PageKind | None = None
+    ) -> UrlState:
         """The URL's new state (crawler.state.transitions), on the state's clock."""
         headers = record.rec_headers
-        archived = Archived(location.file, location.offset, location.record_id,
-                            headers.get_header("WARC-Payload-Digest"), headers.get_header("WARC-Date"))
-        return after_download(known, response.url, response.status, _header(response, b"ETag"),
-                              _header(response, b"Last-Modified"), self.state.clock(),
-                              archived=None if profile else archived, revisit=bool(profile),
-                              wall=kind is not None and kind.kind == WALL,
-                              removal=kind is not None and bool(kind.removal))
+        archived = Archived(
+            location.file,
+            location.offset,
+            location.record_id,
+            headers.get_header("WARC-Payload-Digest"),
+            headers.get_header("WARC-Date"),
+        )
+        return after_download(
+            known,
+            response.url,
+            response.status,
+            _header(response, b"ETag"),
+            _header(response, b"Last-Modified"),
+            self.state.clock(),
+            archived=None if profile else archived,
+            revisit=bool(profile),
+            wall=kind is not None and kind.kind == WALL,
+            removal=kind is not None and bool(kind.removal),
+        )
 
     def _capture(self, record, location: Location, response: Response, spider: Spider) -> Capture:
         """The response record just written, as a Capture: built as a record read back is
         (crawler.warc.reader.capture_of), from its headers and the bytes written as its payload."""
         source = getattr(getattr(spider, "source", None), "name", spider.name)
-        written = StoredRecord(str(self.options.directory / location.file), location.offset, record.rec_type,
-                               record.rec_headers, record.http_headers, response.body)
+        written = StoredRecord(
+            str(self.options.directory / location.file),
+            location.offset,
+            record.rec_type,
+            record.rec_headers,
+            record.http_headers,
+            response.body,
+        )
         return capture_of(written, source)
 
     def _repair(self, spider: Spider) -> None:
@@ -382,15 +438,19 @@ class WarcExtension:
         directory = self.options.directory
         if not directory.is_dir():
             return
+
         def paths() -> list[Path]:  # listed under the index lock (other workers close files too)
             return sorted(p for p in directory.iterdir() if p.name.endswith(".warc.gz"))
 
         try:
             lines = update_index(self.options.index, paths)
         except Exception as exc:  # the index is derived: a bad one must not fail the crawl
-            logger.warning("%(index)s: not updated (%(error)s); rebuild it with cdxj-indexer",
-                           {"index": self.options.index, "error": exc}, extra={"spider": spider},
-                           exc_info=not isinstance(exc, OSError))  # a full disk is one line, a bug a traceback
+            logger.warning(
+                "%(index)s: not updated (%(error)s); rebuild it with cdxj-indexer",
+                {"index": self.options.index, "error": exc},
+                extra={"spider": spider},
+                exc_info=not isinstance(exc, OSError),
+            )  # a full disk is one line, a bug a traceback
             return
         self.crawler.stats.set_value("warc/index_lines", lines)
 

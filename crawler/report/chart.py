@@ -23,14 +23,20 @@ def per_day_svg(counts: list[tuple[str, int]], label: str) -> str:
     for day, n in days:
         h = (HEIGHT - 2 * PAD) * n / top
         x = PAD + (day - first).days * step
-        rects.append(f'<rect class="bar" x="{x:.1f}" y="{HEIGHT - PAD - h:.1f}" width="{bar:.1f}" height="{h:.1f}">'
-                     f"<title>{day.isoformat()}: {n}</title></rect>")
-    axis = (f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" class="axis"/>'
-            f'<text x="{PAD}" y="{HEIGHT - 6}" class="tick">{first.isoformat()}</text>'
-            f'<text x="{WIDTH - PAD}" y="{HEIGHT - 6}" class="tick" text-anchor="end">{last.isoformat()}</text>'
-            f'<text x="{PAD}" y="{PAD - 8}" class="tick">max {top}/day</text>')
-    return (f'<svg class="chart" role="img" aria-label="{escape(label)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
-            f'width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">{axis}{"".join(rects)}</svg>')
+        rects.append(
+            f'<rect class="bar" x="{x:.1f}" y="{HEIGHT - PAD - h:.1f}" width="{bar:.1f}" height="{h:.1f}">'
+            f"<title>{day.isoformat()}: {n}</title></rect>"
+        )
+    axis = (
+        f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" class="axis"/>'
+        f'<text x="{PAD}" y="{HEIGHT - 6}" class="tick">{first.isoformat()}</text>'
+        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 6}" class="tick" text-anchor="end">{last.isoformat()}</text>'
+        f'<text x="{PAD}" y="{PAD - 8}" class="tick">max {top}/day</text>'
+    )
+    return (
+        f'<svg class="chart" role="img" aria-label="{escape(label)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">{axis}{"".join(rects)}</svg>'
+    )
 
 
 def _is_day(text: str) -> bool:

@@ -22,9 +22,13 @@ from crawler.export.rows import Selection, iter_rows
 from crawler.report import ReportError
 
 #: crawl-report stats summed per source under "failures and retries" (docs/stats.md)
-FAILURE_KEYS = (("incremental/failed", "failed fetches (due again)"), ("retry/count", "retries"),
-                ("retry/max_reached", "retries given up"), ("hostguard/breaker_open", "hosts paused"),
-                ("requisites/failed", "page requisites failed"))
+FAILURE_KEYS = (
+    ("incremental/failed", "failed fetches (due again)"),
+    ("retry/count", "retries"),
+    ("retry/max_reached", "retries given up"),
+    ("hostguard/breaker_open", "hosts paused"),
+    ("requisites/failed", "page requisites failed"),
+)
 _SPACE = re.compile(r"\s+")
 MAX_PAGE_BYTES = 32 * 1024 * 1024
 
@@ -135,18 +139,24 @@ def changed_paragraphs(root: Path, row: dict, problem) -> tuple[frozenset[int], 
     from crawler.text.payload import decode_payload
     from crawler.warc.reader import capture_of, read_record_at
 
-    pages = json.loads(row["article_pages"]) if row["article_pages"] else [
-        {"file": row["warc_file"], "offset": row["warc_offset"]}]
+    pages = (
+        json.loads(row["article_pages"])
+        if row["article_pages"]
+        else [{"file": row["warc_file"], "offset": row["warc_offset"]}]
+    )
     shown = []
     for page in pages:
         try:
-            capture = capture_of(read_record_at(root / "warc" / page["file"], int(page["offset"]), MAX_PAGE_BYTES),
-                                 row["source"])
+            capture = capture_of(
+                read_record_at(root / "warc" / page["file"], int(page["offset"]), MAX_PAGE_BYTES), row["source"]
+            )
             html = decode_payload(capture, MAX_PAGE_BYTES).decode(row["encoding_used"] or "utf-8", "replace")
             shown.append(_squeeze(lxml.html.fromstring(html).text_content()))
         except Exception as exc:  # noqa: BLE001  a damaged record costs only this article's marks
-            problem(f"{root / 'warc' / str(page.get('file'))}: page of {row['url']} unreadable ({exc}); "
-                    "its repaired paragraphs are not marked")
+            problem(
+                f"{root / 'warc' / str(page.get('file'))}: page of {row['url']} unreadable ({exc}); "
+                "its repaired paragraphs are not marked"
+            )
             return frozenset(), False
     page_text = "\n".join(shown)
     return frozenset(i for i, p in enumerate(Article(row).paragraphs) if _squeeze(p) not in page_text), True

@@ -61,9 +61,11 @@ def _e(value) -> str:
 
 def _page(title: str, body: str, script: str = "") -> str:
     tail = f"<script>{script}</script>\n" if script else ""
-    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>{_e(title)}</title>\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<style>{CSS}</style>\n</head>\n'
-            f"<body>\n{body}{tail}</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>{_e(title)}</title>\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<style>{CSS}</style>\n</head>\n'
+        f"<body>\n{body}{tail}</body>\n</html>\n"
+    )
 
 
 def capture_link(pywb: str, row: dict) -> str:
@@ -74,15 +76,17 @@ def capture_link(pywb: str, row: dict) -> str:
 
 def _figures(source: Source) -> str:
     days = [a.day for a in source.articles if a.day]
-    rows = [("articles", f'<span class="n-articles">{len(source.articles)}</span>'),
-            ("dates", f"{_e(min(days))} – {_e(max(days))}" if days else "none"),
-            ("encoding repairs (paragraphs)", source.total("encoding_repairs")),
-            ("annotations removed", source.total("encoding_annotations_removed")),
-            ("characters lost (U+FFFD)", source.total("encoding_losses")),
-            ("boilerplate paragraphs removed", source.total("boilerplate_removed")),
-            ("near-duplicate clusters", f'<span class="n-clusters">{len(source.clusters)}</span>'),
-            ("taken down (text kept)", sum(1 for a in source.articles if a.row["removed"])),
-            ("crawl reports", source.crawls)]
+    rows = [
+        ("articles", f'<span class="n-articles">{len(source.articles)}</span>'),
+        ("dates", f"{_e(min(days))} – {_e(max(days))}" if days else "none"),
+        ("encoding repairs (paragraphs)", source.total("encoding_repairs")),
+        ("annotations removed", source.total("encoding_annotations_removed")),
+        ("characters lost (U+FFFD)", source.total("encoding_losses")),
+        ("boilerplate paragraphs removed", source.total("boilerplate_removed")),
+        ("near-duplicate clusters", f'<span class="n-clusters">{len(source.clusters)}</span>'),
+        ("taken down (text kept)", sum(1 for a in source.articles if a.row["removed"])),
+        ("crawl reports", source.crawls),
+    ]
     rows += [(label, n) for label, n in sorted(source.failures.items())]
     rows += [(f"archived without text: {reason}", n) for reason, n in sorted(source.dropped.items())]
     return "".join(f"<tr><td>{_e(k)}</td><td>{v}</td></tr>\n" for k, v in rows)
@@ -91,21 +95,37 @@ def _figures(source: Source) -> str:
 def _clusters(source: Source) -> str:
     if not source.clusters:
         return ""
-    items = "".join("<li>" + " · ".join(f'<a href="articles/{_e(a.row["id"])}.html">{_e(a.row["title"])}</a>'
-                                        for a in group) + "</li>\n" for group in source.clusters)
+    items = "".join(
+        "<li>"
+        + " · ".join(f'<a href="articles/{_e(a.row["id"])}.html">{_e(a.row["title"])}</a>' for a in group)
+        + "</li>\n"
+        for group in source.clusters
+    )
     return f"<h3>Near-duplicate clusters</h3>\n<ul>\n{items}</ul>\n"
 
 
 def _source_section(source: Source) -> str:
-    return (f'<section class="source" id="source-{_e(source.name)}">\n<h2>{_e(source.name)}</h2>\n'
-            f'<div class="row"><table class="figures">\n{_figures(source)}</table>\n'
-            f"<div>{per_day_svg(source.per_day, f'{source.name}: articles per day')}\n"
-            f'<p class="legend">articles per day (publication date, else fetch date)</p></div></div>\n'
-            f"{_clusters(source)}</section>\n")
+    return (
+        f'<section class="source" id="source-{_e(source.name)}">\n<h2>{_e(source.name)}</h2>\n'
+        f'<div class="row"><table class="figures">\n{_figures(source)}</table>\n'
+        f"<div>{per_day_svg(source.per_day, f'{source.name}: articles per day')}\n"
+        f'<p class="legend">articles per day (publication date, else fetch date)</p></div></div>\n'
+        f"{_clusters(source)}</section>\n"
+    )
 
 
-OVERVIEW = ("source", "articles", "dates", "repairs", "annotations removed", "lost chars", "boilerplate removed",
-            "near-dup clusters", "failed fetches", "retries")
+OVERVIEW = (
+    "source",
+    "articles",
+    "dates",
+    "repairs",
+    "annotations removed",
+    "lost chars",
+    "boilerplate removed",
+    "near-dup clusters",
+    "failed fetches",
+    "retries",
+)
 
 
 def _overview(sources: list[Source]) -> str:
@@ -113,35 +133,58 @@ def _overview(sources: list[Source]) -> str:
     lines = []
     for s in sources:
         days = [a.day for a in s.articles if a.day]
-        cells = [f'<a href="#source-{_e(s.name)}">{_e(s.name)}</a>', len(s.articles),
-                 f"{_e(min(days))} – {_e(max(days))}" if days else "", s.total("encoding_repairs"),
-                 s.total("encoding_annotations_removed"), s.total("encoding_losses"), s.total("boilerplate_removed"),
-                 len(s.clusters), s.failures.get("failed fetches (due again)", 0), s.failures.get("retries", 0)]
-        lines.append(f'<tr class="source-line" data-source="{_e(s.name)}">'
-                     + "".join(f'<td{"" if i in (0, 2) else " class=num"}>{c}</td>' for i, c in enumerate(cells))
-                     + "</tr>\n")
+        cells = [
+            f'<a href="#source-{_e(s.name)}">{_e(s.name)}</a>',
+            len(s.articles),
+            f"{_e(min(days))} – {_e(max(days))}" if days else "",
+            s.total("encoding_repairs"),
+            s.total("encoding_annotations_removed"),
+            s.total("encoding_losses"),
+            s.total("boilerplate_removed"),
+            len(s.clusters),
+            s.failures.get("failed fetches (due again)", 0),
+            s.failures.get("retries", 0),
+        ]
+        lines.append(
+            f'<tr class="source-line" data-source="{_e(s.name)}">'
+            + "".join(f"<td{'' if i in (0, 2) else ' class=num'}>{c}</td>" for i, c in enumerate(cells))
+            + "</tr>\n"
+        )
     head = "".join(f"<th>{h}</th>" for h in OVERVIEW)
     return f'<table class="overview articles">\n<tr>{head}</tr>\n{"".join(lines)}</table>\n'
 
 
 def _article_row(article: Article) -> str:
     row = article.row
-    tags = "".join(f' <span class="tag">{label}</span>' for label, on in (
-        ("repaired", article.repaired), ("taken down", row["removed"]), ("near-duplicate", row["cluster"])) if on)
-    return (f'<tr class="article" data-title="{_e(row["title"])}"><td>{_e(article.day)}</td>'
-            f'<td>{_e(row["source"])}</td><td><a href="articles/{_e(row["id"])}.html">{_e(row["title"])}</a>{tags}</td>'
-            f"<td>{_e(row['author'])}</td></tr>\n")
+    tags = "".join(
+        f' <span class="tag">{label}</span>'
+        for label, on in (
+            ("repaired", article.repaired),
+            ("taken down", row["removed"]),
+            ("near-duplicate", row["cluster"]),
+        )
+        if on
+    )
+    return (
+        f'<tr class="article" data-title="{_e(row["title"])}"><td>{_e(article.day)}</td>'
+        f'<td>{_e(row["source"])}</td><td><a href="articles/{_e(row["id"])}.html">{_e(row["title"])}</a>{tags}</td>'
+        f"<td>{_e(row['author'])}</td></tr>\n"
+    )
 
 
 def index_page(sources: list[Source]) -> str:
     articles = sorted((a for s in sources for a in s.articles), key=lambda a: (a.day, a.row["id"]), reverse=True)
-    body = (f'<h1>Archive report</h1>\n<p><span id="total-articles">{len(articles)}</span> articles from '
-            f'<span id="total-sources">{len(sources)}</span> sources.</p>\n' + _overview(sources)
-            + "".join(_source_section(s) for s in sources)
-            + '<h2>Articles</h2>\n<p><input id="q" type="search" placeholder="filter by title" '
-            'aria-label="filter by title"><span id="shown"></span></p>\n'
-            '<table class="articles">\n<tr><th>date</th><th>source</th><th>title</th><th>author</th></tr>\n'
-            + "".join(_article_row(a) for a in articles) + "</table>\n")
+    body = (
+        f'<h1>Archive report</h1>\n<p><span id="total-articles">{len(articles)}</span> articles from '
+        f'<span id="total-sources">{len(sources)}</span> sources.</p>\n'
+        + _overview(sources)
+        + "".join(_source_section(s) for s in sources)
+        + '<h2>Articles</h2>\n<p><input id="q" type="search" placeholder="filter by title" '
+        'aria-label="filter by title"><span id="shown"></span></p>\n'
+        '<table class="articles">\n<tr><th>date</th><th>source</th><th>title</th><th>author</th></tr>\n'
+        + "".join(_article_row(a) for a in articles)
+        + "</table>\n"
+    )
     return _page("Archive report", body, SCRIPT)
 
 
@@ -155,22 +198,35 @@ def _paragraph(article: Article, index: int, text: str) -> str:
 def article_page(article: Article, pywb: str) -> str:
     row = article.row
     encoding = {k.removeprefix("encoding_"): row[k] for k in row if k.startswith("encoding_") and row[k] is not None}
-    facts = [("url", f'<a href="{_e(row["url"])}">{_e(row["url"])}</a>'), ("source", _e(row["source"])),
-             ("published", _e(row["published"])), ("author", _e(row["author"])), ("origin", _e(row["origin"])),
-             ("fetched", _e(row["fetched"])), ("encoding", _e(json.dumps(encoding, ensure_ascii=False, sort_keys=True))),
-             ("boilerplate removed", _e(row["boilerplate_removed"] or 0)), ("near-duplicate cluster", _e(row["cluster"])),
-             ("taken down", _e(row["removed"])),
-             ("capture", f'<a class="capture" href="{_e(capture_link(pywb, row))}">{_e(capture_link(pywb, row))}</a>')]
+    facts = [
+        ("url", f'<a href="{_e(row["url"])}">{_e(row["url"])}</a>'),
+        ("source", _e(row["source"])),
+        ("published", _e(row["published"])),
+        ("author", _e(row["author"])),
+        ("origin", _e(row["origin"])),
+        ("fetched", _e(row["fetched"])),
+        ("encoding", _e(json.dumps(encoding, ensure_ascii=False, sort_keys=True))),
+        ("boilerplate removed", _e(row["boilerplate_removed"] or 0)),
+        ("near-duplicate cluster", _e(row["cluster"])),
+        ("taken down", _e(row["removed"])),
+        ("capture", f'<a class="capture" href="{_e(capture_link(pywb, row))}">{_e(capture_link(pywb, row))}</a>'),
+    ]
     if article.repaired:
-        note = (f"{len(article.changed)} paragraph(s) marked: not shown as such by the archived page(s), "
-                "changed by the archiver (mojibake undone, annotations removed, lost bytes marked)"
-                if article.checked else "the archived page(s) could not be read: repaired paragraphs not marked")
+        note = (
+            f"{len(article.changed)} paragraph(s) marked: not shown as such by the archived page(s), "
+            "changed by the archiver (mojibake undone, annotations removed, lost bytes marked)"
+            if article.checked
+            else "the archived page(s) could not be read: repaired paragraphs not marked"
+        )
     else:
         note = "nothing repaired"
-    body = (f'<p><a href="../index.html">← report</a></p>\n<h1>{_e(row["title"])}</h1>\n<table class="figures">\n'
-            + "".join(f"<tr><td>{k}</td><td>{v}</td></tr>\n" for k, v in facts if v)
-            + f'</table>\n<p class="legend">{_e(note)}</p>\n<div class="text">\n'
-            + "".join(_paragraph(article, i, p) for i, p in enumerate(article.paragraphs)) + "</div>\n")
+    body = (
+        f'<p><a href="../index.html">← report</a></p>\n<h1>{_e(row["title"])}</h1>\n<table class="figures">\n'
+        + "".join(f"<tr><td>{k}</td><td>{v}</td></tr>\n" for k, v in facts if v)
+        + f'</table>\n<p class="legend">{_e(note)}</p>\n<div class="text">\n'
+        + "".join(_paragraph(article, i, p) for i, p in enumerate(article.paragraphs))
+        + "</div>\n"
+    )
     return _page(row["title"] or row["id"], body)
 
 

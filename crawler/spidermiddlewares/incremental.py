@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from scrapy.exceptions import NotConfigured
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from crawler.downloadermiddlewares.incremental import articles_after, describe
@@ -33,10 +32,11 @@ from crawler.redislost import RedisError, redis_lost
 from crawler.state.due import not_due
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +50,7 @@ class IncrementalFilterMiddleware(BaseSpiderMiddleware):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        state = crawler.get_extension(StateExtension)
-        if state is None:
-            raise NotConfigured("STATE_ENABLED is off")
-        return cls(crawler, state)
+        return cls(crawler, StateExtension.required(crawler))
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         if request.meta.get("incremental") is False or "article" in request.meta:
@@ -63,11 +60,15 @@ class IncrementalFilterMiddleware(BaseSpiderMiddleware):
         except RedisError as exc:
             redis_lost(self.crawler, exc)
             return None  # the crawl is stopping; the request stays due for the next one
-        reason = not_due(known, self.state.clock(), articles_after(self.crawler.spider, request.url),
-                         holds=self.state.holds)
+        reason = not_due(
+            known, self.state.clock(), articles_after(self.crawler.spider, request.url), holds=self.state.holds
+        )
         if reason is None:
             return request
         self.crawler.stats.inc_value(f"incremental/skipped/{reason}")
-        logger.debug("%(url)s: not requested, %(why)s", {"url": request.url, "why": describe(known, reason)},
-                     extra={"spider": self.crawler.spider})
+        logger.debug(
+            "%(url)s: not requested, %(why)s",
+            {"url": request.url, "why": describe(known, reason)},
+            extra={"spider": self.crawler.spider},
+        )
         return None

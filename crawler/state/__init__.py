@@ -41,8 +41,10 @@ def archive_problem(archive_dir: str | Path, redis_url: str = "") -> str | None:
             finally:
                 db.close()
         except sqlite3.Error as exc:
-            return (f"{state}: not a usable SQLite database ({exc}); move it away and crawl again: every page "
-                    "is then revalidated from scratch, and the WARC files keep everything archived")
+            return (
+                f"{state}: not a usable SQLite database ({exc}); move it away and crawl again: every page "
+                "is then revalidated from scratch, and the WARC files keep everything archived"
+            )
     try:  # opened as the crawl opens it: a full disk fails here, in one line, not deep in the crawl
         from .sqlite import SqliteStateStore
 

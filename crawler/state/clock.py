@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Callable
+from collections.abc import Callable
 
 _DURATION = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -26,8 +26,9 @@ def parse_offset(value: object) -> float:
         return float(value)
     match = _DURATION.match(str(value))
     if not match:
-        raise ClockError(f"STATE_CLOCK_OFFSET {value!r}: not a duration (seconds, or N followed by s, m, h or d, "
-                         "e.g. 8d or -1h)")
+        raise ClockError(
+            f"STATE_CLOCK_OFFSET {value!r}: not a duration (seconds, or N followed by s, m, h or d, e.g. 8d or -1h)"
+        )
     return float(match.group(1)) * _SECONDS[match.group(2)]
 
 

@@ -15,8 +15,13 @@ FRESH = "fresh"  # an article page archived less than ``articles_after`` ago
 RETRY_LATER = "retry_later"  # a URL that failed and whose retry time is still ahead
 
 
-def not_due(known: UrlState | None, now: float, articles_after: float | None, retrying: bool = False,
-            holds: Callable[[UrlState], bool] | None = None) -> str | None:
+def not_due(
+    known: UrlState | None,
+    now: float,
+    articles_after: float | None,
+    retrying: bool = False,
+    holds: Callable[[UrlState], bool] | None = None,
+) -> str | None:
     """Why ``known`` must not be requested now (``FRESH``, ``RETRY_LATER``), or None when it is due.
 
     ``articles_after``: the source's value when the URL is an article page, None for list pages,

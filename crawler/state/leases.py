@@ -28,7 +28,9 @@ from collections.abc import Iterable
 _NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) + tonumber(t[2]) / 1000000 "
 
 # KEYS: queue, leases, data, owner, seq. ARGV: lease seconds, owner. -> {id, data} or nil
-_POP = _NOW + """
+_POP = (
+    _NOW
+    + """
 local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #item == 0 then return nil end
 redis.call('ZREM', KEYS[1], item[1])
@@ -38,6 +40,7 @@ redis.call('HSET', KEYS[3], id, item[1])
 redis.call('HSET', KEYS[4], id, ARGV[2] .. ' ' .. item[2])
 return {id, item[1]}
 """
+)
 
 # KEYS: queue, leases, data, owner. ARGV: lease ids. Puts the leases back in the queue.
 _RELEASE = """
@@ -61,12 +64,15 @@ return n
 _EXPIRED = _NOW + "return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)"
 
 # KEYS: leases. ARGV: lease seconds, ids. Only leases that still exist are renewed.
-_RENEW = _NOW + """
+_RENEW = (
+    _NOW
+    + """
 for i = 2, #ARGV do
   redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i])
 end
 return #ARGV - 1
 """
+)
 
 
 def _text(value: bytes | str) -> str:
@@ -92,8 +98,9 @@ class Leases:
 
     def pop(self) -> tuple[str, bytes] | None:
         """The first queued request, now leased to this worker: ``(lease id, data)``, or None."""
-        found = self._pop(keys=[self.queue, self.leases, self.data, self.owner_key, self.seq],
-                          args=[self.seconds, self.owner])
+        found = self._pop(
+            keys=[self.queue, self.leases, self.data, self.owner_key, self.seq], args=[self.seconds, self.owner]
+        )
         if not found:
             return None
         lease, data = found

@@ -37,12 +37,17 @@ class ArchiveLock:
             holder = os.read(fd, 32).decode("ascii", "replace").strip()
             os.close(fd)
             if self.source:
-                who = (f"another crawl of {self.source} (pid {holder}) is" if holder
-                       else f"the workers of a distributed crawl of {self.source} are")
+                who = (
+                    f"another crawl of {self.source} (pid {holder}) is"
+                    if holder
+                    else f"the workers of a distributed crawl of {self.source} are"
+                )
             else:  # an exclusive holder writes its pid; crawls hold it shared and leave it empty
                 who = f"another process (pid {holder}) is" if holder else "one or more crawls are"
-            raise ArchiveLocked(f"{self.path.parent}: {who} using this archive; "
-                                "wait for it to finish or set ARCHIVE_DIR to another directory") from None
+            raise ArchiveLocked(
+                f"{self.path.parent}: {who} using this archive; "
+                "wait for it to finish or set ARCHIVE_DIR to another directory"
+            ) from None
         os.ftruncate(fd, 0)
         if not self.shared:  # workers leave it empty: several hold it at once
             os.write(fd, str(os.getpid()).encode())

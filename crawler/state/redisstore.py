@@ -33,8 +33,10 @@ class RedisStateStore:
     def open(cls, config: StateConfig) -> RedisStateStore:
         """The hash ``REDIS_STATE_KEY`` on the crawl's Redis client."""
         if config.redis is None:
-            raise StateError("STATE_BACKEND crawler.state.redisstore.RedisStateStore: REDIS_URL is empty; "
-                             "set it, or use crawler.state.sqlite.SqliteStateStore")
+            raise StateError(
+                "STATE_BACKEND crawler.state.redisstore.RedisStateStore: REDIS_URL is empty; "
+                "set it, or use crawler.state.sqlite.SqliteStateStore"
+            )
         return cls(config.redis, config.redis_key)
 
     def get(self, url: str) -> UrlState | None:

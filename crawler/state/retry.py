@@ -19,8 +19,16 @@ def is_failure(status: int) -> bool:
     return status >= 500 or status == 429
 
 
-def after_failure(known: UrlState | None, url: str, status: int, now: float, base: float, cap: float,
-                  retry_after: float | None = None, again: bool = False) -> UrlState:
+def after_failure(
+    known: UrlState | None,
+    url: str,
+    status: int,
+    now: float,
+    base: float,
+    cap: float,
+    retry_after: float | None = None,
+    again: bool = False,
+) -> UrlState:
     """The state after a failed fetch. ``again``: a retry within the same crawl, which does not
     count as one more failed crawl (it only moves the retry time)."""
     state = known or UrlState(url=url, status=status)

@@ -51,8 +51,9 @@ class SqliteStateStore:
 
     def put(self, state: UrlState) -> None:
         values = dataclasses.astuple(state)
-        self.db.execute(f"INSERT OR REPLACE INTO urls ({', '.join(_FIELDS)}) VALUES ({', '.join('?' * len(_FIELDS))})",
-                        values)
+        self.db.execute(
+            f"INSERT OR REPLACE INTO urls ({', '.join(_FIELDS)}) VALUES ({', '.join('?' * len(_FIELDS))})", values
+        )
         self.db.commit()
 
     def iter_all(self) -> Iterator[UrlState]:

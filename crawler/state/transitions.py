@@ -24,9 +24,18 @@ class Archived:
     warc_date: str | None
 
 
-def after_download(known: UrlState | None, url: str, status: int, etag: str | None, last_modified: str | None,
-                   now: float, archived: Archived | None = None, revisit: bool = False, wall: bool = False,
-                   removal: bool = False) -> UrlState:
+def after_download(
+    known: UrlState | None,
+    url: str,
+    status: int,
+    etag: str | None,
+    last_modified: str | None,
+    now: float,
+    archived: Archived | None = None,
+    revisit: bool = False,
+    wall: bool = False,
+    removal: bool = False,
+) -> UrlState:
     """The URL's new state. A full 200 response (``archived``): everything from its record. A
     revisit: the full payload's record kept, validators and fetch time renewed. A wall: nothing
     changes (the page is not marked fresh: the next crawl tries again). A removal (404, a
@@ -35,8 +44,14 @@ def after_download(known: UrlState | None, url: str, status: int, etag: str | No
     status changes; validators and fetch time keep describing the archived payload (an error
     page's ETag must not be sent for it, and a failed re-fetch does not make a page young)."""
     if revisit:
-        return dataclasses.replace(known, etag=etag or known.etag, last_modified=last_modified or known.last_modified,
-                                   fetched_at=now, failures=0, retry_at=0.0)
+        return dataclasses.replace(
+            known,
+            etag=etag or known.etag,
+            last_modified=last_modified or known.last_modified,
+            fetched_at=now,
+            failures=0,
+            retry_at=0.0,
+        )
     if wall:
         return known or UrlState(url=url, status=status)
     if status != 200 or archived is None:
@@ -44,6 +59,15 @@ def after_download(known: UrlState | None, url: str, status: int, etag: str | No
         if removal:
             state = dataclasses.replace(state, etag=None, last_modified=None)
         return state
-    return UrlState(url=url, status=200, etag=etag, last_modified=last_modified,
-                    payload_digest=archived.payload_digest, warc_file=archived.file, warc_offset=archived.offset,
-                    record_id=archived.record_id, warc_date=archived.warc_date, fetched_at=now)
+    return UrlState(
+        url=url,
+        status=200,
+        etag=etag,
+        last_modified=last_modified,
+        payload_digest=archived.payload_digest,
+        warc_file=archived.file,
+        warc_offset=archived.offset,
+        record_id=archived.record_id,
+        warc_date=archived.warc_date,
+        fetched_at=now,
+    )

@@ -17,15 +17,18 @@ from functools import cache
 from .articleness import is_article
 from .boilerplate import furniture_out
 from .byline import LATE_DATE, byline_text, fields, split_meta
+from .captions import with_captions
 from .dates import byline_date, iso_date, split_short_date
 from .decode import decode_html
 from .extract import link_texts, main_text, parse_html, trafilatura_text
+from .keepchars import Kept
 from .model import Capture, Document, EncodingInfo, TextError, TextOptions, document_id
 from .normalize import normalize_lines, strip_annotations
 from .pagekind import ARTICLE, NotArticle, classify, list_rule
 from .pagemeta import PageMeta
 from .payload import decode_payload
 from .repair import repair_paragraphs
+from .scriptdate import script_date
 from .threads import drop_wiki_blocks
 from .title import choose_title
 
@@ -44,21 +47,23 @@ def derive_page(capture: Capture, options: TextOptions) -> tuple[Document, str]:
     tree = parse_html(html)  # one parse for what the page is and for its text
     _require_article(capture, html, tree, options)
     tree = _tree(capture, tree, html)
-    page = PageMeta(tree, html, capture.url, capture.warc_date)  # title now; author, date if asked
+    kept = Kept(html)  # the characters trafilatura deletes, swapped for stand-ins while it reads the tree
+    page = PageMeta(kept.into(tree), html, capture.url, capture.warc_date)  # title now; author, date if asked
     # here, before trafilatura sees the tree; the page's text is made only when a title needs it
-    page_title = choose_title(page.html_title, page.title, tree, cache(tree.text_content))
-    lines = normalize_lines(_main_text(capture, tree, html))
+    page_title = kept.back(choose_title(page.html_title, page.title, tree, cache(tree.text_content)))
+    lines = normalize_lines(kept.back(_main_text(capture, tree, html)))
+    kept.out(tree)
     repaired: list[str] = []  # each repair's chain and span: the encoding block's ``repaired``
     title, lines, repairs, annotations = _cleaned(page_title, lines, options, repaired)
     title, short_date = split_short_date(title, capture.url, capture.warc_date)
     lines, meta = split_meta([x for x in lines if x], capture.warc_date)
     lines, removed = _body(capture, tree, lines, title, options)
     published = (_byline_meta(meta, byline_text(html, title), capture.warc_date) or short_date
-                 or iso_date(page.date or "", capture.warc_date))
+                 or script_date(tree, capture.warc_date) or iso_date(page.date or "", capture.warc_date))
     info = _encoding(encoding, repairs, annotations, [title, *lines], repaired)
     return Document(id=document_id(capture.url), url=capture.url, source=capture.source, title=title,
                     fetched=capture.warc_date, encoding=info, paragraphs=tuple(lines), published=published,
-                    author=meta.pop("author", None) or page.author,
+                    author=meta.pop("author", None) or kept.back(page.author),
                     meta=tuple(sorted(meta.items())), removed=tuple(sorted(removed.items())), warc=capture.warc), html
 
 
@@ -90,8 +95,12 @@ def _tree(capture: Capture, tree, html: str):
 
 
 def _main_text(capture: Capture, tree, html: str) -> str:
-    """trafilatura's main text, or the fallback extractor's (crawler.text.extract)."""
-    text = main_text(trafilatura_text(tree, capture.url), html)
+    """trafilatura's main text with its images' captions (crawler.text.captions), or the
+    fallback extractor's (crawler.text.extract)."""
+    extracted = trafilatura_text(tree, capture.url)
+    text = main_text(extracted, html)
+    if text and text == extracted:  # the fallback's lines are the page's own: its captions are in
+        text = with_captions(text, tree)
     if not text:
         raise TextError("no-text", f"{capture.url}: no main text found")
     return text

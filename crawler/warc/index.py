@@ -12,8 +12,8 @@ import fcntl
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from cdxj_indexer.main import CDXJIndexer
 
@@ -48,8 +48,9 @@ def read_index(index: Path) -> list[str]:
         return [line for line in fh if line.strip() and not line.startswith("!")]
 
 
-def update_index(index: str | os.PathLike,
-                 warc_paths: Iterable[str | os.PathLike] | Callable[[], Iterable[str | os.PathLike]]) -> int:
+def update_index(
+    index: str | os.PathLike, warc_paths: Iterable[str | os.PathLike] | Callable[[], Iterable[str | os.PathLike]]
+) -> int:
     """Bring ``index`` up to date with ``warc_paths``; returns its number of lines.
 
     Workers of a distributed crawl finish at different times: an ``flock`` on ``.<index>.lock``

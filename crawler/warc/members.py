@@ -8,8 +8,9 @@ the last complete member ends.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from crawler.warc.errors import WarcGzipError
 
@@ -50,7 +51,7 @@ def iter_members(fh: BinaryIO) -> Iterator[Member]:
         except zlib.error as exc:
             raise WarcGzipError(f"bad gzip data in the member at offset {start} ({exc})", start) from exc
         if len(head) < HEAD:
-            head += out[:HEAD - len(head)]
+            head += out[: HEAD - len(head)]
         if inflater.eof:
             rest = inflater.unused_data
             offset += len(data) - len(rest)

@@ -15,11 +15,11 @@ from __future__ import annotations
 import logging
 import os
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataException, ChunkedDataReader
@@ -68,8 +68,9 @@ _SCAN = 1 << 20
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-def iter_records(paths: Iterable[str | os.PathLike], on_error: OnError | None = None
-                 ) -> Iterator[tuple[Path, int, ArcWarcRecord]]:
+def iter_records(
+    paths: Iterable[str | os.PathLike], on_error: OnError | None = None
+) -> Iterator[tuple[Path, int, ArcWarcRecord]]:
     """(file, offset, record) for every readable record of ``paths`` in order; read each before
     the next. A file or record that cannot be read goes to ``on_error`` (one WarcReadError naming
     file and offset; raised when no ``on_error`` is given) and the rest is read."""
@@ -260,8 +261,12 @@ def capture_of(stored: StoredRecord, source: str) -> Capture:
         body=stored.payload,
         warc_date=headers.get_header("WARC-Date"),
         source=source,
-        warc=WarcRef(Path(stored.path).name, stored.offset, headers.get_header("WARC-Record-ID") or "",
-                     headers.get_header("WARC-Payload-Digest") or ""),
+        warc=WarcRef(
+            Path(stored.path).name,
+            stored.offset,
+            headers.get_header("WARC-Record-ID") or "",
+            headers.get_header("WARC-Payload-Digest") or "",
+        ),
     )
 
 

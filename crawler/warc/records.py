@@ -14,11 +14,11 @@ Record ids and dates come from injectable ``make_id``/``clock`` seams, as warcio
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
-from typing import Callable
 from urllib.parse import urlsplit
 
 from warcio.recordbuilder import RecordBuilder
@@ -33,8 +33,16 @@ WARC_FIELDS = "application/warc-fields"
 _NO_BODY_STATUS = frozenset({204, 304})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # canonical order of the ``reconstructed`` values, so the metadata block is deterministic
-_RECONSTRUCTED = ("protocol", "status-reason", "header-case", "header-order", "content-length",
-                  "transfer-encoding-removed", "header-percent-encoded", "host")
+_RECONSTRUCTED = (
+    "protocol",
+    "status-reason",
+    "header-case",
+    "header-order",
+    "content-length",
+    "transfer-encoding-removed",
+    "header-percent-encoded",
+    "host",
+)
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -69,7 +77,7 @@ class RefersTo:
 def warc_date(moment: datetime) -> str:
     """ISO 8601 UTC with second precision, as every WARC-Date this archiver writes."""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -78,7 +86,7 @@ def _uuid_id() -> str:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class _Builder(RecordBuilder):
@@ -151,8 +159,7 @@ def host_header(url: str) -> str:
 class RecordFactory:
     """Builds warcinfo, exchange (response, request, metadata) and revisit records."""
 
-    def __init__(self, make_id: Callable[[], str] | None = None,
-                 clock: Callable[[], datetime] | None = None):
+    def __init__(self, make_id: Callable[[], str] | None = None, clock: Callable[[], datetime] | None = None):
         self.clock = clock or _utcnow
         self.builder = _Builder(make_id or _uuid_id, self.clock)
 
@@ -175,8 +182,13 @@ class RecordFactory:
         if exchange.truncated:
             warc_headers["WARC-Truncated"] = exchange.truncated
         response = self.builder.create_warc_record(
-            exchange.url, "response", payload=BytesIO(exchange.body), length=len(exchange.body),
-            warc_headers_dict=warc_headers, http_headers=http)
+            exchange.url,
+            "response",
+            payload=BytesIO(exchange.body),
+            length=len(exchange.body),
+            warc_headers_dict=warc_headers,
+            http_headers=http,
+        )
         response_id = response.rec_headers.get_header("WARC-Record-ID")
         request, request_notes = self._request(exchange, date, response_id)
         meta = self._metadata(exchange, date, response_id, notes, request_notes)
@@ -199,13 +211,16 @@ class RecordFactory:
         http, digest = None, refers_to.payload_digest
         if profile == PROFILE_IDENTICAL:
             warc_headers["WARC-Truncated"] = "length"
-            http = StatusAndHeaders(self._status_line(exchange, notes), _response_headers(exchange, notes),
-                                    protocol=http_protocol(exchange.protocol))
+            http = StatusAndHeaders(
+                self._status_line(exchange, notes),
+                _response_headers(exchange, notes),
+                protocol=http_protocol(exchange.protocol),
+            )
         elif profile != PROFILE_NOT_MODIFIED:
             raise ValueError(f"unknown revisit profile {profile!r}")
         revisit = self.builder.create_revisit_record(
-            exchange.url, digest, refers_to.uri, refers_to.date, http_headers=http,
-            warc_headers_dict=warc_headers)
+            exchange.url, digest, refers_to.uri, refers_to.date, http_headers=http, warc_headers_dict=warc_headers
+        )
         revisit.rec_headers.replace_header("WARC-Profile", profile)
         if http is None:
             revisit.content_type = None  # empty block: no Content-Type (WARC/1.1 5.6)
@@ -220,8 +235,12 @@ class RecordFactory:
 
     def _warc_headers(self, rec_type: str, url: str, date: str, concurrent_to: str = "") -> dict[str, str]:
         """The leading WARC headers in the customary order (warcio keeps a dict's order)."""
-        headers = {"WARC-Type": rec_type, "WARC-Record-ID": self.builder._make_warc_id(),
-                   "WARC-Target-URI": url, "WARC-Date": date}
+        headers = {
+            "WARC-Type": rec_type,
+            "WARC-Record-ID": self.builder._make_warc_id(),
+            "WARC-Target-URI": url,
+            "WARC-Date": date,
+        }
         if concurrent_to:
             headers["WARC-Concurrent-To"] = concurrent_to
         return headers
@@ -251,13 +270,24 @@ class RecordFactory:
         line = f"{exchange.method.upper()} {request_target(exchange.url)} {sent}"
         http = StatusAndHeaders(line, headers, is_http_request=True)
         record = self.builder.create_warc_record(
-            exchange.url, "request", payload=BytesIO(exchange.request_body),
-            length=len(exchange.request_body), http_headers=http,
-            warc_headers_dict=self._warc_headers("request", exchange.url, date, concurrent_to))
+            exchange.url,
+            "request",
+            payload=BytesIO(exchange.request_body),
+            length=len(exchange.request_body),
+            http_headers=http,
+            warc_headers_dict=self._warc_headers("request", exchange.url, date, concurrent_to),
+        )
         return record, notes
 
-    def _metadata(self, exchange: Exchange, date: str, concurrent_to: str, notes: set[str],
-                  request_notes: set[str], extra: list[tuple[str, str]] = ()) -> ArcWarcRecord:
+    def _metadata(
+        self,
+        exchange: Exchange,
+        date: str,
+        concurrent_to: str,
+        notes: set[str],
+        request_notes: set[str],
+        extra: list[tuple[str, str]] = (),
+    ) -> ArcWarcRecord:
         fields = [("via", "scrapy response_downloaded signal: body de-chunked, still Content-Encoded")]
         if notes:
             fields.append(("reconstructed", ", ".join(n for n in _RECONSTRUCTED if n in notes)))
@@ -268,6 +298,10 @@ class RecordFactory:
             fields.append(("truncated", exchange.truncated))
         block = "".join(f"{name}: {value}\r\n" for name, value in [*fields, *extra]).encode("utf-8")
         return self.builder.create_warc_record(
-            exchange.url, "metadata", payload=BytesIO(block), length=len(block),
+            exchange.url,
+            "metadata",
+            payload=BytesIO(block),
+            length=len(block),
             warc_content_type=WARC_FIELDS,
-            warc_headers_dict=self._warc_headers("metadata", exchange.url, date, concurrent_to))
+            warc_headers_dict=self._warc_headers("metadata", exchange.url, date, concurrent_to),
+        )

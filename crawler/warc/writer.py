@@ -14,10 +14,10 @@ from __future__ import annotations
 import fcntl
 import os
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Iterable
 
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
@@ -58,7 +58,7 @@ def serialize(record: ArcWarcRecord) -> bytes:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]  # os.write may write less than asked
+        view = view[os.write(fd, view) :]  # os.write may write less than asked
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -76,9 +76,16 @@ def _problem(exc: OSError) -> str:
 class RotatingWarcWriter:
     """Writes record groups to a series of WARC files, each opened by a warcinfo record."""
 
-    def __init__(self, directory: str | os.PathLike, prefix: str = "news", max_size: int = DEFAULT_MAX_SIZE,
-                 hostname: str = "localhost", pid: int | None = None,
-                 warcinfo_fields: dict[str, str] | None = None, factory: RecordFactory | None = None):
+    def __init__(
+        self,
+        directory: str | os.PathLike,
+        prefix: str = "news",
+        max_size: int = DEFAULT_MAX_SIZE,
+        hostname: str = "localhost",
+        pid: int | None = None,
+        warcinfo_fields: dict[str, str] | None = None,
+        factory: RecordFactory | None = None,
+    ):
         self.directory = Path(directory)
         self.prefix, self.max_size, self.hostname = prefix, max_size, hostname
         self.pid = os.getpid() if pid is None else pid
@@ -108,8 +115,9 @@ class RotatingWarcWriter:
         locations, offset = [], self.size
         for record, blob in zip(records, blobs):
             headers = record.rec_headers
-            locations.append(Location(self.name, offset, len(blob), headers.get_header("WARC-Record-ID"),
-                                      record.rec_type))
+            locations.append(
+                Location(self.name, offset, len(blob), headers.get_header("WARC-Record-ID"), record.rec_type)
+            )
             offset += len(blob)
         self._append(blobs)
         return locations
@@ -172,10 +180,14 @@ class RotatingWarcWriter:
             os.ftruncate(self.fd, self.size)
             os.lseek(self.fd, self.size, os.SEEK_SET)
         except OSError as again:
-            raise WarcWriteError(f"{self.path}: write failed ({_problem(exc)}) and so did the rollback "
-                                 f"({_problem(again)}); the next start repairs it") from exc
-        raise WarcWriteError(f"{self.path}: write failed ({_problem(exc)}); file cut back to its last "
-                             f"complete record at {self.size} bytes, nothing earlier lost") from exc
+            raise WarcWriteError(
+                f"{self.path}: write failed ({_problem(exc)}) and so did the rollback "
+                f"({_problem(again)}); the next start repairs it"
+            ) from exc
+        raise WarcWriteError(
+            f"{self.path}: write failed ({_problem(exc)}); file cut back to its last "
+            f"complete record at {self.size} bytes, nothing earlier lost"
+        ) from exc
 
 
 def _in_use(fh) -> bool:

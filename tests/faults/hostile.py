@@ -8,14 +8,13 @@ import json
 import subprocess
 import sys
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from ..conftest import run_scrapy
+from crawler.demo.launcher import ServerProcess
 
-HERE = Path(__file__).parent.parent  # tests/, where faultserver.py is
+from ..conftest import ROOT, run_scrapy
 
 SEED = """\
 name: faults
@@ -28,15 +27,9 @@ politeness: {{delay: 0, concurrency: 8, robots: true}}
 """
 
 
-@contextmanager
-def fault_server(robots: str = "ok"):
-    proc = subprocess.Popen([sys.executable, str(HERE / "faultserver.py"), "--robots", robots],
-                            stdout=subprocess.PIPE, text=True)
-    try:
-        yield proc.stdout.readline().strip()
-    finally:
-        proc.kill()
-        proc.wait()
+def fault_server(robots: str = "ok") -> ServerProcess:
+    """tests/faultserver.py in a subprocess: ``with fault_server() as base:`` (crawler/demo/launcher.py)."""
+    return ServerProcess([sys.executable, str(ROOT / "tests" / "faultserver.py"), "--robots", robots])
 
 
 def crawl(tmp_path: Path, base: str, paths: list[str], *settings: str) -> tuple[dict, subprocess.CompletedProcess]:
@@ -45,8 +38,20 @@ def crawl(tmp_path: Path, base: str, paths: list[str], *settings: str) -> tuple[
     starts = ", ".join(f"'{base}{p}'" for p in paths)
     (seeds / "faults.yaml").write_text(SEED.format(starts=starts))
     archive = tmp_path / "archive"
-    result = run_scrapy("crawl", "faults", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}",
-                        "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_TIMEOUT=3", *settings, timeout=240)
+    result = run_scrapy(
+        "crawl",
+        "faults",
+        "-s",
+        f"SEEDS_DIR={seeds}",
+        "-s",
+        f"ARCHIVE_DIR={archive}",
+        "-s",
+        "RETRY_TIMES=1",
+        "-s",
+        "DOWNLOAD_TIMEOUT=3",
+        *settings,
+        timeout=240,
+    )
     reports = sorted((archive / "reports").glob("faults-*.json"))
     assert reports, result.stderr[-3000:]
     return json.loads(reports[-1].read_text()), result

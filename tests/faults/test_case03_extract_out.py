@@ -25,8 +25,13 @@ def test_extract_never_writes_into_a_directory_it_did_not_make(tmp_path):
     before = tree(archive)
     result = run_scrapy("extract", str(warc), "--out", str(archive))
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr.strip().splitlines()[-1].endswith(
-        f": error: {archive}: not empty and not made by `scrapy extract` (no .scrapy-extract): give a new or empty directory")
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .endswith(
+            f": error: {archive}: not empty and not made by `scrapy extract` (no .scrapy-extract): give a new or empty directory"
+        )
+    )
     assert tree(archive) == before
     assert "Traceback" not in result.stderr
 
@@ -42,13 +47,26 @@ def test_extract_again_into_its_own_directory_and_not_over_a_foreign_file(tmp_pa
     assert (again.returncode, again.stdout) == (0, f"extracted 1 documents into {out}\n")
     names = sorted(p.name for p in out.glob("text/*/*.txt"))
     assert names == [f"{document_id('http://www.hepan.example.cn/news/b2.html')}.txt"]
+    # the clean run: the same command into a new directory; every byte equal but the lock file's
+    # (the pid of the process that held it)
+    clean = run_scrapy("extract", str(second), "--out", str(tmp_path / "clean"))
+    assert clean.returncode == 0
+    assert tree(out).keys() == tree(tmp_path / "clean").keys()
+    assert {k: v for k, v in tree(out).items() if k != ".lock"} == {
+        k: v for k, v in tree(tmp_path / "clean").items() if k != ".lock"
+    }
     mine = out / "text" / "www.hepan.example.cn" / "notes.txt"
     mine.write_text("my own notes", "utf-8")
     before = tree(out)
     refused = run_scrapy("extract", str(first), "--out", str(out))
     assert refused.returncode == 2
-    assert refused.stderr.strip().splitlines()[-1].endswith(
-        f": error: {mine}: not written by `scrapy extract` (1 such file(s)): move them away or give another directory")
+    assert (
+        refused.stderr.strip()
+        .splitlines()[-1]
+        .endswith(
+            f": error: {mine}: not written by `scrapy extract` (1 such file(s)): move them away or give another directory"
+        )
+    )
     assert tree(out) == before
 
 
@@ -57,7 +75,11 @@ def test_extract_out_naming_a_file_and_a_directory_in_use(tmp_path):
     write_foreign_warc(warc, "http://www.hepan.example.cn/news/a1.html")
     result = run_scrapy("extract", str(warc), "--out", str(warc))
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1].endswith(f": error: {warc}: exists and is not a directory: give a directory for --out")
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .endswith(f": error: {warc}: exists and is not a directory: give a directory for --out")
+    )
     from crawler.state.lock import ArchiveLock
 
     out = tmp_path / "busy"

@@ -77,8 +77,12 @@ def test_a_domain_cookie_is_checked_against_the_bundled_list_without_a_connectio
     middleware = CookiesMiddleware.from_crawler(crawler)
     assert scrapy_cookies._split_domain is OFFLINE_SUFFIXES
     request = Request("https://news.example.com.cn/a/1.html")
-    response = HtmlResponse(request.url, request=request, body=b"<html></html>", headers={
-        "Set-Cookie": ["visitor=1; Domain=.example.com.cn; Path=/", "bad=1; Domain=.com.cn; Path=/"]})
+    response = HtmlResponse(
+        request.url,
+        request=request,
+        body=b"<html></html>",
+        headers={"Set-Cookie": ["visitor=1; Domain=.example.com.cn; Path=/", "bad=1; Domain=.com.cn; Path=/"]},
+    )
     middleware.process_response(request, response)
     follow = Request("https://www.example.com.cn/b/2.html")
     middleware.process_request(follow)
@@ -93,7 +97,8 @@ def test_redirects_off_site_to_private_addresses_and_file_are_never_followed(tmp
     assert result.returncode == 1, result.stderr[-2000:]  # only redirects out of scope: nothing of the site
     assert result.stderr.strip().splitlines()[-1] == (
         "error: crawl of faults failed: nothing archived: start URLs (or their redirects) lead outside "
-        "the seed's `allowed_domains`")
+        "the seed's `allowed_domains`"
+    )
     # Scrapy drops the file: hop (RedirectMiddleware) and, for ordinary requests, the off-site hops
     # when they are scheduled (OffsiteMiddleware); the fence catches dont_filter ones (unit tests)
     assert "scope/refused/scheme" not in stats
@@ -135,11 +140,23 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_before_connecting(
         port = base.rsplit(":", 1)[1]
         seeds = tmp_path / "seeds"
         seeds.mkdir()
-        (seeds / "faults.yaml").write_text(REBIND.format(port=port, private="allow_private: true\n" if allow_private else ""))
+        (seeds / "faults.yaml").write_text(
+            REBIND.format(port=port, private="allow_private: true\n" if allow_private else "")
+        )
         archive = tmp_path / "archive"
-        result = run_scrapy("crawl", "faults", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}",
-                            "-s", "DNS_RESOLVER=tests.faults.hosts.HostsResolver",
-                            "-s", "TEST_HOSTS=public.example=127.0.0.1", timeout=120)
+        result = run_scrapy(
+            "crawl",
+            "faults",
+            "-s",
+            f"SEEDS_DIR={seeds}",
+            "-s",
+            f"ARCHIVE_DIR={archive}",
+            "-s",
+            "TWISTED_DNS_RESOLVER=tests.faults.hosts.HostsResolver",
+            "-s",
+            "TEST_HOSTS=public.example=127.0.0.1",
+            timeout=120,
+        )
         log = server_log(base)
         if allow_private:
             (tmp_path / "clean").mkdir()
@@ -160,7 +177,62 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_before_connecting(
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         "error: crawl of faults failed: nothing archived: start URLs refused as private addresses; set "
-        "`allow_private: true` in the seed of faults to crawl a site on this machine or network")
+        "`allow_private: true` in the seed of faults to crawl a site on this machine or network"
+    )
     assert stats["scope/refused/private-address"] >= 1
-    warnings = [line.split("] WARNING: ", 1)[1] for line in result.stderr.splitlines() if "[crawler.downloadermiddlewares.scope] WARNING" in line]
+    warnings = [
+        line.split("] WARNING: ", 1)[1]
+        for line in result.stderr.splitlines()
+        if "[crawler.downloadermiddlewares.scope] WARNING" in line
+    ]
     assert f"http://public.example:{port}/ok: refused (private-address, resolves to 127.0.0.1), not fetched" in warnings
+
+
+def test_a_connection_that_went_to_a_private_address_is_dropped_and_not_archived(tmp_path):
+    """DNS rebinding between the check and the connection: ``public.example`` answers 8.8.8.8 to
+    the scope check and 127.0.0.1 to the connection (tests/faults/hosts.py, a rebinding DNS server
+    with a zero TTL). The connection is made (that is what the check after the download is for),
+    but the response from 127.0.0.1 is not archived, never reaches the spider and gives no text:
+    one warning names the URL and the address, ``scope/refused/private-address-connected``, and
+    the crawl ends with its one line, exit 1 (nothing archived). There is no good page to compare
+    with a clean run: without ``allow_private`` no page of this name can be archived."""
+    with fault_server() as base:
+        port = base.rsplit(":", 1)[1]
+        seeds = tmp_path / "seeds"
+        seeds.mkdir()
+        (seeds / "faults.yaml").write_text(
+            REBIND.format(port=port, private="").replace("robots: true", "robots: false")
+        )
+        archive = tmp_path / "archive"
+        result = run_scrapy(
+            "crawl",
+            "faults",
+            "-s",
+            f"SEEDS_DIR={seeds}",
+            "-s",
+            f"ARCHIVE_DIR={archive}",
+            "-s",
+            "TWISTED_DNS_RESOLVER=tests.faults.hosts.HostsResolver",
+            "-s",
+            "TEST_HOSTS=public.example=8.8.8.8|127.0.0.1",
+            timeout=120,
+        )
+        log = server_log(base)
+    stats = json.loads(next((archive / "reports").glob("*.json")).read_text())
+    assert "Traceback" not in result.stderr
+    assert log == ["/ok"]  # connected once: the check before connecting was given a public address
+    warnings = [line.split("] WARNING: ", 1)[1] for line in result.stderr.splitlines() if "] WARNING: " in line]
+    assert "ScrapyDeprecationWarning" not in result.stderr
+    assert warnings == [
+        f"http://public.example:{port}/ok: refused (private-address-connected: the connection "
+        "went to 127.0.0.1), not archived"
+    ]
+    assert stats["scope/refused/private-address-connected"] == 1
+    assert "scope/refused/private-address" not in stats
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: crawl of faults failed: nothing archived: the connections went to private addresses although the "
+        "names resolved to public ones (DNS rebinding?); nothing from them was archived"
+    )
+    assert archived(tmp_path) == []  # no record of the response: the WARC holds no private page
+    assert not list(archive.glob("text/*/*.txt"))

@@ -3,7 +3,6 @@ garbage state database: one line, a non-zero exit, and a resume that gives a cle
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -20,6 +19,7 @@ from crawler.warc.reader import iter_records
 
 from ..conftest import ROOT, run_scrapy
 from ..test_extension_warc import all_sound, crawl, server, stat  # noqa: F401 (server: a fixture)
+from .clean import comparable
 
 
 def test_an_unusable_archive_directory_is_one_line_and_exit_2(tmp_path):
@@ -34,9 +34,11 @@ def test_an_unusable_archive_directory_is_one_line_and_exit_2(tmp_path):
     cases = {
         a_file: f"error: ARCHIVE_DIR {a_file}: exists and is not a directory",
         Path("/sys/archive-test"): "error: ARCHIVE_DIR /sys/archive-test: cannot write there (Operation not permitted)",
-        damaged: (f"error: {damaged / 'state.sqlite'}: not a usable SQLite database (file is not a database); move it "
-                  "away and crawl again: every page is then revalidated from scratch, and the WARC files keep "
-                  "everything archived"),
+        damaged: (
+            f"error: {damaged / 'state.sqlite'}: not a usable SQLite database (file is not a database); move it "
+            "away and crawl again: every page is then revalidated from scratch, and the WARC files keep "
+            "everything archived"
+        ),
     }
     for archive, line in cases.items():
         result = run_scrapy("crawl", "demo-news", "-s", f"ARCHIVE_DIR={archive}")
@@ -54,27 +56,45 @@ def limit_file_size():
 
 
 def test_write_error_stops_the_crawl_with_exit_status_1(server, tmp_path):
-    result = crawl("warcbig", tmp_path, server, "-a", "n=8", "-a", "size=100000", "-s", "CONCURRENT_REQUESTS=1",
-                   preexec_fn=limit_file_size)
+    result = crawl(
+        "warcbig",
+        tmp_path,
+        server,
+        "-a",
+        "n=8",
+        "-a",
+        "size=100000",
+        "-s",
+        "CONCURRENT_REQUESTS=1",
+        preexec_fn=limit_file_size,
+    )
     assert result.returncode == 1, result.stderr
-    assert result.stderr.strip().splitlines()[-1] == "error: crawl of warcbig failed: WARC write failed (File too large)"
-    [line] = [l for l in result.stderr.splitlines() if "] ERROR: " in l]
-    assert re.search(r"\[crawler\.extensions\.warc\] ERROR: .*\.warc\.gz\.open: write failed \(File too large\); "
-                     r"file cut back to its last complete record at \d+ bytes, nothing earlier lost; stopping the crawl$", line)
+    assert (
+        result.stderr.strip().splitlines()[-1] == "error: crawl of warcbig failed: WARC write failed (File too large)"
+    )
+    [line] = [text for text in result.stderr.splitlines() if "] ERROR: " in text]
+    assert re.search(
+        r"\[crawler\.extensions\.warc\] ERROR: .*\.warc\.gz\.open: write failed \(File too large\); "
+        r"file cut back to its last complete record at \d+ bytes, nothing earlier lost; stopping the crawl$",
+        line,
+    )
     assert stat(result.stderr, "warc/write_error") == 1
     [path] = all_sound(tmp_path)
     archived = [r for _, _, r in iter_records([path]) if r.rec_type == "response"]
     assert len(archived) == stat(result.stderr, "warc/records/response") >= 2
     seen = json.loads((tmp_path / "captures.json").read_text())
     assert {e["capture"]["record_id"] for e in seen if e["capture"]} <= {
-        r.rec_headers.get_header("WARC-Record-ID") for r in archived}
+        r.rec_headers.get_header("WARC-Record-ID") for r in archived
+    }
 
 
 # --- a full disk, for real: a small tmpfs (root), else a file-size limit (RLIMIT_FSIZE, `ulimit -f`)
 
+
 def _mount(path: Path, options: str) -> bool:
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
-                          capture_output=True).returncode == 0
+    return (
+        subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True).returncode == 0
+    )
 
 
 @contextmanager
@@ -88,8 +108,11 @@ def small_disk(path: Path, size: int):
     limited = {"on": True}
     if _mount(path, f"size={size}"):
         try:
-            yield None, "No space left on device", lambda: subprocess.run(
-                ["mount", "-o", "remount,size=64m", str(path)], check=True)
+            yield (
+                None,
+                "No space left on device",
+                lambda: subprocess.run(["mount", "-o", "remount,size=64m", str(path)], check=True),
+            )
         finally:
             subprocess.run(["umount", str(path)], check=True)
         return
@@ -103,45 +126,31 @@ def small_disk(path: Path, size: int):
 
 
 def crawl_demo(archive: Path, demo_url: str, preexec_fn=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scrapy", "crawl", "demo-news", "-s", f"ARCHIVE_DIR={archive}"],
-                          cwd=ROOT, env={**os.environ, "DEMO_SITE": demo_url}, capture_output=True, text=True,
-                          timeout=300, preexec_fn=preexec_fn)
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "demo-news", "-s", f"ARCHIVE_DIR={archive}"],
+        cwd=ROOT,
+        env={**os.environ, "DEMO_SITE": demo_url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=preexec_fn,
+    )
 
 
-def comparable(archive: Path) -> tuple[dict[str, bytes], list[dict]]:
-    """The text files and the manifest, without what legitimately differs between two crawls of the
-    same site: when each page was fetched (`fetched`) and where its record sits (the WARC file's
-    name carries the time and pid, and the offset, record id follow from it), and so the manifest's
-    sha256 of each whole file (checked against the file instead). The payload digest, the text
-    and everything else must be equal, byte for byte."""
-    texts = {}
-    for path in sorted((archive / "text").glob("*/*.txt")):
-        data = path.read_bytes()
-        data = re.sub(rb"(?m)^fetched: .*\n", b"", data, count=1)
-        data = re.sub(rb"(?m)^warc: \{file: [^,]+, offset: \d+, record_id: '[^']+', ", b"warc: {", data, count=1)
-        texts[str(path.relative_to(archive))] = data
-    manifest = []
-    for line in (archive / "manifest.jsonl").read_text("utf-8").splitlines():
-        entry = json.loads(line)
-        entry.pop("fetched")
-        text = archive / "text" / entry["source"] / f"{entry['id']}.txt"
-        assert entry.pop("sha256") == hashlib.sha256(text.read_bytes()).hexdigest()  # of the whole file
-        entry["warc"] = {"payload_digest": entry["warc"]["payload_digest"]}
-        manifest.append(entry)
-    return texts, manifest
-
-
-FULL = re.compile(r"error: crawl of demo-news failed: (WARC write failed|text archive not published) \({full}\)"
-                  r"|error: crawl of demo-news failed: state database failed \((database or disk is full|disk I/O error)\)"
-                  r"|error: (?P<state>\S+/state\.sqlite): cannot be written \((database or disk is full|disk I/O error)\); "
-                  r"free disk space and crawl again")
+FULL = re.compile(
+    r"error: crawl of demo-news failed: (WARC write failed|text archive not published) \({full}\)"
+    r"|error: crawl of demo-news failed: state database failed \((database or disk is full|disk I/O error)\)"
+    r"|error: (?P<state>\S+/state\.sqlite): cannot be written \((database or disk is full|disk I/O error)\); "
+    r"free disk space and crawl again"
+)
 
 
 @pytest.mark.parametrize("size", [16_384, 102_400, 204_800])  # full at once, mid-crawl, at the publish
 def test_a_full_disk_is_one_line_and_a_resume_gives_a_clean_crawls_archive(tmp_path, demo_url, size):
     """The disk fills during the crawl (or is full from the start): the crawl stops with one line
     naming the problem and a non-zero exit, never a traceback. Once there is space again, the next
-    crawl resumes, and its text files and manifest are a clean crawl's (see `comparable`)."""
+    crawl resumes, and its text files and manifest are a clean crawl's (tests/faults/clean.py:
+    fetch times and the records' places differ, nothing else)."""
     clean = tmp_path / "clean"
     assert crawl_demo(clean, demo_url).returncode == 0
     with small_disk(tmp_path / "disk", size) as (preexec_fn, full, grow):
