@@ -15,7 +15,7 @@ $(BIN)/.installed: requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $@
 
-.PHONY: install demo test lock redis chromium pywb
+.PHONY: install demo test lock redis lint format chromium pywb
 install: $(BIN)/.installed
 
 # The distributed-crawl tests start a real redis-server: installed from the OS packages if missing
@@ -45,8 +45,17 @@ pywb: $(PYWB_VENV)/bin/.installed
 demo: install
 	$(BIN)/scrapy demo
 
-test: install redis chromium pywb
+test: install redis chromium pywb lint
 	$(BIN)/python -m pytest -q
+
+# ruff (pyproject.toml [tool.ruff]): lint and formatting, both checked; `make format` fixes what it can
+lint: install
+	$(BIN)/ruff check crawler tests bench
+	$(BIN)/ruff format --check crawler tests bench
+
+format: install
+	$(BIN)/ruff format crawler tests bench
+	$(BIN)/ruff check --fix crawler tests bench
 
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools

@@ -75,7 +75,15 @@ def article(locale: str, seed: int, codec: str) -> tuple[str, list[str]] | None:
     lorem = not fake.text(100).isascii()
     for _ in range(40):
         pieces = [fake.text(200)] if lorem else []
-        pieces += [fake.name(), fake.address(), fake.company(), fake.job(), fake.city(), fake.name(), fake.street_name()]
+        pieces += [
+            fake.name(),
+            fake.address(),
+            fake.company(),
+            fake.job(),
+            fake.city(),
+            fake.name(),
+            fake.street_name(),
+        ]
         candidate = normalize_whitespace(" ".join(pieces).replace("\n", " "))
         try:
             candidate.encode(codec)
@@ -92,9 +100,11 @@ def article(locale: str, seed: int, codec: str) -> tuple[str, list[str]] | None:
 def page(title: str, paragraphs: list[str], codec: str) -> bytes:
     """An article page: a little furniture, the paragraphs as <p>, no charset <meta>."""
     body = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
-    return (f"<!DOCTYPE html><html><head><title>{html.escape(title)}</title></head><body>"
-            f"<div class='nav'><a href='/'>Home</a> | <a href='/news'>News</a></div>"
-            f"<div class='article'>{body}</div><div class='foot'>(c) 2026</div></body></html>").encode(codec)
+    return (
+        f"<!DOCTYPE html><html><head><title>{html.escape(title)}</title></head><body>"
+        f"<div class='nav'><a href='/'>Home</a> | <a href='/news'>News</a></div>"
+        f"<div class='article'>{body}</div><div class='foot'>(c) 2026</div></body></html>"
+    ).encode(codec)
 
 
 def corpus(docs: int):
@@ -111,8 +121,11 @@ def corpus(docs: int):
 
 
 def served(way: str, label: str) -> str:
-    return {"labelled": f"text/html; charset={label}", "unlabelled": "text/html",
-            "labelled iso-8859-1": "text/html; charset=iso-8859-1"}[way]
+    return {
+        "labelled": f"text/html; charset={label}",
+        "unlabelled": "text/html",
+        "labelled iso-8859-1": "text/html; charset=iso-8859-1",
+    }[way]
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -210,9 +223,11 @@ def realpages(directory: Path, runs: int) -> None:
     for body in bodies:
         tree = lxml.html.fromstring(body.decode("utf-8", "replace"))
         lines_of.append(normalize_lines(tree.text_content()))
-    steps = {"decode": lambda body, lines: decode_html(body, "text/html", None),
-             "repair": lambda body, lines: repair_paragraphs(lines),
-             "annotations": lambda body, lines: strip_annotations(lines)}
+    steps = {
+        "decode": lambda body, lines: decode_html(body, "text/html", None),
+        "repair": lambda body, lines: repair_paragraphs(lines),
+        "annotations": lambda body, lines: strip_annotations(lines),
+    }
     for name, step in steps.items():
         for body, lines in zip(bodies, lines_of):  # warm: tables built once a process
             step(body, lines)
@@ -222,8 +237,10 @@ def realpages(directory: Path, runs: int) -> None:
             for body, lines in zip(bodies, lines_of):
                 step(body, lines)
             per_run.append((time.process_time() - start) * 1000 / len(bodies))
-        print(f"{len(bodies)} pages: {name} {statistics.median(per_run):.2f} ms a page "
-              f"(CPU, median of {runs} runs: {', '.join(f'{x:.2f}' for x in per_run)})")
+        print(
+            f"{len(bodies)} pages: {name} {statistics.median(per_run):.2f} ms a page "
+            f"(CPU, median of {runs} runs: {', '.join(f'{x:.2f}' for x in per_run)})"
+        )
 
 
 def main() -> None:

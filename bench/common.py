@@ -21,9 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import descendants  # noqa: E402  the same /proc walk the kill tests use
-
 from crawler.demo.bulk import WORDS  # noqa: E402  one vocabulary for every generated page
+from tests.conftest import descendants  # noqa: E402  the same /proc walk the kill tests use
 
 
 def make_site(directory: Path, pages: int, links: int = 140, seed: int = 7) -> Path:
@@ -38,14 +37,17 @@ def make_site(directory: Path, pages: int, links: int = 140, seed: int = 7) -> P
             paras.append("".join(rng.choice(WORDS) for _ in range(rng.randrange(20, 60))) + "。")
         nav = "".join(f'<li><a href="{t}">{rng.choice(WORDS)}新闻{i}</a></li>' for i, t in enumerate(targets))
         body = "".join(f"<p>{p}</p>" for p in paras)
-        html = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>第{n}号新闻</title></head><body>'
-                f'<ul class="nav">{nav}</ul><div class="article"><h1>第{n}号新闻</h1>'
-                f"<p>发布时间：2024-05-{1 + n % 28:02d} 09:30</p>{body}</div></body></html>")
+        html = (
+            f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>第{n}号新闻</title></head><body>'
+            f'<ul class="nav">{nav}</ul><div class="article"><h1>第{n}号新闻</h1>'
+            f"<p>发布时间：2024-05-{1 + n % 28:02d} 09:30</p>{body}</div></body></html>"
+        )
         (directory / "a").mkdir(exist_ok=True)
         (directory / "a" / f"{n}.html").write_text(html, encoding="utf-8")
     index = "".join(f'<a href="/a/{n}.html">{n}</a> ' for n in range(pages))
-    (directory / "index.html").write_text(f'<html><head><meta charset="utf-8"></head><body>{index}</body></html>',
-                                          encoding="utf-8")
+    (directory / "index.html").write_text(
+        f'<html><head><meta charset="utf-8"></head><body>{index}</body></html>', encoding="utf-8"
+    )
     (directory / "robots.txt").write_text("User-agent: *\nAllow: /\n")
     return directory
 
@@ -91,8 +93,11 @@ class _StaticFiles(asyncio.Protocol):
 def static_server(directory: Path):
     """Serve the files under ``directory`` from memory on 127.0.0.1 (Last-Modified from mtime,
     no ETag) in a thread of its own; yields the base URL."""
-    files = {"/" + str(p.relative_to(directory)): (p.read_bytes(), formatdate(p.stat().st_mtime, usegmt=True))
-             for p in sorted(directory.rglob("*")) if p.is_file()}
+    files = {
+        "/" + str(p.relative_to(directory)): (p.read_bytes(), formatdate(p.stat().st_mtime, usegmt=True))
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
     loop = asyncio.new_event_loop()
     server = loop.run_until_complete(loop.create_server(lambda: _StaticFiles(files), "127.0.0.1", 0))
     thread = threading.Thread(target=loop.run_forever, daemon=True)
@@ -139,8 +144,9 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> M
     CPU time is what a shared machine measures best: other loads stretch the wall clock, not it
     (each process's last sample counts: up to 0.1 s of each is missed)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     peak, cpu = 0, {}
     while proc.poll() is None:
         peak = max(peak, _sample(proc.pid, cpu))

@@ -32,14 +32,26 @@ def ours(base: str, work: Path, archive: Path) -> Measured:
     seeds = work / "seeds"
     seeds.mkdir(exist_ok=True)
     (seeds / "bench.yaml").write_text(SEED.format(base=base))
-    return run_measured([PY, "-m", "scrapy", "crawl", "bench", "-s", f"SEEDS_DIR={seeds}",
-                         "-s", f"ARCHIVE_DIR={archive}", *COMMON])
+    return run_measured(
+        [PY, "-m", "scrapy", "crawl", "bench", "-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}", *COMMON]
+    )
 
 
 def plain(base: str, work: Path) -> Measured:
     # run outside the project directory so none of the project's components load
-    return run_measured([PY, "-m", "scrapy", "runspider", str(ROOT / "bench" / "plain_spider.py"),
-                         "-a", f"start={base}/index.html", *COMMON], cwd=work)
+    return run_measured(
+        [
+            PY,
+            "-m",
+            "scrapy",
+            "runspider",
+            str(ROOT / "bench" / "plain_spider.py"),
+            "-a",
+            f"start={base}/index.html",
+            *COMMON,
+        ],
+        cwd=work,
+    )
 
 
 def compare(pages: int, runs: int) -> None:
@@ -55,8 +67,10 @@ def compare(pages: int, runs: int) -> None:
         rates = {name: median(total / m.seconds for m in runs) for name, runs in (("plain", theirs), ("ours", mine))}
         print(f"site: {pages} pages; {runs} alternating runs each (medians)")
         for name, label, measured in (("plain", "plain scrapy ", theirs), ("ours", "archiver     ", mine)):
-            print(f"{label}: {rates[name]:7.1f} pages/s, peak RSS {median(m.rss_kib for m in measured) / 1024:6.0f} MiB, "
-                  f"CPU {median(m.cpu for m in measured) * 1000 / total:5.1f} ms a page (whole process tree)")
+            print(
+                f"{label}: {rates[name]:7.1f} pages/s, peak RSS {median(m.rss_kib for m in measured) / 1024:6.0f} MiB, "
+                f"CPU {median(m.cpu for m in measured) * 1000 / total:5.1f} ms a page (whole process tree)"
+            )
         print(f"ratio        : {rates['ours'] / rates['plain']:.2f}x plain scrapy's pages/s")
 
 
@@ -77,8 +91,10 @@ def recrawl(pages: int) -> None:
         with static_server(site) as base:
             first = ours(base, work, work / "archive")
             second = ours(base, work, work / "archive")
-        print(f"first crawl {first.seconds:.1f} s ({first.cpu:.1f} s CPU), unchanged re-crawl {second.seconds:.1f} s "
-              f"({second.cpu:.1f} s CPU): {first.seconds / second.seconds:.2f}x faster")
+        print(
+            f"first crawl {first.seconds:.1f} s ({first.cpu:.1f} s CPU), unchanged re-crawl {second.seconds:.1f} s "
+            f"({second.cpu:.1f} s CPU): {first.seconds / second.seconds:.2f}x faster"
+        )
 
 
 def main() -> None:

@@ -43,18 +43,26 @@ from crawler.workers import Job
 STAGES = [
     ("start-up (imports)", r"^_find_and_load "),
     ("publish and catch-up at close (a thread)", r"publish_archive|_catch_up"),
-    ("WARC extension: page kind (_page_kind: decode, wall, meta refresh, classify)", r"_page_kind \(crawler/extensions/warc"),
+    (
+        "WARC extension: page kind (_page_kind: decode, wall, meta refresh, classify)",
+        r"_page_kind \(crawler/extensions/warc",
+    ),
     ("WARC extension: Capture of the record written (_capture)", r"_capture \(crawler/extensions/warc"),
     ("WARC extension: compressing and writing the records", r"crawler/warc/writer"),
-    ("WARC extension: building the records (Exchange, headers, digests)",
-     r"build_exchange|build_revisit|exchange_of|crawler/warc/records"),
+    (
+        "WARC extension: building the records (Exchange, headers, digests)",
+        r"build_exchange|build_revisit|exchange_of|crawler/warc/records",
+    ),
     ("WARC extension: the rest (state get and put)", r"response_downloaded \(crawler/extensions/warc"),
     ("host guard middleware (its wall check in the payload)", r"hostguard"),
     ("links: parse and verdicts (spider.links)", r"\b(links|_admitted) \(crawler/spiders"),
     ("links: Requests for new links (_follow)", r"\b_follow \(crawler/spiders|_request \(crawler/spiders"),
     ("page requisites (a second parse of the page)", r"page_requisites"),
     ("spider: the rest (page bar, counts)", r"crawler/spiders"),
-    ("hand-off to the workers (pipeline, submit, results)", r"crawler/pipelines|concurrent/futures/process|multiprocessing/"),
+    (
+        "hand-off to the workers (pipeline, submit, results)",
+        r"crawler/pipelines|concurrent/futures/process|multiprocessing/",
+    ),
     ("state and incremental filter", r"crawler/(state|spidermiddlewares|extensions/state)"),
     ("scope middleware", r"crawler/downloadermiddlewares"),
     ("Scrapy: scheduler", r"scrapy/(core/scheduler|dupefilters|squeues|pqueues)|crawler/schedulers"),
@@ -62,8 +70,10 @@ STAGES = [
     ("Scrapy: engine, scraper, middlewares, Twisted and asyncio loops", r"scrapy/|twisted/|asyncio/"),
 ]
 _STAGES = [(name, re.compile(pattern)) for name, pattern in STAGES]
-IDLE = re.compile(r"^(_worker \(concurrent/futures/thread\.py:81\)|Condition\.wait|_PollLikeSelector\.select|"
-                  r"EpollSelector\.select|SelectSelector\.select|Event\.wait|Thread\._wait_for_tstate_lock)")
+IDLE = re.compile(
+    r"^(_worker \(concurrent/futures/thread\.py:81\)|Condition\.wait|_PollLikeSelector\.select|"
+    r"EpollSelector\.select|SelectSelector\.select|Event\.wait|Thread\._wait_for_tstate_lock)"
+)
 _TICK = 100
 
 
@@ -92,8 +102,13 @@ def crawl_cpu(cmd: list[str]) -> tuple[float, float]:
 
 def profile_shares(cmd: list[str], out: Path) -> tuple[collections.Counter, int]:
     spy = shutil.which("py-spy") or str(Path(PY).with_name("py-spy"))
-    subprocess.run([spy, "record", "--format", "raw", "-r", "200", "-o", str(out), "--", *cmd], cwd=ROOT,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [spy, "record", "--format", "raw", "-r", "200", "-o", str(out), "--", *cmd],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     shares: collections.Counter = collections.Counter()
     idle = 0
     for line in out.read_text().splitlines():
@@ -122,8 +137,9 @@ def steps(archive: Path, seed: Path) -> dict[str, float]:
     pages = []
     for record in stored:
         capture = capture_of(record, source.name)
-        exchange = Exchange(capture.url, "GET", (("User-Agent", "bench"),), b"", 200, "HTTP/1.1",
-                            capture.headers, capture.body)
+        exchange = Exchange(
+            capture.url, "GET", (("User-Agent", "bench"),), b"", 200, "HTTP/1.1", capture.headers, capture.body
+        )
         response = HtmlResponse(capture.url, body=capture.body, headers=dict(capture.headers))
         pages.append((record, capture, exchange, response))
     texts = [ext._text(capture) for _, capture, _, _ in pages]
@@ -133,17 +149,20 @@ def steps(archive: Path, seed: Path) -> dict[str, float]:
         "records: serialize and gzip the three": lambda i: [serialize(r) for r in _fresh(records[i], pages[i][2])],
         "Capture of the written record (capture_of)": lambda i: capture_of(
             StoredRecord("x", 0, "response", records[i][0].rec_headers, records[i][0].http_headers, pages[i][1].body),
-            source.name),
+            source.name,
+        ),
         "page kind: body as text (decode_payload, quick_text)": lambda i: ext._text(pages[i][1]),
         "page kind: wall_reason on the text": lambda i: wall_reason(200, texts[i]),
         "page kind: meta refresh check": lambda i: ext._meta_refresh_followed(pages[i][1], texts[i]),
         "host guard: wall_in_payload (decode again, wall_reason again)": lambda i: wall_in_payload(
-            200, pages[i][3].body, pages[i][1].header("Content-Type")),
+            200, pages[i][3].body, pages[i][1].header("Content-Type")
+        ),
         "links: spider.links (Selector parse, hrefs, remembered verdicts)": lambda i: spider.links(pages[i][3]),
         "page requisites (lxml parse of response.text)": lambda i: page_requisites(pages[i][3].text, pages[i][3].url),
         "page bar: continuation.find": lambda i: find(pages[i][3].url, pages[i][3].text),
-        "hand-off: pickling the Job": lambda i: pickle.dumps(Job((Located("d", "f", 1, "s", url=pages[i][1].url),),
-                                                                 source.text, "/tmp")),
+        "hand-off: pickling the Job": lambda i: pickle.dumps(
+            Job((Located("d", "f", 1, "s", url=pages[i][1].url),), source.text, "/tmp")
+        ),
     }
     spent = {name: [] for name in timed}
     for _ in range(3):
@@ -176,14 +195,26 @@ def stages(pages: int) -> None:
             (seeds / "bench.yaml").write_text(SEED.format(base=base))
 
             def cmd(archive: str) -> list[str]:
-                return [PY, "-m", "scrapy", "crawl", "bench", "-s", f"SEEDS_DIR={seeds}",
-                        "-s", f"ARCHIVE_DIR={work / archive}", *COMMON]
+                return [
+                    PY,
+                    "-m",
+                    "scrapy",
+                    "crawl",
+                    "bench",
+                    "-s",
+                    f"SEEDS_DIR={seeds}",
+                    "-s",
+                    f"ARCHIVE_DIR={work / archive}",
+                    *COMMON,
+                ]
 
             own, workers = crawl_cpu(cmd("archive"))
             shares, idle = profile_shares(cmd("archive-profiled"), work / "profile.txt")
         total = pages + 1
-        print(f"crawl of {total} pages: crawl process {own:.1f} s CPU ({own * 1000 / total:.1f} ms a page), "
-              f"text workers and forkserver {workers:.1f} s ({workers * 1000 / total:.1f} ms a page)")
+        print(
+            f"crawl of {total} pages: crawl process {own:.1f} s CPU ({own * 1000 / total:.1f} ms a page), "
+            f"text workers and forkserver {workers:.1f} s ({workers * 1000 / total:.1f} ms a page)"
+        )
         busy = sum(shares.values())
         print(f"\nthe crawl process under py-spy: {busy} busy samples ({idle} waiting, left out)")
         print("| stage | share of the busy samples | ~ms CPU a page |")

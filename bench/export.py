@@ -26,17 +26,21 @@ from common import ROOT
 from crawler.text.model import Document, EncodingInfo, WarcRef
 from crawler.text.render import render
 
-WORDS = ("社区 志愿者 街道 居民 服务 活动 老人 儿童 物资 文明 实践 城市 乡村 公益 捐赠 医疗 教育 交通 环境 "
-         "垃圾 分类 绿化 文化 图书 体育 健康 义诊 培训 就业 帮扶").split()
+WORDS = (
+    "社区 志愿者 街道 居民 服务 活动 老人 儿童 物资 文明 实践 城市 乡村 公益 捐赠 医疗 教育 交通 环境 "
+    "垃圾 分类 绿化 文化 图书 体育 健康 义诊 培训 就业 帮扶"
+).split()
 SMALL, LARGE = "synthetic-small", "synthetic-large"  # one article in ten is of the small source
 # run `scrapy export` and report its own peak memory on stderr at exit: VmHWM, the high-water mark
 # of this program's resident set (ru_maxrss would include the memory of the process it forked from)
-_MEASURED = ("import atexit, re, sys\n"
-             "atexit.register(lambda: sys.stderr.write('peak_rss_kib %s\\n' % re.search("
-             "r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)))\n"
-             "from scrapy.cmdline import execute\n"
-             "sys.argv = ['scrapy', *sys.argv[1:]]\n"
-             "execute()\n")
+_MEASURED = (
+    "import atexit, re, sys\n"
+    "atexit.register(lambda: sys.stderr.write('peak_rss_kib %s\\n' % re.search("
+    "r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)))\n"
+    "from scrapy.cmdline import execute\n"
+    "sys.argv = ['scrapy', *sys.argv[1:]]\n"
+    "execute()\n"
+)
 
 
 def documents(n: int, seed: int = 18):
@@ -44,14 +48,20 @@ def documents(n: int, seed: int = 18):
     rng = random.Random(seed)
     for i in range(n):
         doc_id = hashlib.sha256(str(i).encode()).hexdigest()[:16]
-        paragraphs = tuple("".join(rng.choice(WORDS) for _ in range(rng.randrange(40, 80))) + "。"
-                           for _ in range(8))
-        yield Document(id=doc_id, url=f"http://synthetic.example.cn/a/{i}.html",
-                       source=SMALL if i % 10 == 0 else LARGE, title=f"第{i}号新闻 {rng.choice(WORDS)}", fetched=f"2026-01-{1 + i % 28:02d}T08:00:00Z",
-                       encoding=EncodingInfo("gb2312", "gb18030", "http-charset", 0, 0, 0, 0),
-                       paragraphs=paragraphs, published=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
-                       author="林晓", meta=(("origin", "新华网"),),
-                       warc=WarcRef("synthetic.warc.gz", i * 4096, f"<urn:uuid:{doc_id}>", "sha1:X"))
+        paragraphs = tuple("".join(rng.choice(WORDS) for _ in range(rng.randrange(40, 80))) + "。" for _ in range(8))
+        yield Document(
+            id=doc_id,
+            url=f"http://synthetic.example.cn/a/{i}.html",
+            source=SMALL if i % 10 == 0 else LARGE,
+            title=f"第{i}号新闻 {rng.choice(WORDS)}",
+            fetched=f"2026-01-{1 + i % 28:02d}T08:00:00Z",
+            encoding=EncodingInfo("gb2312", "gb18030", "http-charset", 0, 0, 0, 0),
+            paragraphs=paragraphs,
+            published=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            author="林晓",
+            meta=(("origin", "新华网"),),
+            warc=WarcRef("synthetic.warc.gz", i * 4096, f"<urn:uuid:{doc_id}>", "sha1:X"),
+        )
 
 
 def write_archive(root: Path, n: int) -> Path:
@@ -62,9 +72,20 @@ def write_archive(root: Path, n: int) -> Path:
         path = root / "text" / doc.source / f"{doc.id}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        entries.append(json.dumps({"id": doc.id, "url": doc.url, "source": doc.source, "title": doc.title,
-                                   "fetched": doc.fetched, "sha256": hashlib.sha256(data).hexdigest()},
-                                  ensure_ascii=False, sort_keys=True))
+        entries.append(
+            json.dumps(
+                {
+                    "id": doc.id,
+                    "url": doc.url,
+                    "source": doc.source,
+                    "title": doc.title,
+                    "fetched": doc.fetched,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                },
+                ensure_ascii=False,
+                sort_keys=True,
+            )
+        )
     entries.sort(key=lambda line: json.loads(line)["id"])
     (root / "manifest.jsonl").write_text("".join(f"{line}\n" for line in entries), "utf-8")
     return root
@@ -74,8 +95,12 @@ def export(root: Path, out: Path, fmt: str, *options: str) -> dict:
     """Run ``scrapy export`` into ``out``: rows (from its summary line), seconds, peak RSS in MiB."""
     args = [*options, "--wacz", str(out)] if fmt == "wacz" else [*options, str(out)]
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", _MEASURED, "export", "-s", f"ARCHIVE_DIR={root}", *args],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURED, "export", "-s", f"ARCHIVE_DIR={root}", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     took = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"export failed: {result.stderr}")
@@ -96,8 +121,11 @@ def main() -> None:
             for fmt in args.formats:
                 out = Path(tmp) / f"out.{fmt}"
                 got = export(root, out, fmt)
-                print(f"{n:8} {fmt:>8} {got['rows']:8} {got['seconds']:8.1f} {got['peak_mib']:9.1f} "
-                      f"{got['bytes'] / 1e6:7.1f}", flush=True)
+                print(
+                    f"{n:8} {fmt:>8} {got['rows']:8} {got['seconds']:8.1f} {got['peak_mib']:9.1f} "
+                    f"{got['bytes'] / 1e6:7.1f}",
+                    flush=True,
+                )
                 out.unlink()
 
 

@@ -29,8 +29,9 @@ from crawler.workers import read_capture  # noqa: E402
 def extract(capture) -> str:
     """The page's main text, trafilatura alone (the options of crawler.text.extract)."""
     _, html = html_to_unicode(capture.header("Content-Type"), capture.body)
-    result = trafilatura.bare_extraction(html, url=capture.url, include_comments=False, deduplicate=False,
-                                         include_tables=True)
+    result = trafilatura.bare_extraction(
+        html, url=capture.url, include_comments=False, deduplicate=False, include_tables=True
+    )
     return result.text if result is not None and result.text else ""
 
 

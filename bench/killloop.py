@@ -48,15 +48,28 @@ def setup(work: Path, large: bool) -> tuple[str, Path | None, float]:
 
 
 def command(work: Path, source: str, archive: Path, large: bool) -> list[str]:
-    cmd = [PY, "-m", "scrapy", "crawl", source, "-s", f"SEEDS_DIR={work / 'seeds'}", "-s", f"ARCHIVE_DIR={archive}",
-           "-s", "LOG_LEVEL=ERROR"]
+    cmd = [
+        PY,
+        "-m",
+        "scrapy",
+        "crawl",
+        source,
+        "-s",
+        f"SEEDS_DIR={work / 'seeds'}",
+        "-s",
+        f"ARCHIVE_DIR={archive}",
+        "-s",
+        "LOG_LEVEL=ERROR",
+    ]
     return cmd if large else cmd + ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
 
 
 def texts(archive: Path) -> dict[str, str]:
     """Text files without the front matter lines that name the capture (fetch time, record)."""
-    return {p.name: re.sub(r"^(fetched|warc): .*\n", "", p.read_text("utf-8"), flags=re.M)
-            for p in sorted((archive / "text").glob("*/*.txt"))}
+    return {
+        p.name: re.sub(r"^(fetched|warc): .*\n", "", p.read_text("utf-8"), flags=re.M)
+        for p in sorted((archive / "text").glob("*/*.txt"))
+    }
 
 
 def main() -> None:
@@ -83,13 +96,35 @@ def main() -> None:
             resumed = time.perf_counter() - start
             if args.large:
                 start = time.perf_counter()
-                subprocess.run(command(work, source, work / "uninterrupted", True), cwd=ROOT, env=env,
-                               capture_output=True, text=True, check=True)
+                subprocess.run(
+                    command(work, source, work / "uninterrupted", True),
+                    cwd=ROOT,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 once = time.perf_counter() - start
-        verify = subprocess.run([PY, "-m", "scrapy", "verify", "-s", f"ARCHIVE_DIR={archive}"], cwd=ROOT,
-                                capture_output=True, text=True)
-        check = subprocess.run([PY, "-m", "scrapy", "rebuild", "--check", "-s", f"ARCHIVE_DIR={archive}",
-                                "-s", f"SEEDS_DIR={work / 'seeds'}"], cwd=ROOT, env=env, capture_output=True, text=True)
+        verify = subprocess.run(
+            [PY, "-m", "scrapy", "verify", "-s", f"ARCHIVE_DIR={archive}"], cwd=ROOT, capture_output=True, text=True
+        )
+        check = subprocess.run(
+            [
+                PY,
+                "-m",
+                "scrapy",
+                "rebuild",
+                "--check",
+                "-s",
+                f"ARCHIVE_DIR={archive}",
+                "-s",
+                f"SEEDS_DIR={work / 'seeds'}",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         found = texts(archive)
         print(f"{args.kills} kills, final crawl exit {final.returncode} ({resumed:.1f} s); text files: {len(found)}")
         for done in (verify, check):

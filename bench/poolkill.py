@@ -67,12 +67,23 @@ def main() -> None:
         archive = work / "archive"
         env = {**os.environ, "DEMO_SITE": url}
         base = ["-s", f"SEEDS_DIR={seeds}", "-s", f"ARCHIVE_DIR={archive}"]
-        subprocess.run([PY, "-m", "scrapy", "crawl", "demo-news", *base, "-s", "LOG_LEVEL=ERROR"],
-                       cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [PY, "-m", "scrapy", "crawl", "demo-news", *base, "-s", "LOG_LEVEL=ERROR"], cwd=ROOT, env=env, check=True
+        )
         commands = {
             "rebuild --workers 2": [PY, "-m", "scrapy", "rebuild", str(work / "out"), "--workers", "2", *base],
-            "crawl (TEXT_WORKERS=2)": [PY, "-m", "scrapy", "crawl", "demo-news", *base, "-s", "TEXT_WORKERS=2",
-                                       "-s", "LOG_LEVEL=ERROR"],
+            "crawl (TEXT_WORKERS=2)": [
+                PY,
+                "-m",
+                "scrapy",
+                "crawl",
+                "demo-news",
+                *base,
+                "-s",
+                "TEXT_WORKERS=2",
+                "-s",
+                "LOG_LEVEL=ERROR",
+            ],
         }
         for name, cmd in commands.items():
             codes = Counter()

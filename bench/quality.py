@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from common import PY, ROOT
-
-import sys
 
 sys.path.insert(0, str(ROOT))
 
@@ -28,8 +27,13 @@ from crawler.text.model import document_id  # noqa: E402
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp) / "archive"
-        out = subprocess.run([PY, "-m", "scrapy", "demo", "-s", f"ARCHIVE_DIR={archive}"], cwd=ROOT,
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [PY, "-m", "scrapy", "demo", "-s", f"ARCHIVE_DIR={archive}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         base = re.search(r"^demo site at (\S+)$", out, re.M).group(1)
         pages = left = kept = total = exact = 0
         per_site: dict[str, list[int]] = {}

@@ -19,8 +19,20 @@ import time
 from common import ROOT  # noqa: F401  (puts the project on sys.path)
 
 from crawler.text.model import Capture  # noqa: E402
-from tests.realpages import (CHECKS, FLOORS, OWN_PAGES, WARC_DATE, below_floors, expectations,  # noqa: E402
-                             extract, floors_of, floors_text, page_path, score, url_of)
+from tests.realpages import (
+    CHECKS,
+    FLOORS,
+    OWN_PAGES,
+    WARC_DATE,
+    below_floors,
+    expectations,  # noqa: E402
+    extract,
+    floors_of,
+    floors_text,
+    page_path,
+    score,
+    url_of,
+)
 
 
 def _mark(value) -> str:
@@ -30,8 +42,17 @@ def _mark(value) -> str:
 def _speed(names: list[str], expected: dict) -> tuple[float, float]:
     """CPU seconds a page: trafilatura alone and ``text.derive`` (the measure of
     docs/performance.md's 10% goal)."""
-    captures = [Capture(url_of(n, expected[n]), 200, (("Content-Type", "text/html; charset=utf-8"),),
-                        page_path(n).read_bytes(), WARC_DATE, "realpages") for n in names]
+    captures = [
+        Capture(
+            url_of(n, expected[n]),
+            200,
+            (("Content-Type", "text/html; charset=utf-8"),),
+            page_path(n).read_bytes(),
+            WARC_DATE,
+            "realpages",
+        )
+        for n in names
+    ]
     return per_page(captures)
 
 
@@ -72,18 +93,25 @@ def _summary(label: str, scores: dict[str, dict], expected: dict) -> None:
     furniture = sum(len(expected[name].get("furniture", [])) for name in scores)
     texts = [name for name in scores if not expected[name].get("no_text")]
     found = sum(bool(scores[name]["first"]) + bool(scores[name]["last"]) for name in texts)
-    print(f"\n{label}, {n} pages: title {totals['title']}/{n}, date {totals['date']}/{n}, "
-          f"author {totals['author']}/{authors}, first paragraph {totals['first']}/{n}, "
-          f"last paragraph {totals['last']}/{n}, no furniture {totals['clean']}/{n}")
-    print(f"  expected lines found: {found}/{2 * len(texts)} ({found / (2 * len(texts)):.1%}); furniture lines "
-          f"leaked: {leaked} of {furniture} listed ({leaked / n:.2f} a page)")
+    print(
+        f"\n{label}, {n} pages: title {totals['title']}/{n}, date {totals['date']}/{n}, "
+        f"author {totals['author']}/{authors}, first paragraph {totals['first']}/{n}, "
+        f"last paragraph {totals['last']}/{n}, no furniture {totals['clean']}/{n}"
+    )
+    print(
+        f"  expected lines found: {found}/{2 * len(texts)} ({found / (2 * len(texts)):.1%}); furniture lines "
+        f"leaked: {leaked} of {furniture} listed ({leaked / n:.2f} a page)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--write-floors", action="store_true",
-                        help="write tests/data/realpages_floors.json for the current code (floors only go up: "
-                             "the test refuses a file that lowers one)")
+    parser.add_argument(
+        "--write-floors",
+        action="store_true",
+        help="write tests/data/realpages_floors.json for the current code (floors only go up: "
+        "the test refuses a file that lowers one)",
+    )
     args = parser.parse_args()
     expected = expectations()
     names = sorted(expected)
@@ -98,8 +126,10 @@ def main() -> None:
     _summary("all", scores, expected)
     real = [n for n in names if n not in own]
     alone, ours = _speed(real, expected)  # the real pages: what trafilatura is measured on
-    print(f"CPU a page: trafilatura alone {alone * 1000:.1f} ms, text.derive {ours * 1000:.1f} ms "
-          f"(our steps add {(ours - alone) / alone:.0%})")
+    print(
+        f"CPU a page: trafilatura alone {alone * 1000:.1f} ms, text.derive {ours * 1000:.1f} ms "
+        f"(our steps add {(ours - alone) / alone:.0%})"
+    )
     if args.write_floors:
         worse = below_floors(scores, json.loads(FLOORS.read_text("utf-8")))
         if worse:

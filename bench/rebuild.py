@@ -39,13 +39,19 @@ CORES = os.cpu_count() or 1
 #: (step, pattern on a py-spy frame "function (file:line)"), innermost frame first wins
 STEPS = [
     ("trafilatura", re.compile(r"[(/]trafilatura/|[(/]justext/|[(/]htmldate/|[(/]courlan/")),
-    ("charset and repair (decode, sniff, realign, repair)",
-     re.compile(r"crawler/text/(decode|sniff|realign|repair|labelcheck|labels|plausibility|payload|mojibake)")),
+    (
+        "charset and repair (decode, sniff, realign, repair)",
+        re.compile(r"crawler/text/(decode|sniff|realign|repair|labelcheck|labels|plausibility|payload|mojibake)"),
+    ),
     ("HTML parse (ours, shared with trafilatura)", re.compile(r"parse_html \(crawler/text/extract")),
-    ("page kind and metadata (pagekind, pagemeta, title, byline, dates)",
-     re.compile(r"crawler/text/(pagekind|pagemeta|title|byline|dates|articleness)")),
-    ("publish (site-wide boilerplate, near-duplicates, render, manifest)",
-     re.compile(r"crawler/text/(publish|sitewide|dedup|render|manifest)")),
+    (
+        "page kind and metadata (pagekind, pagemeta, title, byline, dates)",
+        re.compile(r"crawler/text/(pagekind|pagemeta|title|byline|dates|articleness)"),
+    ),
+    (
+        "publish (site-wide boilerplate, near-duplicates, render, manifest)",
+        re.compile(r"crawler/text/(publish|sitewide|dedup|render|manifest)"),
+    ),
     ("writing the derived document (store, timeline)", re.compile(r"crawler/text/(store|timeline)|crawler/atomic")),
     ("other text steps (lines, rules, multipage)", re.compile(r"crawler/text/")),
     ("WARC reading in the workers (read_record_at)", re.compile(r"read_record_at|read_capture|capture_of")),
@@ -66,8 +72,13 @@ def gbk_half(site: Path) -> None:
 def profile(cmd: list[str], out: Path, rate: int = 200) -> dict[str, int]:
     """Samples per step of ``cmd`` under py-spy (raw collapsed stacks)."""
     spy = shutil.which("py-spy") or str(Path(PY).with_name("py-spy"))
-    subprocess.run([spy, "record", "--format", "raw", "-r", str(rate), "-o", str(out), "--", *cmd],
-                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [spy, "record", "--format", "raw", "-r", str(rate), "-o", str(out), "--", *cmd],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     steps: collections.Counter = collections.Counter()
     for line in out.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
@@ -101,8 +112,9 @@ def main() -> None:
             return run_measured([PY, "-m", "scrapy", "rebuild", str(work / f"out-{run}"), *common])
 
         def alone(run: int):
-            return run_measured([PY, str(ROOT / "bench" / "extract_alone.py"), str(archive / "warc"),
-                                 str(seeds / "bench.yaml")])
+            return run_measured(
+                [PY, str(ROOT / "bench" / "extract_alone.py"), str(archive / "warc"), str(seeds / "bench.yaml")]
+            )
 
         measured: dict[str, list] = {"rebuild": [], "alone": []}
         for run in range(args.runs):  # alternating, so that drift in the machine's load hits both alike
@@ -110,19 +122,26 @@ def main() -> None:
                 measured[name].append(fn(run))
         wall = {k: median(m.seconds for m in v) for k, v in measured.items()}
         cpu = {k: median(m.cpu for m in v) for k, v in measured.items()}
-        print(f"archive: {articles} articles ({args.pages} pages generated, half GBK); {args.runs} alternating runs, "
-              f"medians; {CORES} cores")
+        print(
+            f"archive: {articles} articles ({args.pages} pages generated, half GBK); {args.runs} alternating runs, "
+            f"medians; {CORES} cores"
+        )
         print("| command | wall | pages/s | CPU of the process tree | CPU a page |")
         print("|---|---|---|---|---|")
         for name, label in (("rebuild", "`scrapy rebuild` (defaults)"), ("alone", "trafilatura alone, one process")):
-            print(f"| {label} | {wall[name]:.1f} s | {articles / wall[name]:.1f} | {cpu[name]:.1f} s "
-                  f"| {cpu[name] * 1000 / articles:.1f} ms |")
-        print(f"wall ratio: rebuild {wall['alone'] / wall['rebuild']:.2f}x trafilatura alone; on {CORES} idle cores "
-              f"(CPU): {CORES * cpu['alone'] / cpu['rebuild']:.2f}x")
+            print(
+                f"| {label} | {wall[name]:.1f} s | {articles / wall[name]:.1f} | {cpu[name]:.1f} s "
+                f"| {cpu[name] * 1000 / articles:.1f} ms |"
+            )
+        print(
+            f"wall ratio: rebuild {wall['alone'] / wall['rebuild']:.2f}x trafilatura alone; on {CORES} idle cores "
+            f"(CPU): {CORES * cpu['alone'] / cpu['rebuild']:.2f}x"
+        )
         if args.no_profile:
             return
-        steps = profile([PY, "-m", "scrapy", "rebuild", str(work / "out-profile"), "--workers", "1", *common],
-                        work / "profile.txt")
+        steps = profile(
+            [PY, "-m", "scrapy", "rebuild", str(work / "out-profile"), "--workers", "1", *common], work / "profile.txt"
+        )
         total = sum(steps.values())
         print(f"\nsplit per step (py-spy, `scrapy rebuild --workers 1`, {total} samples):")
         print("| step | share |")

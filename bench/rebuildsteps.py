@@ -30,12 +30,36 @@ from crawler.warc.files import warc_files  # noqa: E402
 
 #: (module, attribute) of each timed step, as its callers look it up
 STEPS = [
-    (derivation, name) for name in (
-        "_html", "parse_html", "_require_article", "drop_wiki_blocks", "PageMeta", "choose_title",
-        "trafilatura_text", "main_text", "normalize_lines", "_cleaned", "split_short_date", "split_meta",
-        "_body", "byline_text", "_byline_meta", "iso_date", "_encoding", "derive_page")
-] + [(multipage, "pages_of"), (multipage, "derive_article"), (workers, "read_capture"),
-     (workers._Fold, "close"), (workers, "derive"), (rebuild_module, "publish"), (rebuild_module, "locate_pages")]
+    (derivation, name)
+    for name in (
+        "_html",
+        "parse_html",
+        "_require_article",
+        "drop_wiki_blocks",
+        "PageMeta",
+        "choose_title",
+        "trafilatura_text",
+        "main_text",
+        "normalize_lines",
+        "_cleaned",
+        "split_short_date",
+        "split_meta",
+        "_body",
+        "byline_text",
+        "_byline_meta",
+        "iso_date",
+        "_encoding",
+        "derive_page",
+    )
+] + [
+    (multipage, "pages_of"),
+    (multipage, "derive_article"),
+    (workers, "read_capture"),
+    (workers._Fold, "close"),
+    (workers, "derive"),
+    (rebuild_module, "publish"),
+    (rebuild_module, "locate_pages"),
+]
 PROPERTIES = [(pagemeta.PageMeta, "author"), (pagemeta.PageMeta, "date"), (pagemeta.PageMeta, "title")]
 
 spent: collections.Counter = collections.Counter()
@@ -54,6 +78,7 @@ def _timed(label: str, fn):
             spent[label] += elapsed - inner
             if _inner:
                 _inner[-1] += elapsed
+
     return step
 
 

@@ -46,17 +46,37 @@ def requests_seen(log: Path) -> dict[str, int]:
 def crawl(work: Path, url: str, log: Path, offset: int, label: str) -> None:
     log.write_text("")
     archive = work / "archive"
-    measured = run_measured([PY, "-m", "scrapy", "crawl", "big", "-s", f"SEEDS_DIR={work / 'seeds'}",
-                             "-s", f"ARCHIVE_DIR={archive}", "-s", f"STATE_CLOCK_OFFSET={offset}",
-                             "-s", "CONCURRENT_REQUESTS=16", "-s", "LOG_LEVEL=WARNING"], env={"DEMO_SITE": url})
+    measured = run_measured(
+        [
+            PY,
+            "-m",
+            "scrapy",
+            "crawl",
+            "big",
+            "-s",
+            f"SEEDS_DIR={work / 'seeds'}",
+            "-s",
+            f"ARCHIVE_DIR={archive}",
+            "-s",
+            f"STATE_CLOCK_OFFSET={offset}",
+            "-s",
+            "CONCURRENT_REQUESTS=16",
+            "-s",
+            "LOG_LEVEL=WARNING",
+        ],
+        env={"DEMO_SITE": url},
+    )
     report = max((archive / "reports").glob("big-*.json"), key=lambda p: p.stat().st_mtime_ns)
     stats = json.loads(report.read_text("utf-8"))
     seen = requests_seen(log)
-    print(f"| {label} | {measured.seconds:.1f} s ({measured.cpu:.1f} s CPU), exit {measured.status} "
-          f"| {stats.get('downloader/request_count', 0)} ({seen['lists']} list pages, {seen['articles']} articles, "
-          f"{seen['other']} other) | {stats.get('downloader/response_bytes', 0) / 1e6:.1f} MB "
-          f"| {stats.get('warc/records/revisit', 0)} | {stats.get('text/documents', 0)} "
-          f"| {stats.get('incremental/skipped/fresh', 0)} |", flush=True)
+    print(
+        f"| {label} | {measured.seconds:.1f} s ({measured.cpu:.1f} s CPU), exit {measured.status} "
+        f"| {stats.get('downloader/request_count', 0)} ({seen['lists']} list pages, {seen['articles']} articles, "
+        f"{seen['other']} other) | {stats.get('downloader/response_bytes', 0) / 1e6:.1f} MB "
+        f"| {stats.get('warc/records/revisit', 0)} | {stats.get('text/documents', 0)} "
+        f"| {stats.get('incremental/skipped/fresh', 0)} |",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -73,7 +93,9 @@ def main() -> None:
         log = work / "server.log"
         publish(work / "content", n, per_page, [])
         print(f"site: {n} articles, {-(-n // per_page)} list pages of {per_page}; then +20 articles, 20 edited")
-        print("| crawl | wall time | requests sent | bytes received | revisit records | new texts | young, not requested |")
+        print(
+            "| crawl | wall time | requests sent | bytes received | revisit records | new texts | young, not requested |"
+        )
         print("|---|---|---|---|---|---|---|")
         with DemoServer(content_dir=work / "content", log=log) as url:
             crawl(work, url, log, 0, "first crawl")

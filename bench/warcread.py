@@ -38,8 +38,11 @@ def headers_warcio(paths) -> int:
     for _, offset, record in iter_records(paths):
         if record.rec_type in ("response", "revisit", "resource"):
             http = record.http_headers
-            fields = (http.get_statuscode() if http is not None else None,
-                      record.rec_headers.get_header("WARC-Target-URI"), record.rec_headers.get_header("WARC-Date"))
+            fields = (
+                http.get_statuscode() if http is not None else None,
+                record.rec_headers.get_header("WARC-Target-URI"),
+                record.rec_headers.get_header("WARC-Date"),
+            )
             n += offset > -1 and fields[1] is not None
     return n
 
@@ -51,8 +54,11 @@ def headers_fast(paths) -> int:
             for record in FastIterator(fh, record_types=WANTED, parse_http=True):
                 if record.record_type != WarcRecordType.warcinfo:
                     http = record.http_headers
-                    fields = (http.status_code if http is not None else None,
-                              record.headers.get("WARC-Target-URI"), record.headers.get("WARC-Date"))
+                    fields = (
+                        http.status_code if http is not None else None,
+                        record.headers.get("WARC-Target-URI"),
+                        record.headers.get("WARC-Date"),
+                    )
                     n += record.stream_pos > -1 and fields[1] is not None
     return n
 
@@ -86,7 +92,10 @@ def main() -> None:
     paths = warc_files(args.warc_dir)
     source = load_source(args.seed)
     found = list(locate(paths, {source.name: source}).values())
-    pairs = {"header pass": (headers_warcio, headers_fast, paths), "one record by offset": (one_warcio, one_fast, found)}
+    pairs = {
+        "header pass": (headers_warcio, headers_fast, paths),
+        "one record by offset": (one_warcio, one_fast, found),
+    }
     spent = {name: [[], []] for name in pairs}
     whole = []
     for round_ in range(args.rounds):
@@ -104,8 +113,10 @@ def main() -> None:
     print("|---|---|---|---|")
     for name, (warcio, fast) in spent.items():
         w, f = min(warcio), min(fast)
-        print(f"| {name} | {w * 1000:.0f} ms ({w * 1e6 / len(found):.0f} us a page) "
-              f"| {f * 1000:.0f} ms ({f * 1e6 / len(found):.0f} us a page) | {w / f:.1f}x |")
+        print(
+            f"| {name} | {w * 1000:.0f} ms ({w * 1e6 / len(found):.0f} us a page) "
+            f"| {f * 1000:.0f} ms ({f * 1e6 / len(found):.0f} us a page) | {w / f:.1f}x |"
+        )
     print(f"| the whole locate_pages (warcio, our bookkeeping included) | {min(whole) * 1000:.0f} ms | | |")
 
 

@@ -46,15 +46,20 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "unknown").lower()
 
 
-def locate(paths: Iterable[Path], sources: Mapping[str, Source] | None,
-           on_error: OnError | None = None) -> dict[str, Located]:
+def locate(
+    paths: Iterable[Path], sources: Mapping[str, Source] | None, on_error: OnError | None = None
+) -> dict[str, Located]:
     """Per document id, its latest 200 response (the capture a plain extraction would use)."""
-    return {doc_id: max(c for c in found if c.removal is None)
-            for doc_id, found in locate_all(paths, sources, on_error).items() if any(c.removal is None for c in found)}
+    return {
+        doc_id: max(c for c in found if c.removal is None)
+        for doc_id, found in locate_all(paths, sources, on_error).items()
+        if any(c.removal is None for c in found)
+    }
 
 
-def locate_all(paths: Iterable[Path], sources: Mapping[str, Source] | None,
-               on_error: OnError | None = None) -> dict[str, list[Located]]:
+def locate_all(
+    paths: Iterable[Path], sources: Mapping[str, Source] | None, on_error: OnError | None = None
+) -> dict[str, list[Located]]:
     """Per document id, every capture that can change its text or its state, oldest first: each
     200 response (or HTML resource record), and each other response that shows a removal
     (crawler.text.pagekind). Only record headers are read. ``sources`` None: every response
@@ -76,8 +81,11 @@ def _status(record) -> int | None:
     return None
 
 
-def locate_pages(paths: Iterable[Path], sources: Mapping[str, Source] | None, on_error: OnError | None = None,
-                 ) -> tuple[dict[str, list[Located]], dict[str, list[Located]]]:
+def locate_pages(
+    paths: Iterable[Path],
+    sources: Mapping[str, Source] | None,
+    on_error: OnError | None = None,
+) -> tuple[dict[str, list[Located]], dict[str, list[Located]]]:
     """:func:`locate_all`, with the revisits of every article page, and per first-page address
     the 200 responses and revisits of the addresses that may be its continuation pages (a page
     suffix or parameter on its stem: crawler.text.continuation.key), oldest first."""
@@ -98,8 +106,16 @@ def locate_pages(paths: Iterable[Path], sources: Mapping[str, Source] | None, on
         page = key(url)
         if page is not None and (status == 200 or revisit):
             pages.setdefault(page.first, []).append(
-                Located(record.rec_headers.get_header("WARC-Date"), str(path), offset, source or _host(url), None,
-                        url, revisit))
+                Located(
+                    record.rec_headers.get_header("WARC-Date"),
+                    str(path),
+                    offset,
+                    source or _host(url),
+                    None,
+                    url,
+                    revisit,
+                )
+            )
         name = _document_source(url, source, sources)
         if name is None:
             continue
@@ -108,15 +124,22 @@ def locate_pages(paths: Iterable[Path], sources: Mapping[str, Source] | None, on
             pass
         elif status != 200:
             seed = (sources or {}).get(name)
-            kind = classify(url, status, record.http_headers.get_header("Location"), None,
-                            list_rule(seed.text.list_patterns) if seed else None)
+            kind = classify(
+                url,
+                status,
+                record.http_headers.get_header("Location"),
+                None,
+                list_rule(seed.text.list_patterns) if seed else None,
+            )
             if kind.removal is None:
                 continue
             removal = kind.removal
         found = Located(record.rec_headers.get_header("WARC-Date"), str(path), offset, name, removal, url, revisit)
         every.setdefault(document_id(url), []).append(found)
-    return ({doc_id: sorted(found) for doc_id, found in every.items()},
-            {first: sorted(found) for first, found in pages.items()})
+    return (
+        {doc_id: sorted(found) for doc_id, found in every.items()},
+        {first: sorted(found) for first, found in pages.items()},
+    )
 
 
 def _document_source(url: str, source: str | None, sources: Mapping[str, Source] | None) -> str | None:
@@ -159,8 +182,15 @@ def rebuild(
             if not candidates:  # a single-page article: its revisits change nothing
                 found = [c for c in found if not c.revisit]
             if found:
-                args.append(Job(tuple(found), _options_for(options, found[0].source, max_decompressed_size, only_articles),
-                                root, candidates, whole=True))
+                args.append(
+                    Job(
+                        tuple(found),
+                        _options_for(options, found[0].source, max_decompressed_size, only_articles),
+                        root,
+                        candidates,
+                        whole=True,
+                    )
+                )
         del every, pages
         results = pool.map(derive, args, chunksize=2)  # every job submitted now
         if workers > 1:
@@ -192,8 +222,9 @@ def _line_key(line: str, order: Mapping[str, int]) -> tuple[int, int, str]:
     return order.get(file, len(order)), int(number) if number.isdigit() else -1, line
 
 
-def _options_for(options: Mapping[str, TextOptions], source: str, max_size: int | None,
-                 only_articles: bool = False) -> TextOptions:
+def _options_for(
+    options: Mapping[str, TextOptions], source: str, max_size: int | None, only_articles: bool = False
+) -> TextOptions:
     base = options.get(source, TextOptions())
     base = replace(base, only_articles=True) if only_articles else base
     return replace(base, max_decompressed_size=max_size) if max_size else base

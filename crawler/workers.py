@@ -198,6 +198,7 @@ def _where(found: Located, error: TextError) -> str:
 
 # --- the pool
 
+
 class InlineExecutor:
     """One worker: derive in this process (no pool start-up cost, easier to profile)."""
 

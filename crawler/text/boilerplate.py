@@ -19,47 +19,74 @@ from .threads import first_post
 GENERIC_RULES = {
     "share": re.compile(r"^(?!.*[。！？]).{0,10}分享到.{0,40}$"),
     # the heading of a list of other articles (the list itself goes as a 'menu': strip_menus)
-    "related": re.compile(r"^[【\[]?(?:相关阅读|相關閱讀|相关文章|相關文章|相关新闻|相關新聞|相关链接|相關鏈接|推荐阅读|延伸阅读"
-                          r"|热点新闻|熱點新聞|热门新闻|熱門新聞|热门文章|熱門文章|最新文章|最新新闻|最新新聞|精彩推荐|精彩推薦"
-                          r"|猜你喜欢|猜你喜歡|热门推荐|熱門推薦|点击排行|點擊排行|阅读排行|閱讀排行|新闻排行|新聞排行|热点排行)"
-                          r"[】\]]?[:：]?$"),
-    "editor": re.compile(r"^(?:【纠错】|【糾錯】)?[\s【\[]{0,2}(?:责任编辑|責任編輯|责编|審核|审核|校对|校對)\s*[:：].{0,40}$"
-                         r"|^(?:【纠错】|【糾錯】)\s*$"
-                         r"|^[（(](?:责任编辑|責任編輯|责编|编辑|編輯)\s*[:：][^）)]{1,30}[）)]$"),
-    "breadcrumb": re.compile(r"^[|｜\s]*(?:(?:当前位置|當前位置|您的位置|您现在的位置|您所在的位置|现在位置)\s*[:：].{0,80}"
-                             r"|位置\s*[:：]\s*首页.{0,80})$"),
+    "related": re.compile(
+        r"^[【\[]?(?:相关阅读|相關閱讀|相关文章|相關文章|相关新闻|相關新聞|相关链接|相關鏈接|推荐阅读|延伸阅读"
+        r"|热点新闻|熱點新聞|热门新闻|熱門新聞|热门文章|熱門文章|最新文章|最新新闻|最新新聞|精彩推荐|精彩推薦"
+        r"|猜你喜欢|猜你喜歡|热门推荐|熱門推薦|点击排行|點擊排行|阅读排行|閱讀排行|新闻排行|新聞排行|热点排行)"
+        r"[】\]]?[:：]?$"
+    ),
+    "editor": re.compile(
+        r"^(?:【纠错】|【糾錯】)?[\s【\[]{0,2}(?:责任编辑|責任編輯|责编|審核|审核|校对|校對)\s*[:：].{0,40}$"
+        r"|^(?:【纠错】|【糾錯】)\s*$"
+        r"|^[（(](?:责任编辑|責任編輯|责编|编辑|編輯)\s*[:：][^）)]{1,30}[）)]$"
+    ),
+    "breadcrumb": re.compile(
+        r"^[|｜\s]*(?:(?:当前位置|當前位置|您的位置|您现在的位置|您所在的位置|现在位置)\s*[:：].{0,80}"
+        r"|位置\s*[:：]\s*首页.{0,80})$"
+    ),
     # no sentence punctuation: an article sentence about copyright is content, not a notice
-    "copyright": re.compile(r"^(?!.*[。！？]).{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|未经授权不得转载"
-                            r"|ICP备|ICP證|转发请注明|转载请注明).{0,200}$", re.I),
-    "jump-link": re.compile(r"^(?:跳到导航|跳到搜索|跳转到导航|跳转到搜索|跳至导航|跳至搜索|Jump to (?:navigation|search)"
-                            r"|Toggle navigation|Skip to (?:main )?content)$"),
+    "copyright": re.compile(
+        r"^(?!.*[。！？]).{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|未经授权不得转载"
+        r"|ICP备|ICP證|转发请注明|转载请注明).{0,200}$",
+        re.I,
+    ),
+    "jump-link": re.compile(
+        r"^(?:跳到导航|跳到搜索|跳转到导航|跳转到搜索|跳至导航|跳至搜索|Jump to (?:navigation|search)"
+        r"|Toggle navigation|Skip to (?:main )?content)$"
+    ),
     # a login box's strings and a user bar's counters (公告0, 消息 3)
-    "account": re.compile(r"^(?!.*[。！？]).{0,6}(?:快速登录|立即登录|登录超时|免注册|立即注册|退出登录).{0,10}$"
-                          r"|^(?:公告|消息|私信|通知)\s*\d{1,4}$"),
+    "account": re.compile(
+        r"^(?!.*[。！？]).{0,6}(?:快速登录|立即登录|登录超时|免注册|立即注册|退出登录).{0,10}$"
+        r"|^(?:公告|消息|私信|通知)\s*\d{1,4}$"
+    ),
     # a promotion ending with its call to click: ……【点击投票】Pick你心目中的……
-    "print-close": re.compile(r"^(?:[【\[]?(?:打印|关闭|關閉|收藏|字号|字體|字体|大|中|小|打印本页|关闭窗口|返回顶部|返回首页)"
-                              r"[】\]]?[\s:：|]*)+$"),
+    "print-close": re.compile(
+        r"^(?:[【\[]?(?:打印|关闭|關閉|收藏|字号|字體|字体|大|中|小|打印本页|关闭窗口|返回顶部|返回首页)"
+        r"[】\]]?[\s:：|]*)+$"
+    ),
     "prev-next": re.compile(r"^(?!.*[。！？]).{0,4}(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：].{0,60}$"),
     # a visit or click counter of the page or the site (本站累计访问：102146人次, 浏览次数：88): changes on every
     # request, so it is furniture, never the article's text
-    "counter": re.compile(r"^(?!.*[。！？]).{0,12}(?:访问|訪問|浏览|瀏覽|点击|點擊|阅读|閱讀)(?:量|数|次数|人数|人次)?\s*[:：]?\s*"
-                          r"[\d,，]+\s*(?:人次|次|人)?[\s)）】\]]*$"),
+    "counter": re.compile(
+        r"^(?!.*[。！？]).{0,12}(?:访问|訪問|浏览|瀏覽|点击|點擊|阅读|閱讀)(?:量|数|次数|人数|人次)?\s*[:：]?\s*"
+        r"[\d,，]+\s*(?:人次|次|人)?[\s)）】\]]*$"
+    ),
     # the page's clock: a line that is only a label and the time it was served (本页更新于 2024-05-06 10:00,
     # 今天是2024年5月6日 星期一); the article's own date lines are metadata before this rule runs
-    "clock": re.compile(r"^(?!.*[。！？]).{0,8}(?:更新|刷新|生成|北京时间|北京時間|当前时间|現在時間|现在时间|今天是)(?:于|於|时间|時間|日期)?"
-                        r"\s*[:：]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*(?:星期|周|週)[一二三四五六日天])?"
-                        r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?$"),
-    "promo": re.compile(r"^.{0,100}【点击[^】]{1,8}】[^。！？，,]{0,30}$"),  # after counter: 【点击数：1,024】 is a counter
-    "app-prompt": re.compile(r"^(?!.*[。！？]).{0,20}(?:扫一扫|扫码|掃碼|扫描二维码|掃描二維碼|关注我们|关注微信公众号|手机看新闻|下载客户端"
-                             r"|安装.{0,10}客户端|点击进入专题)"
-                             r".{0,30}$"),
+    "clock": re.compile(
+        r"^(?!.*[。！？]).{0,8}(?:更新|刷新|生成|北京时间|北京時間|当前时间|現在時間|现在时间|今天是)(?:于|於|时间|時間|日期)?"
+        r"\s*[:：]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*(?:星期|周|週)[一二三四五六日天])?"
+        r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?$"
+    ),
+    "promo": re.compile(
+        r"^.{0,100}【点击[^】]{1,8}】[^。！？，,]{0,30}$"
+    ),  # after counter: 【点击数：1,024】 is a counter
+    "app-prompt": re.compile(
+        r"^(?!.*[。！？]).{0,20}(?:扫一扫|扫码|掃碼|扫描二维码|掃描二維碼|关注我们|关注微信公众号|手机看新闻|下载客户端"
+        r"|安装.{0,10}客户端|点击进入专题)"
+        r".{0,30}$"
+    ),
     # a bar of short links between pipes (国家发改委|中国浙江|…); a table row opens with "|" and stays
     "menu-bar": re.compile(r"^(?!.*[。！？，,.])(?![|｜])(?=(?:[^|｜]*[|｜]){2})[^|｜]{1,14}(?:[|｜][^|｜]{1,14})+$"),
 }
 
 # the rules as one alternation, in order: a line is matched once instead of once per rule
-_GENERIC = re.compile("|".join(f"(?P<{name.replace('-', '_')}>(?{'i' if rx.flags & re.I else ''}:{rx.pattern}))"
-                               for name, rx in GENERIC_RULES.items()))
+_GENERIC = re.compile(
+    "|".join(
+        f"(?P<{name.replace('-', '_')}>(?{'i' if rx.flags & re.I else ''}:{rx.pattern}))"
+        for name, rx in GENERIC_RULES.items()
+    )
+)
 _RULE_NAMES = {name.replace("-", "_"): name for name in GENERIC_RULES}
 assert all(rx.groups == 0 for rx in GENERIC_RULES.values())  # lastgroup names the rule
 
@@ -108,8 +135,12 @@ def strip_menus(lines: list[str], link_texts: Callable[[], set[str]]) -> tuple[l
     short lines; a body that would be left empty is kept whole."""
 
     def menu_line(line: str, links: set[str]) -> bool:
-        return (len(line) <= _MENU_LINE and line in links and not _FILE_NAME.search(line)
-                and not line.startswith(("附件", "附表")))  # attachments are the notice's own
+        return (
+            len(line) <= _MENU_LINE
+            and line in links
+            and not _FILE_NAME.search(line)
+            and not line.startswith(("附件", "附表"))
+        )  # attachments are the notice's own
 
     def short(run: list[str]) -> bool:
         return all(len(line) <= _MENU_LINE for line in run)
@@ -128,12 +159,13 @@ def strip_menus(lines: list[str], link_texts: Callable[[], set[str]]) -> tuple[l
 
     head = run_length(lines)
     tail = run_length(reversed(lines[head:]))
-    kept = lines[head:len(lines) - tail]
+    kept = lines[head : len(lines) - tail]
     return (kept, head + tail) if kept else (lines, 0)
 
 
-def furniture_out(lines: list[str], title: str, patterns: tuple[str, ...],
-                  link_texts: Callable[[], set[str]]) -> tuple[list[str], Counter]:
+def furniture_out(
+    lines: list[str], title: str, patterns: tuple[str, ...], link_texts: Callable[[], set[str]]
+) -> tuple[list[str], Counter]:
     """The body without a thread's replies, the closing furniture, glued credits, furniture lines
     and menus at its ends; the lines removed per rule."""
     lines, replies = first_post(lines)

@@ -16,8 +16,10 @@ from html import unescape
 from .dates import DATE, SHORT_YEAR_DATE, iso_date
 
 # every label a byline line holds; a value never runs into the next one
-LABELS = ("责任编辑|責任編輯|来源|來源|作者|记者|記者|编辑|編輯|通讯员|通訊員|摄影|攝影|发布时间|發布時間|發佈時間"
-          "|发布日期|时间|時間|日期|点击|點擊|阅读|閱讀|浏览|瀏覽")
+LABELS = (
+    "责任编辑|責任編輯|来源|來源|作者|记者|記者|编辑|編輯|通讯员|通訊員|摄影|攝影|发布时间|發布時間|發佈時間"
+    "|发布日期|时间|時間|日期|点击|點擊|阅读|閱讀|浏览|瀏覽"
+)
 # what separates two fields of a byline; an entity left as text (a page escaped twice) too
 _SEPARATORS = r"\s|｜丨,，;；\]】"
 _ENTITY = r"&(?:nbsp|ensp|emsp|thinsp|#160|#x[aA]0|#12288|#x3000);"
@@ -28,8 +30,10 @@ _NAME = rf"(?:(?!{LABELS})[\u4e00-\u9fff·]){{2,4}}"
 _OUTLET_ROLE = r"(?:[\u4e00-\u9fff《》]{1,12}?(?:记者|記者)\s*)?"
 # not 原作者 / 原创作者 (the author of a work the story is about, or the 原创 badge)
 # and the name ends where the byline does, not inside a sentence (``记者王某在现场看到``)
-AUTHOR = re.compile(rf"(?<!原创)(?<!原)(?:作者|记者|記者)\s*[:：]?\s*{_OUTLET_ROLE}({_NAME}(?:[、，,]{_NAME})*)"
-                    rf"(?!(?!{LABELS})[\u4e00-\u9fff])")
+AUTHOR = re.compile(
+    rf"(?<!原创)(?<!原)(?:作者|记者|記者)\s*[:：]?\s*{_OUTLET_ROLE}({_NAME}(?:[、，,]{_NAME})*)"
+    rf"(?!(?!{LABELS})[\u4e00-\u9fff])"
+)
 # a standalone reporter line in the body: ``扬子晚报记者 张楠``, ``采写：南都见习记者 林子沛``,
 # ``《棱镜》作者 周纯``: a label and anything, or an outlet (a name ending as outlets do: 报, 社,
 # 网, 台, 》, 新闻 ...), or nothing; a role; then (after a space or a colon) the name(s), and
@@ -38,12 +42,16 @@ AUTHOR = re.compile(rf"(?<!原创)(?<!原)(?:作者|记者|記者)\s*[:：]?\s*{
 _ROLE = r"(?:全媒体|见习|特约|首席|实习)?(?:记者|記者|通讯员|通訊員|作者)"
 _NAMES = rf"{_NAME}(?:(?:[、，,]|\s+){_NAME})*"
 _OUTLET = r"[\u4e00-\u9fff《》“”]{0,12}?(?:报|報|社|网|網|台|刊|》|新闻|新聞|频道|頻道|客户端|杂志|雜誌|传媒|融媒体?)"
-_REPORTER_LINE = re.compile(rf"(?:(?:采写|撰文|文|作者)\s*[:：]\s*[\u4e00-\u9fff《》“”]{{0,12}}?|{_OUTLET})?{_ROLE}"
-                            rf"(?:\s+|\s*[:：]\s*)({_NAMES})(?:\s+{_ROLE}(?:\s+|\s*[:：]\s*){_NAMES})*")
+_REPORTER_LINE = re.compile(
+    rf"(?:(?:采写|撰文|文|作者)\s*[:：]\s*[\u4e00-\u9fff《》“”]{{0,12}}?|{_OUTLET})?{_ROLE}"
+    rf"(?:\s+|\s*[:：]\s*)({_NAMES})(?:\s+{_ROLE}(?:\s+|\s*[:：]\s*){_NAMES})*"
+)
 # the same label on a foreign-language edition's byline: Korean ``기자: 김민수`` (a 2-4 syllable
 # name), Russian ``Автор: Чэнь Ли`` (one or two capitalised words)
-FOREIGN_AUTHOR = re.compile(r"기자\s*[:：]\s*([\uac00-\ud7a3]{2,4})(?![\uac00-\ud7a3])"
-                            r"|(?:Автор|Корреспондент)\s*:\s*([А-ЯЁ][а-яё]+(?:[ -][А-ЯЁ][а-яё]+)?)(?![а-яё])")
+FOREIGN_AUTHOR = re.compile(
+    r"기자\s*[:：]\s*([\uac00-\ud7a3]{2,4})(?![\uac00-\ud7a3])"
+    r"|(?:Автор|Корреспондент)\s*:\s*([А-ЯЁ][а-яё]+(?:[ -][А-ЯЁ][а-яё]+)?)(?![а-яё])"
+)
 ORIGIN = re.compile(rf"(?:来源|來源)\s*[:：]\s*({_VALUE})")
 _TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 
@@ -68,9 +76,17 @@ def byline_text(html: str, title: str) -> str:
     best, nearest = "", 201
     at = text.find(title)
     while at >= 0 and nearest > 0:
-        segment = text[at + len(title): at + len(title) + 200]
-        found = [m.start() for m in (DATE.search(segment), AUTHOR.search(segment), ORIGIN.search(segment),
-                                     SHORT_YEAR_DATE.search(segment)) if m]
+        segment = text[at + len(title) : at + len(title) + 200]
+        found = [
+            m.start()
+            for m in (
+                DATE.search(segment),
+                AUTHOR.search(segment),
+                ORIGIN.search(segment),
+                SHORT_YEAR_DATE.search(segment),
+            )
+            if m
+        ]
         if found and min(found) < nearest:
             best, nearest = segment, min(found)
         at = text.find(title, at + 1)
@@ -108,7 +124,9 @@ assert f"(?:{_BYLINE_WORD.pattern})" in _META_PART.pattern  # the same words, or
 _META_CHARS = r"\s\d|·•/_\-【】\[\]()（）:：.年月日发發布佈时時间間期点點击擊阅閱读讀量浏瀏览覽次数"
 _PROSE = re.compile(rf"(?:[{_META_CHARS}]*[^{_META_CHARS}]){{17}}")
 _ORIGINAL_TITLE = re.compile(r"^(?:原标题|原標題)\s*[:：]\s*(.{2,80})$")
-_FRONT_MATTER = re.compile(r"^(title|date|updated|author|categories|tags|comments|headimg|thumbnail|permalink|layout)\s*:\s*(.*)$")
+_FRONT_MATTER = re.compile(
+    r"^(title|date|updated|author|categories|tags|comments|headimg|thumbnail|permalink|layout)\s*:\s*(.*)$"
+)
 _LABELLED_DATE = re.compile(r"(?:发布时间|發布時間|發佈時間|发布日期)\s*[:：]?\s*\d{4}")
 _COUNTER = re.compile(r"(?:点击|點擊|阅读|閱讀|浏览|瀏覽)\S{0,3}\s*[:：]?\s*\d+")
 
@@ -169,4 +187,15 @@ def split_meta(lines: list[str], warc_date: str) -> tuple[list[str], dict[str, s
     return body, meta
 
 
-__all__ = ["AUTHOR", "FOREIGN_AUTHOR", "LABELS", "LATE_DATE", "ORIGIN", "byline_text", "collapse_spaces", "fields", "reporter", "split_meta"]
+__all__ = [
+    "AUTHOR",
+    "FOREIGN_AUTHOR",
+    "LABELS",
+    "LATE_DATE",
+    "ORIGIN",
+    "byline_text",
+    "collapse_spaces",
+    "fields",
+    "reporter",
+    "split_meta",
+]

@@ -38,10 +38,31 @@ MAX_GAP = 4  # characters (spaces out), not a caption's, between a caption and t
 _SENTENCE_ENDS = ("。", "！", "？", "；", ". ", "! ", "? ")
 _NEEDLE = 16  # characters of a line (spaces out) looked for in the page's text
 # the text a reader sees: not a script's, a style's or a form field's
-_TEXTS = etree.XPath(".//text()[normalize-space()][not(parent::script or parent::style or parent::noscript"
-                     " or parent::template or parent::textarea)]")
-_BLOCKS = ("p", "div", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "section", "ul", "ol",
-           "article", "blockquote", "td")
+_TEXTS = etree.XPath(
+    ".//text()[normalize-space()][not(parent::script or parent::style or parent::noscript"
+    " or parent::template or parent::textarea)]"
+)
+_BLOCKS = (
+    "p",
+    "div",
+    "li",
+    "dd",
+    "dt",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tr",
+    "section",
+    "ul",
+    "ol",
+    "article",
+    "blockquote",
+    "td",
+)
 _NOT_IN_CAPTIONS = ("input", "textarea", "button", "select", "form", "script", "style")  # a comment box, an ad
 
 
@@ -59,8 +80,13 @@ def with_captions(text: str, tree) -> str:
     article = _article(prose, flat)
     if article is None:
         return text
-    found = [(span, caption) for holder, caption in candidates if _inside(holder, article)
-             for span in [flat.find(holder)] if span]
+    found = [
+        (span, caption)
+        for holder, caption in candidates
+        if _inside(holder, article)
+        for span in [flat.find(holder)]
+        if span
+    ]
     body = _span([(o, line) for o, line in prose if _within(flat.owner(o), article)])
     captions = [(span[0], caption) for span, caption in found if _beside(span, body, [s for s, _ in found])]
     return "\n".join(_merged(lines, offsets, sorted(captions))) if captions else text
@@ -71,12 +97,16 @@ def _captions(page) -> list[tuple[object, str]]:
     element around it that holds text, when that text reads as a caption; in document order,
     once each (a figure's caption as its figcaption or around its picture: the outer one)."""
     texts: dict = {}  # element -> its short text or None: the pictures of a gallery share ancestors
-    holders = dict.fromkeys(h for element in page.iter("img", "figcaption")
-                            for h in [element if element.tag == "figcaption" else _holder(element, page, texts)]
-                            if h is not None)
+    holders = dict.fromkeys(
+        h
+        for element in page.iter("img", "figcaption")
+        for h in [element if element.tag == "figcaption" else _holder(element, page, texts)]
+        if h is not None
+    )
     outer = [h for h in holders if not any(a in holders for a in h.iterancestors())]
-    return [(h, caption) for h in outer for caption in [_caption(h, texts[h] if h in texts else _short_text(h))]
-            if caption]
+    return [
+        (h, caption) for h in outer for caption in [_caption(h, texts[h] if h in texts else _short_text(h))] if caption
+    ]
 
 
 def _holder(img, page, texts: dict):
@@ -161,7 +191,10 @@ def _caption(holder, text: str | None) -> str:
     pictures = [] if figcaption else list(holder.iter("img"))
     if pictures and all(_icon(img) for img in pictures):
         return ""
-    if any(a.text_content().strip() for a in holder.iter("a")) or next(holder.iter(*_NOT_IN_CAPTIONS), None) is not None:
+    if (
+        any(a.text_content().strip() for a in holder.iter("a"))
+        or next(holder.iter(*_NOT_IN_CAPTIONS), None) is not None
+    ):
         return ""
     if any(a.tag == "form" for a in holder.iterancestors()):
         return ""

@@ -22,16 +22,35 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 MAX_PAGES = 50
 
 _SUFFIX = re.compile(r"^(?P<base>.+?)(?P<sep>[_-])(?P<n>\d{1,2}|all)(?P<ext>\.[A-Za-z0-9]{2,6})?$", re.I)
-_PAGE_PARAMS = frozenset({"page", "p", "pg", "pn", "pageno", "page_no", "pagenum", "pagenumber", "pageindex",
-                          "curpage", "cur_page", "currentpage", "nowpage", "paged", "pagenow"})
+_PAGE_PARAMS = frozenset(
+    {
+        "page",
+        "p",
+        "pg",
+        "pn",
+        "pageno",
+        "page_no",
+        "pagenum",
+        "pagenumber",
+        "pageindex",
+        "curpage",
+        "cur_page",
+        "currentpage",
+        "nowpage",
+        "paged",
+        "pagenow",
+    }
+)
 _LIST_NAME = re.compile(r"^(?:index|list|default|node|more|search|tag|tags|category)(?:[_-]\w+)?$", re.I)
 _NUMBER = re.compile(r"^[\[【(（]?\s*(?:第\s*)?(\d{1,2})\s*(?:页|頁)?\s*[\]】)）]?$")
 _NEXT = re.compile(r"^(?:下一?页|下一?頁|后一?页|後一?頁|next(?:\s*page)?|[>›»]{1,2}|下一页\s*[>›»]+)$", re.I)
 _LAST = re.compile(r"^(?:尾页|尾頁|末页|末頁|最后一页|最後一頁|last(?:\s*page)?)$", re.I)
 _PREV = re.compile(r"^(?:上一?页|上一?頁|前一?页|前一?頁|prev(?:ious)?(?:\s*page)?|[<‹«]{1,2})$", re.I)
 _FIRST = re.compile(r"^(?:首页|首頁|第一页|第一頁|first(?:\s*page)?)$", re.I)
-_ALL = re.compile(r"^[\[【(（]?\s*(?:在本页)?(?:阅读|閱讀|显示|顯示|查看|浏览)?\s*(?:全文|全部|单页|單頁|单页阅读|不分页)"
-                  r"(?:阅读|閱讀|显示|顯示|浏览)?\s*[\]】)）>»]*$")
+_ALL = re.compile(
+    r"^[\[【(（]?\s*(?:在本页)?(?:阅读|閱讀|显示|顯示|查看|浏览)?\s*(?:全文|全部|单页|單頁|单页阅读|不分页)"
+    r"(?:阅读|閱讀|显示|顯示|浏览)?\s*[\]】)）>»]*$"
+)
 _BRACKETS = " []【】()（）<>《》‹›«»"
 _ARTICLE_NAV = re.compile(r"上一篇|下一篇|上一條|下一條|上一条|下一条|上篇|下篇")
 _COMMENT = re.compile(r"comment|pinglun|reply|review|discuss|gentie|评论|跟帖|留言", re.I)
@@ -72,7 +91,7 @@ def key(url: str) -> Key | None:
     query = parse_qsl(parts.query, keep_blank_values=True)
     for i, (name, value) in enumerate(query):
         if name.lower() in _PAGE_PARAMS and (value.isdigit() and int(value) <= 999 or value.lower() == "all"):
-            rest = urlencode(query[:i] + query[i + 1:])
+            rest = urlencode(query[:i] + query[i + 1 :])
             raw = int(value) if value.isdigit() else "all"
             return Key(urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), raw, name)
     folder, _, name = parts.path.rpartition("/")
@@ -81,8 +100,9 @@ def key(url: str) -> Key | None:
         return None
     first = f"{folder}/{found['base']}{found['ext'] or ''}"
     n = found["n"]
-    return Key(urlunsplit((parts.scheme, parts.netloc, first, parts.query, "")),
-               int(n) if n.isdigit() else "all", found["sep"])
+    return Key(
+        urlunsplit((parts.scheme, parts.netloc, first, parts.query, "")), int(n) if n.isdigit() else "all", found["sep"]
+    )
 
 
 def page_url(first: str, style: str, raw: int | str, like: str | None = None) -> str:
@@ -112,7 +132,7 @@ def _stem_name(first: str) -> tuple[str, str]:
     return (stem, ext) if dot else (name, "")
 
 
-_PARAM_IN_PAGE = re.compile(r"[?&;](?:%s)=\d" % "|".join(sorted(_PAGE_PARAMS)), re.I)
+_PARAM_IN_PAGE = re.compile(r"[?&;](?:" + "|".join(sorted(_PAGE_PARAMS)) + r")=\d", re.I)
 
 
 def worth_parsing(url: str, html: str) -> bool:
@@ -122,8 +142,11 @@ def worth_parsing(url: str, html: str) -> bool:
     stem = _stem_name(url)[0]
     if own is not None and _stem_name(own.first)[0] in html:
         return True
-    return (bool(stem) and any(f"{stem}{c}" in html for c in "_-\"'")) or "全文" in html \
+    return (
+        (bool(stem) and any(f"{stem}{c}" in html for c in "_-\"'"))
+        or "全文" in html
         or _PARAM_IN_PAGE.search(html) is not None
+    )
 
 
 def find(url: str, html: str, tree=None) -> Pages | None:
@@ -279,8 +302,9 @@ class _Bar:
         """Numbering settled (TRS from 0, others from 1), raw 1 of a count from 1 is the first
         page itself, and the pages between the known ones and up to 共N页 filled in."""
         style = next(iter(self.styles))
-        zero = 1 in self.offsets or (0 not in self.offsets and style in "_-" and min(self.raws) == 1
-                                     and 2 not in self.raws)
+        zero = 1 in self.offsets or (
+            0 not in self.offsets and style in "_-" and min(self.raws) == 1 and 2 not in self.raws
+        )
         if not zero and 1 in self.raws:
             del self.raws[1]
             self.to_first = True
@@ -318,13 +342,13 @@ def _script_pages(first: str, scripts: str) -> tuple[int, int, str] | None:
         numbers = [n for n in numbers if n is not None]
         if len(numbers) < 2 or not 1 <= numbers[0] <= 999:
             continue
-        after = strings[strings.index(stem) + 1:]
+        after = strings[strings.index(stem) + 1 :]
         return numbers[0], numbers[1], (after[0].lstrip(".") if after else ext)
     return None
 
 
 def _result(first: str, raws: dict[int, str], single: str | None, continuation: bool) -> Pages:
-    pages = tuple(raws[r] for r in sorted(raws))[:MAX_PAGES - 1]
+    pages = tuple(raws[r] for r in sorted(raws))[: MAX_PAGES - 1]
     return Pages(first, pages, single, continuation)
 
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 
-DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?")
+DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?"
+)
 _SHORT_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\s+(\S.*)$")
 # ``发布时间：18-03-08``: a two-digit year, read only after a date label (20YY)
-SHORT_YEAR_DATE = re.compile(r"(?:发布时间|發布時間|发布日期|时间|時間|日期)\s*[:：]\s*(\d{2})-(\d{1,2})-(\d{1,2})(?!\d)"
-                             r"(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?")
+SHORT_YEAR_DATE = re.compile(
+    r"(?:发布时间|發布時間|发布日期|时间|時間|日期)\s*[:：]\s*(\d{2})-(\d{1,2})-(\d{1,2})(?!\d)"
+    r"(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?"
+)
 # what follows a date inside a sentence (``2019年2月27日下午，…``), not a byline's date
 _IN_PROSE = re.compile(r"(?!星期|周[一二三四五六日天])[\u4e00-\u9fff，,。]")
 _URL_YEAR = re.compile(r"/((?:19|20)\d{2})(?:[/_-]?\d{2})?")

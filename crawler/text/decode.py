@@ -28,19 +28,26 @@ import codecs
 import re
 from dataclasses import replace
 
+from .labelcheck import bytes_disagree, mostly_high, thin
 from .labels import codec_for, hint_codec
-from .model import Capture, EncodingInfo, TextError
+from .model import EncodingInfo, TextError
 from .payload import decode_payload  # noqa: F401  (moved there; imported from here too)
 from .realign import realign, restore_annotated  # also registers the 'crawler-resync' error handler
-from .labelcheck import bytes_disagree, mostly_high, thin
-from .sniff import CJK_CODECS, best_cjk, nearly_decodes, thin_default, candidates_note, detector_guess, mixed_utf8_gbk, text_bytes
+from .sniff import (
+    CJK_CODECS,
+    best_cjk,
+    candidates_note,
+    detector_guess,
+    mixed_utf8_gbk,
+    nearly_decodes,
+    text_bytes,
+    thin_default,
+)
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _HTTP = re.compile(r"charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-
-
 
 
 def _strict(body: bytes, codec: str) -> tuple[str, str] | None:
@@ -117,8 +124,11 @@ def _decode_html(body: bytes, content_type: str | None, fallback: str | None) ->
     if not body.isascii():
         decoded = _strict(body, "utf-8")
         if decoded is not None:
-            reason = "http-charset" if codec_for(http_label) == "utf-8" else (
-                "meta-charset" if codec_for(meta_label) == "utf-8" and not http_label else "utf8-valid")
+            reason = (
+                "http-charset"
+                if codec_for(http_label) == "utf-8"
+                else ("meta-charset" if codec_for(meta_label) == "utf-8" and not http_label else "utf8-valid")
+            )
             return decoded[0], EncodingInfo(declared, "utf-8", reason)
     agreed = []  # labels the bytes agree with that do not decode strictly (a byte or two lost)
     for label, reason in ((http_label, "http-charset"), (meta_label, "meta-charset"), (fallback, "fallback")):
@@ -158,11 +168,18 @@ def _sniffed(body: bytes, sample: bytes, declared: str | None, labelled: list[st
     if guess:
         decoded = _strict(body, guess)
         if decoded is not None:
-            return decoded[0], EncodingInfo(declared, decoded[1], "detected", confidence="low" if low else "",
-                                            candidates=candidates_note(sample) if low else "")
+            return decoded[0], EncodingInfo(
+                declared,
+                decoded[1],
+                "detected",
+                confidence="low" if low else "",
+                candidates=candidates_note(sample) if low else "",
+            )
         labelled = [guess, *labelled]
     # only codecs that keep ASCII bytes as ASCII can resume after an error
-    return _least_errors(body, declared, [c for c in labelled if c and not c.startswith(("utf-16", "utf-32", "iso2022"))])
+    return _least_errors(
+        body, declared, [c for c in labelled if c and not c.startswith(("utf-16", "utf-32", "iso2022"))]
+    )
 
 
 def _label_codec(label: str | None, body: bytes) -> str | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -28,7 +28,7 @@ from .model import Document
 SHINGLE = 5
 NUM_PERM = 128  # signature slots (bins of the one permutation)
 PREFIX = 3000  # characters of body compared: syndicated copies share their opening; hashing
-               # every 5-gram of very long pages made finalizing the dominant cost of a crawl
+# every 5-gram of very long pages made finalizing the dominant cost of a crawl
 
 _BIN_BITS = 7  # 2**7 == NUM_PERM bins, chosen by a shingle hash's top bits
 _VALUE_BITS = 64 - _BIN_BITS
@@ -39,11 +39,13 @@ _SAMPLE = 16  # exact comparisons at most per candidate cluster and document
 _CANDIDATES = 64  # candidates looked at per document (most shared bands first)
 _BUCKET = 64  # documents filed under one band key
 _MARGIN = 0.25  # a candidate whose sketch agrees below threshold - this is not compared exactly
-               # (64 slots: the estimate's standard deviation is at most 0.0625, so 4 of them)
+# (64 slots: the estimate's standard deviation is at most 0.0625, so 4 of them)
 
 
 def _sketch(sig: np.ndarray) -> np.ndarray:
     return (sig[:64] & np.uint64(0xFFFF)).astype(np.uint16)
+
+
 assert 1 << _BIN_BITS == NUM_PERM
 
 
@@ -55,7 +57,7 @@ def body_text(paragraphs: Iterable[str]) -> str:
 def shingles(paragraphs: Iterable[str]) -> set[str]:
     """Character 5-grams of :func:`body_text` (a shorter text is its own single shingle)."""
     text = body_text(paragraphs)
-    return {text[i:i + SHINGLE] for i in range(max(1, len(text) - SHINGLE + 1))}
+    return {text[i : i + SHINGLE] for i in range(max(1, len(text) - SHINGLE + 1))}
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -73,7 +75,7 @@ def _shingle_hashes(text: str) -> np.ndarray:
     n = max(1, len(points) - SHINGLE + 1)
     hashes = np.full(n, np.uint64(0x9E3779B97F4A7C15))
     for k in range(min(SHINGLE, len(points))):
-        hashes = _mix(hashes ^ points[k:k + n])
+        hashes = _mix(hashes ^ points[k : k + n])
     return hashes
 
 
@@ -92,7 +94,7 @@ def signature(paragraphs: Iterable[str]) -> np.ndarray:
     return slots[source] | (distance << np.uint64(_VALUE_BITS))
 
 
-@lru_cache(maxsize=None)
+@cache
 def bands(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
     """(bands, rows per band) minimising the area of false positives below ``threshold`` plus that
     of false negatives above it, for a pair of Jaccard similarity s found with probability
@@ -102,7 +104,7 @@ def bands(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
     best = None
     for b in range(1, num_perm + 1):
         for r in range(1, num_perm // b + 1):
-            found = 1.0 - (1.0 - s ** r) ** b
+            found = 1.0 - (1.0 - s**r) ** b
             error = np.trapezoid(found[below], s[below]) + np.trapezoid(1.0 - found[above], s[above])
             if best is None or error < best[0] - 1e-12:
                 best = (error, b, r)
@@ -117,7 +119,7 @@ class BandIndex:
         self.buckets: list[dict[bytes, list[str]]] = [{} for _ in range(self.count)]
 
     def _keys(self, sig: np.ndarray) -> list[bytes]:
-        return [sig[i * self.rows:(i + 1) * self.rows].tobytes() for i in range(self.count)]
+        return [sig[i * self.rows : (i + 1) * self.rows].tobytes() for i in range(self.count)]
 
     def query(self, sig: np.ndarray) -> dict[str, int]:
         """Candidates -> how many bands they share with ``sig``."""
@@ -142,13 +144,18 @@ class BandIndex:
 def cluster_documents(docs: Iterable[Document], threshold: float = 0.8) -> dict[str, tuple[str, str]]:
     """id -> (cluster id, canonical id) for every document in a cluster of two or more."""
     by_id = {d.id: d for d in docs}
-    return cluster_stream([(d.id, d.fetched) for d in by_id.values()], lambda doc_id: by_id[doc_id].paragraphs,
-                          threshold)
+    return cluster_stream(
+        [(d.id, d.fetched) for d in by_id.values()], lambda doc_id: by_id[doc_id].paragraphs, threshold
+    )
 
 
-def cluster_stream(members: Iterable[tuple[str, str]], body_of: Callable[[str], Iterable[str]],
-                   threshold: float = 0.8, cache: int = 256,
-                   signatures: Iterable[np.ndarray] | None = None) -> dict[str, tuple[str, str]]:
+def cluster_stream(
+    members: Iterable[tuple[str, str]],
+    body_of: Callable[[str], Iterable[str]],
+    threshold: float = 0.8,
+    cache: int = 256,
+    signatures: Iterable[np.ndarray] | None = None,
+) -> dict[str, tuple[str, str]]:
     """Clusters of ``members`` ((id, fetched) pairs, ids unique) without holding every body:
     ``body_of(id)`` gives a document's body paragraphs, asked once per document for its signature
     and again when a candidate pair needs the exact Jaccard similarity (candidates are rare; the

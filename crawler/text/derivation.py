@@ -58,13 +58,27 @@ def derive_page(capture: Capture, options: TextOptions) -> tuple[Document, str]:
     title, short_date = split_short_date(title, capture.url, capture.warc_date)
     lines, meta = split_meta([x for x in lines if x], capture.warc_date)
     lines, removed = _body(capture, tree, lines, title, options)
-    published = (_byline_meta(meta, byline_text(html, title), capture.warc_date) or short_date
-                 or script_date(tree, capture.warc_date) or iso_date(page.date or "", capture.warc_date))
+    published = (
+        _byline_meta(meta, byline_text(html, title), capture.warc_date)
+        or short_date
+        or script_date(tree, capture.warc_date)
+        or iso_date(page.date or "", capture.warc_date)
+    )
     info = _encoding(encoding, repairs, annotations, [title, *lines], repaired)
-    return Document(id=document_id(capture.url), url=capture.url, source=capture.source, title=title,
-                    fetched=capture.warc_date, encoding=info, paragraphs=tuple(lines), published=published,
-                    author=meta.pop("author", None) or kept.back(page.author),
-                    meta=tuple(sorted(meta.items())), removed=tuple(sorted(removed.items())), warc=capture.warc), html
+    return Document(
+        id=document_id(capture.url),
+        url=capture.url,
+        source=capture.source,
+        title=title,
+        fetched=capture.warc_date,
+        encoding=info,
+        paragraphs=tuple(lines),
+        published=published,
+        author=meta.pop("author", None) or kept.back(page.author),
+        meta=tuple(sorted(meta.items())),
+        removed=tuple(sorted(removed.items())),
+        warc=capture.warc,
+    ), html
 
 
 def _html(capture: Capture, options: TextOptions) -> tuple[str, EncodingInfo]:
@@ -79,8 +93,9 @@ def _html(capture: Capture, options: TextOptions) -> tuple[str, EncodingInfo]:
 
 def _require_article(capture: Capture, html: str, tree, options: TextOptions) -> None:
     """A notice, a redirect, a wall: never a text, never replaces one (NotArticle)."""
-    kind = classify(capture.url, capture.status, capture.header("Location"), html, list_rule(options.list_patterns),
-                    tree)
+    kind = classify(
+        capture.url, capture.status, capture.header("Location"), html, list_rule(options.list_patterns), tree
+    )
     if kind.kind != ARTICLE:
         raise NotArticle(kind, capture.url)
 
@@ -106,8 +121,9 @@ def _main_text(capture: Capture, tree, html: str) -> str:
     return text
 
 
-def _cleaned(page_title: str, lines: list[str], options: TextOptions,
-             repaired: list[str]) -> tuple[str, list[str], int, int]:
+def _cleaned(
+    page_title: str, lines: list[str], options: TextOptions, repaired: list[str]
+) -> tuple[str, list[str], int, int]:
     """(title, lines, paragraphs repaired, annotations removed): mojibake undone and pinyin
     annotations out, of the title and the lines alike. No title anywhere: the first line is the
     title, or its opening if it is all there is."""
@@ -132,7 +148,6 @@ def _body(capture: Capture, tree, lines: list[str], title: str, options: TextOpt
     return lines, removed
 
 
-
 def _byline_meta(meta: dict[str, str], byline: str, warc_date: str) -> str | None:
     """The byline after the title adds its author and origin to ``meta`` where the body's lines
     named none; the date published (or None): a date line before the body's first line, else the
@@ -143,14 +158,20 @@ def _byline_meta(meta: dict[str, str], byline: str, warc_date: str) -> str | Non
     return meta.pop("published", None) or byline_date(byline, warc_date) or late
 
 
-def _encoding(decoded: EncodingInfo, repairs: int, annotations: int, lines: list[str],
-              repaired: list[str]) -> EncodingInfo:
+def _encoding(
+    decoded: EncodingInfo, repairs: int, annotations: int, lines: list[str], repaired: list[str]
+) -> EncodingInfo:
     """How the text came to be: the decoding (its confidence kept), plus the repairs (each one's
     chain and span) and annotations of the text steps and the U+FFFD left in the final lines
     (bytes really lost)."""
     losses = sum(x.count("\ufffd") for x in lines)
-    return replace(decoded, repairs=decoded.repairs + repairs, losses=losses, annotations_removed=annotations,
-                   repaired=decoded.repaired + tuple(repaired))
+    return replace(
+        decoded,
+        repairs=decoded.repairs + repairs,
+        losses=losses,
+        annotations_removed=annotations,
+        repaired=decoded.repaired + tuple(repaired),
+    )
 
 
 __all__ = ["derive", "derive_page"]

@@ -26,8 +26,12 @@ def parse_html(html: str):
         return None
     layout = [t for t in tree.iter("table") if t.xpath(".//p or .//table or .//div") or _link_heavy(t)]
     # each layout table's own rows and cells only: a data table nested in a layout cell stays a table
-    own = [element for table in layout for element in table.iter(*_LAYOUT_TAGS)
-           if next(element.iterancestors("table"), None) is table or element is table]
+    own = [
+        element
+        for table in layout
+        for element in table.iter(*_LAYOUT_TAGS)
+        if next(element.iterancestors("table"), None) is table or element is table
+    ]
     for element in own:
         element.tag = "div"
     return tree
@@ -70,8 +74,7 @@ def main_text(extracted: str, html: str) -> str:
 def trafilatura_text(tree, url: str) -> str:
     """trafilatura's main text of the page (tables in, comments out), or "" when it finds none;
     ``tree`` is not modified (trafilatura works on a copy)."""
-    result = trafilatura.bare_extraction(tree, url=url, include_comments=False, deduplicate=False,
-                                         include_tables=True)
+    result = trafilatura.bare_extraction(tree, url=url, include_comments=False, deduplicate=False, include_tables=True)
     return result.text if result is not None and result.text else ""
 
 

@@ -32,22 +32,27 @@ _STRONG = re.compile(
     r"|[（(【\[]?\s*(?:责任编辑|責任編輯|责编|編輯|编辑|审核|校对)\s*[:：|｜].{0,30}$"
     r"|.{0,12}报料\s*[:：]"
     r"|(?:新闻评论|网友评论|热门评论|最新评论|全部评论)\s*$"
-    r")", re.I)
+    r")",
+    re.I,
+)
 # headings of lists of other articles: closing only when no article prose follows them
 _WEAK = re.compile(
     r"^[【\[]?(?:相关阅读|相關閱讀|相关文章|相關文章|相关新闻|相關新聞|相关推荐|推荐阅读|推荐新闻|为您推荐|猜你喜欢"
     r"|延伸阅读|热点新闻|热门新闻|热门文章|热门推荐|最新文章|最新新闻|最新报道|精彩推荐|相关热门文章|精华文章"
     r"|跟贴排行|点击排行|阅读排行|新闻排行|热点排行|态度原创|加载更多|查看更多|点击加载更多|相关资讯"
-    r"|(?:小编|作者|记者)最近文章|作者最新文章)")
+    r"|(?:小编|作者|记者)最近文章|作者最新文章)"
+)
 _CLAUSE_END = ("。", "！", "？", "，", "；", "：", ".", "!", "?", ",", ";", ":")
 _MIN_HEADLINES = 3
 _NOTE = re.compile(r"^[（(][^（()）]{4,60}[）)]$")
 _PROSE_END = ("。", "！", "？", "”", "」", "…")
 _PROSE = 40  # characters: a line at least this long ending a sentence reads as article prose
 # an editor's credit glued to a paragraph's last sentence: ……。责任编辑张某某 / ……！编辑|王某 / ……。返回某网首页>>
-_GLUED = re.compile(r"(?<=[。！？!?”」』])\s*(?:[（(【\[]?(?:责任编辑\s*[:：|｜/]?|(?:编辑|责编|編輯)\s*[:：|｜/])"
-                    r"\s*[\u4e00-\u9fffA-Za-z·_0-9]{1,16}[）)】\]]?|返回.{0,8}首页\s*[>》]*)$"
-                    r"|返回[^，,\s]{1,8}[，,]\s*查看更多$")  # ……返回某网，查看更多 (after a byline too)
+_GLUED = re.compile(
+    r"(?<=[。！？!?”」』])\s*(?:[（(【\[]?(?:责任编辑\s*[:：|｜/]?|(?:编辑|责编|編輯)\s*[:：|｜/])"
+    r"\s*[\u4e00-\u9fffA-Za-z·_0-9]{1,16}[）)】\]]?|返回.{0,8}首页\s*[>》]*)$"
+    r"|返回[^，,\s]{1,8}[，,]\s*查看更多$"
+)  # ……返回某网，查看更多 (after a byline too)
 
 
 def _bare(line: str) -> str:
@@ -91,7 +96,7 @@ def headlines_index(lines: list[str], bares: list[str] | None = None) -> int | N
     ``bares``: the lines without list marks (_bare), when the caller has them."""
     bares = [_bare(line) for line in lines] if bares is None else bares
     last = max((i for i, bare in enumerate(bares) if _prose(bare)), default=None)
-    after = bares[last + 1:] if last is not None else []
+    after = bares[last + 1 :] if last is not None else []
     headlines = sum(map(_headline, after))
     if headlines < _MIN_HEADLINES or 3 * headlines < 2 * len(after) or any(_ends_sentence(x) for x in after):
         return None
@@ -104,11 +109,11 @@ def trim_tail(lines: list[str]) -> tuple[list[str], int]:
     bares = [_bare(line) for line in lines]  # each line's list mark off once, for both searches
     at = closing_index(lines, bares)
     before = lines if at is None else lines[:at]
-    headlines = headlines_index(before, bares[:len(before)])  # a list of other articles' headlines before the markers
+    headlines = headlines_index(before, bares[: len(before)])  # a list of other articles' headlines before the markers
     at = headlines if headlines is not None else at
     if at is None:
         return lines, 0
-    kept = lines[:at] + [x for x in lines[at + 1:at + 2] if _NOTE.match(x)]
+    kept = lines[:at] + [x for x in lines[at + 1 : at + 2] if _NOTE.match(x)]
     return kept, len(lines) - len(kept)
 
 

@@ -29,8 +29,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  
 @functools.cache
 def _suspects() -> re.Pattern:
     """Every BMP character trafilatura drops, and every astral one (checked one by one)."""
-    dropped = [c for c in map(chr, range(0x80, 0x10000)) if not (c.isprintable() or c.isspace())
-               and not _NOT_XML.match(c)]
+    dropped = [
+        c for c in map(chr, range(0x80, 0x10000)) if not (c.isprintable() or c.isspace()) and not _NOT_XML.match(c)
+    ]
     ranges, start = [], None
     for c, following in zip(dropped, [*dropped[1:], None]):
         start = start or c

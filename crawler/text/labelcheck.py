@@ -13,6 +13,7 @@ from __future__ import annotations
 from .labels import codec_for
 from .sniff import CJK_CODECS, FIT, MIN_CHARS, best_cjk, cjk_candidates, detector_results, text_bytes, trusted_cjk
 
+
 def bytes_disagree(codec: str, body: bytes, label: str = "") -> bool:
     """A label the bytes contradict: windows-1252 (``iso-8859-1``, ``us-ascii`` ...) on text
     that is clearly CJK or that the detector reads clearly better in another single-byte codec, a

@@ -81,8 +81,9 @@ class Document:
         data = {f.name: getattr(self, f.name) for f in _DOC_FIELDS}
         data["encoding"] = dict(vars(self.encoding))
         data["warc"] = dict(vars(self.warc)) if self.warc is not None else None
-        data["pages"] = [{"url": p.url, "fetched": p.fetched, "warc": dict(vars(p.warc)) if p.warc else None}
-                         for p in self.pages]
+        data["pages"] = [
+            {"url": p.url, "fetched": p.fetched, "warc": dict(vars(p.warc)) if p.warc else None} for p in self.pages
+        ]
         return data
 
     @classmethod
@@ -95,8 +96,10 @@ class Document:
         data["paragraphs"] = tuple(data["paragraphs"])
         data["meta"] = tuple(tuple(kv) for kv in data.get("meta", ()))
         data["removed"] = tuple(tuple(kv) for kv in data.get("removed", ()))
-        data["pages"] = tuple(PageRef(p["url"], p["fetched"], WarcRef(**p["warc"]) if p.get("warc") else None)
-                              for p in data.get("pages", ()))
+        data["pages"] = tuple(
+            PageRef(p["url"], p["fetched"], WarcRef(**p["warc"]) if p.get("warc") else None)
+            for p in data.get("pages", ())
+        )
         return cls(**data)
 
 

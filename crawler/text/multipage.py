@@ -34,8 +34,10 @@ from .pagekind import NotArticle, PageKind
 
 CONTINUATION = "continuation"
 
-_BAR_WORD = (r"上一?页|下一?页|上一?頁|下一?頁|前一?页|后一?页|首页|首頁|尾页|尾頁|末页|末頁|最后一页|最後一頁"
-             r"|共\s*\d+\s*页|第\s*\d+\s*页|当前\s*第?\s*\d+\s*页|页次\s*[:：]?\s*\d+\s*/\s*\d+|分页|跳转到?|转到")
+_BAR_WORD = (
+    r"上一?页|下一?页|上一?頁|下一?頁|前一?页|后一?页|首页|首頁|尾页|尾頁|末页|末頁|最后一页|最後一頁"
+    r"|共\s*\d+\s*页|第\s*\d+\s*页|当前\s*第?\s*\d+\s*页|页次\s*[:：]?\s*\d+\s*/\s*\d+|分页|跳转到?|转到"
+)
 _BAR_LINE = re.compile(rf"^(?:{_BAR_WORD}|GO|go|确定|\d{{1,3}}|[\[\]【】()（）<>《》‹›«»…/|:：,，.\s·　-])+$")
 _HAS_BAR_WORD = re.compile(_BAR_WORD)
 _BLOCKS = ("p", "div", "td", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "section", "article", "dd", "dt")
@@ -168,7 +170,7 @@ def _joined(parts: list[_Part]) -> Document:
     # only pages that give text are compared (a single-page version: the first page gives none)
     shown = [visible_lines(part.html) if own else set() for part, own in pages]
     paragraphs, seen = [], {first.title}
-    for k, (part, own) in enumerate(pages):
+    for k, (_part, own) in enumerate(pages):
         others = set().union(*(lines for j, lines in enumerate(shown) if j != k))
         blob = "\n".join(sorted(others))
         kept = [p for p in own if not _furniture(p, others, blob)]
@@ -178,9 +180,14 @@ def _joined(parts: list[_Part]) -> Document:
         seen.update(fresh)
         paragraphs += fresh
     used = [part for part, _ in pages]
-    return replace(first, paragraphs=tuple(paragraphs), fetched=max(p.capture.warc_date for p in used),
-                   encoding=_encoding([p.doc.encoding for p in used]), removed=tuple(sorted(removed.items())),
-                   pages=tuple(PageRef(p.capture.url, p.capture.warc_date, p.capture.warc) for p in used))
+    return replace(
+        first,
+        paragraphs=tuple(paragraphs),
+        fetched=max(p.capture.warc_date for p in used),
+        encoding=_encoding([p.doc.encoding for p in used]),
+        removed=tuple(sorted(removed.items())),
+        pages=tuple(PageRef(p.capture.url, p.capture.warc_date, p.capture.warc) for p in used),
+    )
 
 
 def _furniture(paragraph: str, others: set[str], blob: str) -> bool:
@@ -192,9 +199,14 @@ def _furniture(paragraph: str, others: set[str], blob: str) -> bool:
 
 def _encoding(infos: list[EncodingInfo]) -> EncodingInfo:
     """The first page's charset facts, with the counts of every page added up."""
-    return replace(infos[0], invalid_bytes=sum(e.invalid_bytes for e in infos), repairs=sum(e.repairs for e in infos),
-                   losses=sum(e.losses for e in infos), annotations_removed=sum(e.annotations_removed for e in infos),
-                   repaired=tuple(note for e in infos for note in e.repaired))
+    return replace(
+        infos[0],
+        invalid_bytes=sum(e.invalid_bytes for e in infos),
+        repairs=sum(e.repairs for e in infos),
+        losses=sum(e.losses for e in infos),
+        annotations_removed=sum(e.annotations_removed for e in infos),
+        repaired=tuple(note for e in infos for note in e.repaired),
+    )
 
 
 __all__ = ["CONTINUATION", "derive_article", "page_bar_line", "pages_of"]

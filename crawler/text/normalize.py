@@ -22,9 +22,7 @@ import re
 
 MIN_ANNOTATIONS = 3
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
-_ANNOTATION = re.compile(
-    rf"([\u4e00-\u9fff\ufffd])[(（]([a-zü]*[{_TONED}][a-zü]*)[)）]"
-)
+_ANNOTATION = re.compile(rf"([\u4e00-\u9fff\ufffd])[(（]([a-zü]*[{_TONED}][a-zü]*)[)）]")
 # '字?(dān)': the converter's '?' where the annotated character's bytes were lost
 _LOST_BEFORE_ANNOTATION = re.compile(rf"(?<=[\u4e00-\u9fff\ufffd])\?(?=[(（][a-zü]*[{_TONED}][a-zü]*[)）])")
 # '勇?lián)': the '?' took the lost character's last byte and the '(' with it
@@ -33,16 +31,77 @@ _LOST_WITH_PAREN = re.compile(rf"\?(?<=[\u4e00-\u9fff\ufffd]\?)([a-zü]*[{_TONED
 _ANY_READING = re.compile(rf"([\u4e00-\u9fff])[(（]([a-zü{_TONED}]{{1,6}})[)）]")
 # the same two, for scanning a whole page: each starts with its literal parenthesis, which re
 # finds fast (a pattern that starts with a class is tried at every character: 5x slower)
-_SCAN_ANNOTATIONS = tuple(re.compile(rf"{o}(?<=([\u4e00-\u9fff\ufffd]){o})([a-zü]*[{_TONED}][a-zü]*)[)）]")
-                          for o in (r"\(", "（"))
+_SCAN_ANNOTATIONS = tuple(
+    re.compile(rf"{o}(?<=([\u4e00-\u9fff\ufffd]){o})([a-zü]*[{_TONED}][a-zü]*)[)）]") for o in (r"\(", "（")
+)
 _SCAN_READINGS = tuple(re.compile(rf"{o}(?<=[\u4e00-\u9fff]{o})[a-zü{_TONED}]{{1,6}}[)）]") for o in (r"\(", "（"))
 _SPACE = re.compile(r"[ \t\u00a0\u2002\u2003\u3000]+")
 _UNTONE = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ", "aaaaeeeeiiiioooouuuuüüüünnn")
-_INITIALS = ("", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "zh", "ch", "sh", "r", "z", "c",
-             "s", "y", "w")
-_FINALS = ("a", "o", "e", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong", "er", "i", "ia", "ie", "iao", "iu",
-           "ian", "in", "iang", "ing", "iong", "u", "ua", "uo", "uai", "ui", "uan", "un", "uang", "ueng", "ü", "üe",
-           "üan", "ün", "ue")
+_INITIALS = (
+    "",
+    "b",
+    "p",
+    "m",
+    "f",
+    "d",
+    "t",
+    "n",
+    "l",
+    "g",
+    "k",
+    "h",
+    "j",
+    "q",
+    "x",
+    "zh",
+    "ch",
+    "sh",
+    "r",
+    "z",
+    "c",
+    "s",
+    "y",
+    "w",
+)
+_FINALS = (
+    "a",
+    "o",
+    "e",
+    "ai",
+    "ei",
+    "ao",
+    "ou",
+    "an",
+    "en",
+    "ang",
+    "eng",
+    "ong",
+    "er",
+    "i",
+    "ia",
+    "ie",
+    "iao",
+    "iu",
+    "ian",
+    "in",
+    "iang",
+    "ing",
+    "iong",
+    "u",
+    "ua",
+    "uo",
+    "uai",
+    "ui",
+    "uan",
+    "un",
+    "uang",
+    "ueng",
+    "ü",
+    "üe",
+    "üan",
+    "ün",
+    "ue",
+)
 # one syllable, as initial + final (a few combinations no syllable uses are let through: this only
 # tells one syllable from a word such as xièxie or búshì)
 _SYLLABLES = frozenset(i + f for i in _INITIALS for f in _FINALS) | {"ng", "m", "n", "hm", "hng"}

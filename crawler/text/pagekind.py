@@ -47,42 +47,97 @@ REMOVAL = frozenset({GONE, NOTICE, REDIRECT_HOME, REDIRECT_LIST, REDIRECT_ERROR}
 #: and scripts, furniture included) is short enough for a marker to count
 LITTLE_TEXT = 200
 
-_NOUN = (r"(?:页面|网页|頁面|网址|網址|地址|链接|鏈接|文章|稿件|内容|內容|信息|資訊|资讯|新闻|新聞|帖子|栏目|文件|资源"
-         r"|该文|此文|本文|该条|此条|该篇|这篇)")
-_GONE_VERB = (r"(?:不存在|已不存在|未找到|找不到|没有找到|無法找到|无法找到|走丢|走丟|迷路|不见了"
-              r"|(?:已经?|已被|被)[^，。！？,.!?\s]{0,5}?(?:删除|刪除|撤下|撤回|撤销|撤稿|下线|下線|下架|屏蔽|隐藏|关闭|失效|过期)"
-              r"|无法(?:查看|访问|显示|浏览|打开)|無法(?:查看|訪問|顯示)|不予显示|暂不?(?:可见|开放))")
+_NOUN = (
+    r"(?:页面|网页|頁面|网址|網址|地址|链接|鏈接|文章|稿件|内容|內容|信息|資訊|资讯|新闻|新聞|帖子|栏目|文件|资源"
+    r"|该文|此文|本文|该条|此条|该篇|这篇)"
+)
+_GONE_VERB = (
+    r"(?:不存在|已不存在|未找到|找不到|没有找到|無法找到|无法找到|走丢|走丟|迷路|不见了"
+    r"|(?:已经?|已被|被)[^，。！？,.!?\s]{0,5}?(?:删除|刪除|撤下|撤回|撤销|撤稿|下线|下線|下架|屏蔽|隐藏|关闭|失效|过期)"
+    r"|无法(?:查看|访问|显示|浏览|打开)|無法(?:查看|訪問|顯示)|不予显示|暂不?(?:可见|开放))"
+)
 _NOTICE = re.compile(rf"{_NOUN}[^，。！？,.!?\s]{{0,8}}?{_GONE_VERB}|(?:页面|網頁|网页)(?:不存在|未找到|找不到)")
 # 404 as a status, not as a number in a headline (404路公交, 404名考生)
-_STATUS_TITLE = re.compile(r"(?<![\d.])(?:404|410)(?=$|[\s_|:：,，.。!！)）\]】-]|错误|錯誤|页面|頁面|not)"
-                           r"|not\s*found|page\s+(?:not|cannot)", re.I)
+_STATUS_TITLE = re.compile(
+    r"(?<![\d.])(?:404|410)(?=$|[\s_|:：,，.。!！)）\]】-]|错误|錯誤|页面|頁面|not)"
+    r"|not\s*found|page\s+(?:not|cannot)",
+    re.I,
+)
 _WALL = re.compile(
     r"访问验证|訪問驗證|安全验证|安全驗證|人机验证|人機驗證|身份验证|滑动验证|拖动滑块|点击验证|请完成验证|正在验证|验证码|驗證碼"
     r"|环境异常|環境異常|访问异常|访问过于频繁|訪問過於頻繁|请求过于频繁|操作过于频繁|访问频率|访问受限|访问被拒绝"
     r"|访问被拦截|已被拦截|请求被拦截|网站防火墙|安全检测|安全检查"
     r"|(?:开启|启用|打开|允许|支持|開啟|啟用)\s*(?:浏览器的?|瀏覽器的?)?\s*JavaScript|JavaScript\s*(?:已禁用|被禁用|未启用|未开启)"
     r"|enable\s+JavaScript|JavaScript\s+is\s+(?:disabled|required)|just\s+a\s+moment|checking\s+your\s+browser"
-    r"|captcha|access\s+denied|attention\s+required", re.I)
+    r"|captcha|access\s+denied|attention\s+required",
+    re.I,
+)
 _COOKIE_SET = re.compile(r"document\.cookie\s*=", re.I)
-_RELOAD = re.compile(r"location\.reload\s*\(|location(?:\.href)?\s*=\s*(?:window\.|document\.)?location\b"
-                     r"|location\.replace\s*\(\s*(?:window\.|document\.)?location\b", re.I)
+_RELOAD = re.compile(
+    r"location\.reload\s*\(|location(?:\.href)?\s*=\s*(?:window\.|document\.)?location\b"
+    r"|location\.replace\s*\(\s*(?:window\.|document\.)?location\b",
+    re.I,
+)
 _META_REFRESH = re.compile(r"<meta[^>]+http-equiv\s*=\s*[\"']?refresh[^>]*>", re.I)
 _REFRESH_URL = re.compile(r"content\s*=\s*[\"']?\s*\d*\s*[;,]?\s*url\s*=\s*['\"]?([^\"'>\s]+)", re.I)
-_JS_TARGET = re.compile(r"location(?:\.href)?\s*=\s*['\"]([^'\"]+)['\"]|location\.(?:replace|assign)\s*\(\s*['\"]([^'\"]+)['\"]"
-                        r"|window\.open\s*\(\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]_(?:self|top)['\"]", re.I)
+_JS_TARGET = re.compile(
+    r"location(?:\.href)?\s*=\s*['\"]([^'\"]+)['\"]|location\.(?:replace|assign)\s*\(\s*['\"]([^'\"]+)['\"]"
+    r"|window\.open\s*\(\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]_(?:self|top)['\"]",
+    re.I,
+)
 _CHALLENGE_STATUS = frozenset({202, 403, 412, 429, 503, 521})
 _HOME_PATH = re.compile(r"^/(?:(?:index|default|home|main|portal)\.[a-z]{2,5})?$", re.I)
 _INDEX_FILE = re.compile(r"^(?:index|default|list|more|node)(?:[_-]\d+)?(?:\.[a-z]{2,5})?$", re.I)
-_ERROR_WORD = re.compile(r"(?:^|[/_.?=&-])(?:error|errors|err|notfound|not[-_]found|nofound|nopage|no[-_]page|deleted"
-                         r"|missing|unavailable|invalid)(?:[/_.?=&-]|$)", re.I)
+_ERROR_WORD = re.compile(
+    r"(?:^|[/_.?=&-])(?:error|errors|err|notfound|not[-_]found|nofound|nopage|no[-_]page|deleted"
+    r"|missing|unavailable|invalid)(?:[/_.?=&-]|$)",
+    re.I,
+)
 # a status as an error page's name only at the root (/404.html, /404/) or as a code in the query:
 # /content/404.html and show.php?id=404 are articles numbered 404
 _ERROR_STATUS = re.compile(r"^/(?:4\d\d|5\d\d)(?:\.[a-z]{2,5}|/)?$", re.I)
 _ERROR_CODE = re.compile(r"(?:^|&)(?:code|status|err|errno|error_?code)=(?:4|5)\d\d(?:&|$)", re.I)
-_FURNITURE_TAGS = ("script", "style", "noscript", "template", "a", "select", "option", "button", "textarea",
-                   "header", "nav", "footer", "aside", "iframe", "svg", "video", "audio", "object", "embed")
-_FURNITURE_WORDS = ("footer", "foot", "copyright", "copy", "bottom", "nav", "menu", "sidebar", "side", "recommend",
-                    "related", "hot", "rank", "share", "crumb", "breadcrumb", "position", "location")
+_FURNITURE_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "a",
+    "select",
+    "option",
+    "button",
+    "textarea",
+    "header",
+    "nav",
+    "footer",
+    "aside",
+    "iframe",
+    "svg",
+    "video",
+    "audio",
+    "object",
+    "embed",
+)
+_FURNITURE_WORDS = (
+    "footer",
+    "foot",
+    "copyright",
+    "copy",
+    "bottom",
+    "nav",
+    "menu",
+    "sidebar",
+    "side",
+    "recommend",
+    "related",
+    "hot",
+    "rank",
+    "share",
+    "crumb",
+    "breadcrumb",
+    "position",
+    "location",
+)
 _BLOCKS = ("p", "div", "td", "li", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "dd", "dt")
 _WORD = re.compile(r"\w", re.U)
 _TOKEN = re.compile(r"[A-Za-z]+")
@@ -91,10 +146,32 @@ _TOKEN = re.compile(r"[A-Za-z]+")
 # position for every alternative (milliseconds for a 100 KB page, on the crawl's event loop).
 _WALL_HINTS = ("验证", "驗證", "频繁", "頻繁", "异常", "異常", "拦截", "受限", "拒绝", "防火墙", "安全检")
 _WALL_HINTS_LOW = ("captcha", "just a moment", "checking your browser", "access denied", "attention required")
-_NOTICE_HINTS = ("不存在", "未找到", "找不到", "没有找到", "删除", "刪除", "撤", "下线", "下線", "下架", "屏蔽", "隐藏",
-                 "关闭", "失效", "过期", "无法", "無法", "不予显示", "暂", "走丢", "走丟", "迷路", "不见了")
-_OTHER_HINTS_LOW = ("404", "410", "not found", "page not", "page cannot", "document.cookie", "refresh",
-                    "location")
+_NOTICE_HINTS = (
+    "不存在",
+    "未找到",
+    "找不到",
+    "没有找到",
+    "删除",
+    "刪除",
+    "撤",
+    "下线",
+    "下線",
+    "下架",
+    "屏蔽",
+    "隐藏",
+    "关闭",
+    "失效",
+    "过期",
+    "无法",
+    "無法",
+    "不予显示",
+    "暂",
+    "走丢",
+    "走丟",
+    "迷路",
+    "不见了",
+)
+_OTHER_HINTS_LOW = ("404", "410", "not found", "page not", "page cannot", "document.cookie", "refresh", "location")
 
 
 def _wall_hint(html: str, low: str) -> bool:
@@ -110,8 +187,11 @@ def _wall_hint(html: str, low: str) -> bool:
 
 def _worth_parsing(html: str) -> bool:
     low = html.lower()
-    return (_wall_hint(html, low) or any(hint in html for hint in _NOTICE_HINTS)
-            or any(hint in low for hint in _OTHER_HINTS_LOW))
+    return (
+        _wall_hint(html, low)
+        or any(hint in html for hint in _NOTICE_HINTS)
+        or any(hint in low for hint in _OTHER_HINTS_LOW)
+    )
 
 
 @dataclass(frozen=True)
@@ -149,8 +229,14 @@ def list_rule(patterns: tuple[str, ...]) -> Callable[[str], bool] | None:
     return lambda url: any(rx.search(url) for rx in compiled)
 
 
-def classify(url: str, status: int, location: str | None, html: str | None,
-             is_list: Callable[[str], bool] | None = None, tree=None) -> PageKind:
+def classify(
+    url: str,
+    status: int,
+    location: str | None,
+    html: str | None,
+    is_list: Callable[[str], bool] | None = None,
+    tree=None,
+) -> PageKind:
     """The kind of the capture of ``url`` (``html``: the decoded page, None when not HTML;
     ``tree``: the caller's lxml.html parse of it, if it has one, read and not modified)."""
     if status in (404, 410, 451):
@@ -186,8 +272,12 @@ def redirect_kind(url: str, target: str, is_list: Callable[[str], bool] | None =
     absolute = urljoin(url, target.strip())
     parts = urlsplit(absolute)
     path = parts.path or "/"
-    if _ERROR_WORD.search(path) or _ERROR_WORD.search(parts.query) or _ERROR_STATUS.match(path) \
-            or _ERROR_CODE.search(parts.query):
+    if (
+        _ERROR_WORD.search(path)
+        or _ERROR_WORD.search(parts.query)
+        or _ERROR_STATUS.match(path)
+        or _ERROR_CODE.search(parts.query)
+    ):
         return REDIRECT_ERROR
     if _HOME_PATH.match(path):
         return REDIRECT_HOME
@@ -342,8 +432,10 @@ def _much_visible_text(tree) -> bool:
     if _paragraph_words_reach(root, 3 * LITTLE_TEXT):
         return True
     total = _words(root.text_content())
-    return total >= 3 * LITTLE_TEXT and \
-        total - _words("".join([e.text_content() for e in root.iter(*_FURNITURE_TAGS)])) >= 3 * LITTLE_TEXT
+    return (
+        total >= 3 * LITTLE_TEXT
+        and total - _words("".join([e.text_content() for e in root.iter(*_FURNITURE_TAGS)])) >= 3 * LITTLE_TEXT
+    )
 
 
 def _drop(root, test) -> None:
@@ -352,6 +444,24 @@ def _drop(root, test) -> None:
             element.drop_tree()
 
 
-__all__ = ["PageKind", "NotArticle", "list_rule", "classify", "redirect_kind", "wall_reason", "wall_in_payload", "quick_text",
-           "ARTICLE", "GONE", "NOTICE", "REDIRECT_HOME", "REDIRECT_LIST", "REDIRECT_ERROR", "MOVED", "WALL",
-           "ERROR", "REMOVAL", "LITTLE_TEXT"]
+__all__ = [
+    "PageKind",
+    "NotArticle",
+    "list_rule",
+    "classify",
+    "redirect_kind",
+    "wall_reason",
+    "wall_in_payload",
+    "quick_text",
+    "ARTICLE",
+    "GONE",
+    "NOTICE",
+    "REDIRECT_HOME",
+    "REDIRECT_LIST",
+    "REDIRECT_ERROR",
+    "MOVED",
+    "WALL",
+    "ERROR",
+    "REMOVAL",
+    "LITTLE_TEXT",
+]

@@ -29,13 +29,28 @@ logger = logging.getLogger(__name__)
 
 # Every attribute value or element name that trafilatura's AUTHOR_XPATHS test (xpaths.py),
 # lower-cased: a page without any of them gives no author from those XPaths.
-_AUTHOR_HINTS = ("author", "byl", "bbl", "username", "channel-name", "zuozhe", "bianji", "xiaobian",
-                 "submitted-by", "posted-by", "journalist-name", "screenname", "writer", "<rel")
+_AUTHOR_HINTS = (
+    "author",
+    "byl",
+    "bbl",
+    "username",
+    "channel-name",
+    "zuozhe",
+    "bianji",
+    "xiaobian",
+    "submitted-by",
+    "posted-by",
+    "journalist-name",
+    "screenname",
+    "writer",
+    "<rel",
+)
 
 
 # the attributes trafilatura's AUTHOR_XPATHS test (xpaths.py)
-_AUTHOR_ATTRIBUTES = etree.XPath("//@class|//@id|//@rel|//@itemprop|//@data-testid|//@data-component",
-                                 smart_strings=False)
+_AUTHOR_ATTRIBUTES = etree.XPath(
+    "//@class|//@id|//@rel|//@itemprop|//@data-testid|//@data-component", smart_strings=False
+)
 
 
 def _clean(value: str | None) -> str | None:
@@ -95,8 +110,9 @@ class PageMeta:
     def date(self) -> str | None:
         """ISO date (YYYY-MM-DD) from htmldate, never after the capture's WARC date."""
         canonical = self._meta.url or extract_url(self._tree, self._url)
-        return find_date(self._tree, extensive_search=False, original_date=True, url=canonical,
-                         max_date=self._warc_date[:10])
+        return find_date(
+            self._tree, extensive_search=False, original_date=True, url=canonical, max_date=self._warc_date[:10]
+        )
 
 
 __all__ = ["PageMeta"]

@@ -75,7 +75,12 @@ def _identity(data: bytes, limit: int) -> tuple[bytes, bool]:
 
 #: Content-Encoding token -> decoder; ``x-gzip`` is RFC 9110's alias of gzip
 DECODERS: dict[str, Callable[[bytes, int], tuple[bytes, bool]]] = {
-    "gzip": _gzip, "x-gzip": _gzip, "deflate": _deflate, "br": _br, "zstd": _zstd, "identity": _identity,
+    "gzip": _gzip,
+    "x-gzip": _gzip,
+    "deflate": _deflate,
+    "br": _br,
+    "zstd": _zstd,
+    "identity": _identity,
 }
 #: what the decoders raise on corrupt input (brotli.error and ZstdError are plain Exceptions)
 _CORRUPT = (zlib.error, brotli.error, zstd.ZstdError, OSError, ValueError)

@@ -159,8 +159,9 @@ def gbk_extension_share(text: str) -> float:
     return sum(1 for ch in han if ch not in _GB2312) / len(han) if han else 0.0
 
 
-_GB2312 = frozenset(ch for ch in (bytes((a, b)).decode("gb2312", "ignore") for a in range(0xB0, 0xF8)
-                                  for b in range(0xA1, 0xFF)) if ch)
+_GB2312 = frozenset(
+    ch for ch in (bytes((a, b)).decode("gb2312", "ignore") for a in range(0xB0, 0xF8) for b in range(0xA1, 0xFF)) if ch
+)
 
 
 _CP1252_HIGH = np.zeros(0x10000, dtype=bool)

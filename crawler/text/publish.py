@@ -25,9 +25,9 @@ from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Document, TextOptions
 from crawler.atomic import open_atomic, write_atomic
 
+from .model import Document, TextOptions
 from .store import UNREADABLE, TextStore, load_document, safe_name
 from .timeline import Timeline
 
@@ -41,8 +41,14 @@ _PUBLISH_CODE = ("sitewide.py", "render.py", "dedup.py", "store.py", "publish.py
 logger = logging.getLogger(__name__)
 
 
-def publish(store: TextStore, options: Mapping[str, TextOptions], only: Collection[Path] | None = None,
-            pool: Executor | None = None, workers: int = 1, snapshot: bool = True) -> dict[str, int]:
+def publish(
+    store: TextStore,
+    options: Mapping[str, TextOptions],
+    only: Collection[Path] | None = None,
+    pool: Executor | None = None,
+    workers: int = 1,
+    snapshot: bool = True,
+) -> dict[str, int]:
     """Finalize the cached Documents of ``store`` (site-wide boilerplate, clusters) and write every
     output file, one document at a time (crawler.text.sitewide). ``only``: the derived files to use
     (default: all). ``pool``: a process pool of ``workers`` that runs the per-document steps
@@ -91,8 +97,9 @@ def remove_leftovers(root: Path) -> int:
     return removed
 
 
-def _snapshot(store: TextStore, only: Collection[Path] | None,
-              links: bool = True) -> tuple[Path, list[tuple[Path, Path]]]:
+def _snapshot(
+    store: TextStore, only: Collection[Path] | None, links: bool = True
+) -> tuple[Path, list[tuple[Path, Path]]]:
     """Hard links to the derived files (and their histories) as they are now, in the same
     layout: workers that replace a file while we publish (os.replace: a new inode) change
     none of our passes. Returns the snapshot and (copy, original) of each Document file.
@@ -162,8 +169,14 @@ def _last_finalized(root: Path) -> dict | None:
         return None
 
 
-def _finalize(store: TextStore, options: Mapping[str, TextOptions], only: Collection[Path] | None,
-              pool: Executor | None, workers: int, links: bool = True) -> dict[str, int]:
+def _finalize(
+    store: TextStore,
+    options: Mapping[str, TextOptions],
+    only: Collection[Path] | None,
+    pool: Executor | None,
+    workers: int,
+    links: bool = True,
+) -> dict[str, int]:
     """The site-wide passes over a snapshot of the derived files, and every output file written."""
     from .sitewide import finalize_stream, run_here  # imported late: it pulls in numpy
 
@@ -203,9 +216,17 @@ def _finalize(store: TextStore, options: Mapping[str, TextOptions], only: Collec
     try:
         with open_atomic(store.root / "manifest.jsonl") as manifest:
             boilerplate = finalize_stream(
-                refs, load, options, emit_text,
-                lambda entry: manifest.write(json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"),
-                history=history, default_options=True, runner=runner)
+                refs,
+                load,
+                options,
+                emit_text,
+                lambda entry: manifest.write(
+                    json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+                ),
+                history=history,
+                default_options=True,
+                runner=runner,
+            )
             for original in skipped:  # a damaged cache never costs the text it gave
                 keep.add(text / original.parent.name / f"{original.stem}.txt")
             for path in sorted(text.glob("*/*.txt")):
@@ -244,7 +265,7 @@ def in_pool(pool: Executor, workers: int, text_root: str, unreadable: Callable[[
 
     def run(step, refs: list, context):
         size = max(1, -(-len(refs) // (4 * workers)))
-        chunks = [refs[i:i + size] for i in range(0, len(refs), size)]
+        chunks = [refs[i : i + size] for i in range(0, len(refs), size)]
         for results in pool.map(run_step_on_chunk, repeat(step), chunks, repeat(context), repeat(text_root)):
             for result in results:
                 if isinstance(result, _Unreadable):

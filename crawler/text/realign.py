@@ -34,7 +34,7 @@ def _resync(error: UnicodeDecodeError) -> tuple[str, int]:
     data, start = error.object, error.start
     best, best_score = start + 1, -1.0
     for skip in (1, 2):
-        window = data[start + skip:start + skip + 40].decode(error.encoding, errors="ignore")
+        window = data[start + skip : start + skip + 40].decode(error.encoding, errors="ignore")
         current = score(window) * len(window)
         if current > best_score + 0.5:
             best, best_score = start + skip, current
@@ -99,7 +99,7 @@ def realign(text: str, codec: str) -> tuple[str, int]:
     pieces, last = [], 0
     for match, before in zip(runs, scores([m.group(0) for m in runs])):
         if before < 0.75 and _mostly_han(match.group(0)):
-            pieces += [text[last:match.start()], fix(match.group(0), before)]
+            pieces += [text[last : match.start()], fix(match.group(0), before)]
             last = match.end()
     return "".join(pieces) + text[last:], repaired
 
@@ -152,7 +152,7 @@ def realign_text(paragraph: str, log: list[str] | None = None) -> tuple[str, int
             before, trail, after, at = "?", None, None, end
         fixed = _fix(before, paragraph[start:at], trail, after) if at - start >= 3 else None
         if fixed is not None:
-            pieces += [paragraph[last:start - (1 if before else 0)], fixed[0]]
+            pieces += [paragraph[last : start - (1 if before else 0)], fixed[0]]
             last = end
             repaired += 1
             if log is not None:
@@ -170,8 +170,14 @@ def _fix(before_mark: str | None, run: str, trail: str | None, after_mark: str |
     for codec in _TEXT_CODECS:
         for k, tail in _shifted_tails(run, trail or "", codec, orphan=bool(after_mark)):
             rare = _rare(run[k:])
-            if (_rare(tail) == 0 and (rare, k) > best_key and share * rare >= len(run) - k
-                    and len(tail.replace("\ufffd", "")) >= need and _mostly_han(run[k:]) and _prose(tail)):
+            if (
+                _rare(tail) == 0
+                and (rare, k) > best_key
+                and share * rare >= len(run) - k
+                and len(tail.replace("\ufffd", "")) >= need
+                and _mostly_han(run[k:])
+                and _prose(tail)
+            ):
                 best, best_key, best_codec = run[:k] + "\ufffd" + tail, (rare, k), codec
     if best is None:
         return None
@@ -204,7 +210,7 @@ def _shifted_tails(run: str, trail: str, codec: str, orphan: bool) -> list[tuple
         return []
     out = []
     for k in range(len(run) - 1):
-        tail = data[len(run[:k].encode(codec)) + 1:]
+        tail = data[len(run[:k].encode(codec)) + 1 :]
         try:
             decoded = tail.decode(codec)
         except UnicodeDecodeError as exc:

@@ -55,13 +55,27 @@ def front_matter(doc: Document, removed: int, cluster: tuple[str, str] | None = 
         w = doc.warc
         data["warc"] = _Inline(file=w.file, offset=w.offset, record_id=w.record_id, payload_digest=w.payload_digest)
     if doc.pages:  # a multi-page article: every page's address and record, in order
-        data["pages"] = [_Inline(url=page.url, fetched=page.fetched,
-                                 **({"file": page.warc.file, "offset": page.warc.offset,
-                                     "record_id": page.warc.record_id} if page.warc else {}))
-                         for page in doc.pages]
+        data["pages"] = [
+            _Inline(
+                url=page.url,
+                fetched=page.fetched,
+                **(
+                    {"file": page.warc.file, "offset": page.warc.offset, "record_id": page.warc.record_id}
+                    if page.warc
+                    else {}
+                ),
+            )
+            for page in doc.pages
+        ]
     e = doc.encoding
-    data["encoding"] = _Inline(declared=e.declared, used=e.used, reason=e.reason, repairs=e.repairs,
-                               losses=e.losses, annotations_removed=e.annotations_removed)
+    data["encoding"] = _Inline(
+        declared=e.declared,
+        used=e.used,
+        reason=e.reason,
+        repairs=e.repairs,
+        losses=e.losses,
+        annotations_removed=e.annotations_removed,
+    )
     # written only when there is something to audit, so a clean page's front matter keeps its bytes
     if e.confidence:  # a codec chosen on thin evidence, and what the detector offered
         data["encoding"].update(confidence=e.confidence, candidates=e.candidates)
@@ -75,8 +89,9 @@ def front_matter(doc: Document, removed: int, cluster: tuple[str, str] | None = 
 
 def dump(data: dict) -> str:
     """``data`` as a YAML block mapping (inline where marked), UTF-8 unescaped, never wrapped."""
-    return yaml.dump(data, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=2**31 - 1)
+    return yaml.dump(
+        data, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=2**31 - 1
+    )
 
 
 def render(doc: Document, paragraphs: Iterable[str], removed: int, cluster: tuple[str, str] | None = None) -> bytes:

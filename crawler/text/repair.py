@@ -25,11 +25,20 @@ import re
 
 import numpy as np
 
-from .realign import realign_text
 from .plausibility import (
-    cjk_score, damaged_as_cjk, gbk_extension_share, is_common, japanese_like, non_ascii, page_profile, running_common, score,
-    score_in, scores,
+    cjk_score,
+    damaged_as_cjk,
+    gbk_extension_share,
+    is_common,
+    japanese_like,
+    non_ascii,
+    page_profile,
+    running_common,
+    score,
+    score_in,
+    scores,
 )
+from .realign import realign_text
 
 # (wrong, right): the UTF-8 chains first (the only ones tried on a window inside a segment)
 CJK_CHAINS = (("gb18030", "utf-8"), ("cp950", "utf-8"), ("cp950", "gb18030"), ("gb18030", "cp950"))
@@ -56,6 +65,8 @@ _UNIT = rf"[{_LATIN}][\x40-\x7e]?"
 _LATIN_RUN = re.compile(rf"(?:{_UNIT})+(?:[\x20-\x40\x5b-\x60\x7b-\x7e]*(?:{_UNIT})+)*")
 _LETTERS = re.compile("[\xc0-\xd6\xd8-\xf6\xf8-\xff]")
 _ASCII_TRAIL = re.compile(rf"[{_LATIN}][A-Za-z]")
+
+
 def _redecode(text: str, wrong: str, right: str) -> str | None:
     """``text`` re-encoded with ``wrong`` and decoded with ``right``.
 
@@ -239,8 +250,11 @@ def _repair_segments(paragraph: str, log: list[str]) -> str:
             start -= 1
         while end < len(paragraph) and paragraph[end] not in _NOT_SEGMENT:
             end += 1
-        if (end - start >= 4 and (running[end] - running[start]) / (end - start) < CLEAN
-                and _could_be_cjk_mojibake(paragraph[start:end])):
+        if (
+            end - start >= 4
+            and (running[end] - running[start]) / (end - start) < CLEAN
+            and _could_be_cjk_mojibake(paragraph[start:end])
+        ):
             span = paragraph[start:end]
             notes: list[str] = []
             fixed = _unless_quoted(_repair_segment(span, notes), span, paragraph)

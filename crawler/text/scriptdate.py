@@ -20,12 +20,12 @@ Hand-written: htmldate reads dates from markup and metadata, not from script var
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from .dates import iso_date
 
 CHINA = timezone(timedelta(hours=8))
-EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
 _NAME = r"(?:ct|create_?time|(?:page_?)?pub(?:lish)?_?(?:time|date))"
 _VALUE = r"(\d{13}|\d{10}|\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?)"
 ASSIGNMENT = re.compile(rf"(?<![\w$.]){_NAME}[\"']?\s*[:=]\s*[\"']?{_VALUE}(?![\d-])", re.I)
@@ -44,7 +44,7 @@ def _date(value: str, warc_date: str) -> str | None:
     """One assignment's value as ISO 8601, or None when it is no plausible publish time."""
     if value.isdigit():
         seconds = int(value) / 1000 if len(value) == 13 else int(value)
-        moment = datetime.fromtimestamp(seconds, timezone.utc)
+        moment = datetime.fromtimestamp(seconds, UTC)
         fetched = datetime.fromisoformat(warc_date.replace("Z", "+00:00"))
         return moment.astimezone(CHINA).isoformat(timespec="seconds") if EARLIEST <= moment <= fetched else None
     date = iso_date(value.replace("T", " "), warc_date)

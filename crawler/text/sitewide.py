@@ -86,6 +86,7 @@ class _Listed:
 # --- the per-document steps of the passes: module-level functions of (document, context), so
 # that a publish with a process pool (crawler.text.publish) can run them in its workers
 
+
 @dataclass(frozen=True)
 class PageFacts:
     """Pass 1's reading of one document: what stays in memory, and its paragraph keys."""
@@ -157,9 +158,14 @@ def render_text(doc: Document, evidence: SiteEvidence) -> RenderedText:
     data = render(doc, kept, removed, cluster)
     w = doc.warc
     entry = {
-        "id": doc.id, "url": doc.url, "source": doc.source, "title": doc.title, "fetched": doc.fetched,
-        "warc": {"file": w.file, "offset": w.offset, "record_id": w.record_id,
-                 "payload_digest": w.payload_digest} if w else None,
+        "id": doc.id,
+        "url": doc.url,
+        "source": doc.source,
+        "title": doc.title,
+        "fetched": doc.fetched,
+        "warc": {"file": w.file, "offset": w.offset, "record_id": w.record_id, "payload_digest": w.payload_digest}
+        if w
+        else None,
         "sha256": hashlib.sha256(data).hexdigest(),
     }
     if cluster:
@@ -184,10 +190,16 @@ def run_here(load: Callable[[Any], Document | None]) -> StepRunner:
     return run
 
 
-def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None], options: Mapping[str, TextOptions],
-                    emit_text: Callable[[RenderedText], None], emit_entry: Callable[[dict], None],
-                    history: Callable[[str, str], dict | list[dict] | None] | None = None,
-                    default_options: bool = False, runner: StepRunner | None = None) -> dict[str, list[str]]:
+def finalize_stream(
+    refs: Iterable[Any],
+    load: Callable[[Any], Document | None],
+    options: Mapping[str, TextOptions],
+    emit_text: Callable[[RenderedText], None],
+    emit_entry: Callable[[dict], None],
+    history: Callable[[str, str], dict | list[dict] | None] | None = None,
+    default_options: bool = False,
+    runner: StepRunner | None = None,
+) -> dict[str, list[str]]:
     """Finalize the documents ``load(ref)`` gives for ``refs``; returns the boilerplate per source.
 
     ``load`` returns None for a document to leave out (unreadable): it is asked once per ref in
@@ -233,20 +245,28 @@ def finalize_stream(refs: Iterable[Any], load: Callable[[Any], Document | None],
     counters.clear()
     candidates = {source: keys for source, keys in candidates.items() if keys}
     exact: dict[str, Counter] = {source: Counter() for source in candidates}
-    for entry, (_, phrases) in run_checked(candidate_phrases, [e for e in entries if e.source in candidates], candidates):
+    for entry, (_, phrases) in run_checked(
+        candidate_phrases, [e for e in entries if e.source in candidates], candidates
+    ):
         exact[entry.source].update(phrases)  # pass 2: the exact strings of the candidate phrases
-    boilerplate = {source: sorted(p for p, n in exact.get(source, Counter()).items() if n >= need[source])
-                   for source in sorted(need)}
+    boilerplate = {
+        source: sorted(p for p, n in exact.get(source, Counter()).items() if n >= need[source])
+        for source in sorted(need)
+    }
     del candidates, exact
-    evidence = SiteEvidence({source: frozenset(phrases) for source, phrases in boilerplate.items()},
-                            {source: frozenset(found) for source, found in titles.items()})
+    evidence = SiteEvidence(
+        {source: frozenset(phrases) for source, phrases in boilerplate.items()},
+        {source: frozenset(found) for source, found in titles.items()},
+    )
     del titles
 
     # one document per id: of equal ids, the last in (source, id) order
     by_id = {entry.id: entry for entry in entries}
     del entries
     ordered = [by_id[doc_id] for doc_id in sorted(by_id)]
-    threshold = min((o.near_duplicate_threshold for o in options.values()), default=TextOptions().near_duplicate_threshold)
+    threshold = min(
+        (o.near_duplicate_threshold for o in options.values()), default=TextOptions().near_duplicate_threshold
+    )
 
     def body_of(doc_id: str) -> list[str]:  # a candidate pair's bodies, for the exact comparison
         entry = by_id[doc_id]
@@ -281,16 +301,20 @@ class Finalized:
     boilerplate: dict[str, list[str]] = field(default_factory=dict)
 
 
-def finalize(documents: Iterable[Document], options: Mapping[str, TextOptions],
-             history: Mapping[str, list[dict]] | None = None) -> Finalized:
+def finalize(
+    documents: Iterable[Document], options: Mapping[str, TextOptions], history: Mapping[str, list[dict]] | None = None
+) -> Finalized:
     """In memory: the same passes as the archive's streaming publish, over a list of documents."""
     docs = list(documents)
     out = Finalized()
     out.boilerplate = finalize_stream(
-        range(len(docs)), docs.__getitem__, options,
+        range(len(docs)),
+        docs.__getitem__,
+        options,
         emit_text=lambda result: out.texts.__setitem__((result.source, result.id), result.data),
         emit_entry=out.manifest.append,
-        history=(lambda _source, doc_id: history.get(doc_id)) if history else None)
+        history=(lambda _source, doc_id: history.get(doc_id)) if history else None,
+    )
     return out
 
 

@@ -38,13 +38,13 @@ def _tables() -> dict[str, np.ndarray]:
     # each codec's level-1 characters, with its punctuation and symbol rows (box drawing, ○, ※,
     # ①) but not the rows of other scripts (kana, Greek, Cyrillic) that its bytes read wrongly give
     gb = _pairs("gb2312", [*range(0xB0, 0xD8), 0xA1, 0xA2, 0xA3, 0xA9], range(0xA1, 0xFF))
-    big5 = "".join(bytes.fromhex(f"{c:04x}").decode("big5", "ignore") for c in range(0xA140, 0xC67F)
-                   if c < 0xA3C0 or c >= 0xA440)
+    big5 = "".join(
+        bytes.fromhex(f"{c:04x}").decode("big5", "ignore") for c in range(0xA140, 0xC67F) if c < 0xA3C0 or c >= 0xA440
+    )
     kana = "".join(chr(c) for c in range(0x3041, 0x3097)) + "".join(chr(c) for c in range(0x30A1, 0x30FF))
     jis1 = _pairs("euc_jp", [*range(0xB0, 0xD0), *range(0xA1, 0xA9)], range(0xA1, 0xFF))
     hangul = _pairs("euc_kr", [*range(0xB0, 0xC9), *range(0xA1, 0xAD)], range(0xA1, 0xFF))
-    sets = {"gb18030": gb, "cp950": big5, "cp932": kana + jis1 + "ー", "euc_jp": kana + jis1 + "ー",
-            "cp949": hangul}
+    sets = {"gb18030": gb, "cp950": big5, "cp932": kana + jis1 + "ー", "euc_jp": kana + jis1 + "ー", "cp949": hangul}
     tables = {}
     for codec, chars in sets.items():
         table = np.zeros(0x10000, dtype=bool)
@@ -113,9 +113,16 @@ def _top() -> dict[str, frozenset[str]]:
 
     zh = "".join(FREQUENCIES["Chinese"])
     ja = "".join(FREQUENCIES["Japanese"] + FREQUENCIES["Japanese——"])
-    traditional = zh.translate(str.maketrans("这们来为国对时说过发后里经么现当动还进样实", "這們來為國對時說過發後裡經麼現當動還進樣實"))
-    return {"gb18030": frozenset(zh), "cp950": frozenset(traditional), "cp932": frozenset(ja),
-            "euc_jp": frozenset(ja), "cp949": frozenset("".join(FREQUENCIES["Korean"]))}
+    traditional = zh.translate(
+        str.maketrans("这们来为国对时说过发后里经么现当动还进样实", "這們來為國對時說過發後裡經麼現當動還進樣實")
+    )
+    return {
+        "gb18030": frozenset(zh),
+        "cp950": frozenset(traditional),
+        "cp932": frozenset(ja),
+        "euc_jp": frozenset(ja),
+        "cp949": frozenset("".join(FREQUENCIES["Korean"])),
+    }
 
 
 @functools.cache
@@ -184,8 +191,9 @@ def detector_results(sample: bytes) -> tuple[tuple[str, float], ...]:
     from chardet.enums import EncodingEra
 
     out: dict[str, float] = {}
-    for match in chardet.detect_all(sample, prefer_superset=False, compat_names=False,
-                                    encoding_era=EncodingEra.ALL & ~EncodingEra.MAINFRAME):
+    for match in chardet.detect_all(
+        sample, prefer_superset=False, compat_names=False, encoding_era=EncodingEra.ALL & ~EncodingEra.MAINFRAME
+    ):
         codec = _browser_codec(match["encoding"] or "")
         if codec is not None:
             out.setdefault(codec, float(match["confidence"] or 0.0))
@@ -260,9 +268,9 @@ def mixed_utf8_gbk(body: bytes) -> str | None:
             return None  # a run in neither: not this kind of page
         _, _, codec, text = min(readings)  # valid in both: the one that reads as common text
         kinds[codec].append(text)
-        pieces += [body[last:match.start()].decode("ascii"), text]
+        pieces += [body[last : match.start()].decode("ascii"), text]
         last = match.end()
-    for codec, texts in kinds.items():
+    for texts in kinds.values():  # both kinds must read as common Chinese text
         fit, wide = fitness("".join(texts), "gb18030")
         if fit < FIT or wide < MIN_CHARS // 2:
             return None

@@ -79,7 +79,9 @@ class TextStore:
     def timeline(self, source: str, doc_id: str) -> Timeline:
         """What became of a page so far (crawler.text.timeline): events, removal, last seen."""
         try:
-            return Timeline.from_json(json.loads(self.derived_path(source, doc_id).with_suffix(".history").read_text("utf-8")))
+            return Timeline.from_json(
+                json.loads(self.derived_path(source, doc_id).with_suffix(".history").read_text("utf-8"))
+            )
         except (OSError, ValueError, AttributeError):
             return Timeline()
 

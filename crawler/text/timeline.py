@@ -42,8 +42,12 @@ class Timeline:
     evidence: str | None = None  # what showed it: http-404, notice, redirect-home, ...
 
     def to_dict(self) -> dict:
-        data = {"events": list(self.events), "last_seen": self.last_seen, "removed": self.removed,
-                "evidence": self.evidence}
+        data = {
+            "events": list(self.events),
+            "last_seen": self.last_seen,
+            "removed": self.removed,
+            "evidence": self.evidence,
+        }
         return {k: v for k, v in data.items() if v}
 
     @classmethod
@@ -92,8 +96,9 @@ def on_article(doc: Document | None, timeline: Timeline, new: Document) -> Step:
         events.append({"event": "restored", "fetched": new.fetched})
     if text_digest(new) == text_digest(doc):
         seen = new.fetched if new.fetched > doc.fetched else None
-        return Step(doc, replace(timeline, events=tuple(events), last_seen=seen, removed=None, evidence=None),
-                    SAME, restored)
+        return Step(
+            doc, replace(timeline, events=tuple(events), last_seen=seen, removed=None, evidence=None), SAME, restored
+        )
     w = doc.warc
     earlier = {"fetched": doc.fetched, "text_digest": text_digest(doc)}
     if w is not None:
@@ -107,8 +112,9 @@ def on_removal(doc: Document | None, timeline: Timeline, fetched: str, evidence:
     if doc is None or timeline.removed is not None or fetched < _latest(doc, timeline):
         return Step(doc, timeline, OLD)
     event = {"event": "removed", "fetched": fetched, "evidence": evidence}
-    return Step(doc, replace(timeline, events=(*timeline.events, event), removed=fetched, evidence=evidence), "",
-                removed=True)
+    return Step(
+        doc, replace(timeline, events=(*timeline.events, event), removed=fetched, evidence=evidence), "", removed=True
+    )
 
 
 __all__ = ["Timeline", "Step", "on_article", "on_removal", "text_digest", "NEW", "SAME", "EDITED", "OLD"]

@@ -38,7 +38,7 @@ def _runs(title: str) -> dict[str, int]:
     cuts = [(0, 0)] + [m.span() for m in _BOUNDARY.finditer(title)] + [(len(title), len(title))]
     runs = {}
     for i, (_, start) in enumerate(cuts[:-1]):
-        for end, _ in cuts[i + 1:]:
+        for end, _ in cuts[i + 1 :]:
             run = title[start:end]
             if len(run) >= _MIN:
                 runs.setdefault(run, start)
@@ -109,9 +109,12 @@ def choose_title(html_title: str, meta_title: str | None, tree, page_text: Calla
     # the body's headings first, then og:title and trafilatura's title (a meta title that is the
     # <title> again, whole, says nothing about its parts), then elements whose class says title
     metas = ({normalize_whitespace(t) for t in tree.xpath(_OG_TITLE)} | {meta_title}) - {html_title}
-    agreed = (h1_lead(html_title, tree) or agreed_title(html_title, _texts(tree.iter(*_HEADINGS)))
-              or agreed_title(html_title, metas)
-              or agreed_title(html_title, _texts(tree.xpath(_TITLED))))
+    agreed = (
+        h1_lead(html_title, tree)
+        or agreed_title(html_title, _texts(tree.iter(*_HEADINGS)))
+        or agreed_title(html_title, metas)
+        or agreed_title(html_title, _texts(tree.xpath(_TITLED)))
+    )
     if agreed:
         return agreed
     # a <title> that is a channel's label (新闻动态--某学会官网): the heading above the byline
