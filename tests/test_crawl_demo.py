@@ -21,6 +21,8 @@ from crawler.text.model import document_id
 
 from .conftest import free_port, run_scrapy
 
+# one file per defect the demo site shows (named after it: mojibake chains, lost bytes, wrong labels,
+# annotations, multi-page ...); each names its page in its own `url:` line
 GOLDEN = Path(__file__).parent / "data" / "golden"
 
 
