@@ -45,6 +45,9 @@ TITLE = "东湖街道开展邻里节活动"
         ("北京时间：2024-05-06 10:00", "clock"),
         (TITLE, "repeated"),
         ("东湖街道开展邻里节活动，三百多位居民…", "teaser"),
+        ("西山公园梅花节开幕 三十多个品种的梅花陆续开放，游客可以预约入园。 【详细】", "teaser-more"),
+        ("河东区新建三座口袋公园，居民散步有了新去处。[详情]", "teaser-more"),
+        ("老街改造进入收尾阶段，预计月底前恢复通行 全文>>", "teaser-more"),
     ],
 )
 def test_generic_rules(line, rule):
@@ -68,6 +71,7 @@ def test_generic_rules(line, rule):
         "今年以来，景区累计接待游客访问量：120万人次。",
         "数据更新于2024年5月6日，此后新增的病例将在下周公布。",
         "截至目前，平台累计访问量超过3000万次，日均访问量12万人次。",
+        "居民可以到服务站查阅【详细】的补贴标准和申请流程，工作人员会当场解答。",  # not at the end: a word
     ],
 )
 def test_lookalikes_survive(line):
@@ -333,7 +337,14 @@ def test_menus_at_either_end_of_the_body(lines, kept, removed):
     assert strip_menus(lines, lambda: links) == (kept, removed)
 
 
-def test_a_menu_taken_for_text_on_a_short_page_is_removed():
+@pytest.mark.parametrize(
+    ("headline", "removed"),
+    [
+        ("<tr><td>社区服务站登记须知</td></tr>", ("header", 4)),  # the menu and the headline before the text
+        ("", ("menu", 3)),  # no headline: the menu as a run of link texts; 首页 (two characters) goes as metadata
+    ],
+)
+def test_a_menu_taken_for_text_on_a_short_page_is_removed(headline, removed):
     from crawler.text import derive
     from crawler.text.model import Capture
 
@@ -341,11 +352,11 @@ def test_a_menu_taken_for_text_on_a_short_page_is_removed():
     body = "<br>".join(f"　　{line}" for line in NOTICE)
     html = (
         f'<html><head><meta charset="gbk"><title>社区服务站登记须知</title></head><body><div class="menu">{menu}</div>'
-        f'<table><tr><td>社区服务站登记须知</td></tr><tr><td><div id="zoom">{body}</div></td></tr></table></body></html>'
+        f'<table>{headline}<tr><td><div id="zoom">{body}</div></td></tr></table></body></html>'
     )
     capture = Capture(
         "http://x.cn/tz/1.html", 200, (("Content-Type", "text/html"),), html.encode("gbk"), "2026-01-01T00:00:00Z", "s"
     )
     doc = derive(capture, TextOptions())
     assert (doc.title, doc.paragraphs) == ("社区服务站登记须知", tuple(NOTICE))
-    assert dict(doc.removed)["menu"] == 3  # 首页 (two characters) goes as a metadata-sized line
+    assert dict(doc.removed)[removed[0]] == removed[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.text.furniture import trim_tail, unglue_credits
+from crawler.text.furniture import after_headline, trim_tail, unglue_credits
 
 ARTICLE = [
     "5月3日上午，东湖街道开展邻里节活动，三百多位居民带着自家做的菜来到广场，拼成了一张长桌。",
@@ -37,6 +37,44 @@ COMMENTS = ["这个活动很好，希望明年还能参加，我们小区也想�
 )
 def test_closing_furniture_goes_with_all_after_it(tail):
     assert trim_tail([*ARTICLE, *tail]) == (ARTICLE, len(tail))
+
+
+def test_a_sidebar_after_a_related_heading_goes_though_it_holds_a_blurb():
+    # an author box beside the article: name, counters, a blurb that reads as prose, headlines
+    sidebar = [
+        "相关新闻",
+        "社区观察",
+        "文章数",
+        "512",
+        "社区观察栏目关注街道里的新鲜事，欢迎居民提供线索（请注意：栏目内容仅供参考！）。",
+        "点击量",
+        "20488",
+        "另一条新闻的标题",
+    ]
+    assert trim_tail([*ARTICLE, *sidebar]) == (ARTICLE, len(sidebar))
+
+
+def test_a_related_box_before_the_last_paragraphs_stays():
+    # prose after the heading as long as the article's before it: the article goes on
+    lines = [ARTICLE[0], "相关阅读", "另一条新闻的标题", "再一条新闻的标题", "第三条新闻的标题", ARTICLE[1], ARTICLE[0]]
+    assert trim_tail(lines) == (lines, 0)
+
+
+def test_the_page_header_before_the_articles_own_headline_goes():
+    header = ["切换导航", "东湖在线_东湖新闻_东湖本地资讯 - 东湖在线，本地生活门户", "首页", "本地", "民生"]
+    assert after_headline([*header, "邻里节办了五年", *ARTICLE], "邻里节办了五年") == (ARTICLE, len(header) + 1)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [ARTICLE[0], "邻里节办了五年", ARTICLE[1]],  # prose before the headline line: a subheading of the article
+        ["首页", "本地", *ARTICLE],  # no headline line
+        ["首页", "本地", "邻里节办了五年"],  # nothing after it
+    ],
+)
+def test_no_header_cut_without_a_headline_line_before_the_article(lines):
+    assert after_headline(lines, "邻里节办了五年") == (lines, 0)
 
 
 def test_a_related_box_inside_the_article_stays():

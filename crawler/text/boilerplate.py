@@ -1,9 +1,9 @@
 """Per-page boilerplate: the lines of one page's body that are furniture, not the article.
 
 Generic line rules (share bars, "related" headings, editor lines, breadcrumbs, copyright, counters,
-the page's clock ...), the source's own patterns, lines the page repeats (title echoes), teasers
+the page's clock, other articles' teasers closed by ``【详细】`` ...), the source's own patterns, lines the page repeats (title echoes), teasers
 of its own title, and menus: a run of the page's link texts at an end of the body. A thread's
-replies and the closing furniture go first (crawler.text.threads, crawler.text.furniture).
+replies, the page's header before the headline and the closing furniture go first (crawler.text.threads, crawler.text.furniture).
 Site-wide boilerplate, which needs every page of a source, is crawler.text.sitewide's.
 """
 
@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from .furniture import trim_tail, unglue_credits
+from .furniture import after_headline, trim_tail, unglue_credits
 from .threads import first_post
 
 GENERIC_RULES = {
@@ -75,6 +75,11 @@ GENERIC_RULES = {
         r"^(?!.*[。！？]).{0,20}(?:扫一扫|扫码|掃碼|扫描二维码|掃描二維碼|关注我们|关注微信公众号|手机看新闻|下载客户端"
         r"|安装.{0,10}客户端|点击进入专题)"
         r".{0,30}$"
+    ),
+    # another article's teaser: its summary closed by a link to read it (……【详细】, ……详情>>); an article's
+    # own paragraph never ends with a call to read more of itself
+    "teaser-more": re.compile(
+        r"^.{0,400}(?:[【\[](?:详细|詳細|详情|詳情|全文)[】\]]|(?:详细|詳細|详情|詳情|全文)\s*(?:>>|»|》》))$"
     ),
     # a bar of short links between pipes (国家发改委|中国浙江|…); a table row opens with "|" and stays
     "menu-bar": re.compile(r"^(?!.*[。！？，,.])(?![|｜])(?=(?:[^|｜]*[|｜]){2})[^|｜]{1,14}(?:[|｜][^|｜]{1,14})+$"),
@@ -168,12 +173,13 @@ def furniture_out(
 ) -> tuple[list[str], Counter]:
     """The body without a thread's replies, the closing furniture, glued credits, furniture lines
     and menus at its ends; the lines removed per rule."""
+    lines, header = after_headline(lines, title)  # the page's header before the article's own headline
     lines, replies = first_post(lines)
     lines, tail = trim_tail(lines)  # before the line rules: the closing markers are among their lines
     lines, glued = unglue_credits(lines)
     lines, removed = remove_generic(lines, title, patterns)
     lines, menus = strip_menus(lines, link_texts)
-    counts = (("reply", replies), ("tail", tail), ("editor", glued), ("menu", menus))
+    counts = (("header", header), ("reply", replies), ("tail", tail), ("editor", glued), ("menu", menus))
     removed.update({rule: n for rule, n in counts if n})
     return lines, removed
 

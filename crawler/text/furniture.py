@@ -7,7 +7,10 @@ tags (``关键词 >>``), the site's disclaimers, copyright and report-line foote
 *closing marker*: once the article's text is behind it, what follows is furniture too
 (comments are prose, so a rule line by line cannot tell them from the article). A weak marker
 (a heading of related articles, which some pages put inside the article) closes the body only
-when nothing after it reads as article prose. An editor's credit glued to the end of a
+when what follows it is a sidebar: no article prose, or a blurb shorter than half the prose
+before it among mostly short lines (an author box: name, counters, blurb, headlines). The
+page's header (menus, the banner line) before the article's own headline, when the extractor
+took it, goes too. An editor's credit glued to the end of a
 paragraph (``……。责任编辑张某``) is cut from it. Line rules for furniture anywhere in the body
 stay in ``boilerplate.GENERIC_RULES``.
 """
@@ -74,10 +77,33 @@ def closing_index(lines: list[str], bares: list[str] | None = None) -> int | Non
     for i, bare in enumerate(bares):
         if article and _STRONG.match(bare):
             return i
-        if article and _WEAK.match(bare) and last_prose <= i:  # no prose after it
+        if (
+            article
+            and _WEAK.match(bare)
+            and (last_prose <= i or _sidebar_after(bares[i + 1 :], prose[i + 1 :], bares[:i]))
+        ):
             return i
         article = article or prose[i]
     return None
+
+
+def _sidebar_after(after: list[str], prose_after: list[bool], before: list[str]) -> bool:
+    """What follows a weak marker is a sidebar (an author box with its blurb, counters, headlines),
+    not the article's end: at most one line in four reads as prose, and that prose is less than
+    half of the article's prose before the marker."""
+    chars_after = sum(len(line) for line, is_prose in zip(after, prose_after, strict=True) if is_prose)
+    chars_before = sum(len(line) for line in before if _prose(line))
+    return 4 * sum(prose_after) <= len(after) and 2 * chars_after < chars_before
+
+
+def after_headline(lines: list[str], title: str) -> tuple[list[str], int]:
+    """The body from after the article's own headline, when the extractor took the page's header
+    too (menus, breadcrumbs, the site's banner line before the headline): the headline as a line
+    of its own with no line of prose before it; and how many lines went."""
+    at = lines.index(title) if title and title in lines else 0
+    if at == 0 or any(_prose(_bare(line)) for line in lines[:at]) or at + 1 == len(lines):
+        return lines, 0
+    return lines[at + 1 :], at + 1
 
 
 def _ends_sentence(line: str) -> bool:
@@ -131,4 +157,4 @@ def unglue_credits(lines: list[str]) -> tuple[list[str], int]:
     return out, cut
 
 
-__all__ = ["closing_index", "trim_tail", "unglue_credits"]
+__all__ = ["after_headline", "closing_index", "trim_tail", "unglue_credits"]
