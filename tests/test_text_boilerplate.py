@@ -48,6 +48,13 @@ TITLE = "东湖街道开展邻里节活动"
         ("西山公园梅花节开幕 三十多个品种的梅花陆续开放，游客可以预约入园。 【详细】", "teaser-more"),
         ("河东区新建三座口袋公园，居民散步有了新去处。[详情]", "teaser-more"),
         ("老街改造进入收尾阶段，预计月底前恢复通行 全文>>", "teaser-more"),
+        ("本文为东湖在线原创稿件，未经允许不得转载", "copyright"),
+        ("本文仅代表作者个人观点。", "disclaimer"),
+        ("编辑 王小明 校对 李四", "editor"),
+        ("街道办公室供稿 摄影/张三 编辑/李四", "editor"),
+        ("2024-05-06 10:00来源：东湖日报", "info-line"),
+        ("2024年5月6日 10:00 作者：王小明", "info-line"),
+        ("原创" + TITLE, "repeated"),
     ],
 )
 def test_generic_rules(line, rule):
@@ -72,6 +79,11 @@ def test_generic_rules(line, rule):
         "数据更新于2024年5月6日，此后新增的病例将在下周公布。",
         "截至目前，平台累计访问量超过3000万次，日均访问量12万人次。",
         "居民可以到服务站查阅【详细】的补贴标准和申请流程，工作人员会当场解答。",  # not at the end: a word
+        "本文仅代表作者个人观点，我们欢迎读者来信讨论。但街道的补贴标准以正式文件为准。",  # more than the notice
+        "编辑 王小明",  # one name: a heading or a byline, not a credits line
+        "文/张三 图/李四",  # the byline's credits: no editor among them
+        "2024-05-06 10:00来源：东湖日报。记者当天在现场看到，居民排起了长队。",
+        "记者带回了" + TITLE,  # a sentence ending with the title, its start more than a label
     ],
 )
 def test_lookalikes_survive(line):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.text.furniture import after_headline, trim_tail, unglue_credits
+from crawler.text.furniture import after_headline, lead_counters, trim_tail, unglue_credits
 
 ARTICLE = [
     "5月3日上午，东湖街道开展邻里节活动，三百多位居民带着自家做的菜来到广场，拼成了一张长桌。",
@@ -75,6 +75,11 @@ def test_the_page_header_before_the_articles_own_headline_goes():
 )
 def test_no_header_cut_without_a_headline_line_before_the_article(lines):
     assert after_headline(lines, "邻里节办了五年") == (lines, 0)
+
+
+def test_bare_numbers_before_the_first_prose_go_and_inside_the_article_stay():
+    lines = ["3573", "12,408", *ARTICLE[:1], "2019", ARTICLE[1]]
+    assert lead_counters(lines) == (lines[2:], 2)
 
 
 def test_a_related_box_inside_the_article_stays():

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from .furniture import after_headline, trim_tail, unglue_credits
+from .furniture import after_headline, lead_counters, trim_tail, unglue_credits
 from .threads import first_post
 
 GENERIC_RULES = {
@@ -29,6 +29,10 @@ GENERIC_RULES = {
         r"^(?:【纠错】|【糾錯】)?[\s【\[]{0,2}(?:责任编辑|責任編輯|责编|審核|审核|校对|校對)\s*[:：].{0,40}$"
         r"|^(?:【纠错】|【糾錯】)\s*$"
         r"|^[（(](?:责任编辑|責任編輯|责编|编辑|編輯)\s*[:：][^）)]{1,30}[）)]$"
+        # a credits line without colons, an editor among them: 编辑 王某 校对 李某 / 某科供稿 摄影/张某 编辑/李某
+        r"|^(?=.*(?:编辑|編輯|责编|校对|校對|审核|審核|审校)\s*[/／\s])(?:[^\s。！？，,]{1,20}供稿\s+)?"
+        r"(?:(?:文|图|圖|文字|摄影|攝影|摄像|编辑|編輯|责编|责任编辑|校对|校對|审核|審核|审校|监制)\s*[/／\s]\s*"
+        r"[\u4e00-\u9fff·]{2,4}\s*){2,}$"
     ),
     "breadcrumb": re.compile(
         r"^[|｜\s]*(?:(?:当前位置|當前位置|您的位置|您现在的位置|您所在的位置|现在位置)\s*[:：].{0,80}"
@@ -36,9 +40,18 @@ GENERIC_RULES = {
     ),
     # no sentence punctuation: an article sentence about copyright is content, not a notice
     "copyright": re.compile(
-        r"^(?!.*[。！？]).{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经授权禁止转载|未经授权不得转载"
+        r"^(?!.*[。！？]).{0,40}(?:版权所有|版權所有|Copyright\s*©|©\s*\d{4}|未经(?:授权|允许|许可|同意)[，,]?(?:禁止|不得|严禁|请勿)转载"
         r"|ICP备|ICP證|转发请注明|转载请注明).{0,200}$",
         re.I,
+    ),
+    # a disclaimer line of its own: 本文仅代表作者个人观点。
+    "disclaimer": re.compile(
+        r"^(?:本文|文章|此文|以上内容)(?:观点)?仅代表(?:作者|原作者)(?:个人|本人)?(?:观点|立场|看法)[^。！？]{0,30}[。.]?$"
+    ),
+    # the info line under the headline, when another source gave the date: 2024-05-06 10:00 来源：某报
+    "info-line": re.compile(
+        r"^(?!.*[。！？])\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s*"
+        r"(?:来源|來源|作者|编辑|編輯)\s*[:：].{0,40}$"
     ),
     "jump-link": re.compile(
         r"^(?:跳到导航|跳到搜索|跳转到导航|跳转到搜索|跳至导航|跳至搜索|Jump to (?:navigation|search)"
@@ -101,6 +114,14 @@ _ELLIPSIS = re.compile(r"(?:…+|\.{3,}|。{3,})$")
 _ELLIPSIS_ENDS = ("…", "...", "。。。", "…\n", "...\n", "。。。\n")
 
 
+_LABEL = re.compile(r"[^\W\d_]{1,4}")  # a label glued before the title's echo: 原创, 独家, 置顶
+
+
+def _labelled_title(line: str, title: str) -> bool:
+    """The title's echo with a label of up to four letters glued before it (原创 + the title)."""
+    return len(title) >= 8 and line.endswith(title) and bool(_LABEL.fullmatch(line[: -len(title)]))
+
+
 def remove_generic(lines: list[str], title: str, patterns: tuple[str, ...]) -> tuple[list[str], Counter]:
     """Generic rules, per-source patterns, and lines repeated within the page (title echoes)."""
     removed: Counter = Counter()
@@ -117,7 +138,7 @@ def remove_generic(lines: list[str], title: str, patterns: tuple[str, ...]) -> t
         rule = _RULE_NAMES[found.lastgroup] if found else None
         if rule is None and any(rx.fullmatch(line) for rx in extra):
             rule = "source-pattern"
-        if rule is None and line in seen:
+        if rule is None and (line in seen or _labelled_title(line, title)):
             rule = "repeated"
         if rule:
             removed[rule] += 1
@@ -174,12 +195,20 @@ def furniture_out(
     """The body without a thread's replies, the closing furniture, glued credits, furniture lines
     and menus at its ends; the lines removed per rule."""
     lines, header = after_headline(lines, title)  # the page's header before the article's own headline
+    lines, counters = lead_counters(lines)
     lines, replies = first_post(lines)
     lines, tail = trim_tail(lines)  # before the line rules: the closing markers are among their lines
     lines, glued = unglue_credits(lines)
     lines, removed = remove_generic(lines, title, patterns)
     lines, menus = strip_menus(lines, link_texts)
-    counts = (("header", header), ("reply", replies), ("tail", tail), ("editor", glued), ("menu", menus))
+    counts = (
+        ("header", header),
+        ("counter", counters),
+        ("reply", replies),
+        ("tail", tail),
+        ("editor", glued),
+        ("menu", menus),
+    )
     removed.update({rule: n for rule, n in counts if n})
     return lines, removed
 

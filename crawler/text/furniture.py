@@ -10,7 +10,7 @@ tags (``关键词 >>``), the site's disclaimers, copyright and report-line foote
 when what follows it is a sidebar: no article prose, or a blurb shorter than half the prose
 before it among mostly short lines (an author box: name, counters, blurb, headlines). The
 page's header (menus, the banner line) before the article's own headline, when the extractor
-took it, goes too. An editor's credit glued to the end of a
+took it, goes too, and bare numbers (counters) before the first line of prose. An editor's credit glued to the end of a
 paragraph (``……。责任编辑张某``) is cut from it. Line rules for furniture anywhere in the body
 stay in ``boilerplate.GENERIC_RULES``.
 """
@@ -106,6 +106,17 @@ def after_headline(lines: list[str], title: str) -> tuple[list[str], int]:
     return lines[at + 1 :], at + 1
 
 
+_NUMBER = re.compile(r"[\d,，]+")
+
+
+def lead_counters(lines: list[str]) -> tuple[list[str], int]:
+    """The lines before the first line of prose without those that are only a number (a view or
+    like counter whose label is an icon); and how many went. In the article a bare number stays."""
+    first = next((i for i, line in enumerate(lines) if _prose(_bare(line))), 0)
+    kept = [line for line in lines[:first] if not _NUMBER.fullmatch(line)]
+    return kept + lines[first:], first - len(kept)
+
+
 def _ends_sentence(line: str) -> bool:
     return line.rstrip("”」』\"'）)").endswith(("。", "！", "？", "!", "?", "."))
 
@@ -157,4 +168,4 @@ def unglue_credits(lines: list[str]) -> tuple[list[str], int]:
     return out, cut
 
 
-__all__ = ["after_headline", "closing_index", "trim_tail", "unglue_credits"]
+__all__ = ["after_headline", "closing_index", "lead_counters", "trim_tail", "unglue_credits"]
