@@ -63,6 +63,15 @@ def test_expected_values_of_the_pages():
     }
 
 
+@pytest.mark.parametrize("credit", ["责任编辑：周小梅", "（编辑：周小梅）", "校对: 周小梅"])
+def test_an_editors_credit_in_an_author_class_is_no_author(credit):
+    # trafilatura's author XPaths take an element whose class says author, whatever it holds
+    html = f"""<html><head><title>公园花展</title></head><body><h1>公园花展</h1>
+        <p>花展持续到月底，展出盆栽两千余盆。</p><p class="show_author">{credit}</p></body></html>"""
+    assert extract_metadata(lxml.html.fromstring(html), URL).author  # trafilatura's own step takes it
+    assert PageMeta(lxml.html.fromstring(html), html, URL, "2026-11-22T00:00:00Z").author is None
+
+
 DATED = """<html><head><title>t</title>
     <meta property="article:published_time" content="{date}"></head>
     <body><h1>t</h1><p>正文内容在这里，足够长的一段话。</p></body></html>"""

@@ -17,6 +17,7 @@ once and the author and date only when asked. Two differences, both on purpose:
 from __future__ import annotations
 
 import logging
+import re
 from functools import cached_property
 
 from htmldate import find_date
@@ -51,6 +52,10 @@ _AUTHOR_HINTS = (
 _AUTHOR_ATTRIBUTES = etree.XPath(
     "//@class|//@id|//@rel|//@itemprop|//@data-testid|//@data-component", smart_strings=False
 )
+
+
+# an element with an author class that holds the editor's credit (责任编辑：某): an editor is not the author
+_EDITOR = re.compile(r"^[（(【\[]?\s*(?:责任编辑|責任編輯|责编|責編|编辑|編輯|审核|審核|校对|校對)\s*[:：\s]")
 
 
 def _clean(value: str | None) -> str | None:
@@ -91,7 +96,8 @@ class PageMeta:
         author = self._meta.author
         if not author and self._author_xpaths_may_match():
             author = extract_author(self._tree)
-        return _clean(author)
+        author = _clean(author)
+        return None if author and _EDITOR.match(author) else author
 
     def _author_xpaths_may_match(self) -> bool:
         """False when none of trafilatura's AUTHOR_XPATHS can match: the page's source holds none
