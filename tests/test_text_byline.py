@@ -126,6 +126,19 @@ def test_a_sentence_or_subheading_naming_a_reporter_stays_in_the_body():
     assert "一起跟着记者 看变化" in _derive("2025-05-06 08:30", last="一起跟着记者 看变化").paragraphs
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "记者获悉，街道下月起将延长服务时间。",
+        "社区负责人对记者表示，活动还会继续办下去。",
+        "一位居民告诉记者，她每周都来。",
+        "记者了解到，这是街道第三次举办此类活动。",
+    ],
+)
+def test_a_reporter_inside_a_sentence_names_no_author(sentence):
+    assert fields(sentence) == {}
+
+
 def test_the_original_author_in_a_title_is_not_the_author():
     assert fields("儿歌被改编 原作者女儿：改成这样不觉得别扭吗") == {}
 

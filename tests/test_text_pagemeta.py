@@ -72,6 +72,23 @@ def test_an_editors_credit_in_an_author_class_is_no_author(credit):
     assert PageMeta(lxml.html.fromstring(html), html, URL, "2026-11-22T00:00:00Z").author is None
 
 
+@pytest.mark.parametrize(
+    ("held", "author"),
+    [
+        ("版权声明 来源：东湖日报 时间：", None),
+        ("作者：未知", None),
+        ("Name; Email", None),  # a comment form's labels
+        ("我已授权", None),
+        ("东湖发布 关注", "东湖发布"),  # an account's name and its follow button
+        ("作者：周小梅", "周小梅"),
+    ],
+)
+def test_what_an_author_class_holds_besides_a_name(held, author):
+    html = f"""<html><head><title>公园花展</title></head><body><h1>公园花展</h1>
+        <p>花展持续到月底，展出盆栽两千余盆。</p><p class="author">{held}</p></body></html>"""
+    assert PageMeta(lxml.html.fromstring(html), html, URL, "2026-11-22T00:00:00Z").author == author
+
+
 DATED = """<html><head><title>t</title>
     <meta property="article:published_time" content="{date}"></head>
     <body><h1>t</h1><p>正文内容在这里，足够长的一段话。</p></body></html>"""

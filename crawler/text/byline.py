@@ -30,8 +30,15 @@ _NAME = rf"(?:(?!{LABELS})[\u4e00-\u9fff·]){{2,4}}"
 _OUTLET_ROLE = r"(?:[\u4e00-\u9fff《》]{1,12}?(?:记者|記者)\s*)?"
 # not 原作者 / 原创作者 (the author of a work the story is about, or the 原创 badge)
 # and the name ends where the byline does, not inside a sentence (``记者王某在现场看到``)
+# nor the reporter inside a sentence: the object of a verb (对记者表示, 告诉记者) or the subject of one
+# (记者获悉，记者了解到): a reporting verb is not a name
+_VERB = (
+    r"(?:获悉|獲悉|获知|得知|了解|瞭解|注意到|发现|發現|看到|观察|觀察|采访|採訪|调查|調查|询问|詢問|致电|致電|走访|走訪"
+    r"|查询|查詢|联系|聯繫|实地|實地|独家|獨家|表示|认为|認為|指出|介绍|介紹|透露|近日|日前|昨日|今日|昨天|今天|随后|隨後)"
+)
 AUTHOR = re.compile(
-    rf"(?<!原创)(?<!原)(?:作者|记者|記者)\s*[:：]?\s*{_OUTLET_ROLE}({_NAME}(?:[、，,]{_NAME})*)"
+    rf"(?<!原创)(?<!原)(?<!对)(?<!對)(?<!向)(?<!告诉)(?<!告訴)(?<!接受)(?:作者|记者|記者)\s*[:：]?\s*{_OUTLET_ROLE}"
+    rf"(?!{_VERB})({_NAME}(?:[、，,]{_NAME})*)"
     rf"(?!(?!{LABELS})[\u4e00-\u9fff])"
 )
 # a standalone reporter line in the body: ``扬子晚报记者 张楠``, ``采写：南都见习记者 林子沛``,

@@ -58,6 +58,27 @@ _AUTHOR_ATTRIBUTES = etree.XPath(
 _EDITOR = re.compile(r"^[（(【\[]?\s*(?:责任编辑|責任編輯|责编|責編|编辑|編輯|审核|審核|校对|校對)\s*[:：\s]")
 
 
+# what an element with an author class holds besides a name: a follow button after an account's
+# name, the label before it
+_FOLLOW = re.compile(r"\s*[+＋]?\s*(?:关注|關注|订阅|訂閱)$")
+_LABEL = re.compile(r"^(?:作者|作\s*者)\s*[:：]\s*")
+# never part of a name: another field's label (来源, 版权声明, 时间 ...), an unknown author, a form's
+# labels (Name; Email, 我已授权 beside a comment box's checkbox), a link's action (复制链接)
+_NOT_A_NAME = re.compile(
+    r"来源|來源|版权|版權|声明|聲明|责任编辑|責任編輯|时间[:：]|時間[:：]|复制|複製|链接|鏈接|未知|授权|授權|邮箱|郵箱"
+    r"|\be-?mail\b",
+    re.I,
+)
+
+
+def _plausible(author: str | None) -> str | None:
+    """The author trafilatura's steps found, when it reads as a name: None for an editor's credit
+    or a value holding what is never part of a name; a follow button and an 作者： label off."""
+    if not author or _EDITOR.match(author) or _NOT_A_NAME.search(author):
+        return None
+    return _LABEL.sub("", _FOLLOW.sub("", author)) or None
+
+
 def _clean(value: str | None) -> str | None:
     """What trafilatura's Document.clean_and_trim does to a string field."""
     if not value:
@@ -96,8 +117,7 @@ class PageMeta:
         author = self._meta.author
         if not author and self._author_xpaths_may_match():
             author = extract_author(self._tree)
-        author = _clean(author)
-        return None if author and _EDITOR.match(author) else author
+        return _plausible(_clean(author))
 
     def _author_xpaths_may_match(self) -> bool:
         """False when none of trafilatura's AUTHOR_XPATHS can match: the page's source holds none
