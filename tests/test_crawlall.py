@@ -63,7 +63,7 @@ def test_crawlall_in_parallel_equals_one_after_another_and_a_broken_seed_fails_a
         lines = result.stdout.splitlines()
         assert lines[0] == f"error: {seeds / 'demo-broken.yaml'}: key 'allowed_domains': required key is missing"
         assert sorted(x.split(":")[0] for x in lines[1:-1]) == list(DEMO)
-        assert all(": ok: " in x for x in lines[1:-1]), lines
+        assert all(": ok: " in x for x in lines[1:-1]), "\n".join(lines) + "\n" + result.stderr[-4000:]
         assert lines[-1] == "crawlall: 5 crawled, 1 failed, 0 not due"
         results[parallel] = bodies(archive)
         checks_pass(archive, demo_seeds(tmp_path) if parallel == 1 else tmp_path / "seeds")  # rebuild wants all valid
