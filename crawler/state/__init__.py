@@ -50,5 +50,7 @@ def archive_problem(archive_dir: str | Path, redis_url: str = "") -> str | None:
 
         SqliteStateStore(state).close()
     except sqlite3.Error as exc:
+        if "locked" in str(exc):  # another crawl of this archive is opening it: the crawl's own open waits
+            return None
         return f"{state}: cannot be written ({exc}); free disk space and crawl again"
     return None

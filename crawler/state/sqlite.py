@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,22 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS urls (
 _ADDED = {"failures": "INTEGER DEFAULT 0", "retry_at": "REAL DEFAULT 0"}
 
 
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch a new state database to WAL mode (it stays so: later opens only read the mode).
+    Two crawls opening the same new file at once: SQLite answers the switch "database is
+    locked" at once, without its busy timeout, so the switch is retried here for a while."""
+    if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    for attempt in range(200):
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 199:
+                raise
+            time.sleep(0.05)
+
+
 class SqliteStateStore:
     """StateStore on one SQLite file."""
 
@@ -31,7 +48,7 @@ class SqliteStateStore:
         # check_same_thread off: `scrapy shell` builds the store in one thread and its reactor runs in
         # another; each store is still used by one thread at a time (the reactor's)
         self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        _use_wal(self.db)
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute(_SCHEMA)
         have = {row[1] for row in self.db.execute("PRAGMA table_info(urls)")}
