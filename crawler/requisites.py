@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
+
+from .text.htmltree import fromstring
 
 #: ``url(x)``, ``url('x')``, ``url("x")`` and ``@import 'x'`` / ``@import "x"`` in CSS
 _CSS_URL = re.compile(
@@ -87,7 +88,7 @@ def page_requisites(html: str, base: str) -> list[str]:
     """Absolute URLs of what an HTML page needs to look as it did, in page order, once each.
     ``base``: the page's base URL (its ``<base href>`` when it has one)."""
     try:
-        root = lxml.html.fromstring(html)
+        root = fromstring(html)
     except (etree.ParserError, ValueError):  # empty or not HTML
         return []
     found: dict[str, None] = {}

@@ -10,53 +10,60 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.text.boilerplate import remove_generic
+from crawler.text.boilerplate import GENERIC_RULES, generic_rule, remove_generic
 from crawler.text.byline import byline_text, collapse_spaces, split_meta
 from crawler.text.dedup import cluster_documents
 from crawler.text.model import Document, EncodingInfo, TextOptions, WarcRef
 from crawler.text.sitewide import finalize
 
+from .realpages import pages_dir
+
 TITLE = "东湖街道开展邻里节活动"
 
 
-@pytest.mark.parametrize(
-    ("line", "rule"),
-    [
-        ("分享到：微信 微博 QQ空间", "share"),
-        ("相关阅读", "related"),
-        ("【相關文章】", "related"),
-        ("热点新闻", "related"),
-        ("猜你喜欢", "related"),
-        ("【纠错】 责任编辑：李编辑", "editor"),
-        ("当前位置：首页 > 地方频道 > 正文", "breadcrumb"),
-        ("版权所有 © 2024 东湖在线 备案号：鄂ICP备00000000号", "copyright"),
-        ("本网站所有内容未经授权禁止转载", "copyright"),
-        ("【打印】【关闭】", "print-close"),
-        ("打印本页 关闭窗口", "print-close"),
-        ("（责任编辑：王小明）", "editor"),
-        ("审核：李四", "editor"),
-        ("上一篇：社区开展消防演练", "prev-next"),
-        ("扫一扫在手机打开当前页", "app-prompt"),
-        ("本站累计访问：102146人次", "counter"),
-        ("浏览次数：88", "counter"),
-        ("【点击数：1,024】", "counter"),
-        ("本页更新于 2026-12-06 18:39:35", "clock"),
-        ("今天是2024年5月6日 星期一", "clock"),
-        ("北京时间：2024-05-06 10:00", "clock"),
-        (TITLE, "repeated"),
-        ("东湖街道开展邻里节活动，三百多位居民…", "teaser"),
-        ("西山公园梅花节开幕 三十多个品种的梅花陆续开放，游客可以预约入园。 【详细】", "teaser-more"),
-        ("河东区新建三座口袋公园，居民散步有了新去处。[详情]", "teaser-more"),
-        ("老街改造进入收尾阶段，预计月底前恢复通行 全文>>", "teaser-more"),
-        ("本文为东湖在线原创稿件，未经允许不得转载", "copyright"),
-        ("本文仅代表作者个人观点。", "disclaimer"),
-        ("编辑 王小明 校对 李四", "editor"),
-        ("街道办公室供稿 摄影/张三 编辑/李四", "editor"),
-        ("2024-05-06 10:00来源：东湖日报", "info-line"),
-        ("2024年5月6日 10:00 作者：王小明", "info-line"),
-        ("原创" + TITLE, "repeated"),
-    ],
-)
+RULE_LINES = [
+    ("分享到：微信 微博 QQ空间", "share"),
+    ("相关阅读", "related"),
+    ("【相關文章】", "related"),
+    ("热点新闻", "related"),
+    ("猜你喜欢", "related"),
+    ("【纠错】 责任编辑：李编辑", "editor"),
+    ("当前位置：首页 > 地方频道 > 正文", "breadcrumb"),
+    ("版权所有 © 2024 东湖在线 备案号：鄂ICP备00000000号", "copyright"),
+    ("本网站所有内容未经授权禁止转载", "copyright"),
+    ("【打印】【关闭】", "print-close"),
+    ("打印本页 关闭窗口", "print-close"),
+    ("（责任编辑：王小明）", "editor"),
+    ("审核：李四", "editor"),
+    ("上一篇：社区开展消防演练", "prev-next"),
+    ("扫一扫在手机打开当前页", "app-prompt"),
+    ("本站累计访问：102146人次", "counter"),
+    ("浏览次数：88", "counter"),
+    ("【点击数：1,024】", "counter"),
+    ("本页更新于 2026-12-06 18:39:35", "clock"),
+    ("今天是2024年5月6日 星期一", "clock"),
+    ("北京时间：2024-05-06 10:00", "clock"),
+    (TITLE, "repeated"),
+    ("东湖街道开展邻里节活动，三百多位居民…", "teaser"),
+    ("西山公园梅花节开幕 三十多个品种的梅花陆续开放，游客可以预约入园。 【详细】", "teaser-more"),
+    ("河东区新建三座口袋公园，居民散步有了新去处。[详情]", "teaser-more"),
+    ("老街改造进入收尾阶段，预计月底前恢复通行 全文>>", "teaser-more"),
+    ("本文为东湖在线原创稿件，未经允许不得转载", "copyright"),
+    ("本文仅代表作者个人观点。", "disclaimer"),
+    ("编辑 王小明 校对 李四", "editor"),
+    ("街道办公室供稿 摄影/张三 编辑/李四", "editor"),
+    ("2024-05-06 10:00来源：东湖日报", "info-line"),
+    ("2024年5月6日 10:00 作者：王小明", "info-line"),
+    ("原创" + TITLE, "repeated"),
+    ("跳到导航", "jump-link"),
+    ("立即登录 免注册", "account"),
+    ("消息 3", "account"),
+    ("第三届社区运动会投票开始啦【点击投票】选出你最喜爱的项目", "promo"),
+    ("国家发改委|中国浙江|东湖在线", "menu-bar"),
+]
+
+
+@pytest.mark.parametrize(("line", "rule"), RULE_LINES)
 def test_generic_rules(line, rule):
     body = ["东湖街道开展邻里节活动，三百多位居民带着自家做的菜来到广场，拼成了一张长桌。", line]
     kept, removed = remove_generic(body, TITLE, ())
@@ -64,28 +71,28 @@ def test_generic_rules(line, rule):
     assert dict(removed) == {rule: 1}
 
 
-@pytest.mark.parametrize(
-    "line",
-    [
-        "这起版权纠纷持续了三年，法院最终判决出版社赔偿作者12万元，版权所有人对此表示满意，并呼吁同行重视合同条款。",
-        "记者在现场看到，志愿者把分享到的经验写在黑板上，供后来的居民参考。",
-        "当前位置优越的社区服务站，每天接待居民超过两百人次，是全区最忙的服务站之一。",
-        "一、清理楼道杂物",
-        "二、检查消防通道",
-        "相关部门表示，将在下月公布新的补贴标准。",
-        "上一篇文章里我们提到，社区食堂的价格由街道和企业共同商定。",
-        "志愿者们扫一扫老人的健康码，再逐一登记，整个过程不到两分钟。",
-        "今年以来，景区累计接待游客访问量：120万人次。",
-        "数据更新于2024年5月6日，此后新增的病例将在下周公布。",
-        "截至目前，平台累计访问量超过3000万次，日均访问量12万人次。",
-        "居民可以到服务站查阅【详细】的补贴标准和申请流程，工作人员会当场解答。",  # not at the end: a word
-        "本文仅代表作者个人观点，我们欢迎读者来信讨论。但街道的补贴标准以正式文件为准。",  # more than the notice
-        "编辑 王小明",  # one name: a heading or a byline, not a credits line
-        "文/张三 图/李四",  # the byline's credits: no editor among them
-        "2024-05-06 10:00来源：东湖日报。记者当天在现场看到，居民排起了长队。",
-        "记者带回了" + TITLE,  # a sentence ending with the title, its start more than a label
-    ],
-)
+LOOKALIKES = [
+    "这起版权纠纷持续了三年，法院最终判决出版社赔偿作者12万元，版权所有人对此表示满意，并呼吁同行重视合同条款。",
+    "记者在现场看到，志愿者把分享到的经验写在黑板上，供后来的居民参考。",
+    "当前位置优越的社区服务站，每天接待居民超过两百人次，是全区最忙的服务站之一。",
+    "一、清理楼道杂物",
+    "二、检查消防通道",
+    "相关部门表示，将在下月公布新的补贴标准。",
+    "上一篇文章里我们提到，社区食堂的价格由街道和企业共同商定。",
+    "志愿者们扫一扫老人的健康码，再逐一登记，整个过程不到两分钟。",
+    "今年以来，景区累计接待游客访问量：120万人次。",
+    "数据更新于2024年5月6日，此后新增的病例将在下周公布。",
+    "截至目前，平台累计访问量超过3000万次，日均访问量12万人次。",
+    "居民可以到服务站查阅【详细】的补贴标准和申请流程，工作人员会当场解答。",  # not at the end: a word
+    "本文仅代表作者个人观点，我们欢迎读者来信讨论。但街道的补贴标准以正式文件为准。",  # more than the notice
+    "编辑 王小明",  # one name: a heading or a byline, not a credits line
+    "文/张三 图/李四",  # the byline's credits: no editor among them
+    "2024-05-06 10:00来源：东湖日报。记者当天在现场看到，居民排起了长队。",
+    "记者带回了" + TITLE,  # a sentence ending with the title, its start more than a label
+]
+
+
+@pytest.mark.parametrize("line", LOOKALIKES)
 def test_lookalikes_survive(line):
     kept, removed = remove_generic([line], TITLE, ())
     assert kept == [line]
@@ -372,3 +379,75 @@ def test_a_menu_taken_for_text_on_a_short_page_is_removed(headline, removed):
     doc = derive(capture, TextOptions())
     assert (doc.title, doc.paragraphs) == ("社区服务站登记须知", tuple(NOTICE))
     assert dict(doc.removed)[removed[0]] == removed[1]
+
+
+def _first_rule_in_turn(line: str) -> str | None:
+    """The reference: every generic rule tried in its order, the first that matches."""
+    return next((name for name, rx in GENERIC_RULES.items() if rx.match(line)), None)
+
+
+# pieces the rules are made of, so that random lines come close to every rule
+_PIECES = [
+    *"。！？，,.|｜：:/／ 　\n【】[]（）()>»》…·©",
+    *"0123456789",
+    "分享到",
+    "相关阅读",
+    "热点新闻",
+    "责任编辑",
+    "【纠错】",
+    "编辑",
+    "校对",
+    "摄影",
+    "供稿",
+    "当前位置",
+    "首页",
+    "版权所有",
+    "Copyright ©",
+    "ICP备",
+    "本文仅代表作者个人观点",
+    "2024-05-06",
+    "10:00",
+    "来源",
+    "跳到导航",
+    "立即登录",
+    "消息",
+    "打印",
+    "关闭",
+    "上一篇",
+    "浏览次数",
+    "人次",
+    "更新于",
+    "星期一",
+    "【点击",
+    "扫一扫",
+    "客户端",
+    "详细",
+    "【详情】",
+    "全文",
+    ">>",
+    "王小明",
+    "社区",
+    "居民",
+    "a",
+    "Toggle navigation",
+]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14))
+def test_property_generic_rule_is_every_rule_tried_in_turn(pieces):
+    line = "".join(pieces)
+    assert generic_rule(line) == _first_rule_in_turn(line)
+
+
+def test_generic_rule_on_real_and_made_lines():
+    from crawler.text.extract import fallback_text
+
+    pages = [page.read_bytes() for page in sorted(pages_dir().glob("*.html"))]
+    lines = [line for page in pages for line in fallback_text(page.decode("utf-8", "replace")).splitlines()]
+    made = [line for line, _ in RULE_LINES] + [line for line in LOOKALIKES]
+    made += [variant for line in made for variant in (line + "。", "。" + line, line + "\n", line[:-1] + "！")]
+    assert len(lines) > 5000
+    for line in lines + made:
+        assert generic_rule(line) == _first_rule_in_turn(line), line
+    assert {_first_rule_in_turn(line) for line in made} == {*GENERIC_RULES, None}

@@ -187,11 +187,12 @@ def _numbered_from_one(url: str, stem: str, links, scripts: str, text: str) -> P
 
 
 def _tree(html: str):
-    import lxml.html
     from lxml import etree
 
+    from .htmltree import document_fromstring
+
     try:
-        return lxml.html.document_fromstring(html)
+        return document_fromstring(html)
     except (etree.ParserError, ValueError):
         return None
 

@@ -7,42 +7,21 @@ markup, a profile box) the page's own visible text lines are used instead (:func
 
 from __future__ import annotations
 
-import lxml.html
 import trafilatura
 from lxml import etree
 
 from .articleness import has_prose
+from .htmltree import fromstring
 from .normalize import normalize_whitespace
 
 _LAYOUT_TAGS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th"}
-
-
-def html_parser() -> lxml.html.HTMLParser:
-    """lxml.html's parser with a fixed element class (HtmlElement for every element) instead of
-    lxml.html's per-tag lookup: that lookup is a Python callback run each time lxml hands out an
-    element, about 7% of a derivation's CPU counting trafilatura's walks over the tree; the
-    per-tag classes it picks (FormElement, InputElement ...) add form methods that no step uses.
-    Same tree, same text (compared on the real pages, the demo and 1,000 generated pages)."""
-    parser = lxml.html.HTMLParser(collect_ids=False)
-    parser.set_element_class_lookup(
-        etree.ElementDefaultClassLookup(
-            element=lxml.html.HtmlElement,
-            comment=lxml.html.HtmlComment,
-            pi=lxml.html.HtmlProcessingInstruction,
-            entity=lxml.html.HtmlEntity,
-        )
-    )
-    return parser
-
-
-_PARSER = html_parser()
 
 
 def parse_html(html: str):
     """lxml tree with layout tables unwrapped: old portals put the whole article in table cells,
     which trafilatura then renders as '| cell |' rows; a table holding paragraphs is layout."""
     try:
-        tree = lxml.html.fromstring(html, parser=_PARSER)
+        tree = fromstring(html)
     except (etree.ParserError, ValueError):
         return None
     layout = [t for t in tree.iter("table") if t.xpath(".//p or .//table or .//div") or _link_heavy(t)]

@@ -69,11 +69,12 @@ def pages_of(capture: Capture, options: TextOptions, html: str | None = None) ->
 def visible_lines(html: str) -> set[str]:
     """Every line of a page's visible text (cut at block elements; scripts and styles out) and
     every link's text, whitespace collapsed: what a reader sees, furniture included."""
-    import lxml.html
     from lxml import etree
 
+    from .htmltree import document_fromstring
+
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = document_fromstring(html)
     except (etree.ParserError, ValueError):
         return set()
     for element in tree.xpath("//script|//style|//noscript"):

@@ -346,11 +346,12 @@ class _Page:
 
     @classmethod
     def of(cls, html: str) -> _Page | None:
-        import lxml.html
         from lxml import etree
 
+        from .htmltree import document_fromstring
+
         try:
-            tree = lxml.html.document_fromstring(html)
+            tree = document_fromstring(html)
         except (etree.ParserError, ValueError):
             return None
         return cls(html, tree)
