@@ -203,7 +203,8 @@ class PageMeta:
     @cached_property
     def author(self) -> str | None:
         author = self._meta.author
-        if not author and any(hint in self._html.lower() for hint in _AUTHOR_HINTS):
+        lowered = self._html.lower() if not author else ""
+        if not author and any(hint in lowered for hint in _AUTHOR_HINTS):
             author = author_search(self._tree)
         return _plausible(_clean(author))
 
