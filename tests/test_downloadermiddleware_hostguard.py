@@ -182,3 +182,29 @@ def test_anti_bot_walls_are_failures_of_the_host_and_articles_are_not():
     assert middleware.open == {"news.example.cn"}
     assert crawler.stats.get_value("hostguard/wall") == 5
     assert crawler.stats.get_value("crawl/failed") == "circuit breaker open for news.example.cn after 3 failures"
+
+
+def test_the_warc_extensions_verdict_on_the_same_body_is_taken_and_a_stale_one_is_not():
+    """The WARC extension checks an article page's body before this middleware sees it and leaves
+    (body length, verdict) in the request's meta: that verdict is used, not computed again; a
+    verdict about a body of another length (a retried request's copy) is ignored."""
+    from scrapy.http import HtmlResponse
+
+    from crawler.downloadermiddlewares.hostguard import WALL_VERDICT
+
+    crawler, middleware, _ = make({"HOSTGUARD_BREAKER_THRESHOLD": 5})
+    body = "<html><body><p>一篇普通的文章，足够长的一段正文。</p></body></html>".encode()
+
+    def answer(verdict) -> None:
+        request = Request("https://news.example.cn/a/1.html", meta={WALL_VERDICT: verdict})
+        response = HtmlResponse(
+            request.url, status=200, body=body, request=request, headers={"Content-Type": "text/html"}
+        )
+        middleware.process_response(request, response)
+
+    answer((len(body), "访问验证"))  # taken as it is: the extension saw a wall in these bytes
+    assert middleware.failures == {"news.example.cn": 1}
+    assert crawler.stats.get_value("hostguard/wall") == 1
+    answer((len(body) + 1, "访问验证"))  # another body's verdict: this body is checked, an article
+    assert middleware.failures == {}
+    assert crawler.stats.get_value("hostguard/wall") == 1

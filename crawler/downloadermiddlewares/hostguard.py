@@ -39,6 +39,10 @@ from crawler.state.hostgate import HostGate
 from crawler.state.retry import retry_after_seconds
 from crawler.text.pagekind import wall_in_payload
 
+#: request.meta key: (length of the decompressed body, wall_reason of it), set by the WARC extension
+#: for an article page's 200 response, which it checks before this middleware sees the response
+WALL_VERDICT = "wall_verdict"
+
 if TYPE_CHECKING:
     from typing import Self
 
@@ -109,20 +113,26 @@ class HostGuardMiddleware:
                     except RedisError as exc:
                         redis_lost(self.crawler, exc)
                 self.crawler.stats.inc_value("hostguard/retry_after")
-        wall = self._wall(response)
+        wall = self._wall(request, response)
         if is_failed_status(response.status) or wall:
             self._failure(host, f"HTTP {response.status}" if not wall else f"anti-bot wall ({wall})")
         else:
             self.failures.pop(host, None)
         return response
 
-    def _wall(self, response: Response) -> str | None:
+    def _wall(self, request: Request, response: Response) -> str | None:
         """The evidence that ``response`` is an anti-bot or verification wall (a failure of the
-        host: the site refuses us), or None. The body is already decompressed here (590 > 560)."""
+        host: the site refuses us), or None. The body is already decompressed here (590 > 560).
+        The WARC extension, which sees the response first, has already checked an article page's
+        body (WALL_VERDICT): its verdict is taken when it checked a body of this length."""
         if not isinstance(response, TextResponse) or response.status in (301, 302, 303, 307, 308, 304):
             return None
-        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-        wall = wall_in_payload(response.status, response.body, ctype)
+        seen = request.meta.get(WALL_VERDICT)
+        if seen is not None and response.status == 200 and seen[0] == len(response.body):
+            wall = seen[1]
+        else:
+            ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+            wall = wall_in_payload(response.status, response.body, ctype)
         if wall:
             self.crawler.stats.inc_value("hostguard/wall")
         return wall

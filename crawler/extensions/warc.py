@@ -37,6 +37,7 @@ from scrapy.utils.response import get_meta_refresh
 from warcio.utils import Digester
 
 import crawler
+from crawler.downloadermiddlewares.hostguard import WALL_VERDICT
 from crawler.downloadermiddlewares.scope import connected_refusal
 from crawler.extensions.state import StateExtension
 from crawler.redislost import RedisError, redis_lost
@@ -235,6 +236,7 @@ class WarcExtension:
         )
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        request.meta.pop(WALL_VERDICT, None)  # a retried request's copy holds its earlier response's
         if self.writer is None:
             return  # failed earlier: the spider is closing
         if connected_refusal(request, response) is not None:
@@ -298,14 +300,14 @@ class WarcExtension:
                 capture.source,
                 url=capture.url,
             )
-            kind = self._page_kind(capture, spider)
+            kind = self._page_kind(capture, spider, request)
         if state is not None:  # archive first, then commit: the record is flushed by now
             try:
                 state.put(self._state(known, response, records[0], locations[0], profile, kind))
             except RedisError as exc:  # archived; the next run fetches it again
                 redis_lost(self.crawler, exc)
 
-    def _page_kind(self, capture: Capture, spider: Spider) -> PageKind | None:
+    def _page_kind(self, capture: Capture, spider: Spider, request: Request) -> PageKind | None:
         """The kind of a capture at an article's address, when it is not the article and the
         state or the text archive must know now (crawler.text.pagekind). A removal that no
         text worker will see (a 404, a redirect, a meta refresh that Scrapy follows) is recorded
@@ -314,9 +316,12 @@ class WarcExtension:
         if source is None or not source.is_article(capture.url):
             return None
         status = capture.status
-        text = self._text(capture) if status == 200 or (status >= 400 and status not in (404, 410, 451)) else ""
+        body = self._body(capture) if status == 200 or (status >= 400 and status not in (404, 410, 451)) else None
+        text = quick_text(body, capture.header("Content-Type")) if body is not None else ""
         if status == 200:
             wall = wall_reason(200, text)
+            if body is not None:  # the host guard's own check of this body (crawler.downloadermiddlewares.hostguard)
+                request.meta[WALL_VERDICT] = (len(body), wall)
             if wall is not None:
                 return PageKind(WALL, wall)
             if not self._meta_refresh_followed(capture, text):
@@ -333,13 +338,12 @@ class WarcExtension:
                 self.crawler.stats.inc_value("text/removed")
         return kind
 
-    def _text(self, capture: Capture) -> str:
-        """The body as text, for markers only (Content-Encoding undone, capped)."""
+    def _body(self, capture: Capture) -> bytes | None:
+        """The body for markers only (Content-Encoding undone, capped), None when it cannot be read."""
         try:
-            body = decode_payload(capture, 2 * 1024 * 1024)
+            return decode_payload(capture, 2 * 1024 * 1024)
         except TextError:
-            return ""
-        return quick_text(body, capture.header("Content-Type"))
+            return None
 
     def _meta_refresh_followed(self, capture: Capture, text: str) -> bool:
         """True when Scrapy's MetaRefreshMiddleware will turn this page into a new request: the
