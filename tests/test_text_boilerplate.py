@@ -118,6 +118,18 @@ def test_byline_lines_become_metadata_and_reporter_sentences_stay():
     )
 
 
+def test_a_list_heading_is_no_byline_and_a_listed_original_title_is_metadata():
+    """作者最近文章 (the author's recent articles: a list of other articles begins) has no 作者 label:
+    it stays in the body, where it closes the article; 原标题 in a list item is metadata as without."""
+    lines = [
+        "- 原标题：东湖街道三座口袋公园同日开放",
+        "记者5月12日从柳荫路社区了解到，当地志愿服务队近期维修社区公共座椅。",
+        "作者最近文章",
+        "记者最近文章",
+    ]
+    assert split_meta(lines, "2026-01-01T00:00:00Z") == (lines[1:], {"original_title": "东湖街道三座口袋公园同日开放"})
+
+
 def test_future_dates_are_rejected():
     assert split_meta(["发布时间：2027-01-05"], "2026-11-22T00:00:00Z") == ([], {})
 

@@ -14,6 +14,7 @@ import re
 from html import unescape
 
 from .dates import DATE, SHORT_YEAR_DATE, iso_date
+from .furniture import list_heading
 
 # every label a byline line holds; a value never runs into the next one
 LABELS = (
@@ -171,11 +172,14 @@ def split_meta(lines: list[str], warc_date: str) -> tuple[list[str], dict[str, s
             elif key == "author" and value and "author" not in meta:
                 meta["author"] = value
             continue
-        if original := _ORIGINAL_TITLE.match(line):  # 原标题：… a republished story's first title
+        if original := _ORIGINAL_TITLE.match(line.lstrip("-•· ")):  # 原标题：… a republished story's first title
             meta.setdefault("original_title", original.group(1))
             continue
         if (name := reporter(line)) is not None:
             meta.setdefault("author", name)
+            continue
+        if list_heading(line):  # 作者最近文章: a list of other articles begins, no 作者 label
+            body.append(line)
             continue
         rest = len(_META_PART.sub("", line)) if _maybe_meta(line) else 99
         if rest <= 2 or (rest <= 16 and _LABELLED_DATE.search(line) and _COUNTER.search(line)):

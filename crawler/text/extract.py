@@ -34,7 +34,27 @@ def parse_html(html: str):
     ]
     for element in own:
         element.tag = "div"
+    # a list whose item holds a whole article (several paragraphs: a page's columns laid out as
+    # list items) is layout too: trafilatura would render the item as one "- ..." line, the
+    # headline, the date line and every paragraph run together
+    for listing in {li.getparent() for li in tree.iter("li") if _holds_paragraphs(li)}:
+        if listing is not None and listing.tag in ("ul", "ol"):
+            for item in listing.iterchildren("li"):
+                item.tag = "div"
+            listing.tag = "div"
     return tree
+
+
+_LAYOUT_ITEM_PARAGRAPHS = 5  # a list item with this many paragraphs is a column, not an entry
+
+
+def _holds_paragraphs(item) -> bool:
+    found = 0
+    for _ in item.iter("p"):
+        found += 1
+        if found >= _LAYOUT_ITEM_PARAGRAPHS:
+            return True
+    return False
 
 
 def _link_heavy(table) -> bool:

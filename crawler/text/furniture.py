@@ -96,6 +96,11 @@ def _sidebar_after(after: list[str], prose_after: list[bool], before: list[str])
     return 4 * sum(prose_after) <= len(after) and 2 * chars_after < chars_before
 
 
+def list_heading(line: str) -> bool:
+    """A heading of a list of other articles (a weak closing marker: 相关阅读, 作者最近文章 ...)."""
+    return _WEAK.match(_bare(line)) is not None
+
+
 def after_headline(lines: list[str], title: str) -> tuple[list[str], int]:
     """The body from after the article's own headline, when the extractor took the page's header
     too (menus, breadcrumbs, the site's banner line before the headline): the headline as a line
@@ -168,4 +173,4 @@ def unglue_credits(lines: list[str]) -> tuple[list[str], int]:
     return out, cut
 
 
-__all__ = ["after_headline", "closing_index", "lead_counters", "trim_tail", "unglue_credits"]
+__all__ = ["after_headline", "closing_index", "lead_counters", "list_heading", "trim_tail", "unglue_credits"]
