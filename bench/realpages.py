@@ -96,7 +96,7 @@ def _summary(label: str, scores: dict[str, dict], expected: dict) -> None:
     print(
         f"\n{label}, {n} pages: title {totals['title']}/{n}, date {totals['date']}/{n}, "
         f"author {totals['author']}/{authors}, first paragraph {totals['first']}/{n}, "
-        f"last paragraph {totals['last']}/{n}, no furniture {totals['clean']}/{n}"
+        f"last paragraph {totals['last']}/{n}, paragraphs apart {totals['apart']}/{n}, no furniture {totals['clean']}/{n}"
     )
     print(
         f"  expected lines found: {found}/{2 * len(texts)} ({found / (2 * len(texts)):.1%}); furniture lines "

@@ -28,7 +28,7 @@ EXPECTED = DATA / "realpages.yaml"
 FLOORS = DATA / "realpages_floors.json"
 OWN_PAGES = DATA / "realpages"
 WARC_DATE = "2026-01-01T00:00:00Z"  # after every page's date: dates are bounded by the capture's
-CHECKS = ("title", "date", "author", "first", "last", "clean")
+CHECKS = ("title", "date", "author", "first", "last", "apart", "clean")
 
 
 def pages_dir(places: list[Path] | None = None) -> Path:
@@ -103,9 +103,18 @@ def score(expected: dict, got: Extracted | None) -> dict[str, bool | int | None]
         "author": None if not author else author == got.author,
         "first": any(expected["first"] in line for line in body),
         "last": any(expected["last"] in line for line in body),
+        # one paragraph a line: the first and the last paragraph are not run together in one line
+        # (a list item holding the whole article came out so), unless the article is one paragraph
+        "apart": _apart(body, expected["first"], expected["last"], expected.get("one_paragraph", False)),
         "clean": leaked == 0,
         "leaked": leaked,
     }
+
+
+def _apart(body: tuple[str, ...], first: str, last: str, one_paragraph: bool) -> bool:
+    firsts = {i for i, line in enumerate(body) if first in line}
+    lasts = {i for i, line in enumerate(body) if last in line}
+    return bool(firsts and lasts) and (one_paragraph or not firsts & lasts)
 
 
 def unseen_fragments(name: str, expected: dict) -> list[str]:

@@ -459,6 +459,7 @@ def test_generic_rule_on_real_and_made_lines():
     lines = [line for page in pages for line in fallback_text(page.decode("utf-8", "replace")).splitlines()]
     made = [line for line, _ in RULE_LINES] + [line for line in LOOKALIKES]
     made += [variant for line in made for variant in (line + "。", "。" + line, line + "\n", line[:-1] + "！")]
+    made += ["\n|。|。", "国家发改委|中国浙江\n东湖在线。|x", "分享到：微信\n。"]  # past a newline
     assert len(lines) > 5000
     for line in lines + made:
         assert generic_rule(line) == _first_rule_in_turn(line), line

@@ -79,6 +79,13 @@ def test_the_score_sees_each_defect():
     wrong = Extracted("标题_某某网", "2024-05-04", "", ("标题_某某网", "第一段", "相关阅读：一", "版权所有 分享到"))
     assert score(expected, wrong) == {**dict.fromkeys(CHECKS, False), "leaked": 3}
     assert score(expected, None) == {**dict.fromkeys(CHECKS, False), "leaked": 0}
+    run_together = Extracted(
+        "标题", "2024-05-03", "王某", ("标题", "- 标题 甲第一段的片段乙 丙最后一段的片段丁", "原标题：标题")
+    )
+    assert score(expected, run_together)["apart"] is False and score(expected, run_together)["first"] is True
+    one_paragraph = Extracted("标题", "2024-05-03", "王某", ("标题", "甲第一段的片段乙 丙最后一段的片段丁"))
+    assert score(expected, one_paragraph)["apart"] is False
+    assert score({**expected, "one_paragraph": True}, one_paragraph)["apart"] is True
     assert score({**expected, "author": None}, right)["author"] is None  # no author on the page: not scored
     assert score({**expected, "no_text": True}, None) == {**dict.fromkeys(CHECKS, True), "author": None, "leaked": 0}
 

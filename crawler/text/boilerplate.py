@@ -136,7 +136,10 @@ _SENTENCE = re.compile("[。！？]")
 
 def generic_rule(line: str) -> str | None:
     """The first generic rule (in GENERIC_RULES' order) that matches the line, or None."""
-    sentence = _SENTENCE.search(line) is not None
+    # before a newline only: a ``(?!.*[。！？])`` lookahead reads no further (lines have none, but
+    # menu-bar's [^|｜] runs past one)
+    end = line.find("\n")
+    sentence = _SENTENCE.search(line, 0, end if end >= 0 else len(line)) is not None
     found = (_HEAD_SENTENCE if sentence else _HEAD).match(line)
     if found:
         return _RULE_NAMES[found.lastgroup]
