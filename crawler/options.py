@@ -25,6 +25,14 @@ def setting(name: str, convert: Callable[[Any], Any] | None = None) -> Any:
     return dataclasses.field(metadata={"setting": name, "convert": convert})
 
 
+def warc_directory(root, warc_dir: str | None):
+    """Where an archive's WARC files are: ``WARC_DIR`` when set, else ``<root>/warc``. The writer,
+    the state, the crawl's catch-up and every command read them there."""
+    from pathlib import Path
+
+    return Path(warc_dir) if warc_dir else Path(root) / "warc"
+
+
 class Options:
     """Base of a component's options (module docstring)."""
 

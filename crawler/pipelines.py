@@ -18,6 +18,7 @@ import fcntl
 import logging
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -25,7 +26,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler.export.rows import document_row
 from crawler.extensions.state import StateExtension
 from crawler.items import Archived, Page
-from crawler.options import Options, setting
+from crawler.options import Options, setting, warc_directory
 from crawler.pool import pool_size, text_pool
 from crawler.redislost import RedisError, redis_lost
 from crawler.sources import SeedError, scan_sources
@@ -48,9 +49,15 @@ class TextPipelineOptions(Options):
     """The pipeline's settings, read once."""
 
     archive: str = setting("ARCHIVE_DIR")
+    warc: str = setting("WARC_DIR")
     seeds_dir: str = setting("SEEDS_DIR")
     workers: int = setting("TEXT_WORKERS")  # 0: one per core
     max_decompressed_size: int = setting("TEXT_MAX_DECOMPRESSED_SIZE")
+
+    @property
+    def warc_dir(self) -> Path:
+        """Where the crawl's WARC files are (WARC_DIR, else ARCHIVE_DIR/warc)."""
+        return warc_directory(self.archive, self.warc)
 
 
 class TextPipeline:
@@ -60,6 +67,7 @@ class TextPipeline:
         self.crawler = crawler
         self.state = state  # None: STATE_ENABLED off, no catch-up
         self.store = TextStore(options.archive)
+        self.warc_dir = options.warc_dir
         self.seeds_dir = options.seeds_dir
         self.workers = pool_size(options.workers)
         self.max_size = options.max_decompressed_size
@@ -144,7 +152,7 @@ class TextPipeline:
 
     def _located(self, page: Archived, source: str) -> Located:
         """A revisited page of a multi-page article: the archived record it stands for."""
-        return Located(page.warc_date, str(self.store.root / "warc" / page.file), page.offset, source, url=page.url)
+        return Located(page.warc_date, str(self.warc_dir / page.file), page.offset, source, url=page.url)
 
     async def _catch_up(self) -> None:
         """Derive archived articles that have no document yet: a crash (SIGKILL) can fall between
@@ -153,7 +161,7 @@ class TextPipeline:
         source = getattr(self.crawler.spider, "source", None)
         if self.state is None or source is None:
             return
-        warc_dir = self.store.root / "warc"
+        warc_dir = self.warc_dir
         try:
             known_urls = list(self.state.store.iter_all())
         except RedisError as exc:  # the next crawl (or `scrapy rebuild`) catches up instead

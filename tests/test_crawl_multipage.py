@@ -116,7 +116,7 @@ def make_site(tmp_path: Path, rule: list[str]) -> tuple[Path, Path]:
     return content, seeds
 
 
-def crawl(tmp_path: Path, seeds: Path, url: str, offset: str = "0") -> dict:
+def crawl(tmp_path: Path, seeds: Path, url: str, offset: str = "0", extra: tuple[str, ...] = ()) -> dict:
     """Crawl; the report's stats (the summary line under ``"summary"``)."""
     archive = tmp_path / "archive"
     before = set((archive / "reports").glob("*.json")) if (archive / "reports").is_dir() else set()
@@ -129,6 +129,7 @@ def crawl(tmp_path: Path, seeds: Path, url: str, offset: str = "0") -> dict:
         f"ARCHIVE_DIR={archive}",
         "-s",
         f"STATE_CLOCK_OFFSET={offset}",
+        *extra,
         env={"DEMO_SITE": url},
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -144,8 +145,10 @@ def text_of(tmp_path: Path, url: str) -> tuple[dict, list[str]]:
     return yaml.safe_load(matter), body.splitlines()
 
 
-def rebuild_check(tmp_path: Path, seeds: Path) -> None:
-    check = run_scrapy("rebuild", "--check", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", "-s", f"SEEDS_DIR={seeds}")
+def rebuild_check(tmp_path: Path, seeds: Path, extra: tuple[str, ...] = ()) -> None:
+    check = run_scrapy(
+        "rebuild", "--check", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", "-s", f"SEEDS_DIR={seeds}", *extra
+    )
     assert check.stdout == "rebuild --check: 0 difference(s)\n", check.stdout + check.stderr
 
 
@@ -269,3 +272,43 @@ def test_a_multi_page_article_not_derived_before_a_crash_is_caught_up_whole(tmp_
         assert path.read_bytes() == before
         assert len(list(path.parent.glob("*.txt"))) == 7 + len(PAGED) + len(PITFALLS)
         rebuild_check(tmp_path, seeds)
+
+
+def test_warc_files_kept_elsewhere_serve_every_reader(tmp_path):
+    """WARC_DIR outside the archive: the catch-up, a re-crawl that joins a revisited first page
+    with an edited second page, rebuild, verify, report and the WACZ export all read the WARC
+    files there; nothing is written to ARCHIVE_DIR/warc."""
+    content, seeds = make_site(tmp_path, FIRST_PAGES)
+    warcs = tmp_path / "disk2" / "warcs"
+    extra = ("-s", f"WARC_DIR={warcs}")
+    archive = tmp_path / "archive"
+    with DemoServer(content_dir=content) as url:
+        crawl(tmp_path, seeds, url, extra=extra)
+        first = f"{url}/news/{PAGED['trs-script'][0]}"
+        for suffix in (".json", ".pages"):  # as after a crash between archiving and deriving
+            (archive / "derived" / "demo-news" / f"{document_id(first)}{suffix}").unlink()
+        stats = crawl(tmp_path, seeds, url, extra=extra)
+        assert stats["text/recovered"] == 1
+        path = content / "news.yaml"
+        data = yaml.safe_load(path.read_text("utf-8"))
+        edited = next(a for a in data["articles"] if a.get("address") == PAGED["trs-bar"][0])
+        edited["paragraphs"][2] = "（更正）" + edited["paragraphs"][2]
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        stats = crawl(tmp_path, seeds, url, offset="16d", extra=extra)
+        assert stats["text/edited"] == 1 and stats["text/multipage"] == 1
+    _, body = text_of(tmp_path, f"{url}/news/{PAGED['trs-bar'][0]}")
+    assert body[3] == "（更正）" + paragraphs("trs-bar项目", 6)[2]
+    assert not (archive / "warc").exists() and len(list(warcs.glob("*.warc.gz"))) == 3
+    rebuild_check(tmp_path, seeds, extra)
+    common = ("-s", f"ARCHIVE_DIR={archive}", "-s", f"SEEDS_DIR={seeds}", *extra)
+    verify = run_scrapy("verify", *common)
+    assert verify.returncode == 0 and verify.stdout.endswith("; 0 problem(s)\n"), verify.stdout + verify.stderr
+    assert "3 warc files" in verify.stdout and "0 captured articles without text" in verify.stdout
+    report = run_scrapy("report", "--out", str(tmp_path / "report"), *common)
+    assert report.returncode == 0 and not report.stderr.count("unreadable"), report.stderr[-2000:]
+    wacz = run_scrapy("export", "--wacz", str(tmp_path / "all.wacz"), *common)
+    assert wacz.returncode == 0, wacz.stderr[-2000:]
+    import zipfile
+
+    names = zipfile.ZipFile(tmp_path / "all.wacz").namelist()
+    assert sum(1 for n in names if n.endswith(".warc.gz")) == 3

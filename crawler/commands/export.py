@@ -18,6 +18,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.commands.base import CommandBase, option
 from crawler.export import ExportError
+from crawler.options import warc_directory
 
 
 class Command(CommandBase, ScrapyCommand):
@@ -99,7 +100,9 @@ class Command(CommandBase, ScrapyCommand):
             check_archive(root, opts.source)
         except ExportError as exc:
             raise UsageError(str(exc)) from None
-        counts = write_wacz(root, out, frozenset(opts.source), problem)
+        counts = write_wacz(
+            root, out, frozenset(opts.source), problem, warc_directory(root, self.settings.get("WARC_DIR"))
+        )
         if counts["pages"] == 0:
             sys.stderr.write(
                 f"error: nothing exported: no article of {root} matches "

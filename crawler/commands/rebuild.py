@@ -20,6 +20,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.commands.base import CommandBase, locked, option
 from crawler.commands.progress import terminal_progress
+from crawler.options import warc_directory
 from crawler.pool import pool_size
 from crawler.rebuild import rebuild
 from crawler.sources import SeedError, load_sources
@@ -66,7 +67,7 @@ class Command(CommandBase, ScrapyCommand):
         if len(args) > 1:
             raise UsageError("at most one TARGET_DIR")
         archive = Path(self.settings.get("ARCHIVE_DIR"))
-        warc_dir = archive / "warc"
+        warc_dir = warc_directory(archive, self.settings.get("WARC_DIR"))
         if not warc_dir.is_dir():
             raise UsageError(f"{warc_dir}: no WARC directory to rebuild from")
         try:

@@ -16,6 +16,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.commands.base import CommandBase, option
+from crawler.options import warc_directory
 from crawler.report import ReportError
 
 DEFAULT_PYWB = "http://127.0.0.1:8080/news"
@@ -43,7 +44,9 @@ class Command(CommandBase, ScrapyCommand):
         out = Path(opts.out) if opts.out else root / "report"
         problems: list[str] = []
         try:
-            sources = write_site(root, out, opts.pywb, problems.append)
+            sources = write_site(
+                root, out, opts.pywb, problems.append, warc_directory(root, self.settings.get("WARC_DIR"))
+            )
         except ReportError as exc:
             raise UsageError(str(exc), print_help=False) from None
         except OSError as exc:

@@ -20,6 +20,7 @@ from scrapy.exceptions import UsageError
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.commands.base import CommandBase, locked
+from crawler.options import warc_directory
 from crawler.rebuild import locate
 from crawler.sources import SeedError, load_sources
 from crawler.text.model import TextError
@@ -37,11 +38,12 @@ def _record_at(path: Path, offset: int):
         return (record.rec_headers.get_header("WARC-Record-ID"), record.rec_headers.get_header("WARC-Payload-Digest"))
 
 
-def check_manifest_line(root: Path, entry: dict) -> list[str]:
-    """Problems of one manifest entry: its WARC record and its text file."""
+def check_manifest_line(root: Path, entry: dict, warcs: Path | None = None) -> list[str]:
+    """Problems of one manifest entry: its WARC record (in ``warcs``, else ``root/warc``) and its
+    text file."""
     problems = []
     warc = entry.get("warc") if isinstance(entry.get("warc"), dict) else {}
-    path = root / "warc" / str(warc.get("file", ""))
+    path = (warcs or root / "warc") / str(warc.get("file", ""))
     where = f"{root / 'manifest.jsonl'}: id {entry.get('id')}"
     try:
         record_id, digest = _record_at(path, int(warc.get("offset", -1)))
@@ -58,15 +60,16 @@ def check_manifest_line(root: Path, entry: dict) -> list[str]:
     return problems
 
 
-def without_text(root: Path, sources, listed: set[str], max_size: int) -> list[str]:
+def without_text(root: Path, sources, listed: set[str], max_size: int, warcs: Path | None = None) -> list[str]:
     """One line per article captured (its latest 200 response) that has no manifest line: why."""
     from crawler.text import derive  # imported here: trafilatura is slow to import
 
     lines = []
     damaged = []  # verify_warc names each damaged file already
-    if not (root / "warc").is_dir():
+    warcs = warcs or root / "warc"
+    if not warcs.is_dir():
         return []
-    for doc_id, found in sorted(locate(warc_files(root / "warc"), sources, on_error=damaged.append).items()):
+    for doc_id, found in sorted(locate(warc_files(warcs), sources, on_error=damaged.append).items()):
         if doc_id in listed:
             continue
         where = f"{found.file}:{found.offset}"
@@ -136,10 +139,12 @@ def warc_dir_problems(warc_dir: Path) -> list[str]:
     return problems
 
 
-def verify_archive(root: Path) -> tuple[list[str], dict[str, int]]:
-    """All problems of the archive under ``root``, and what was checked."""
-    problems = warc_dir_problems(root / "warc")
-    files = warc_files(root / "warc") if (root / "warc").is_dir() else []
+def verify_archive(root: Path, warcs: Path | None = None) -> tuple[list[str], dict[str, int]]:
+    """All problems of the archive under ``root`` (its WARC files in ``warcs``, else
+    ``root/warc``), and what was checked."""
+    warcs = warcs or root / "warc"
+    problems = warc_dir_problems(warcs)
+    files = warc_files(warcs) if warcs.is_dir() else []
     for path in files:
         problems += verify_warc(path)
     listed = set()
@@ -147,7 +152,7 @@ def verify_archive(root: Path) -> tuple[list[str], dict[str, int]]:
     problems += bad_lines
     for entry in entries:
         listed.add((safe_name(str(entry.get("source", ""))), f"{entry.get('id')}.txt"))
-        problems += check_manifest_line(root, entry)
+        problems += check_manifest_line(root, entry, warcs)
     texts = sorted((root / "text").glob("*/*.txt"))
     for text in texts:
         if (text.parent.name, text.name) not in listed:
@@ -166,7 +171,8 @@ class Command(CommandBase, ScrapyCommand):
             self._verify(root)
 
     def _verify(self, root: Path) -> None:
-        problems, checked = verify_archive(root)
+        warcs = warc_directory(root, self.settings.get("WARC_DIR"))
+        problems, checked = verify_archive(root, warcs)
         for line in problems:
             print(line)
         try:
@@ -175,7 +181,7 @@ class Command(CommandBase, ScrapyCommand):
             print(f"verify: articles without text not listed: {exc}")
         else:
             listed = {entry.get("id") for entry in manifest_entries(root)[0]}
-            untexted = without_text(root, sources, listed, self.settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"))
+            untexted = without_text(root, sources, listed, self.settings.getint("TEXT_MAX_DECOMPRESSED_SIZE"), warcs)
             for line in untexted:
                 print(line)
             checked["captured articles without text"] = len(untexted)

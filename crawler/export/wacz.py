@@ -57,9 +57,10 @@ def warc_source(path: Path) -> str | None:
     return None
 
 
-def select_warcs(root: Path, sources: Collection[str]) -> list[Path]:
-    """The archive's closed WARC files, sorted; only those of ``sources`` when given."""
-    directory = root / "warc"
+def select_warcs(root: Path, sources: Collection[str], warcs: Path | None = None) -> list[Path]:
+    """The archive's closed WARC files (in ``warcs``, else ``root/warc``), sorted; only those of
+    ``sources`` when given."""
+    directory = warcs or root / "warc"
     files = warc_files(directory) if directory.is_dir() else []
     return [p for p in files if not sources or warc_source(p) in sources]
 
@@ -142,10 +143,12 @@ def _date_time(iso: str) -> tuple[int, ...]:
     return tuple(int(x) for x in (iso[0:4], iso[5:7], iso[8:10], iso[11:13], iso[14:16], iso[17:19]))
 
 
-def write_wacz(root: Path, out: Path, sources: Collection[str], problem: Callable[[str], None]) -> dict[str, int]:
+def write_wacz(
+    root: Path, out: Path, sources: Collection[str], problem: Callable[[str], None], warc_dir: Path | None = None
+) -> dict[str, int]:
     """Package the archive at ``root`` (only ``sources`` when given) into ``out``; returns the counts
     of WARC files and pages. With no page, no file is written."""
-    warcs = select_warcs(root, sources)
+    warcs = select_warcs(root, sources, warc_dir)
     newest = [""]
     pages, pages_size = _spooled(_page_lines(root, sources, problem, newest))
     count = sum(1 for _ in pages) - 1

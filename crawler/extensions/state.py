@@ -30,7 +30,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 
-from crawler.options import Options, setting
+from crawler.options import Options, setting, warc_directory
 from crawler.redisclient import crawl_redis
 from crawler.state.base import StateConfig, StateStore, UrlState
 from crawler.state.clock import offset_clock, parse_offset
@@ -48,6 +48,7 @@ class StateOptions(Options):
 
     backend: str = setting("STATE_BACKEND")
     archive: Path = setting("ARCHIVE_DIR", Path)
+    warc: str = setting("WARC_DIR")
     clock_offset: float = setting("STATE_CLOCK_OFFSET", parse_offset)
     retry_base: float = setting("STATE_RETRY_BASE")
     retry_max: float = setting("STATE_RETRY_MAX")
@@ -56,8 +57,8 @@ class StateOptions(Options):
 
     @property
     def warc_dir(self) -> Path:
-        """Where the records the state points at are (the WARC extension's default directory)."""
-        return self.archive / "warc"
+        """Where the records the state points at are (the WARC extension's directory)."""
+        return warc_directory(self.archive, self.warc)
 
 
 class StateExtension:

@@ -40,6 +40,7 @@ import crawler
 from crawler.downloadermiddlewares.hostguard import WALL_VERDICT
 from crawler.downloadermiddlewares.scope import connected_refusal
 from crawler.extensions.state import StateExtension
+from crawler.options import warc_directory
 from crawler.redislost import RedisError, redis_lost
 from crawler.requisitespider import META as REQUISITE
 from crawler.state.base import UrlState
@@ -87,7 +88,7 @@ class WarcOptions:
     def from_settings(cls, settings) -> WarcOptions:
         archive = Path(settings["ARCHIVE_DIR"])
         return cls(
-            directory=Path(settings["WARC_DIR"] or archive / "warc"),
+            directory=warc_directory(archive, settings["WARC_DIR"]),
             prefix=settings["WARC_PREFIX"],
             max_size=settings.getint("WARC_MAX_SIZE"),
             operator=settings["WARC_OPERATOR"],

@@ -84,8 +84,11 @@ class Source:
         return [groups[key] for key in sorted(groups) if len(groups[key]) > 1]
 
 
-def collect(root: Path, problem: Callable[[str], None], each: Callable[[Article], None] | None = None) -> list[Source]:
-    """Every source of the archive at ``root`` with its articles and crawl figures, by name.
+def collect(
+    root: Path, problem: Callable[[str], None], each: Callable[[Article], None] | None = None, warcs: Path | None = None
+) -> list[Source]:
+    """Every source of the archive at ``root`` (its WARC files in ``warcs``, else ``root/warc``)
+    with its articles and crawl figures, by name.
     ``each`` is called with every article as it is read; the articles kept afterwards have no
     text (one text in memory at a time, whatever the size of the archive)."""
     sources: dict[str, Source] = {}
@@ -93,7 +96,7 @@ def collect(root: Path, problem: Callable[[str], None], each: Callable[[Article]
         for row in iter_rows(root, Selection(), problem):
             article = Article(row)
             if article.repaired:
-                article.changed, article.checked = changed_paragraphs(root, row, problem)
+                article.changed, article.checked = changed_paragraphs(warcs or root / "warc", row, problem)
             if each is not None:
                 each(article)
             article.row = {**row, "text": None, "article_pages": None}
@@ -130,7 +133,7 @@ def _squeeze(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def changed_paragraphs(root: Path, row: dict, problem) -> tuple[frozenset[int], bool]:
+def changed_paragraphs(warcs: Path, row: dict, problem) -> tuple[frozenset[int], bool]:
     """Indexes of the article's paragraphs that its archived pages do not show as such (decoded
     with the codec the archiver used): the paragraphs it repaired. (frozenset(), False) when the
     pages cannot be read (one line through ``problem``)."""
@@ -148,13 +151,13 @@ def changed_paragraphs(root: Path, row: dict, problem) -> tuple[frozenset[int], 
     for page in pages:
         try:
             capture = capture_of(
-                read_record_at(root / "warc" / page["file"], int(page["offset"]), MAX_PAGE_BYTES), row["source"]
+                read_record_at(warcs / page["file"], int(page["offset"]), MAX_PAGE_BYTES), row["source"]
             )
             html = decode_payload(capture, MAX_PAGE_BYTES).decode(row["encoding_used"] or "utf-8", "replace")
             shown.append(_squeeze(lxml.html.fromstring(html).text_content()))
         except Exception as exc:  # noqa: BLE001  a damaged record costs only this article's marks
             problem(
-                f"{root / 'warc' / str(page.get('file'))}: page of {row['url']} unreadable ({exc}); "
+                f"{warcs / str(page.get('file'))}: page of {row['url']} unreadable ({exc}); "
                 "its repaired paragraphs are not marked"
             )
             return frozenset(), False

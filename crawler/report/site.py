@@ -230,7 +230,7 @@ def article_page(article: Article, pywb: str) -> str:
     return _page(row["title"] or row["id"], body)
 
 
-def write_site(root: Path, out: Path, pywb: str, problem) -> list[Source]:
+def write_site(root: Path, out: Path, pywb: str, problem, warcs: Path | None = None) -> list[Source]:
     """Write the report of the archive at ``root`` into ``out`` (replaced whole, atomically where
     the file system allows): article pages as the articles are read, then the index. The sources."""
     try:
@@ -246,7 +246,7 @@ def write_site(root: Path, out: Path, pywb: str, problem) -> list[Source]:
         def each(article: Article) -> None:
             (staging / "articles" / f"{article.row['id']}.html").write_text(article_page(article, pywb), "utf-8")
 
-        sources = collect(root, problem, each)
+        sources = collect(root, problem, each, warcs)
         (staging / "index.html").write_text(index_page(sources), "utf-8")
         os.chmod(staging, 0o755)
         if out.exists():
