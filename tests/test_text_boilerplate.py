@@ -23,6 +23,9 @@ TITLE = "东湖街道开展邻里节活动"
 
 RULE_LINES = [
     ("分享到：微信 微博 QQ空间", "share"),
+    ("分享：", "share"),
+    ("【分享】", "share"),
+    ("【上一篇】 社区开展消防演练", "prev-next"),
     ("相关阅读", "related"),
     ("【相關文章】", "related"),
     ("热点新闻", "related"),

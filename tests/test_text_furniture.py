@@ -33,6 +33,9 @@ COMMENTS = ["这个活动很好，希望明年还能参加，我们小区也想�
         ["违法和不良信息举报电话：000-00000000", "举报邮箱：jubao@example.cn"],
         ["相关推荐", "另一条新闻的标题", "再一条新闻的标题"],  # a related list with no prose after it
         ["- 相关文章", "- 最新报道", "微博关注"],  # list marks do not hide a heading
+        ["【上一篇】", "社区食堂推出老人套餐", "【下一篇】", "河东区新建三座停车场"],  # other articles
+        ["下一篇", "河东区新建三座停车场"],
+        ["上一篇：社区食堂推出老人套餐"],
     ],
 )
 def test_closing_furniture_goes_with_all_after_it(tail):
@@ -99,6 +102,8 @@ def test_markers_before_any_article_text_do_not_cut():
         "声明：本次活动不收取任何费用，居民可以自带餐具参加。",  # a notice's own statement
         "记者扫描活动现场的二维码后，看到了邻里节五年来的照片墙和每一届的菜单。",
         "编辑部的同事们也来到了现场，和居民一起包饺子。",
+        "上一篇文章里我们提到，社区食堂的价格由街道和企业共同商定，每份十二元钱。",
+        "下一篇报道将介绍河东区的做法。",
     ],
 )
 def test_article_sentences_that_look_like_markers_stay(line):

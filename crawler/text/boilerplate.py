@@ -17,7 +17,7 @@ from .furniture import after_headline, lead_counters, trim_tail, unglue_credits
 from .threads import first_post
 
 GENERIC_RULES = {
-    "share": re.compile(r"^(?!.*[。！？]).{0,10}分享到.{0,40}$"),
+    "share": re.compile(r"^(?!.*[。！？]).{0,10}分享到.{0,40}$|^[【\[]?分享[】\]]?\s*[:：]?$"),
     # the heading of a list of other articles (the list itself goes as a 'menu': strip_menus)
     "related": re.compile(
         r"^[【\[]?(?:相关阅读|相關閱讀|相关文章|相關文章|相关新闻|相關新聞|相关链接|相關鏈接|推荐阅读|延伸阅读"
@@ -67,7 +67,9 @@ GENERIC_RULES = {
         r"^(?:[【\[]?(?:打印|关闭|關閉|收藏|字号|字體|字体|大|中|小|打印本页|关闭窗口|返回顶部|返回首页)"
         r"[】\]]?[\s:：|]*)+$"
     ),
-    "prev-next": re.compile(r"^(?!.*[。！？]).{0,4}(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：].{0,60}$"),
+    "prev-next": re.compile(
+        r"^(?!.*[。！？]).{0,4}(?:(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：]|[【\[](?:上一篇|下一篇)[】\]]).{0,60}$"
+    ),
     # a visit or click counter of the page or the site (本站累计访问：102146人次, 浏览次数：88): changes on every
     # request, so it is furniture, never the article's text
     "counter": re.compile(
