@@ -62,6 +62,7 @@ SCHEMA = {
             boilerplate_patterns=_STR_LIST,
             boilerplate_min_pages=_range("integer", 1),
             boilerplate_min_share=_range("number", 0, 1),
+            extraction={"enum": ["full", "fast"]},
         ),
     },
 }
@@ -242,6 +243,7 @@ def _build(data: dict, path: Path, raw: bytes) -> Source:
         boilerplate_min_pages=text.get("boilerplate_min_pages", defaults.boilerplate_min_pages),
         boilerplate_min_share=float(text.get("boilerplate_min_share", defaults.boilerplate_min_share)),
         list_patterns=tuple(data.get("follow", ())),
+        fast_extraction=text.get("extraction", "full") == "fast",
     )
     return Source(
         name=data["name"],

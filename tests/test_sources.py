@@ -54,6 +54,9 @@ def test_good_seed_is_loaded(tmp_path):
     assert source.text.strip_annotations == "never"
     assert source.text.boilerplate_patterns == ("^编辑：.*$",)
     assert source.text.boilerplate_min_pages == 5
+    assert source.text.fast_extraction is False  # text.extraction: full unless the seed says fast
+    fast = load_source(write(tmp_path, GOOD.replace("boilerplate_min_pages: 5", "extraction: fast"), "fast.yaml"))
+    assert fast.text.fast_extraction is True
     assert source.is_article("https://news.example.cn/a/12.html")
     assert not source.is_article("https://news.example.cn/list/1.html")
 
@@ -116,6 +119,10 @@ def test_good_seed_is_loaded(tmp_path):
         (
             ("strip_annotations: never", "strip_annotations: maybe"),
             "key 'text.strip_annotations': 'maybe' is not one of ['auto', 'always', 'never']",
+        ),
+        (
+            ("boilerplate_min_pages: 5", "extraction: quick"),
+            "key 'text.extraction': 'quick' is not one of ['full', 'fast']",
         ),
     ],
 )

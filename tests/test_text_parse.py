@@ -88,3 +88,26 @@ def test_a_page_laid_out_in_list_items_gives_its_paragraphs_one_a_line():
     tree = parse_html(html)
     assert [e.tag for e in tree.xpath("//*[@class='two-columns' or @class='left' or @class='right']")] == ["div"] * 3
     assert len(tree.xpath("//li")) == 2 * len(RELATED) + len(COMMENTS) + 1  # the lists inside the columns stay
+
+
+def test_fast_extraction_reaches_trafilatura_and_gives_the_same_paragraphs_on_a_real_page():
+    """A seed's ``text.extraction: fast``: trafilatura runs without its readability/jusText
+    comparison. On xds-1 (a real page) the full mode's comparison already drops the page's header
+    and tail; the fast mode's own extraction keeps them and our furniture steps remove them: the
+    same paragraphs, other removal counts."""
+    from crawler.text import derive
+    from crawler.text.model import Capture, TextOptions
+
+    from .realpages import pages_dir
+
+    capture = Capture(
+        "https://www.example.cn/news/1.html",
+        200,
+        (("Content-Type", "text/html; charset=utf-8"),),
+        (pages_dir() / "xds-1.html").read_bytes(),
+        "2026-01-01T00:00:00Z",
+        "realpages",
+    )
+    full, fast = derive(capture, TextOptions()), derive(capture, TextOptions(fast_extraction=True))
+    assert fast.paragraphs == full.paragraphs and len(full.paragraphs) > 20
+    assert dict(full.removed) == {} and dict(fast.removed) == {"header": 12, "tail": 17}

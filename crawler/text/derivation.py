@@ -51,7 +51,7 @@ def derive_page(capture: Capture, options: TextOptions) -> tuple[Document, str]:
     page = PageMeta(kept.into(tree), html, capture.url, capture.warc_date)  # title now; author, date if asked
     # here, before trafilatura sees the tree; the page's text is made only when a title needs it
     page_title = kept.back(choose_title(page.html_title, page.title, tree, cache(tree.text_content)))
-    lines = normalize_lines(kept.back(_main_text(capture, tree, html)))
+    lines = normalize_lines(kept.back(_main_text(capture, tree, html, options.fast_extraction)))
     kept.out(tree)
     repaired: list[str] = []  # each repair's chain and span: the encoding block's ``repaired``
     title, lines, repairs, annotations = _cleaned(page_title, lines, options, repaired)
@@ -109,10 +109,10 @@ def _tree(capture: Capture, tree, html: str):
     return tree
 
 
-def _main_text(capture: Capture, tree, html: str) -> str:
+def _main_text(capture: Capture, tree, html: str, fast: bool = False) -> str:
     """trafilatura's main text with its images' captions (crawler.text.captions), or the
     fallback extractor's (crawler.text.extract)."""
-    extracted = trafilatura_text(tree, capture.url)
+    extracted = trafilatura_text(tree, capture.url, fast)
     text = main_text(extracted, html)
     if text and text == extracted:  # the fallback's lines are the page's own: its captions are in
         text = with_captions(text, tree)

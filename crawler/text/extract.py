@@ -91,10 +91,14 @@ def main_text(extracted: str, html: str) -> str:
     return fallback if has_prose(fallback) or not extracted else extracted
 
 
-def trafilatura_text(tree, url: str) -> str:
+def trafilatura_text(tree, url: str, fast: bool = False) -> str:
     """trafilatura's main text of the page (tables in, comments out), or "" when it finds none;
-    ``tree`` is not modified (trafilatura works on a copy)."""
-    result = trafilatura.bare_extraction(tree, url=url, include_comments=False, deduplicate=False, include_tables=True)
+    ``tree`` is not modified (trafilatura works on a copy). ``fast``: trafilatura's fast mode, its
+    own extraction without the comparison with readability and jusText (a seed's
+    ``text.extraction: fast``; docs/seeds.md)."""
+    result = trafilatura.bare_extraction(
+        tree, url=url, include_comments=False, deduplicate=False, include_tables=True, fast=fast
+    )
     return result.text if result is not None and result.text else ""
 
 

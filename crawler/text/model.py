@@ -38,6 +38,7 @@ class TextOptions:
     near_duplicate_threshold: float = 0.8  # Jaccard similarity for near-duplicate clusters
     list_patterns: tuple[str, ...] = ()  # the source's follow rules: a redirect to one is to a list page
     only_articles: bool = False  # scrapy extract: a page that is no article gives no text (TextError not-article)
+    fast_extraction: bool = False  # seed text.extraction: fast: trafilatura without its readability/jusText fallbacks
 
 
 @dataclass(frozen=True)
