@@ -289,6 +289,8 @@ def test_warc_files_kept_elsewhere_serve_every_reader(tmp_path):
             (archive / "derived" / "demo-news" / f"{document_id(first)}{suffix}").unlink()
         stats = crawl(tmp_path, seeds, url, extra=extra)
         assert stats["text/recovered"] == 1
+        assert "incremental/lost_record" not in stats  # the state finds the records where they are
+        assert stats["incremental/skipped/fresh"] > 0  # the young articles are not fetched again
         path = content / "news.yaml"
         data = yaml.safe_load(path.read_text("utf-8"))
         edited = next(a for a in data["articles"] if a.get("address") == PAGED["trs-bar"][0])
