@@ -170,3 +170,14 @@ def test_a_date_inside_the_first_sentence_is_not_the_bylines_date():
 
 def test_a_labelled_two_digit_year_is_read():
     assert _derive("发布时间：25-05-06 08:30").published == "2025-05-06T08:30:00+08:00"
+
+
+@pytest.mark.parametrize("name", ["佚名", "网络整理", "來自網絡", "互联网", "网络", "未知", "不详"])
+def test_an_author_field_that_names_no_one_gives_no_author(name):
+    """作者：佚名 (anonymous), 作者：网络整理 ("compiled from the web"): no author, in a byline line as
+    in a metadata line of the body; the origin beside it stays."""
+    from crawler.text.byline import split_meta
+
+    assert fields(f"时间：2019-09-25 作者：{name} 来源：东湖在线") == {"origin": "东湖在线"}
+    assert split_meta([f"2019-09-25 作者：{name}"], "2026-01-01T00:00:00Z") == ([], {"published": "2019-09-25"})
+    assert fields("作者：王网络") == {"author": "王网络"}  # a name that holds one of the words is a name

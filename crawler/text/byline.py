@@ -101,13 +101,18 @@ def byline_text(html: str, title: str) -> str:
     return best
 
 
+# an author field that names no one: anonymous, "compiled from the web"
+NO_ONE = re.compile(r"佚名|网络整理|網絡整理|来自网络|來自網絡|互联网|互聯網|网络|網絡|未知|不详|不詳")
+
+
 def fields(text: str) -> dict[str, str]:
     """``author`` and ``origin`` of a byline line, when it names them."""
     found = {}
-    if author := AUTHOR.search(text):
+    author = AUTHOR.search(text)
+    if author and not NO_ONE.fullmatch(author.group(1)):
         found["author"] = author.group(1)
-    elif author := FOREIGN_AUTHOR.search(text):
-        found["author"] = author.group(1) or author.group(2)
+    elif not author and (foreign := FOREIGN_AUTHOR.search(text)):
+        found["author"] = foreign.group(1) or foreign.group(2)
     if origin := ORIGIN.search(text):
         found["origin"] = origin.group(1)
     return found
@@ -187,7 +192,7 @@ def split_meta(lines: list[str], warc_date: str) -> tuple[list[str], dict[str, s
                 late.add(date)
             elif date and "published" not in meta:
                 meta["published"] = date
-            if "author" not in meta and (author := AUTHOR.search(line)):
+            if "author" not in meta and (author := AUTHOR.search(line)) and not NO_ONE.fullmatch(author.group(1)):
                 meta["author"] = author.group(1)
             if "origin" not in meta and (origin := ORIGIN.search(line)):
                 meta["origin"] = origin.group(1)

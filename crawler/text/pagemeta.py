@@ -5,11 +5,12 @@ URL, which no text file shows, and runs its whole-tree author and date searches 
 page's byline already gave both: together more than a third of the extraction's cost on a long
 page. This calls the same trafilatura functions in the same order (trafilatura is pinned in
 requirements.lock: these are its module-level functions, not its documented API), the title at
-once and the author and date only when asked. Two differences, both on purpose:
+once and the author and date only when asked. Three differences, all on purpose:
 
 - the author search (:func:`author_search`) gives what trafilatura's ``extract_author`` gives,
   tested only on the elements that can match and without copying the whole tree (same result,
-  a fraction of the cost);
+  a fraction of the cost), except a commenter's name: an element inside a comment area (a class
+  or id word such as comment, reply, 163.com's tie) is never the author;
 - htmldate's latest plausible date is the capture's WARC date, not today's: the same WARC record
   gives the same date in a rebuild years later (docs/formats.md, determinism).
 """
@@ -112,12 +113,13 @@ def author_search(tree: HtmlElement) -> str | None:
     own name and attributes (and ``rel`` children), so the same elements come in the same order
     from the candidates here, tested one by one; an element the pruning would remove (itself or
     an ancestor discarded) is skipped, and only a kept element is copied and pruned to read its
-    text as trafilatura would. tests/test_text_pagemeta_author.py compares the two."""
+    text as trafilatura would. One difference: an element in a comment area (_in_comments) is
+    skipped too. tests/test_text_pagemeta_author.py compares the two."""
     candidates = _candidates(tree)
     if candidates is None:
         return extract_author(tree)
     verdicts: dict = {}
-    kept = [e for e in candidates if not _discarded(e, verdicts)]
+    kept = [e for e in candidates if not _discarded(e, verdicts) and not _in_comments(e)]
     for test in _AUTHOR_TESTS:
         for element in kept:
             if not test(element):
@@ -142,6 +144,22 @@ def _discarded(element, verdicts: dict) -> bool:
     return False
 
 
+# class or id words of a comment area (跟贴 on 163.com is "tie"): trafilatura's author pruning
+# knows only classes starting with "comments" and "comment(-)list"
+_COMMENT_WORDS = frozenset({"comment", "comments", "reply", "replies", "tie", "gentie", "cmt", "pinglun"})
+_WORDS = re.compile(r"[^A-Za-z]+")
+
+
+def _in_comments(element) -> bool:
+    """Whether the element or an ancestor is a comment area by a word of its class or id: a
+    commenter's name is not the article's author."""
+    for node in (element, *element.iterancestors()):
+        for value in (node.get("class"), node.get("id")):
+            if value and _COMMENT_WORDS.intersection(_WORDS.split(value.lower())):
+                return True
+    return False
+
+
 # an element with an author class that holds the editor's credit (责任编辑：某): an editor is not the author
 _EDITOR = re.compile(r"^[（(【\[]?\s*(?:责任编辑|責任編輯|责编|責編|编辑|編輯|审核|審核|校对|校對)\s*[:：\s]")
 
@@ -154,7 +172,8 @@ _LABEL = re.compile(r"^(?:作者|作\s*者)\s*[:：]\s*")
 # labels (Name; Email, 我已授权 beside a comment box's checkbox), a link's action (复制链接)
 _NOT_A_NAME = re.compile(
     r"来源|來源|版权|版權|声明|聲明|责任编辑|責任編輯|时间[:：]|時間[:：]|复制|複製|链接|鏈接|未知|授权|授權|邮箱|郵箱"
-    r"|\be-?mail\b",
+    r"|\be-?mail\b"
+    r"|佚名|网络整理|網絡整理|来自网络|來自網絡|互联网|互聯網",  # anonymous, "compiled from the web": no one
     re.I,
 )
 
