@@ -96,11 +96,11 @@ def score(expected: dict, got: Extracted | None) -> dict[str, bool | int | None]
         return {**dict.fromkeys(CHECKS, False), "author": None if not expected.get("author") else False, "leaked": 0}
     body = got.lines[1:]
     leaked = sum(any(f in line for line in got.lines) for f in furniture)
-    author = expected.get("author")
+    author = expected.get("author") or ("" if expected.get("no_author") else None)
     return {
         "title": got.title == expected["title"],
         "date": got.published[:10] == str(expected.get("date") or "")[:10],
-        "author": None if not author else author == got.author,
+        "author": None if author is None else author == got.author,
         "first": any(expected["first"] in line for line in body),
         "last": any(expected["last"] in line for line in body),
         # one paragraph a line: the first and the last paragraph are not run together in one line

@@ -87,6 +87,8 @@ def test_the_score_sees_each_defect():
     assert score(expected, one_paragraph)["apart"] is False
     assert score({**expected, "one_paragraph": True}, one_paragraph)["apart"] is True
     assert score({**expected, "author": None}, right)["author"] is None  # no author on the page: not scored
+    nobody = {**expected, "author": None, "no_author": True}  # ...unless it is marked: then none is right
+    assert score(nobody, right)["author"] is False and score(nobody, wrong)["author"] is True
     assert score({**expected, "no_text": True}, None) == {**dict.fromkeys(CHECKS, True), "author": None, "leaked": 0}
 
 
