@@ -343,3 +343,44 @@ def test_rebuild_uses_one_worker_per_core_by_default(site):
     check = run_scrapy("rebuild", str(out), "--check", *common)
     assert check.returncode == 1
     assert check.stdout.splitlines() == [f"{text}: differs from the rebuild", "rebuild --check: 1 difference(s)"]
+
+
+def test_a_record_written_but_not_committed_before_a_crash_is_committed_by_the_next_crawl(site):
+    """A SIGKILL between writing an article's response record and committing its state: the next
+    crawl repairs the crashed run's .open file and commits that record, so it revalidates the
+    article instead of fetching it as new and derives no second copy; the text comes from the first record, as in a
+    rebuild. (Made here by undoing the commit and the derivation of a finished crawl and leaving
+    its last WARC file .open, as a killed process leaves it.)"""
+    import sqlite3
+
+    from crawler.text.model import document_id
+
+    tmp_path, content, seeds = site
+    archive = tmp_path / "archive"
+    log = tmp_path / "server.log"
+    with DemoServer(content_dir=content, log=log) as url:
+        crawl(tmp_path, seeds, url)
+        [last] = sorted((archive / "warc").glob("*.warc.gz"))[-1:]
+        with open(last, "rb") as fh:
+            articles = [
+                r.rec_headers.get_header("WARC-Target-URI")
+                for r in ArchiveIterator(fh)
+                if r.rec_type == "response" and "/news/2024/" in (r.rec_headers.get_header("WARC-Target-URI") or "")
+            ]
+        page = articles[0]
+        db = sqlite3.connect(archive / "state.sqlite")
+        with db:
+            db.execute("DELETE FROM urls WHERE url = ?", (page,))
+        db.close()
+        for derived in (archive / "derived" / "demo-news").glob(f"{document_id(page)}.*"):
+            derived.unlink()
+        (archive / "text" / "demo-news" / f"{document_id(page)}.txt").unlink()
+        last.rename(last.with_name(last.name + ".open"))
+        log.write_text("")
+        result = crawl(tmp_path, seeds, url)
+        # revalidated (the seed revalidates every article), not fetched as new: a 304
+        assert [status for path, status, _ in served(log) if path == page.removeprefix(url)] == [304]
+        report = json.loads(sorted((archive / "reports").glob("*.json"))[-1].read_text("utf-8"))
+        assert report["state/recommitted"] >= 1 and report["text/recovered"] == 1, result.stderr[-2000:]
+    assert (archive / "text" / "demo-news" / f"{document_id(page)}.txt").is_file()
+    archive_is_consistent(tmp_path, seeds)

@@ -24,6 +24,7 @@ import os
 import re
 import socket
 from dataclasses import dataclass
+from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,9 +53,9 @@ from crawler.text.store import TextStore
 from crawler.warc.errors import WarcWriteError
 from crawler.warc.index import update_index
 from crawler.warc.model import Capture, Located
-from crawler.warc.reader import StoredRecord, capture_of
+from crawler.warc.reader import StoredRecord, capture_of, iter_records, read_record_at
 from crawler.warc.records import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, Exchange, RefersTo
-from crawler.warc.writer import Location, RotatingWarcWriter, repair_open_files
+from crawler.warc.writer import OPEN_SUFFIX, Location, RotatingWarcWriter, repair_open_files
 
 if TYPE_CHECKING:
     from typing import Self
@@ -139,6 +140,11 @@ def exchange_of(request: Request, response: Response) -> Exchange:
         # Scrapy's "dataloss" flag: the server closed before the announced length arrived
         truncated="disconnect" if "dataloss" in response.flags else None,
     )
+
+
+def _epoch(warc_date: str) -> float:
+    """Epoch seconds of a WARC-Date (``2026-12-07T01:30:00Z``)."""
+    return datetime.fromisoformat(warc_date.replace("Z", "+00:00")).timestamp()
 
 
 def payload_digest(body: bytes) -> str:
@@ -397,7 +403,9 @@ class WarcExtension:
         return capture_of(written, source)
 
     def _repair(self, spider: Spider) -> None:
-        """Close the ``.open`` files no live process writes (a crash's, a dead worker's)."""
+        """Close the ``.open`` files no live process writes (a crash's, a dead worker's), and
+        commit to the state the full responses in them that it does not know (_recommit)."""
+        left = sorted(Path(self.options.directory).glob("*" + OPEN_SUFFIX))
         try:
             lines = repair_open_files(self.options.directory)
         except (OSError, WarcWriteError) as exc:
@@ -406,6 +414,53 @@ class WarcExtension:
         for line in lines:
             logger.warning("WARC crash repair: %(line)s", {"line": line}, extra={"spider": spider})
             self.crawler.stats.inc_value("warc/repaired_files")
+        closed = [p.with_name(p.name[: -len(OPEN_SUFFIX)]) for p in left if not p.exists()]
+        self._recommit([p for p in closed if p.exists()], spider)
+
+    def _recommit(self, paths: list[Path], spider: Spider) -> None:
+        """A crash between writing a response record and committing its state (the record is
+        written first) leaves a record the state does not know: the next crawl would fetch the
+        page as new and derive the second copy, where a rebuild takes the first. Each such full
+        200 response of a repaired file is committed now, as the crashed crawl would have."""
+        store = self.state.store if self.state is not None else None
+        if store is None or not paths:
+            return
+        try:
+            for path, offset, record in iter_records(paths, on_error=lambda error: None):
+                status = record.http_headers.get_statuscode() if record.http_headers else None
+                if record.rec_type != "response" or status != "200":
+                    continue
+                headers = record.rec_headers
+                url, date = headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Date")
+                known = store.get(url)
+                if known is not None and known.warc_date is not None and known.warc_date >= date:
+                    continue  # committed, or a later capture is
+                source = getattr(getattr(spider, "source", None), "name", spider.name)
+                capture = capture_of(read_record_at(path, offset), source)
+                kind = self._page_kind(capture, spider, scrapy.Request(url))
+                archived = Archived(
+                    path.name,
+                    offset,
+                    headers.get_header("WARC-Record-ID"),
+                    headers.get_header("WARC-Payload-Digest"),
+                    date,
+                )
+                store.put(
+                    after_download(
+                        known,
+                        url,
+                        200,
+                        record.http_headers.get_header("ETag"),
+                        record.http_headers.get_header("Last-Modified"),
+                        _epoch(date),
+                        archived=archived,
+                        wall=kind is not None and kind.kind == WALL,
+                        removal=kind is not None and bool(kind.removal),
+                    )
+                )
+                self.crawler.stats.inc_value("state/recommitted")
+        except RedisError as exc:
+            redis_lost(self.crawler, exc)
 
     def _count(self, locations: list[Location]) -> None:
         stats = self.crawler.stats
