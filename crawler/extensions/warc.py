@@ -402,9 +402,10 @@ class WarcExtension:
         )
         return capture_of(written, source)
 
-    def _repair(self, spider: Spider) -> None:
+    def _repair(self, spider: Spider, recommit: bool = True) -> None:
         """Close the ``.open`` files no live process writes (a crash's, a dead worker's), and
-        commit to the state the full responses in them that it does not know (_recommit)."""
+        (at the start, while the state is open) commit to the state the full responses in them
+        that it does not know (_recommit)."""
         left = sorted(Path(self.options.directory).glob("*" + OPEN_SUFFIX))
         try:
             lines = repair_open_files(self.options.directory)
@@ -415,7 +416,8 @@ class WarcExtension:
             logger.warning("WARC crash repair: %(line)s", {"line": line}, extra={"spider": spider})
             self.crawler.stats.inc_value("warc/repaired_files")
         closed = [p.with_name(p.name[: -len(OPEN_SUFFIX)]) for p in left if not p.exists()]
-        self._recommit([p for p in closed if p.exists()], spider)
+        if recommit:
+            self._recommit([p for p in closed if p.exists()], spider)
 
     def _recommit(self, paths: list[Path], spider: Spider) -> None:
         """A crash between writing a response record and committing its state (the record is
@@ -461,6 +463,10 @@ class WarcExtension:
                 self.crawler.stats.inc_value("state/recommitted")
         except RedisError as exc:
             redis_lost(self.crawler, exc)
+        except Exception as exc:  # noqa: BLE001  best effort: a rebuild derives the same text from the record
+            logger.warning(
+                "state not updated from the repaired WARC files: %(error)r", {"error": exc}, extra={"spider": spider}
+            )
 
     def _count(self, locations: list[Location]) -> None:
         stats = self.crawler.stats
@@ -490,7 +496,7 @@ class WarcExtension:
             except WarcWriteError as exc:
                 logger.error("%(error)s", {"error": exc}, extra={"spider": spider})
                 self.crawler.stats.set_value("crawl/failed", _write_failure(exc))
-        self._repair(spider)  # files of workers that died during this crawl (distributed crawl)
+        self._repair(spider, recommit=False)  # files of workers that died during this crawl (distributed crawl)
         if self.options.index is not None:
             self._update_index(spider)
 
