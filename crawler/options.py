@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 _GETTERS = {"int": "getint", "float": "getfloat", "bool": "getbool"}
@@ -25,11 +26,9 @@ def setting(name: str, convert: Callable[[Any], Any] | None = None) -> Any:
     return dataclasses.field(metadata={"setting": name, "convert": convert})
 
 
-def warc_directory(root, warc_dir: str | None):
+def warc_directory(root, warc_dir: str | Path | None) -> Path:
     """Where an archive's WARC files are: ``WARC_DIR`` when set, else ``<root>/warc``. The writer,
     the state, the crawl's catch-up and every command read them there."""
-    from pathlib import Path
-
     return Path(warc_dir) if warc_dir else Path(root) / "warc"
 
 

@@ -19,15 +19,18 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.commands.base import CommandBase, option
+from crawler.options import warc_directory
 from crawler.sources import SeedError, load_sources
 from crawler.warc.files import warc_files
 
 
-def summarize(root: Path) -> list[str]:
-    """Short human summary of an archive: WARC files and text files per source."""
-    files = warc_files(root / "warc")
+def summarize(root: Path, warcs: Path | None = None) -> list[str]:
+    """Short human summary of an archive (its WARC files in ``warcs``, else ``root/warc``): WARC
+    files and text files per source."""
+    warcs = warc_directory(root, warcs)
+    files = warc_files(warcs)
     size = sum(p.stat().st_size for p in files)
-    lines = [f"archive: {root}", f"  WARC files: {len(files)} ({size / 1024:.0f} KiB) in {root / 'warc'}"]
+    lines = [f"archive: {root}", f"  WARC files: {len(files)} ({size / 1024:.0f} KiB) in {warcs}"]
     manifest = root / "manifest.jsonl"
     entries = [json.loads(x) for x in manifest.read_text("utf-8").splitlines()] if manifest.is_file() else []
     per_source = Counter(entry["source"] for entry in entries)
@@ -99,7 +102,7 @@ class Command(CommandBase, ScrapyCommand):
                     print(f"  {crawl_line(report)}")
         finally:
             server.__exit__(None, None, None)
-        print("\n".join(summarize(archive)))
+        print("\n".join(summarize(archive, warc_directory(archive, self.settings.get("WARC_DIR")))))
         if failed:
             print(f"failed: {', '.join(failed)}")
             self.exitcode = 1

@@ -43,7 +43,7 @@ def check_manifest_line(root: Path, entry: dict, warcs: Path | None = None) -> l
     text file."""
     problems = []
     warc = entry.get("warc") if isinstance(entry.get("warc"), dict) else {}
-    path = (warcs or root / "warc") / str(warc.get("file", ""))
+    path = warc_directory(root, warcs) / str(warc.get("file", ""))
     where = f"{root / 'manifest.jsonl'}: id {entry.get('id')}"
     try:
         record_id, digest = _record_at(path, int(warc.get("offset", -1)))
@@ -66,7 +66,7 @@ def without_text(root: Path, sources, listed: set[str], max_size: int, warcs: Pa
 
     lines = []
     damaged = []  # verify_warc names each damaged file already
-    warcs = warcs or root / "warc"
+    warcs = warc_directory(root, warcs)
     if not warcs.is_dir():
         return []
     for doc_id, found in sorted(locate(warc_files(warcs), sources, on_error=damaged.append).items()):
@@ -142,7 +142,7 @@ def warc_dir_problems(warc_dir: Path) -> list[str]:
 def verify_archive(root: Path, warcs: Path | None = None) -> tuple[list[str], dict[str, int]]:
     """All problems of the archive under ``root`` (its WARC files in ``warcs``, else
     ``root/warc``), and what was checked."""
-    warcs = warcs or root / "warc"
+    warcs = warc_directory(root, warcs)
     problems = warc_dir_problems(warcs)
     files = warc_files(warcs) if warcs.is_dir() else []
     for path in files:

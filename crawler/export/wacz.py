@@ -35,6 +35,7 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler import __version__
 from crawler.atomic import open_atomic
 from crawler.export.rows import Selection, iter_rows
+from crawler.options import warc_directory
 from crawler.warc.files import warc_files
 from crawler.warc.index import index_lines, read_index
 
@@ -60,7 +61,7 @@ def warc_source(path: Path) -> str | None:
 def select_warcs(root: Path, sources: Collection[str], warcs: Path | None = None) -> list[Path]:
     """The archive's closed WARC files (in ``warcs``, else ``root/warc``), sorted; only those of
     ``sources`` when given."""
-    directory = warcs or root / "warc"
+    directory = warc_directory(root, warcs)
     files = warc_files(directory) if directory.is_dir() else []
     return [p for p in files if not sources or warc_source(p) in sources]
 

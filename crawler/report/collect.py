@@ -19,6 +19,7 @@ from pathlib import Path
 
 from crawler.export import ExportError
 from crawler.export.rows import Selection, iter_rows
+from crawler.options import warc_directory
 from crawler.report import ReportError
 
 #: crawl-report stats summed per source under "failures and retries" (docs/stats.md)
@@ -96,7 +97,7 @@ def collect(
         for row in iter_rows(root, Selection(), problem):
             article = Article(row)
             if article.repaired:
-                article.changed, article.checked = changed_paragraphs(warcs or root / "warc", row, problem)
+                article.changed, article.checked = changed_paragraphs(warc_directory(root, warcs), row, problem)
             if each is not None:
                 each(article)
             article.row = {**row, "text": None, "article_pages": None}
