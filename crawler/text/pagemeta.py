@@ -39,6 +39,8 @@ from trafilatura.settings import Document as _Meta
 from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
+from .byline import NO_ONE
+
 logger = logging.getLogger(__name__)
 
 # Every attribute value or element name that trafilatura's AUTHOR_XPATHS test (xpaths.py),
@@ -172,16 +174,15 @@ _LABEL = re.compile(r"^(?:作者|作\s*者)\s*[:：]\s*")
 # labels (Name; Email, 我已授权 beside a comment box's checkbox), a link's action (复制链接)
 _NOT_A_NAME = re.compile(
     r"来源|來源|版权|版權|声明|聲明|责任编辑|責任編輯|时间[:：]|時間[:：]|复制|複製|链接|鏈接|未知|授权|授權|邮箱|郵箱"
-    r"|\be-?mail\b"
-    r"|佚名|网络整理|網絡整理|来自网络|來自網絡|互联网|互聯網",  # anonymous, "compiled from the web": no one
+    r"|\be-?mail\b",
     re.I,
 )
 
 
 def _plausible(author: str | None) -> str | None:
     """The author trafilatura's steps found, when it reads as a name: None for an editor's credit
-    or a value holding what is never part of a name; a follow button and an 作者： label off."""
-    if not author or _EDITOR.match(author) or _NOT_A_NAME.search(author):
+    or a value holding what is never part of a name or naming no one (byline.NO_ONE); a follow button and an 作者： label off."""
+    if not author or _EDITOR.match(author) or _NOT_A_NAME.search(author) or NO_ONE.fullmatch(author):
         return None
     return _LABEL.sub("", _FOLLOW.sub("", author)) or None
 
